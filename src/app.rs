@@ -1,0 +1,62 @@
+//! Wires the parts together and serves until shutdown. Tests call [`run`] with a listener on port 0.
+
+use crate::config::Config;
+use crate::domain::catalogue::{Catalogue, BUILT_IN};
+use crate::live::Registry;
+use crate::store::{SqliteStore, Store};
+use crate::web::{router, AppState};
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// Milliseconds since the Unix epoch: the one clock the domain is given.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The catalogues built into the binary, parsed and checked.
+pub fn built_in_catalogues() -> Vec<Catalogue> {
+    BUILT_IN
+        .iter()
+        .map(|(name, json)| {
+            let catalogue: Catalogue = serde_json::from_str(json)
+                .unwrap_or_else(|e| panic!("built-in catalogue {name}: {e}"));
+            catalogue
+                .validate()
+                .unwrap_or_else(|e| panic!("built-in catalogue {name}: {e}"));
+            catalogue
+        })
+        .collect()
+}
+
+/// Serves Samsyn on `listener` until `shutdown` completes, then closes sockets and the store.
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let store = Arc::new(SqliteStore::open(&config.data).await?);
+    let registry = Arc::new(Registry::new(store.clone() as Arc<dyn Store>, now_ms));
+    let (stop_sockets, stopping) = watch::channel(false);
+    let state = AppState {
+        registry: registry.clone(),
+        catalogues: Arc::new(built_in_catalogues()),
+        public_url: config.public_url.clone(),
+        shutdown: stopping,
+    };
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: closing connections");
+            let _ = stop_sockets.send(true);
+        })
+        .await?;
+    registry.clear();
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! Settings from flags and environment variables. Nothing here opens files or sockets.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "samsyn",
+    version,
+    about = "Samsyn: real-time polling and consensus for workshops and seminars"
+)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "SAMSYN_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// Folder for the data (the SQLite file samsyn.db); created if missing.
+    #[arg(long, env = "SAMSYN_DATA", default_value = "data")]
+    pub data: PathBuf,
+
+    /// Public base URL for links and QR codes (e.g. https://samsyn.kommun.se); by default taken from each request's Host.
+    #[arg(long, env = "SAMSYN_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}

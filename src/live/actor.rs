@@ -1,0 +1,330 @@
+//! The session actor: the only owner of a session's state. It decides commands in batches, stores the
+//! batch's events in one commit (group commit), acknowledges only after that, and publishes coalesced
+//! state frames serialized once per audience.
+
+use super::LiveError;
+use crate::domain::view::{render, Audience};
+use crate::domain::{Actor, Answer, Command, Event, ParticipantNo, Session};
+use crate::store::Store;
+use bytes::Bytes;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
+
+/// Requests waiting for one actor. Bounded: when full, senders wait, which slows the flood at its source.
+const MAILBOX: usize = 1024;
+/// Most requests decided and committed together; larger batches amortise the fsync further.
+const MAX_BATCH: usize = 256;
+/// Shortest time between two state frames of one session (100 ms): a burst of votes costs one frame.
+pub const STATE_INTERVAL: Duration = Duration::from_millis(100);
+
+/// What a connection gets back from joining as a participant.
+#[derive(Debug, Clone)]
+pub struct Joined {
+    pub participant: ParticipantNo,
+    pub token: String,
+    /// The participant's latest ballot per item: item id → (round, answer).
+    pub ballots: BTreeMap<String, (u32, Answer)>,
+}
+
+enum Request {
+    Join {
+        token: Option<String>,
+        reply: oneshot::Sender<Result<Joined, LiveError>>,
+    },
+    Leave {
+        participant: ParticipantNo,
+    },
+    Command {
+        actor: Actor,
+        command: Command,
+        reply: oneshot::Sender<Result<(), LiveError>>,
+    },
+}
+
+/// A cheap-clone handle to a running session actor.
+#[derive(Clone)]
+pub struct SessionHandle {
+    mailbox: mpsc::Sender<Request>,
+    public: watch::Receiver<Bytes>,
+    facilitator: watch::Receiver<Bytes>,
+    facilitator_key: Arc<str>,
+    code: Arc<str>,
+}
+
+impl SessionHandle {
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// True if `key` is this session's facilitator key. Compares every byte so timing tells nothing.
+    pub fn is_facilitator_key(&self, key: &str) -> bool {
+        let (a, b) = (key.as_bytes(), self.facilitator_key.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+
+    /// Joins as a participant, resuming the identity behind `token` if the session knows it.
+    /// The caller must call [`SessionHandle::leave`] when the connection ends.
+    pub async fn join(&self, token: Option<String>) -> Result<Joined, LiveError> {
+        let (reply, answer) = oneshot::channel();
+        self.mailbox
+            .send(Request::Join { token, reply })
+            .await
+            .map_err(|_| LiveError::Closed)?;
+        answer.await.map_err(|_| LiveError::Closed)?
+    }
+
+    /// Marks one connection of a participant as gone. Never blocks: called from `Drop`.
+    pub fn leave(&self, participant: ParticipantNo) {
+        if let Err(mpsc::error::TrySendError::Full(request)) =
+            self.mailbox.try_send(Request::Leave { participant })
+        {
+            let mailbox = self.mailbox.clone();
+            tokio::spawn(async move {
+                let _ = mailbox.send(request).await;
+            });
+        }
+    }
+
+    /// Runs a command. `Ok` means its events are durably stored.
+    pub async fn command(&self, actor: Actor, command: Command) -> Result<(), LiveError> {
+        let (reply, answer) = oneshot::channel();
+        self.mailbox
+            .send(Request::Command {
+                actor,
+                command,
+                reply,
+            })
+            .await
+            .map_err(|_| LiveError::Closed)?;
+        answer.await.map_err(|_| LiveError::Closed)?
+    }
+
+    /// The latest state frame for an audience. A watch keeps only the newest frame, so a slow reader
+    /// skips to the current state instead of building a backlog.
+    pub fn frames(&self, audience: Audience) -> watch::Receiver<Bytes> {
+        match audience {
+            Audience::Facilitator => self.facilitator.clone(),
+            Audience::Public => self.public.clone(),
+        }
+    }
+}
+
+/// Owns one session. Runs until every handle is dropped.
+pub(super) struct SessionActor {
+    id: String,
+    code: Arc<str>,
+    session: Session,
+    store: Arc<dyn Store>,
+    /// Connections per participant online; a participant with two tabs counts once.
+    online: HashMap<ParticipantNo, u32>,
+    public: watch::Sender<Bytes>,
+    facilitator: watch::Sender<Bytes>,
+    clock: fn() -> i64,
+}
+
+enum Pending {
+    Join(
+        oneshot::Sender<Result<Joined, LiveError>>,
+        Result<Joined, LiveError>,
+    ),
+    Command(
+        oneshot::Sender<Result<(), LiveError>>,
+        Result<(), LiveError>,
+    ),
+}
+
+impl SessionActor {
+    /// Starts the actor on the current runtime and returns its handle.
+    pub(super) fn spawn(
+        id: String,
+        code: String,
+        facilitator_key: String,
+        session: Session,
+        store: Arc<dyn Store>,
+        clock: fn() -> i64,
+    ) -> SessionHandle {
+        let code: Arc<str> = code.into();
+        let (mailbox, requests) = mpsc::channel(MAILBOX);
+        let mut actor = SessionActor {
+            id,
+            code: code.clone(),
+            session,
+            store,
+            online: HashMap::new(),
+            public: watch::Sender::new(Bytes::new()),
+            facilitator: watch::Sender::new(Bytes::new()),
+            clock,
+        };
+        actor.publish();
+        let handle = SessionHandle {
+            mailbox,
+            public: actor.public.subscribe(),
+            facilitator: actor.facilitator.subscribe(),
+            facilitator_key: facilitator_key.into(),
+            code,
+        };
+        tokio::spawn(actor.run(requests));
+        handle
+    }
+
+    async fn run(mut self, mut requests: mpsc::Receiver<Request>) {
+        let mut dirty = false;
+        let mut last_publish = Instant::now();
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        loop {
+            let publish_at = last_publish + STATE_INTERVAL;
+            tokio::select! {
+                received = requests.recv_many(&mut batch, MAX_BATCH) => {
+                    if received == 0 {
+                        break;
+                    }
+                    dirty |= self.handle_batch(&mut batch).await;
+                    if dirty && Instant::now() >= publish_at {
+                        self.publish();
+                        dirty = false;
+                        last_publish = Instant::now();
+                    }
+                }
+                _ = tokio::time::sleep_until(publish_at), if dirty => {
+                    self.publish();
+                    dirty = false;
+                    last_publish = Instant::now();
+                }
+            }
+        }
+    }
+
+    /// Decides every request of a batch against the evolving state, commits all their events at once,
+    /// then answers. Returns whether anything visible changed.
+    async fn handle_batch(&mut self, batch: &mut Vec<Request>) -> bool {
+        let first_seq = self.session.version + 1;
+        let mut events: Vec<Event> = Vec::new();
+        let mut pending = Vec::with_capacity(batch.len());
+        let mut presence_changed = false;
+        let now = (self.clock)();
+        for request in batch.drain(..) {
+            match request {
+                Request::Leave { participant } => {
+                    if let Some(count) = self.online.get_mut(&participant) {
+                        *count -= 1;
+                        if *count == 0 {
+                            self.online.remove(&participant);
+                        }
+                        presence_changed = true;
+                    }
+                }
+                Request::Join { token, reply } => {
+                    let known = token
+                        .as_deref()
+                        .and_then(|t| self.session.participant(t).map(|p| (p, t.to_string())));
+                    let (participant, token) = known.unwrap_or_else(|| {
+                        let token = uuid::Uuid::new_v4().to_string();
+                        let event = self.session.join(token.clone());
+                        self.session.apply(&event);
+                        events.push(event);
+                        (
+                            self.session.participant(&token).expect("just joined"),
+                            token,
+                        )
+                    });
+                    *self.online.entry(participant).or_default() += 1;
+                    presence_changed = true;
+                    let ballots = self.session.ballots_of(participant);
+                    pending.push(Pending::Join(
+                        reply,
+                        Ok(Joined {
+                            participant,
+                            token,
+                            ballots,
+                        }),
+                    ));
+                }
+                Request::Command {
+                    actor,
+                    command,
+                    reply,
+                } => {
+                    let outcome = self.session.decide(actor, command, now).map(|new| {
+                        for event in &new {
+                            self.session.apply(event);
+                        }
+                        events.extend(new);
+                    });
+                    pending.push(Pending::Command(reply, outcome.map_err(LiveError::from)));
+                }
+            }
+        }
+        if !events.is_empty() {
+            if let Err(error) = self.store.append(&self.id, first_seq, &events).await {
+                tracing::error!(session = %self.code, %error, "could not store events; reloading the session");
+                self.reload().await;
+                for p in pending {
+                    match p {
+                        Pending::Join(reply, _) => {
+                            let _ = reply.send(Err(LiveError::NotStored));
+                        }
+                        Pending::Command(reply, _) => {
+                            let _ = reply.send(Err(LiveError::NotStored));
+                        }
+                    }
+                }
+                return true;
+            }
+        }
+        for p in pending {
+            match p {
+                Pending::Join(reply, outcome) => {
+                    let _ = reply.send(outcome);
+                }
+                Pending::Command(reply, outcome) => {
+                    let _ = reply.send(outcome);
+                }
+            }
+        }
+        presence_changed || !events.is_empty()
+    }
+
+    /// After a failed commit, the in-memory state is ahead of the store: rebuild it from what is stored.
+    async fn reload(&mut self) {
+        match self.store.load_session(&self.code).await {
+            Ok(Some(stored)) => self.session = Session::replay(stored.spec, &stored.events),
+            Ok(None) => tracing::error!(session = %self.code, "session vanished from the store"),
+            Err(error) => {
+                tracing::error!(session = %self.code, %error, "could not reload the session")
+            }
+        }
+    }
+
+    /// Serializes the state once per audience and hands the bytes to every subscribed connection.
+    fn publish(&mut self) {
+        let online = self.online.len();
+        for (audience, sender) in [
+            (Audience::Public, &self.public),
+            (Audience::Facilitator, &self.facilitator),
+        ] {
+            let frame = StateFrame {
+                kind: "state",
+                version: self.session.version,
+                session: render(&self.session, &self.code, online, audience),
+            };
+            match serde_json::to_vec(&frame) {
+                Ok(bytes) => {
+                    sender.send_replace(Bytes::from(bytes));
+                }
+                Err(error) => tracing::error!(%error, "could not serialize state"),
+            }
+        }
+    }
+}
+
+/// The `state` message of docs/protocol.md. Serialized here, where the change happens, so it is done once.
+#[derive(serde::Serialize)]
+struct StateFrame<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    version: u64,
+    session: crate::domain::view::SessionView<'a>,
+}

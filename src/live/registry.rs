@@ -1,0 +1,119 @@
+//! The registry of live sessions by join code. Loads a stored session on first use, so a restart needs no warm-up.
+//! Holds only handles: never keep a reference into the map across an `.await`.
+
+use super::actor::{SessionActor, SessionHandle};
+use super::LiveError;
+use crate::domain::{Session, SessionSpec};
+use crate::store::{Store, StoreError, StoredSession};
+use dashmap::DashMap;
+use rand::Rng;
+use std::sync::Arc;
+
+/// What the creator of a session needs: the code to share and the key to keep.
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub code: String,
+    pub facilitator_key: String,
+}
+
+pub struct Registry {
+    sessions: DashMap<String, SessionHandle>,
+    store: Arc<dyn Store>,
+    /// Serialises loads so two first connections to one stored session start one actor, not two.
+    loading: tokio::sync::Mutex<()>,
+    clock: fn() -> i64,
+}
+
+impl Registry {
+    pub fn new(store: Arc<dyn Store>, clock: fn() -> i64) -> Self {
+        Registry {
+            sessions: DashMap::new(),
+            store,
+            loading: tokio::sync::Mutex::new(()),
+            clock,
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Creates and stores a session with a fresh join code and facilitator key, and starts its actor.
+    pub async fn create(&self, spec: SessionSpec) -> Result<Created, LiveError> {
+        let facilitator_key = random_hex(32);
+        for _ in 0..20 {
+            let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
+            let stored = StoredSession {
+                id: uuid::Uuid::new_v4().to_string(),
+                code: code.clone(),
+                facilitator_key: facilitator_key.clone(),
+                spec: spec.clone(),
+                created_at: (self.clock)(),
+                events: vec![],
+            };
+            match self.store.create_session(&stored).await {
+                Ok(()) => {
+                    let handle = SessionActor::spawn(
+                        stored.id,
+                        code.clone(),
+                        facilitator_key.clone(),
+                        Session::new(spec),
+                        self.store.clone(),
+                        self.clock,
+                    );
+                    self.sessions.insert(code.clone(), handle);
+                    return Ok(Created {
+                        code,
+                        facilitator_key,
+                    });
+                }
+                Err(StoreError::CodeTaken) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(LiveError::Store(StoreError::CodeTaken))
+    }
+
+    /// The handle of a session, loading it from the store if it is not live yet.
+    pub async fn get(&self, code: &str) -> Result<SessionHandle, LiveError> {
+        if let Some(handle) = self.sessions.get(code) {
+            return Ok(handle.clone());
+        }
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(LiveError::UnknownSession);
+        }
+        let _guard = self.loading.lock().await;
+        if let Some(handle) = self.sessions.get(code) {
+            return Ok(handle.clone());
+        }
+        let stored = self
+            .store
+            .load_session(code)
+            .await?
+            .ok_or(LiveError::UnknownSession)?;
+        let session = Session::replay(stored.spec, &stored.events);
+        tracing::info!(session = %code, events = stored.events.len(), "session loaded from the store");
+        let handle = SessionActor::spawn(
+            stored.id,
+            stored.code,
+            stored.facilitator_key,
+            session,
+            self.store.clone(),
+            self.clock,
+        );
+        self.sessions.insert(code.to_string(), handle.clone());
+        Ok(handle)
+    }
+
+    /// Drops every handle so actors end once their connections are gone.
+    pub fn clear(&self) {
+        self.sessions.clear();
+    }
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut rng = rand::rng();
+    (0..bytes)
+        .map(|_| format!("{:02x}", rng.random::<u8>()))
+        .collect()
+}

@@ -1,0 +1,57 @@
+//! Durable storage behind one small trait. The live layer depends on [`Store`], never on a database.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use crate::domain::{Event, SessionSpec};
+use async_trait::async_trait;
+
+/// A session as stored: its fixed part and every event so far, in order.
+#[derive(Debug, Clone)]
+pub struct StoredSession {
+    pub id: String,
+    pub code: String,
+    pub facilitator_key: String,
+    pub spec: SessionSpec,
+    pub created_at: i64,
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the join code is already taken")]
+    CodeTaken,
+    #[error("events out of order: expected sequence {expected}, got {got}")]
+    OutOfOrder { expected: u64, got: u64 },
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored data could not be read: {0}")]
+    Corrupt(#[from] serde_json::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Stores a new session with no events. Fails with [`StoreError::CodeTaken`] if the code is in use.
+    async fn create_session(&self, session: &StoredSession) -> Result<(), StoreError>;
+
+    /// Loads a session with all its events, by join code.
+    async fn load_session(&self, code: &str) -> Result<Option<StoredSession>, StoreError>;
+
+    /// Appends events numbered `first_seq`, `first_seq + 1`, … in one transaction. Returns once they are
+    /// durable: the caller acknowledges to clients only after this succeeds.
+    async fn append(
+        &self,
+        session_id: &str,
+        first_seq: u64,
+        events: &[Event],
+    ) -> Result<(), StoreError>;
+
+    /// Checks that the store answers (for `/healthz`).
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Flushes and closes; called once at shutdown.
+    async fn close(&self);
+}

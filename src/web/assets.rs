@@ -1,0 +1,71 @@
+//! The built frontend (frontend/dist), embedded in the binary so one file serves everything.
+
+use super::AppState;
+use axum::extract::Path;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "frontend/dist/"]
+struct Dist;
+
+/// No other host is ever contacted; the socket is same-origin.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| page("index.html")))
+        .route("/join", get(|| page("join.html")))
+        .route("/join/{code}", get(|| page("join.html")))
+        .route("/screen/{code}", get(|| page("screen.html")))
+        .route("/facilitate/{code}", get(|| page("facilitate.html")))
+        .route("/assets/{*path}", get(asset))
+        .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
+}
+
+async fn page(name: &'static str) -> Response {
+    let mut response = file(name, "no-cache");
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    // The facilitator's link holds the key in its fragment; browsers never send fragments, and no referrer leaves either.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+async fn asset(Path(path): Path<String>) -> Response {
+    // Asset names carry a content hash, so they never change under the same name.
+    file(
+        &format!("assets/{path}"),
+        "public, max-age=31536000, immutable",
+    )
+}
+
+fn file(path: &str, cache: &'static str) -> Response {
+    match Dist::get(path) {
+        Some(content) => {
+            let mime = mime_guess::from_path(path).first_or_octet_stream();
+            (
+                [
+                    (header::CONTENT_TYPE, mime.as_ref().to_string()),
+                    (header::CACHE_CONTROL, cache.to_string()),
+                ],
+                content.data,
+            )
+                .into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}

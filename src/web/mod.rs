@@ -1,0 +1,35 @@
+//! The HTTP and WebSocket edge: routes, JSON bodies, the socket loop and the static frontend.
+//! The only module that knows axum; it turns wire messages into domain commands and back.
+
+mod api;
+mod assets;
+mod socket;
+pub mod wire;
+
+use crate::domain::Catalogue;
+use crate::live::Registry;
+use axum::routing::get;
+use axum::Router;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// What every handler needs. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub registry: Arc<Registry>,
+    pub catalogues: Arc<Vec<Catalogue>>,
+    /// Base of absolute links (QR codes), e.g. `https://samsyn.example.se`; taken from the Host header when unset.
+    pub public_url: Option<String>,
+    /// Flips to `true` when the server shuts down; sockets then close cleanly.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// The whole router, separate from serving so tests can build it.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/ws", get(socket::upgrade))
+        .nest("/api", api::routes())
+        .merge(assets::routes())
+        .with_state(state)
+}

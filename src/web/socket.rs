@@ -1,0 +1,250 @@
+//! One WebSocket connection: hello, then commands in and state frames out, in a single `select!` loop.
+//! A connection only ever waits on itself; a slow or silent client never holds up the session.
+
+use super::wire::{self, BallotWire, ClientMsg, Role, ServerMsg};
+use super::AppState;
+use crate::domain::view::Audience;
+use crate::domain::{Actor, ParticipantNo};
+use crate::live::{LiveError, SessionHandle};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// A frame larger than this closes the connection (64 KiB); below it, [`wire::MAX_MESSAGE_BYTES`] applies.
+const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// How often the server pings, so dead connections are noticed and proxies keep the socket open.
+const PING_INTERVAL: Duration = Duration::from_secs(20);
+/// A write that takes longer than this means the client stopped reading: drop it.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub async fn upgrade(ws: WebSocketUpgrade, State(app): State<AppState>) -> Response {
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| serve(socket, app))
+}
+
+/// Who this connection is, once it said hello.
+struct Joined {
+    handle: SessionHandle,
+    actor: Actor,
+    frames: watch::Receiver<Bytes>,
+    /// Tells the session this participant left when the connection ends, however it ends.
+    _presence: Option<Presence>,
+}
+
+struct Presence {
+    handle: SessionHandle,
+    participant: ParticipantNo,
+}
+
+impl Drop for Presence {
+    fn drop(&mut self) {
+        self.handle.leave(self.participant);
+    }
+}
+
+#[derive(Debug)]
+struct Gone;
+
+async fn serve(socket: WebSocket, app: AppState) {
+    let (mut sink, mut stream) = socket.split();
+    let mut joined: Option<Joined> = None;
+    let mut shutdown = app.shutdown.clone();
+    let mut ping = tokio::time::interval(PING_INTERVAL);
+    ping.tick().await;
+
+    let send = async |sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+                      message: Message|
+           -> Result<(), Gone> {
+        match tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(Gone),
+        }
+    };
+
+    loop {
+        let outcome: Result<(), Gone> = tokio::select! {
+            incoming = stream.next() => {
+                let Some(Ok(message)) = incoming else { break };
+                match message {
+                    Message::Text(text) => {
+                        let replies = handle_text(&app, &mut joined, text.as_str()).await;
+                        let mut result = Ok(());
+                        for reply in replies {
+                            result = send(&mut sink, reply).await;
+                            if result.is_err() { break; }
+                        }
+                        result
+                    }
+                    Message::Binary(_) => {
+                        let error = error_msg(None, "bad_message", "messages are JSON text, not binary".into());
+                        send(&mut sink, error).await
+                    }
+                    Message::Close(_) => break,
+                    Message::Ping(_) | Message::Pong(_) => Ok(()),
+                }
+            }
+            changed = async { joined.as_mut().expect("guarded").frames.changed().await }, if joined.is_some() => {
+                if changed.is_err() { break; }
+                let frame = joined.as_mut().expect("guarded").frames.borrow_and_update().clone();
+                send(&mut sink, text_frame(frame)).await
+            }
+            _ = ping.tick() => send(&mut sink, Message::Ping(Bytes::new())).await,
+            _ = shutdown.changed() => {
+                let close = CloseFrame { code: 1001, reason: Utf8Bytes::from_static("server shutting down") };
+                let _ = send(&mut sink, Message::Close(Some(close))).await;
+                break;
+            }
+        };
+        if outcome.is_err() {
+            break;
+        }
+    }
+}
+
+fn text_frame(frame: Bytes) -> Message {
+    // The frame was serialized once for the whole audience; this shares its bytes rather than copying them.
+    match Utf8Bytes::try_from(frame) {
+        Ok(text) => Message::Text(text),
+        Err(_) => Message::Text(Utf8Bytes::from_static("{}")),
+    }
+}
+
+fn error_msg(id: Option<u64>, code: &str, message: String) -> Message {
+    Message::Text(ServerMsg::Error { id, code, message }.to_text().into())
+}
+
+fn live_error(id: u64, error: &LiveError) -> Message {
+    error_msg(Some(id), error.code(), error.to_string())
+}
+
+/// Handles one text message; returns the messages to send back, in order.
+async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str) -> Vec<Message> {
+    if text.len() > wire::MAX_MESSAGE_BYTES {
+        let message = format!(
+            "a message may be at most {} bytes; this one has {}",
+            wire::MAX_MESSAGE_BYTES,
+            text.len()
+        );
+        return vec![error_msg(None, "too_large", message)];
+    }
+    let msg = match wire::parse(text) {
+        Ok(msg) => msg,
+        Err((id, message)) => return vec![error_msg(id, "bad_message", message)],
+    };
+    let id = msg.id();
+    if let ClientMsg::Hello {
+        role,
+        code,
+        token,
+        key,
+        ..
+    } = msg
+    {
+        if joined.is_some() {
+            return vec![error_msg(
+                Some(id),
+                "already_joined",
+                "this connection has already said hello".into(),
+            )];
+        }
+        return match hello(app, id, role, &code, token, key).await {
+            Ok((session, welcome)) => {
+                let mut frames = session.frames;
+                let first = frames.borrow_and_update().clone();
+                *joined = Some(Joined { frames, ..session });
+                vec![welcome, text_frame(first)]
+            }
+            Err(error) => vec![error_msg(Some(id), error.code(), error.to_string())],
+        };
+    }
+    let Some(session) = joined.as_ref() else {
+        return vec![error_msg(Some(id), "not_joined", "say hello first".into())];
+    };
+    let command = msg.into_command().expect("hello handled above");
+    match session.handle.command(session.actor, command).await {
+        Ok(()) => vec![Message::Text(ServerMsg::Ack { id }.to_text().into())],
+        Err(error) => vec![live_error(id, &error)],
+    }
+}
+
+async fn hello(
+    app: &AppState,
+    id: u64,
+    role: Role,
+    code: &str,
+    token: Option<String>,
+    key: Option<String>,
+) -> Result<(Joined, Message), LiveError> {
+    let handle = app.registry.get(code.trim()).await?;
+    match role {
+        Role::Participant => {
+            let joined = handle.join(token).await?;
+            let ballots = joined
+                .ballots
+                .iter()
+                .map(|(item, (round, answer))| {
+                    (
+                        item.as_str(),
+                        BallotWire {
+                            round: *round,
+                            answer: *answer,
+                        },
+                    )
+                })
+                .collect();
+            let welcome = ServerMsg::Welcome {
+                id,
+                role,
+                code: handle.code(),
+                token: Some(&joined.token),
+                ballots: Some(ballots),
+            };
+            let text = welcome.to_text();
+            let presence = Presence {
+                handle: handle.clone(),
+                participant: joined.participant,
+            };
+            Ok((
+                Joined {
+                    frames: handle.frames(Audience::Public),
+                    actor: Actor::Participant(joined.participant),
+                    handle,
+                    _presence: Some(presence),
+                },
+                Message::Text(text.into()),
+            ))
+        }
+        Role::Screen | Role::Facilitator => {
+            let (actor, audience) = if role == Role::Facilitator {
+                if !key.as_deref().is_some_and(|k| handle.is_facilitator_key(k)) {
+                    return Err(LiveError::WrongKey);
+                }
+                (Actor::Facilitator, Audience::Facilitator)
+            } else {
+                (Actor::Screen, Audience::Public)
+            };
+            let welcome = ServerMsg::Welcome {
+                id,
+                role,
+                code: handle.code(),
+                token: None,
+                ballots: None,
+            }
+            .to_text();
+            Ok((
+                Joined {
+                    frames: handle.frames(audience),
+                    actor,
+                    handle,
+                    _presence: None,
+                },
+                Message::Text(welcome.into()),
+            ))
+        }
+    }
+}

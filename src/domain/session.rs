@@ -481,6 +481,9 @@ impl Session {
                 dissent,
                 ..
             } => {
+                if !matches!(phase, Phase::Pending | Phase::Closed | Phase::Revealed) {
+                    return refuse("lock");
+                }
                 if !self.spec.scale.contains(level) {
                     return Err(DomainError::InvalidLevel(level));
                 }
@@ -491,18 +494,13 @@ impl Session {
                 let dissent = dissent
                     .map(|d| d.trim().to_string())
                     .filter(|d| !d.is_empty());
-                match phase {
-                    Phase::Pending | Phase::Closed | Phase::Revealed => {
-                        Ok(vec![Event::ConsensusLocked {
-                            item: id.clone(),
-                            level,
-                            note: note.trim().to_string(),
-                            dissent,
-                            at: now,
-                        }])
-                    }
-                    _ => refuse("lock"),
-                }
+                Ok(vec![Event::ConsensusLocked {
+                    item: id.clone(),
+                    level,
+                    note: note.trim().to_string(),
+                    dissent,
+                    at: now,
+                }])
             }
             Command::Reopen { .. } => match phase {
                 Phase::Locked => Ok(vec![Event::ConsensusReopened {

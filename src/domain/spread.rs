@@ -278,7 +278,7 @@ mod tests {
                 let cns = spread.consensus.unwrap();
                 prop_assert!((0.0..=1.0).contains(&cns));
                 let mode = spread.mode_share.unwrap();
-                prop_assert!(mode >= 0.2 - 1e-12 && mode <= 1.0);
+                prop_assert!((0.2 - 1e-12..=1.0).contains(&mode));
                 prop_assert!(spread.within_one.unwrap() > 0.0);
                 let suggested = spread.suggested.unwrap();
                 prop_assert!((1..=5).contains(&suggested));

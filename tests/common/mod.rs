@@ -1,0 +1,286 @@
+//! Test support: a real Samsyn server on 127.0.0.1:0 with its own data folder, and a WebSocket client that
+//! speaks the protocol and remembers the latest state, like a phone would.
+#![allow(dead_code)]
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// How long a test waits for an expected message before failing.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// A server running inside the test process. Shuts down when dropped.
+pub struct TestServer {
+    pub addr: std::net::SocketAddr,
+    pub data: PathBuf,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub async fn start(data: &Path) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = samsyn::config::Config {
+            addr,
+            data: data.to_path_buf(),
+            public_url: None,
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            samsyn::app::run(listener, config, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        TestServer {
+            addr,
+            data: data.to_path_buf(),
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Stops gracefully and waits until the store is closed.
+    pub async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        tokio::time::timeout(WAIT, self.task.take().unwrap())
+            .await
+            .expect("server stops in time")
+            .unwrap();
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The real `samsyn` binary in a child process, for tests that kill it with SIGKILL.
+pub struct ServerProcess {
+    pub addr: String,
+    child: tokio::process::Child,
+}
+
+impl ServerProcess {
+    pub async fn start(data: &Path) -> ServerProcess {
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_samsyn"))
+            .args(["--addr", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let line = tokio::time::timeout(WAIT, lines.next_line())
+            .await
+            .expect("server starts")
+            .unwrap()
+            .unwrap();
+        let addr = line.rsplit("http://").next().unwrap().trim().to_string();
+        ServerProcess { addr, child }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Kills the process at once, as a crash or power cut would: no shutdown code runs.
+    pub async fn kill_9(mut self) {
+        self.child.start_kill().unwrap();
+        self.child.wait().await.unwrap();
+    }
+}
+
+/// A session created through the REST API.
+pub struct Created {
+    pub code: String,
+    pub key: String,
+}
+
+pub async fn create_workshop(base: &str) -> Created {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/sessions"))
+        .json(&json!({"catalogue": "lika", "title": "Testkommun 2026"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.unwrap();
+    Created {
+        code: body["code"].as_str().unwrap().into(),
+        key: body["facilitator_key"].as_str().unwrap().into(),
+    }
+}
+
+/// A protocol client over a real WebSocket.
+pub struct Client {
+    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+    /// Every text message received, raw, in order: tests scan it for what must never arrive.
+    pub received: Vec<String>,
+    /// The latest `state.session`, and its version.
+    pub state: Value,
+    pub version: u64,
+    pub token: Option<String>,
+    pub welcome: Value,
+}
+
+impl Client {
+    pub async fn connect(addr: &str) -> Client {
+        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+            .await
+            .unwrap();
+        Client {
+            socket,
+            next_id: 1,
+            received: vec![],
+            state: Value::Null,
+            version: 0,
+            token: None,
+            welcome: Value::Null,
+        }
+    }
+
+    pub async fn participant(addr: &str, code: &str, token: Option<&str>) -> Client {
+        let mut client = Client::connect(addr).await;
+        let mut hello = json!({"type": "hello", "role": "participant", "code": code});
+        if let Some(token) = token {
+            hello["token"] = json!(token);
+        }
+        client.hello(hello).await;
+        client
+    }
+
+    pub async fn facilitator(addr: &str, code: &str, key: &str) -> Client {
+        let mut client = Client::connect(addr).await;
+        client
+            .hello(json!({"type": "hello", "role": "facilitator", "code": code, "key": key}))
+            .await;
+        client
+    }
+
+    pub async fn screen(addr: &str, code: &str) -> Client {
+        let mut client = Client::connect(addr).await;
+        client
+            .hello(json!({"type": "hello", "role": "screen", "code": code}))
+            .await;
+        client
+    }
+
+    async fn hello(&mut self, hello: Value) {
+        let reply = self.request(hello).await;
+        assert_eq!(reply["type"], "welcome", "{reply}");
+        self.token = reply["token"].as_str().map(String::from);
+        self.welcome = reply;
+        self.wait_state(|_| true).await;
+    }
+
+    pub async fn send_text(&mut self, text: String) {
+        self.socket.send(Message::text(text)).await.unwrap();
+    }
+
+    /// Sends a command with a fresh id and returns its `ack`, `welcome` or `error`.
+    pub async fn request(&mut self, mut command: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        command["id"] = json!(id);
+        self.send_text(command.to_string()).await;
+        self.next(|m| m["id"] == json!(id)).await
+    }
+
+    /// Sends a command and asserts it was acknowledged.
+    pub async fn ok(&mut self, command: Value) {
+        let reply = self.request(command.clone()).await;
+        assert_eq!(reply["type"], "ack", "{command} → {reply}");
+    }
+
+    /// Sends a command and returns the error code it was refused with.
+    pub async fn refused(&mut self, command: Value) -> String {
+        let reply = self.request(command.clone()).await;
+        assert_eq!(reply["type"], "error", "{command} → {reply}");
+        reply["code"].as_str().unwrap().to_string()
+    }
+
+    /// Reads messages until one matches; `state` messages update `self.state` on the way.
+    pub async fn next(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.socket.next())
+                .await
+                .expect("expected message did not arrive in time")
+                .expect("socket closed")
+                .unwrap();
+            let Message::Text(text) = message else {
+                continue;
+            };
+            self.received.push(text.to_string());
+            let value: Value = serde_json::from_str(&text).unwrap();
+            if value["type"] == "state" {
+                let version = value["version"].as_u64().unwrap();
+                self.version = version;
+                self.state = value["session"].clone();
+            }
+            if wanted(&value) {
+                return value;
+            }
+        }
+    }
+
+    /// Waits until the latest state satisfies `wanted` (it may already).
+    pub async fn wait_state(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if !self.state.is_null() && wanted(&self.state) {
+            return self.state.clone();
+        }
+        let message = self
+            .next(|m| m["type"] == "state" && wanted(&m["session"]))
+            .await;
+        message["session"].clone()
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.socket.close(None).await;
+    }
+}
+
+/// The item with `id` in a session state.
+pub fn item<'a>(state: &'a Value, id: &str) -> &'a Value {
+    state["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap()
+}
+
+/// The latest round of an item in a state, or `null` before the first round.
+pub fn last_round<'a>(state: &'a Value, id: &str) -> &'a Value {
+    static NONE: Value = Value::Null;
+    item(state, id)["rounds"]
+        .as_array()
+        .and_then(|r| r.last())
+        .unwrap_or(&NONE)
+}
+
+pub fn vote(item: &str, round: u32, answer: Value) -> Value {
+    json!({"type": "vote", "item": item, "round": round, "answer": answer})
+}
+
+pub fn act(kind: &str, item: &str) -> Value {
+    json!({"type": kind, "item": item})
+}

@@ -126,14 +126,15 @@ impl Tally {
         (1.0 + sum).clamp(0.0, 1.0)
     }
 
-    /// Two levels at least two steps apart each hold a quarter of the ballots or more,
-    /// and every level between them holds fewer than both: a valley between two peaks.
+    /// Two levels at least two steps apart each hold a quarter of the ballots or more (and at least
+    /// two ballots), and every level between them holds fewer than both: a valley between two peaks.
     fn two_camps(&self) -> bool {
         let n = self.n();
         if n < 2 {
             return false;
         }
-        let strong = |count: u32| count * 4 >= n && count > 0;
+        // A camp is at least a quarter of the ballots and at least two people: one outlier is not a camp.
+        let strong = |count: u32| count * 4 >= n && count >= 2;
         let levels = self.counts.len();
         for low in 0..levels {
             for high in (low + 2)..levels {
@@ -251,8 +252,10 @@ mod tests {
         assert!(tally([0, 3, 1, 3, 0]).spread().two_camps);
         assert!(!tally([0, 3, 3, 3, 0]).spread().two_camps);
         assert!(!tally([0, 4, 3, 1, 0]).spread().two_camps);
-        // A small second group (under a quarter) is not a camp.
+        // A small second group (under a quarter) is not a camp, and neither is one person.
         assert!(!tally([1, 0, 0, 6, 0]).spread().two_camps);
+        assert!(!tally([0, 1, 2, 0, 1]).spread().two_camps);
+        assert!(tally([0, 2, 0, 2, 0]).spread().two_camps);
     }
 
     #[test]

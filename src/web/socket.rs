@@ -18,6 +18,8 @@ use tokio::sync::watch;
 const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// How often the server pings, so dead connections are noticed and proxies keep the socket open.
 const PING_INTERVAL: Duration = Duration::from_secs(20);
+/// A connection that has not said hello by then is closed, so idle sockets cannot pile up (30 s).
+const HELLO_TIMEOUT: Duration = Duration::from_secs(30);
 /// A write that takes longer than this means the client stopped reading: drop it.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -56,6 +58,8 @@ async fn serve(socket: WebSocket, app: AppState) {
     let mut shutdown = app.shutdown.clone();
     let mut ping = tokio::time::interval(PING_INTERVAL);
     ping.tick().await;
+    let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
+    tokio::pin!(hello_deadline);
 
     let send = async |sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
                       message: Message|
@@ -94,6 +98,11 @@ async fn serve(socket: WebSocket, app: AppState) {
                 send(&mut sink, text_frame(frame)).await
             }
             _ = ping.tick() => send(&mut sink, Message::Ping(Bytes::new())).await,
+            _ = &mut hello_deadline, if joined.is_none() => {
+                let close = CloseFrame { code: 1008, reason: Utf8Bytes::from_static("no hello") };
+                let _ = send(&mut sink, Message::Close(Some(close))).await;
+                break;
+            }
             _ = shutdown.changed() => {
                 let close = CloseFrame { code: 1001, reason: Utf8Bytes::from_static("server shutting down") };
                 let _ = send(&mut sink, Message::Close(Some(close))).await;

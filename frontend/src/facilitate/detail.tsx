@@ -1,0 +1,294 @@
+//! The selected item in the console: its one obvious next action and the others, the lock
+//! form, the consensus and its history, and every round's tally side by side.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { answeredTotal, formatDateTime } from '../lib/format';
+import { pick, translate as tr, type Lang } from '../lib/i18n';
+import { allowed, areaOf, latestRound, nextItem, primaryStep, sortedLevels, suggestedLevel, type Action } from '../lib/session';
+import { common } from '../lib/strings';
+import type { Item, Session } from '../lib/types';
+import { ConsensusView, PhaseBadge, RoundResult, levelText } from '../lib/ui';
+import { shortcutKey, type Step } from './keys';
+import { fac } from './strings';
+
+const ACTIONS: Action[] = ['open', 'close', 'reveal', 'revote', 'lock', 'reopen'];
+
+/** Longest note or dissent the server accepts, in characters. */
+const TEXT_MAX = 2000;
+
+export function Detail({
+  session,
+  item,
+  lang,
+  busy,
+  connected,
+  run,
+  lockAsk,
+  onLock,
+}: {
+  session: Session;
+  item: Item;
+  lang: Lang;
+  busy: boolean;
+  connected: boolean;
+  run: (step: Step) => void;
+  /** Grows each time the facilitator asks for the lock form (button or L); 0 = not asked. */
+  lockAsk: number;
+  onLock: (level: number, note: string, dissent: string) => void;
+}) {
+  const area = areaOf(session, item);
+  const round = latestRound(item);
+  const next = nextItem(session, item.id);
+  const primary = primaryStep(item.phase);
+  const isCurrent = session.current === item.id;
+  const total = round ? answeredTotal(round.voted, session.participants) : 0;
+
+  const label = (step: Step): string => {
+    if (step === 'next') {
+      if (!next) return '';
+      return tr(lang, next.phase === 'pending' ? fac.act_next_open : fac.act_next, { id: next.id });
+    }
+    return tr(lang, fac[`act_${step}` as 'act_open']);
+  };
+
+  const button = (step: Step, isPrimary: boolean) => {
+    const key = shortcutKey(step);
+    return (
+      <button
+        type="button"
+        key={step}
+        class={isPrimary ? 'btn btn-primary btn-large' : 'btn'}
+        disabled={busy}
+        aria-keyshortcuts={key ?? undefined}
+        onClick={() => run(step)}
+      >
+        {label(step)}
+        {key && (
+          <kbd class="kbd" aria-hidden="true">
+            {key}
+          </kbd>
+        )}
+      </button>
+    );
+  };
+
+  const others = ACTIONS.filter((a) => a !== primary && allowed(a, item.phase));
+  const showNext = next !== null && primary !== 'next';
+
+  return (
+    <article class="detail" aria-labelledby="detail-title">
+      <p class="eyebrow">
+        {area ? pick(area.name, lang) : ''} <span class="item-id">{item.id}</span> <PhaseBadge phase={item.phase} lang={lang} />
+      </p>
+      <h2 id="detail-title" class="item-title">
+        {pick(item.title, lang)}
+      </h2>
+      {pick(item.description, lang) && <p class="item-desc">{pick(item.description, lang)}</p>}
+
+      <div class="shown-row">
+        {isCurrent ? (
+          <>
+            <span class="shown-yes">{tr(lang, fac.shownToEveryone)}</span>
+            <button type="button" class="btn btn-small" disabled={busy} onClick={() => run('hide')}>
+              {tr(lang, fac.hideEveryone)}
+            </button>
+          </>
+        ) : (
+          <>
+            <span class="muted">{tr(lang, fac.notShown)}</span>
+            <button type="button" class="btn btn-small" disabled={busy} onClick={() => run('goto')}>
+              {tr(lang, fac.showEveryone)}
+            </button>
+          </>
+        )}
+      </div>
+
+      {round && (round.open || item.phase === 'closed') && (
+        <p class="progress" aria-live="polite">
+          {tr(lang, common.votedOf, { voted: round.voted, total })}
+        </p>
+      )}
+
+      <section class="actions" aria-labelledby="actions-title">
+        <h3 id="actions-title" class="sr-only">
+          {tr(lang, fac.actions)}
+        </h3>
+        <div class="action-row">
+          {(primary !== 'next' || next) && button(primary, true)}
+          {others.map((a) => button(a, false))}
+          {showNext && button('next', false)}
+        </div>
+        {primary === 'next' && !next && <p class="muted">{tr(lang, fac.lastItem)}</p>}
+        {busy && <p class="muted">{tr(lang, fac.sending)}</p>}
+        {!connected && <p class="muted">{tr(lang, common.reconnectingShort)}</p>}
+        <p class="muted small">{tr(lang, fac.shortcuts)}</p>
+      </section>
+
+      {allowed('lock', item.phase) && (item.phase !== 'pending' || lockAsk > 0) ? (
+        <LockForm item={item} session={session} lang={lang} busy={busy} focusAsk={lockAsk} onLock={onLock} />
+      ) : item.phase === 'voting' ? (
+        <p class="muted">{tr(lang, fac.lockNotNow)}</p>
+      ) : null}
+
+      {item.consensus && <ConsensusView consensus={item.consensus} scale={session.scale} lang={lang} headingLevel={3} />}
+
+      {item.history.length > 0 && (
+        <section class="history" aria-labelledby="history-title">
+          <h3 id="history-title">{tr(lang, fac.history)}</h3>
+          <ol>
+            {item.history.map((h) => (
+              <li key={h.locked_at}>
+                <strong>{levelText(session.scale, h.level, lang)}</strong>
+                {h.note && <> – {h.note}</>}
+                {h.dissent && (
+                  <>
+                    {' '}
+                    ({tr(lang, common.dissent)}: {h.dissent})
+                  </>
+                )}
+                <span class="muted small">
+                  {' '}
+                  · {tr(lang, common.lockedAt, { when: formatDateTime(lang, h.locked_at) })} ·{' '}
+                  {tr(lang, fac.reopenedAt, { when: formatDateTime(lang, h.reopened_at) })}
+                </span>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+
+      <section class="rounds" aria-labelledby="rounds-title">
+        <h3 id="rounds-title">{tr(lang, fac.rounds)}</h3>
+        {item.rounds.length === 0 ? (
+          <p class="muted">{tr(lang, fac.noRounds)}</p>
+        ) : (
+          <div class="rounds-grid">
+            {item.rounds.map((r) => (
+              <RoundResult key={r.number} round={r} scale={session.scale} lang={lang} full headingLevel={4}>
+                <span class="round-state">
+                  {' · '}
+                  {tr(lang, fac.voted, { n: r.voted })}
+                  {' · '}
+                  {r.open ? tr(lang, fac.roundLive) : r.revealed ? tr(lang, fac.roundShown) : tr(lang, fac.roundHidden)}
+                </span>
+              </RoundResult>
+            ))}
+          </div>
+        )}
+      </section>
+    </article>
+  );
+}
+
+function LockForm({
+  item,
+  session,
+  lang,
+  busy,
+  focusAsk,
+  onLock,
+}: {
+  item: Item;
+  session: Session;
+  lang: Lang;
+  busy: boolean;
+  focusAsk: number;
+  onLock: (level: number, note: string, dissent: string) => void;
+}) {
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    const form = formRef.current;
+    if (focusAsk === 0 || !form) return;
+    const target =
+      form.querySelector<HTMLInputElement>('input[type=radio]:checked') ??
+      form.querySelector<HTMLInputElement>('input[type=radio]');
+    form.scrollIntoView({ block: 'nearest' });
+    target?.focus();
+  }, [focusAsk]);
+  const suggested = suggestedLevel(item);
+  // Until the facilitator picks a level, follow the newest suggestion (it changes after a re-vote).
+  const [picked, setPicked] = useState<number | null>(null);
+  const [note, setNote] = useState('');
+  const [withDissent, setWithDissent] = useState(false);
+  const [dissent, setDissent] = useState('');
+  const [missing, setMissing] = useState(false);
+  const level = picked ?? suggested;
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (level === null) {
+      setMissing(true);
+      return;
+    }
+    onLock(level, note.trim(), withDissent ? dissent.trim() : '');
+  };
+
+  const id = (s: string) => `lock-${item.id}-${s}`;
+  return (
+    <form class="lock-form" ref={formRef} onSubmit={submit} aria-labelledby={id('title')}>
+      <h3 id={id('title')}>{tr(lang, fac.lockTitle)}</h3>
+      <fieldset>
+        <legend>{tr(lang, fac.lockLevel)}</legend>
+        <div class="lock-levels">
+          {sortedLevels(session.scale).map((l) => (
+            <label class="radio-card" key={l.level}>
+              <input
+                type="radio"
+                name={id('level')}
+                value={l.level}
+                checked={level === l.level}
+                onChange={() => {
+                  setPicked(l.level);
+                  setMissing(false);
+                }}
+              />
+              <span>
+                <span class="radio-title">
+                  {levelText(session.scale, l.level, lang)}
+                  {suggested === l.level && <span class="suggested"> ({tr(lang, fac.suggested)})</span>}
+                </span>
+                <span class="radio-def">{pick(l.definition, lang)}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+        {missing && (
+          <p class="field-error" role="alert">
+            {tr(lang, fac.chooseLevel)}
+          </p>
+        )}
+      </fieldset>
+      <label for={id('note')}>{tr(lang, fac.lockNote)}</label>
+      <textarea
+        id={id('note')}
+        rows={3}
+        maxLength={TEXT_MAX}
+        value={note}
+        aria-describedby={id('note-help')}
+        onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)}
+      />
+      <p id={id('note-help')} class="muted small">
+        {tr(lang, fac.lockNoteHelp)} {tr(lang, fac.chars, { n: note.length, max: TEXT_MAX })}
+      </p>
+      <label class="check">
+        <input type="checkbox" checked={withDissent} onChange={() => setWithDissent(!withDissent)} />{' '}
+        {tr(lang, fac.addDissent)}
+      </label>
+      {withDissent && (
+        <>
+          <label for={id('dissent')}>{tr(lang, fac.lockDissent)}</label>
+          <textarea
+            id={id('dissent')}
+            rows={2}
+            maxLength={TEXT_MAX}
+            value={dissent}
+            onInput={(e) => setDissent((e.target as HTMLTextAreaElement).value)}
+          />
+        </>
+      )}
+      <button type="submit" class={item.phase === 'revealed' ? 'btn btn-primary' : 'btn'} disabled={busy}>
+        {level === null ? tr(lang, fac.lockSubmitPlain) : tr(lang, fac.lockSubmit, { n: level })}
+      </button>
+    </form>
+  );
+}

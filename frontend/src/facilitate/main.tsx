@@ -1,0 +1,226 @@
+//! Facilitator console (/facilitate/{code}#key=…): agenda, the selected item with its next
+//! action, live tallies of every round, the lock form, join information and shortcuts.
+
+import { render } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import '../styles.css';
+import { translate as tr, type Lang } from '../lib/i18n';
+import { useLang, useLive } from '../lib/live';
+import { codeFromPath, keyFromHash } from '../lib/path';
+import { busyWith } from '../lib/reducer';
+import { allowed, itemById, nextItem, type Action } from '../lib/session';
+import { common } from '../lib/strings';
+import type { Command, Item } from '../lib/types';
+import { ConnectionNotice, ErrorAlert, LangToggle, Refused } from '../lib/ui';
+import { Agenda } from './agenda';
+import { Detail } from './detail';
+import type { Step } from './keys';
+import { shortcutStep } from './keys';
+import { fac } from './strings';
+
+function App() {
+  const [lang, setLang] = useLang();
+  const code = codeFromPath(location.pathname, 'facilitate');
+  const [key, setKey] = useState(() => keyFromHash(location.hash));
+  useEffect(() => {
+    const onHash = () => setKey(keyFromHash(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    document.title = `${tr(lang, fac.pageTitle)} ${code ?? ''} – Samsyn`;
+  }, [lang, code]);
+
+  if (!code || !key) {
+    return (
+      <>
+        <header class="topbar">
+          <span class="brand">{tr(lang, common.appName)}</span>
+          <span class="topbar-info" />
+          <LangToggle lang={lang} setLang={setLang} />
+        </header>
+        <main id="main" class="page page-narrow">
+          <h1>{tr(lang, fac.noKeyTitle)}</h1>
+          <p>{code ? tr(lang, fac.noKey) : tr(lang, fac.badCode)}</p>
+          <p>
+            <a class="btn" href="/">
+              {tr(lang, fac.toStart)}
+            </a>
+          </p>
+        </main>
+      </>
+    );
+  }
+  return <Console key={`${code}:${key}`} code={code} secret={key} lang={lang} setLang={setLang} />;
+}
+
+function Console({
+  code,
+  secret,
+  lang,
+  setLang,
+}: {
+  code: string;
+  secret: string;
+  lang: Lang;
+  setLang: (l: Lang) => void;
+}) {
+  const { state, send, dispatch } = useLive(() => ({ role: 'facilitator', code, key: secret }));
+  const session = state.session;
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // Asks the lock form to show itself and take focus (button or L); counted per item.
+  const [lockAsk, setLockAsk] = useState<{ item: string; n: number } | null>(null);
+
+  // The selection follows the item shown to everyone whenever that changes.
+  const current = session?.current ?? null;
+  useEffect(() => {
+    if (current !== null) setSelectedId(current);
+  }, [current]);
+
+  const selected: Item | null =
+    itemById(session, selectedId) ?? itemById(session, current) ?? session?.items[0] ?? null;
+  const busy = selected ? busyWith(state, selected.id) : false;
+
+  const run = (step: Step) => {
+    if (!session || !selected || busy) return;
+    if (step === 'lock') {
+      if (allowed('lock', selected.phase)) setLockAsk((a) => ({ item: selected.id, n: (a?.n ?? 0) + 1 }));
+      return;
+    }
+    if (step === 'next') {
+      const next = nextItem(session, selected.id);
+      if (!next) return;
+      const command: Command = next.phase === 'pending' ? { type: 'open', item: next.id } : { type: 'goto', item: next.id };
+      send(command);
+      setSelectedId(next.id);
+      return;
+    }
+    if (step === 'goto') {
+      send({ type: 'goto', item: selected.id });
+      return;
+    }
+    if (step === 'hide') {
+      send({ type: 'goto', item: null });
+      return;
+    }
+    if (allowed(step as Action, selected.phase)) send({ type: step, item: selected.id } as Command);
+  };
+
+  useShortcuts((step) => {
+    if (step === 'next' || step === 'lock' || (selected && allowed(step as Action, selected.phase))) run(step);
+  });
+
+  return (
+    <>
+      <header class="topbar">
+        <span class="brand">{tr(lang, common.appName)}</span>
+        <div class="topbar-info">
+          <h1 class="topbar-title">{session?.title || tr(lang, fac.pageTitle)}</h1>
+          <span class="topbar-code">{tr(lang, common.sessionCode, { code })}</span>
+          {session && (
+            <span class="topbar-count">{tr(lang, common.participants, { count: session.participants })}</span>
+          )}
+          <span class={`conn conn-${state.connection}`}>
+            {state.connection === 'open'
+              ? tr(lang, common.connected)
+              : state.connection === 'reconnecting'
+                ? tr(lang, common.reconnectingShort)
+                : state.connection === 'connecting'
+                  ? tr(lang, common.connecting)
+                  : tr(lang, common.notConnected)}
+          </span>
+        </div>
+        <LangToggle lang={lang} setLang={setLang} />
+      </header>
+      <div class="console-messages">
+        <ConnectionNotice status={state.connection} lang={lang} />
+        <ErrorAlert error={state.error} lang={lang} onDismiss={() => dispatch({ type: 'dismiss_error' })} />
+      </div>
+      {state.fatal ? (
+        <main id="main" class="page page-narrow">
+          <Refused code={code} errorCode={state.fatal.code} lang={lang}>
+            <p>
+              <a class="btn" href="/">
+                {tr(lang, fac.toStart)}
+              </a>
+            </p>
+          </Refused>
+        </main>
+      ) : !session ? (
+        <main id="main" class="page">
+          <p class="muted">{tr(lang, fac.loading)}</p>
+        </main>
+      ) : (
+        <div class="console">
+          <Agenda session={session} selectedId={selected?.id ?? null} onSelect={setSelectedId} lang={lang} />
+          <main id="main" class="console-main">
+            {selected ? (
+              <Detail
+                key={selected.id}
+                session={session}
+                item={selected}
+                lang={lang}
+                busy={busy}
+                connected={state.connection === 'open'}
+                run={run}
+                lockAsk={lockAsk?.item === selected.id ? lockAsk.n : 0}
+                onLock={(level, note, dissent) =>
+                  send({ type: 'lock', item: selected.id, level, note, dissent: dissent || null })
+                }
+              />
+            ) : (
+              <p>{tr(lang, fac.noItems)}</p>
+            )}
+          </main>
+          <JoinInfo code={code} lang={lang} />
+        </div>
+      )}
+    </>
+  );
+}
+
+function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
+  const url = `${location.origin}/join/${code}`;
+  return (
+    <aside class="join-info" aria-labelledby="join-info-title">
+      <h2 id="join-info-title">{tr(lang, fac.joinInfo)}</h2>
+      <dl>
+        <div>
+          <dt>{tr(lang, fac.joinCode)}</dt>
+          <dd class="join-code-small">{code}</dd>
+        </div>
+        <div>
+          <dt>{tr(lang, fac.joinLink)}</dt>
+          <dd>
+            <a href={`/join/${code}`} class="break">
+              {url}
+            </a>
+          </dd>
+        </div>
+      </dl>
+      <img class="qr qr-small" src={`/api/sessions/${code}/qr.svg`} alt={tr(lang, fac.qrAlt, { url })} width={160} height={160} />
+      <p>
+        <a class="btn" href={`/screen/${code}`} target="_blank" rel="noopener">
+          {tr(lang, fac.openScreen)}
+        </a>
+      </p>
+    </aside>
+  );
+}
+
+function useShortcuts(onStep: (step: Step) => void) {
+  const ref = useRef(onStep);
+  ref.current = onStep;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const step = shortcutStep(e);
+      if (!step) return;
+      e.preventDefault();
+      ref.current(step);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,53 @@
+//! Language choice and message lookup: Swedish by default, English by choice.
+//! No DOM beyond localStorage (guarded) and the <html lang> attribute.
+
+import type { Text } from './types';
+import { readStore, writeStore } from './storage';
+
+export type Lang = 'sv' | 'en';
+
+export type Params = Record<string, string | number>;
+
+/** One UI message in both languages; a function where the wording depends on a number. */
+export interface Msg {
+  sv: string | ((p: Params) => string);
+  en: string | ((p: Params) => string);
+}
+
+export type Dict = Record<string, Msg>;
+
+export const LANG_KEY = 'samsyn.lang';
+
+/** The BCP 47 locale used for numbers and dates. */
+export function locale(lang: Lang): string {
+  return lang === 'sv' ? 'sv-SE' : 'en-GB';
+}
+
+export function otherLang(lang: Lang): Lang {
+  return lang === 'sv' ? 'en' : 'sv';
+}
+
+/** Fills `{name}` placeholders; numbers are formatted for the language. */
+export function translate(lang: Lang, msg: Msg, params: Params = {}): string {
+  const form = msg[lang];
+  if (typeof form === 'function') return form(params);
+  return form.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return typeof value === 'number' ? new Intl.NumberFormat(locale(lang)).format(value) : value;
+  });
+}
+
+/** A server text in the chosen language, falling back to the other one when empty. */
+export function pick(text: Text | null | undefined, lang: Lang): string {
+  if (!text) return '';
+  return text[lang] || text[otherLang(lang)] || '';
+}
+
+export function storedLang(): Lang {
+  return readStore(LANG_KEY) === 'en' ? 'en' : 'sv';
+}
+
+export function storeLang(lang: Lang): void {
+  writeStore(LANG_KEY, lang);
+}

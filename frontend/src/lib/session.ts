@@ -1,0 +1,116 @@
+//! Pure questions about a session snapshot: which item, which round, what may happen next.
+//! No DOM, no socket; the phase rules mirror the command table in docs/protocol.md.
+
+import type { Area, Item, Phase, Round, Scale, ScaleLevel, Session } from './types';
+
+export function itemById(session: Session | null, id: string | null | undefined): Item | null {
+  if (!session || id == null) return null;
+  return session.items.find((i) => i.id === id) ?? null;
+}
+
+export function currentItem(session: Session | null): Item | null {
+  return itemById(session, session?.current);
+}
+
+export function latestRound(item: Item | null): Round | null {
+  if (!item || item.rounds.length === 0) return null;
+  return item.rounds[item.rounds.length - 1];
+}
+
+/** The round a participant may vote in now, if any. */
+export function openRound(item: Item | null): Round | null {
+  const round = latestRound(item);
+  return round && round.open ? round : null;
+}
+
+/** Rounds whose tally everyone may see, oldest first. */
+export function revealedRounds(item: Item | null): Round[] {
+  return item ? item.rounds.filter((r) => r.revealed && r.tally !== null) : [];
+}
+
+export function areaOf(session: Session, item: Item): Area | null {
+  return session.areas.find((a) => a.id === item.area) ?? null;
+}
+
+export interface AreaGroup {
+  area: Area | null;
+  items: Item[];
+}
+
+/** Items grouped by area, in the session's order; items of an unknown area come last. */
+export function itemsByArea(session: Session): AreaGroup[] {
+  const groups: AreaGroup[] = session.areas.map((area) => ({
+    area,
+    items: session.items.filter((i) => i.area === area.id),
+  }));
+  const known = new Set(session.areas.map((a) => a.id));
+  const rest = session.items.filter((i) => !known.has(i.area));
+  if (rest.length > 0) groups.push({ area: null, items: rest });
+  return groups.filter((g) => g.items.length > 0);
+}
+
+/** The item after `id` in the agenda, or null at the end. */
+export function nextItem(session: Session, id: string | null): Item | null {
+  if (id === null) return session.items[0] ?? null;
+  const index = session.items.findIndex((i) => i.id === id);
+  if (index < 0) return null;
+  return session.items[index + 1] ?? null;
+}
+
+export type Action = 'open' | 'close' | 'reveal' | 'revote' | 'lock' | 'reopen';
+
+const ALLOWED: Record<Action, readonly Phase[]> = {
+  open: ['pending'],
+  close: ['voting'],
+  reveal: ['voting', 'closed'],
+  revote: ['closed', 'revealed'],
+  lock: ['pending', 'closed', 'revealed'],
+  reopen: ['locked'],
+};
+
+/** Whether the server accepts `action` in `phase` (protocol, facilitator commands). */
+export function allowed(action: Action, phase: Phase): boolean {
+  return ALLOWED[action].includes(phase);
+}
+
+export type NextStep = Action | 'next';
+
+/** The one obvious thing to do next for an item in `phase`. */
+export function primaryStep(phase: Phase): NextStep {
+  switch (phase) {
+    case 'pending':
+      return 'open';
+    case 'voting':
+      return 'close';
+    case 'closed':
+      return 'reveal';
+    case 'revealed':
+      return 'lock';
+    case 'locked':
+      return 'next';
+  }
+}
+
+/** The level to pre-select in the lock form: the newest round's suggestion. */
+export function suggestedLevel(item: Item | null): number | null {
+  if (!item) return null;
+  for (let i = item.rounds.length - 1; i >= 0; i--) {
+    const s = item.rounds[i].spread?.suggested;
+    if (s != null) return s;
+  }
+  return null;
+}
+
+export function scaleLevel(scale: Scale, level: number): ScaleLevel | null {
+  return scale.levels.find((l) => l.level === level) ?? null;
+}
+
+/** Levels from lowest to highest, whatever order the server sent. */
+export function sortedLevels(scale: Scale): ScaleLevel[] {
+  return [...scale.levels].sort((a, b) => a.level - b.level);
+}
+
+/** Count of ballots on `level` in a tally (`counts[i]` is level `i + 1`). */
+export function countAt(counts: readonly number[], level: number): number {
+  return counts[level - 1] ?? 0;
+}

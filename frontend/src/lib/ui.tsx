@@ -1,0 +1,369 @@
+//! Preact components shared by the live views: language toggle, connection notice, error
+//! alert, distribution chart with its table, spread figures, consensus, live announcer.
+//! Presentation only: state comes in as props, commands go out through callbacks.
+
+import type { ComponentChildren } from 'preact';
+import { otherLang, pick, translate as tr, type Lang } from './i18n';
+import { formatDateTime, formatNumber, formatPercent, share } from './format';
+import type { ErrorInfo } from './reducer';
+import type { ConnectionStatus } from './socket';
+import { common, errorMsg, phaseNames } from './strings';
+import { countAt, latestRound, revealedRounds, scaleLevel, sortedLevels } from './session';
+import type { Consensus, Item, Phase, Round, Scale, Spread } from './types';
+
+export function LangToggle({ lang, setLang }: { lang: Lang; setLang: (l: Lang) => void }) {
+  const target = otherLang(lang);
+  return (
+    <button
+      type="button"
+      class="lang-toggle"
+      lang={target}
+      onClick={() => setLang(target)}
+    >
+      {tr(lang, common.switchLang)}
+    </button>
+  );
+}
+
+/** A calm notice while the socket is not joined; nothing when all is well. */
+export function ConnectionNotice({ status, lang }: { status: ConnectionStatus; lang: Lang }) {
+  const text =
+    status === 'connecting'
+      ? tr(lang, common.connecting)
+      : status === 'reconnecting'
+        ? tr(lang, common.reconnecting)
+        : '';
+  return (
+    <div class={text ? 'notice notice-connection' : 'notice-empty'} role="status">
+      {text && <span class="spinner" aria-hidden="true" />}
+      {text}
+    </div>
+  );
+}
+
+/** The latest command error; the alert region is always in the DOM so that it is announced. */
+export function ErrorAlert({
+  error,
+  lang,
+  onDismiss,
+}: {
+  error: ErrorInfo | null;
+  lang: Lang;
+  onDismiss: () => void;
+}) {
+  return (
+    <div role="alert" class={error ? 'alert' : 'alert-empty'}>
+      {error && (
+        <>
+          <p>
+            <strong>{tr(lang, errorMsg(error.code))}</strong>{' '}
+            {error.message && <span class="muted">({error.message})</span>}
+          </p>
+          <button type="button" class="btn btn-small" onClick={onDismiss}>
+            {tr(lang, common.dismiss)}
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The page body when the server refused the hello for good (no session, wrong key). */
+export function Refused({
+  code,
+  errorCode,
+  lang,
+  children,
+}: {
+  code: string;
+  errorCode: string;
+  lang: Lang;
+  children?: ComponentChildren;
+}) {
+  const [title, text] =
+    errorCode === 'unknown_session'
+      ? [common.unknownSessionTitle, tr(lang, common.unknownSession, { code })]
+      : errorCode === 'forbidden'
+        ? [common.forbiddenTitle, tr(lang, common.forbidden)]
+        : [common.refusedTitle, tr(lang, common.refused)];
+  return (
+    <section class="refused">
+      <h1>{tr(lang, title)}</h1>
+      <p>{text}</p>
+      {children}
+    </section>
+  );
+}
+
+/** Polite announcements of voting progress and results for screen-reader users. */
+export function LiveAnnouncer({ text }: { text: string }) {
+  return (
+    <div class="sr-only" aria-live="polite" aria-atomic="true">
+      {text}
+    </div>
+  );
+}
+
+export function PhaseBadge({ phase, lang }: { phase: Phase; lang: Lang }) {
+  return <span class={`badge badge-${phase}`}>{tr(lang, phaseNames[phase])}</span>;
+}
+
+/** "3 – Påbörjad" */
+export function levelText(scale: Scale, level: number, lang: Lang): string {
+  const l = scaleLevel(scale, level);
+  return l ? `${level} – ${pick(l.label, lang)}` : String(level);
+}
+
+/**
+ * A column chart of one round's tally with a table of the same figures beside it. The
+ * chart is hidden from assistive technology because the table says it all.
+ */
+export function Distribution({ round, scale, lang }: { round: Round; scale: Scale; lang: Lang }) {
+  const tally = round.tally;
+  if (!tally) return null;
+  const levels = sortedLevels(scale);
+  const total = tally.counts.reduce((a, b) => a + b, 0) + tally.not_relevant;
+  const max = Math.max(1, ...tally.counts, tally.not_relevant);
+  const nr = scale.not_relevant;
+  const bar = (count: number) => ({ height: `${(count / max) * 100}%` });
+  return (
+    <figure class="dist">
+      <div class="chart" aria-hidden="true" title={tr(lang, common.chartLabel, { n: round.number })}>
+        {levels.map((l) => {
+          const count = countAt(tally.counts, l.level);
+          return (
+            <div class="col" key={l.level}>
+              <span class="col-count">{formatNumber(lang, count, 0)}</span>
+              <span class="col-track">
+                <span class={count > 0 ? 'col-bar' : 'col-bar col-bar-zero'} style={bar(count)} />
+              </span>
+              <span class="col-level">{l.level}</span>
+            </div>
+          );
+        })}
+        {(nr || tally.not_relevant > 0) && (
+          <div class="col col-nr">
+            <span class="col-count">{formatNumber(lang, tally.not_relevant, 0)}</span>
+            <span class="col-track">
+              <span
+                class={tally.not_relevant > 0 ? 'col-bar' : 'col-bar col-bar-zero'}
+                style={bar(tally.not_relevant)}
+              />
+            </span>
+            <span class="col-level">{nr ? pick(nr.label, lang) : tr(lang, common.notRelevantCount)}</span>
+          </div>
+        )}
+      </div>
+      <table class="dist-table">
+        <caption>{tr(lang, common.distributionCaption, { n: round.number })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{tr(lang, common.colLevel)}</th>
+            <th scope="col" class="num">
+              {tr(lang, common.colAnswers)}
+            </th>
+            <th scope="col" class="num">
+              {tr(lang, common.colShare)}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {levels.map((l) => {
+            const count = countAt(tally.counts, l.level);
+            return (
+              <tr key={l.level}>
+                <th scope="row">{levelText(scale, l.level, lang)}</th>
+                <td class="num">{formatNumber(lang, count, 0)}</td>
+                <td class="num">{formatPercent(lang, share(count, total))}</td>
+              </tr>
+            );
+          })}
+          {(nr || tally.not_relevant > 0) && (
+            <tr class="row-nr">
+              <th scope="row">{nr ? pick(nr.label, lang) : tr(lang, common.notRelevantCount)}</th>
+              <td class="num">{formatNumber(lang, tally.not_relevant, 0)}</td>
+              <td class="num">{formatPercent(lang, share(tally.not_relevant, total))}</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </figure>
+  );
+}
+
+/** Median and consensus always; with `full`, every figure of the spread. */
+export function SpreadFigures({ spread, lang, full = false }: { spread: Spread; lang: Lang; full?: boolean }) {
+  if (spread.n === 0 || spread.median === null) {
+    return <p class="muted">{tr(lang, common.noScaleAnswers)}</p>;
+  }
+  const rows: [string, string, string?][] = [
+    [tr(lang, common.median), formatNumber(lang, spread.median)],
+    [
+      tr(lang, common.consensus),
+      spread.consensus !== null ? formatPercent(lang, spread.consensus) : '–',
+      tr(lang, common.consensusHelp),
+    ],
+  ];
+  if (full) {
+    if (spread.iqr !== null) rows.push([tr(lang, common.iqr), formatNumber(lang, spread.iqr)]);
+    if (spread.within_one !== null) rows.push([tr(lang, common.withinOne), formatPercent(lang, spread.within_one)]);
+    if (spread.mode_share !== null) rows.push([tr(lang, common.modeShare), formatPercent(lang, spread.mode_share)]);
+    rows.push([tr(lang, common.answersOnScale), formatNumber(lang, spread.n, 0)]);
+    rows.push([tr(lang, common.notRelevantCount), formatNumber(lang, spread.not_relevant, 0)]);
+  }
+  return (
+    <>
+      <dl class="figures">
+        {rows.map(([label, value, help]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>
+              {value}
+              {help && <span class="figure-help">{help}</span>}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {spread.two_camps && <p class="camps">{tr(lang, common.twoCamps)}</p>}
+    </>
+  );
+}
+
+/** One round's result: heading, distribution and figures. */
+export function RoundResult({
+  round,
+  scale,
+  lang,
+  full = false,
+  headingLevel = 3,
+  children,
+}: {
+  round: Round;
+  scale: Scale;
+  lang: Lang;
+  full?: boolean;
+  headingLevel?: 2 | 3 | 4;
+  children?: ComponentChildren;
+}) {
+  const H = `h${headingLevel}` as 'h2' | 'h3' | 'h4';
+  return (
+    <section class="round-result">
+      <H class="round-title">
+        {tr(lang, common.round, { n: round.number })}
+        {children}
+      </H>
+      {round.voted === 0 ? (
+        <p class="muted">{tr(lang, common.noVotes)}</p>
+      ) : (
+        <>
+          <Distribution round={round} scale={scale} lang={lang} />
+          {round.spread && <SpreadFigures spread={round.spread} lang={lang} full={full} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The revealed rounds of an item for participants and the screen: newest large, earlier beside. */
+export function RevealedResults({
+  item,
+  scale,
+  lang,
+  headingLevel = 2,
+}: {
+  item: Item;
+  scale: Scale;
+  lang: Lang;
+  headingLevel?: 2 | 3;
+}) {
+  const rounds = revealedRounds(item);
+  if (rounds.length === 0) return null;
+  const latest = rounds[rounds.length - 1];
+  const earlier = rounds.slice(0, -1).reverse();
+  const H = `h${headingLevel}` as 'h2' | 'h3';
+  const sub = (headingLevel + 1) as 3 | 4;
+  return (
+    <section class="results" aria-labelledby={`results-${item.id}`}>
+      <H id={`results-${item.id}`}>{tr(lang, common.results)}</H>
+      <div class="results-grid">
+        <RoundResult round={latest} scale={scale} lang={lang} headingLevel={sub} />
+        {earlier.length > 0 && (
+          <div class="earlier">
+            <p class="earlier-title">{tr(lang, common.earlierRounds)}</p>
+            {earlier.map((r) => (
+              <RoundResult key={r.number} round={r} scale={scale} lang={lang} headingLevel={sub} />
+            ))}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export function ConsensusView({
+  consensus,
+  scale,
+  lang,
+  headingLevel = 2,
+}: {
+  consensus: Consensus;
+  scale: Scale;
+  lang: Lang;
+  headingLevel?: 2 | 3;
+}) {
+  const H = `h${headingLevel}` as 'h2' | 'h3';
+  const level = scaleLevel(scale, consensus.level);
+  return (
+    <section class="consensus" aria-label={tr(lang, common.agreed)}>
+      <H class="consensus-title">{tr(lang, common.agreed)}</H>
+      <p class="consensus-level">
+        <span class="level-num">{consensus.level}</span>
+        <span>
+          <span class="level-label">{level ? pick(level.label, lang) : ''}</span>
+          {level && <span class="level-def">{pick(level.definition, lang)}</span>}
+        </span>
+      </p>
+      {consensus.note && (
+        <div class="consensus-note">
+          <p class="label">{tr(lang, common.note)}</p>
+          <p class="prose">{consensus.note}</p>
+        </div>
+      )}
+      {consensus.dissent && (
+        <div class="consensus-note">
+          <p class="label">{tr(lang, common.dissent)}</p>
+          <p class="prose">{consensus.dissent}</p>
+        </div>
+      )}
+      <p class="muted small">{tr(lang, common.lockedAt, { when: formatDateTime(lang, consensus.locked_at) })}</p>
+    </section>
+  );
+}
+
+/** What a screen reader should hear about the current item now. */
+export function announcement(item: Item | null, scale: Scale | null, lang: Lang): string {
+  if (!item || !scale) return tr(lang, common.waiting);
+  const title = pick(item.title, lang);
+  switch (item.phase) {
+    case 'pending':
+      return '';
+    case 'voting':
+      return tr(lang, common.announceVoting, { title });
+    case 'closed':
+      return tr(lang, common.announceClosed, { title });
+    case 'revealed': {
+      const spread = latestRound(item)?.spread;
+      if (!spread || spread.median === null) return tr(lang, common.announceClosed, { title });
+      return tr(lang, common.announceRevealed, {
+        title,
+        median: formatNumber(lang, spread.median),
+        consensus: spread.consensus !== null ? formatPercent(lang, spread.consensus) : '–',
+      });
+    }
+    case 'locked':
+      return tr(lang, common.announceLocked, {
+        title,
+        level: item.consensus ? levelText(scale, item.consensus.level, lang) : '',
+      });
+  }
+}

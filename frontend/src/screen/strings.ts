@@ -1,0 +1,18 @@
+//! UI texts of the screen (projector) view, in Swedish and English.
+
+import type { Dict } from '../lib/i18n';
+
+export const screen = {
+  joinAt: { sv: 'Gå med på', en: 'Join at' },
+  code: { sv: 'Kod', en: 'Code' },
+  qrAlt: { sv: 'QR-kod som leder till {url}', en: 'QR code that leads to {url}' },
+  scanOrType: {
+    sv: 'Skanna QR-koden eller skriv adressen i mobilen.',
+    en: 'Scan the QR code or type the address on your phone.',
+  },
+  voteNow: { sv: 'Rösta i mobilen', en: 'Vote on your phone' },
+  notOpenYet: { sv: 'Röstningen har inte öppnats än.', en: 'Voting has not opened yet.' },
+  closed: { sv: 'Röstningen är stängd.', en: 'Voting is closed.' },
+  loading: { sv: 'Hämtar sessionen…', en: 'Loading the session…' },
+  progressLabel: { sv: 'Andel som svarat', en: 'Share who have answered' },
+} satisfies Dict;

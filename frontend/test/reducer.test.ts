@@ -1,0 +1,160 @@
+//! The pure reducer: state replacement, versions across reconnects, own ballots, errors.
+
+import { describe, expect, it } from 'vitest';
+import { busyWith, initialState, ownVote, reduce, type ClientEvent, type ClientState } from '../src/lib/reducer';
+import { stateMsg } from './fixtures';
+
+const run = (events: ClientEvent[], from: ClientState = initialState) => events.reduce(reduce, from);
+
+const welcome = (ballots = {}): ClientEvent => ({
+  type: 'welcome',
+  id: 1,
+  role: 'participant',
+  code: '482913',
+  token: 'tok-1',
+  ballots,
+});
+
+describe('state messages', () => {
+  it('replace the whole session', () => {
+    const s = run([welcome(), stateMsg(3, { title: 'A', participants: 2 }), stateMsg(4, { title: 'B' })]);
+    expect(s.session?.title).toBe('B');
+    expect(s.session?.participants).toBe(9);
+    expect(s.version).toBe(4);
+  });
+
+  it('ignore a lower version within a connection', () => {
+    const s = run([welcome(), stateMsg(5, { title: 'new' }), stateMsg(4, { title: 'old' })]);
+    expect(s.session?.title).toBe('new');
+    expect(s.version).toBe(5);
+  });
+
+  it('take the first state after a welcome whatever its version (the server may have restarted)', () => {
+    const before = run([{ type: 'connection', status: 'open' }, welcome(), stateMsg(40, { title: 'before' })]);
+    const after = run(
+      [
+        { type: 'connection', status: 'reconnecting' },
+        { type: 'connection', status: 'open' },
+        welcome(),
+        stateMsg(2, { title: 'after restart' }),
+      ],
+      before,
+    );
+    expect(after.session?.title).toBe('after restart');
+    expect(after.version).toBe(2);
+    // …and from then on the usual rule applies again.
+    expect(reduce(after, stateMsg(1, { title: 'stale' })).session?.title).toBe('after restart');
+  });
+
+  it('are taken when there is no session yet', () => {
+    const s = reduce(initialState, stateMsg(7));
+    expect(s.version).toBe(7);
+    expect(s.session?.code).toBe('482913');
+  });
+
+  it('keep the session while reconnecting', () => {
+    const s = run([welcome(), stateMsg(3), { type: 'connection', status: 'reconnecting' }]);
+    expect(s.connection).toBe('reconnecting');
+    expect(s.session).not.toBeNull();
+  });
+});
+
+describe('own ballots', () => {
+  it('come from welcome.ballots', () => {
+    const s = run([welcome({ L1: { round: 1, answer: 3 }, L2: { round: 2, answer: 'not_relevant' } })]);
+    expect(s.token).toBe('tok-1');
+    expect(ownVote(s, 'L1', 1)).toEqual({ answer: 3, status: 'received' });
+    expect(ownVote(s, 'L2', 2)).toEqual({ answer: 'not_relevant', status: 'received' });
+    expect(ownVote(s, 'L2', 3)).toEqual({ answer: null, status: 'none' });
+  });
+
+  it('show a sent vote as sending until it is acked, then as received', () => {
+    const sent = run([welcome(), { type: 'sent', id: 7, command: { type: 'vote', item: 'L2', round: 1, answer: 4 } }]);
+    expect(ownVote(sent, 'L2', 1)).toEqual({ answer: 4, status: 'sending' });
+    const acked = reduce(sent, { type: 'ack', id: 7 });
+    expect(ownVote(acked, 'L2', 1)).toEqual({ answer: 4, status: 'received' });
+    expect(acked.ballots.L2).toEqual({ round: 1, answer: 4 });
+    expect(acked.pending).toEqual({});
+  });
+
+  it('let the newest vote in flight win over an acked one', () => {
+    const s = run([
+      welcome({ L2: { round: 1, answer: 2 } }),
+      { type: 'sent', id: 8, command: { type: 'vote', item: 'L2', round: 1, answer: 3 } },
+      { type: 'sent', id: 9, command: { type: 'vote', item: 'L2', round: 1, answer: 5 } },
+    ]);
+    expect(ownVote(s, 'L2', 1)).toEqual({ answer: 5, status: 'sending' });
+    const acked = run([{ type: 'ack', id: 8 }, { type: 'ack', id: 9 }], s);
+    expect(ownVote(acked, 'L2', 1)).toEqual({ answer: 5, status: 'received' });
+  });
+
+  it('are replaced by a new welcome, while votes in flight stay pending for the resend', () => {
+    const s = run([
+      welcome({ L1: { round: 1, answer: 1 } }),
+      { type: 'sent', id: 5, command: { type: 'vote', item: 'L2', round: 1, answer: 4 } },
+      { type: 'connection', status: 'reconnecting' },
+      welcome({ L3: { round: 1, answer: 2 } }),
+    ]);
+    expect(s.ballots).toEqual({ L3: { round: 1, answer: 2 } });
+    expect(ownVote(s, 'L2', 1).status).toBe('sending');
+    expect(ownVote(reduce(s, { type: 'ack', id: 5 }), 'L2', 1)).toEqual({ answer: 4, status: 'received' });
+  });
+
+  it('do not carry an earlier round into a re-vote', () => {
+    const s = run([welcome({ L2: { round: 1, answer: 3 } })]);
+    expect(ownVote(s, 'L2', 2)).toEqual({ answer: null, status: 'none' });
+  });
+
+  it('ignore an ack for an unknown id', () => {
+    const s = run([welcome()]);
+    expect(reduce(s, { type: 'ack', id: 99 })).toBe(s);
+  });
+});
+
+describe('errors', () => {
+  it('drop the failed vote and keep the earlier acked answer', () => {
+    const s = run([
+      welcome({ L2: { round: 1, answer: 2 } }),
+      { type: 'sent', id: 7, command: { type: 'vote', item: 'L2', round: 1, answer: 4 } },
+      { type: 'error', id: 7, code: 'round_closed', message: 'Voting on round 1 of L2 is closed.' },
+    ]);
+    expect(s.pending).toEqual({});
+    expect(ownVote(s, 'L2', 1)).toEqual({ answer: 2, status: 'received' });
+    expect(s.error).toMatchObject({ id: 7, code: 'round_closed', command: { type: 'vote', item: 'L2' } });
+    expect(s.errorCount).toBe(1);
+  });
+
+  it('are kept when the message could not be read (id null) and can be dismissed', () => {
+    const s = run([welcome(), { type: 'error', id: null, code: 'bad_message', message: 'not JSON' }]);
+    expect(s.error).toEqual({ id: null, code: 'bad_message', message: 'not JSON', command: undefined });
+    expect(reduce(s, { type: 'dismiss_error' }).error).toBeNull();
+  });
+
+  it('count repeats so that the same error is announced again', () => {
+    const e: ClientEvent = { type: 'error', id: null, code: 'internal', message: '' };
+    expect(run([e, e]).errorCount).toBe(2);
+  });
+
+  it('from a refused hello make the connection fail for good', () => {
+    const s = reduce(initialState, {
+      type: 'connection',
+      status: 'failed',
+      error: { type: 'error', id: 1, code: 'unknown_session', message: 'No session 000000' },
+    });
+    expect(s.connection).toBe('failed');
+    expect(s.fatal).toEqual({ id: 1, code: 'unknown_session', message: 'No session 000000' });
+  });
+});
+
+describe('facilitator commands', () => {
+  it('make the item busy until answered', () => {
+    const s = run([
+      { type: 'welcome', id: 1, role: 'facilitator', code: '482913' },
+      { type: 'sent', id: 2, command: { type: 'close', item: 'L2' } },
+    ]);
+    expect(busyWith(s, 'L2')).toBe(true);
+    expect(busyWith(s, 'L1')).toBe(false);
+    expect(busyWith(reduce(s, { type: 'ack', id: 2 }), 'L2')).toBe(false);
+    expect(s.ballots).toEqual({});
+  });
+});

@@ -1,0 +1,99 @@
+//! Pure questions about a session: phase rules, agenda order, rounds, suggested level.
+
+import { describe, expect, it } from 'vitest';
+import {
+  allowed,
+  currentItem,
+  itemsByArea,
+  nextItem,
+  openRound,
+  primaryStep,
+  revealedRounds,
+  suggestedLevel,
+  type Action,
+} from '../src/lib/session';
+import type { Phase, Spread } from '../src/lib/types';
+import { item, round, session } from './fixtures';
+
+const spread = (suggested: number | null): Spread => ({
+  n: 3,
+  not_relevant: 0,
+  median: suggested,
+  q1: null,
+  q3: null,
+  iqr: null,
+  mode_share: null,
+  within_one: null,
+  consensus: null,
+  two_camps: false,
+  suggested,
+});
+
+describe('phase rules', () => {
+  const table: Record<Action, Phase[]> = {
+    open: ['pending'],
+    close: ['voting'],
+    reveal: ['voting', 'closed'],
+    revote: ['closed', 'revealed'],
+    lock: ['pending', 'closed', 'revealed'],
+    reopen: ['locked'],
+  };
+  const phases: Phase[] = ['pending', 'voting', 'closed', 'revealed', 'locked'];
+
+  it('follow the command table of the protocol', () => {
+    for (const [action, ok] of Object.entries(table) as [Action, Phase[]][]) {
+      for (const phase of phases) expect(allowed(action, phase), `${action} in ${phase}`).toBe(ok.includes(phase));
+    }
+  });
+
+  it('offer one next step per phase that is itself allowed', () => {
+    expect(phases.map(primaryStep)).toEqual(['open', 'close', 'reveal', 'lock', 'next']);
+    for (const phase of phases) {
+      const step = primaryStep(phase);
+      if (step !== 'next') expect(allowed(step, phase)).toBe(true);
+    }
+  });
+});
+
+describe('session questions', () => {
+  it('find the current item and the next one', () => {
+    const s = session({ current: 'L2' });
+    expect(currentItem(s)?.id).toBe('L2');
+    expect(nextItem(s, 'L2')?.id).toBe('I1');
+    expect(nextItem(s, 'I1')).toBeNull();
+    expect(nextItem(s, null)?.id).toBe('L1');
+    expect(currentItem(session({ current: null }))).toBeNull();
+  });
+
+  it('group items by area in the session order, unknown areas last', () => {
+    const s = session({ items: [item('L1'), item('X1'), item('I1'), item('L2')] });
+    expect(itemsByArea(s).map((g) => [g.area?.id ?? null, g.items.map((i) => i.id)])).toEqual([
+      ['L', ['L1', 'L2']],
+      ['I', ['I1']],
+      [null, ['X1']],
+    ]);
+  });
+
+  it('know the open round and the revealed ones', () => {
+    const it1 = item('L1', {
+      phase: 'voting',
+      rounds: [
+        round({ number: 1, open: false, revealed: true, tally: { counts: [0, 1, 2, 0, 0], not_relevant: 0 } }),
+        round({ number: 2, open: true }),
+      ],
+    });
+    expect(openRound(it1)?.number).toBe(2);
+    expect(revealedRounds(it1).map((r) => r.number)).toEqual([1]);
+    expect(openRound(item('L2'))).toBeNull();
+  });
+
+  it('suggest the newest round’s level for the lock', () => {
+    const it1 = item('L1', {
+      rounds: [round({ number: 1, spread: spread(2) }), round({ number: 2, spread: spread(4) })],
+    });
+    expect(suggestedLevel(it1)).toBe(4);
+    const it2 = item('L2', { rounds: [round({ number: 1, spread: spread(3) }), round({ number: 2, spread: spread(null) })] });
+    expect(suggestedLevel(it2)).toBe(3);
+    expect(suggestedLevel(item('L3'))).toBeNull();
+  });
+});

@@ -4,18 +4,15 @@ use crate::config::Config;
 use crate::domain::catalogue::{Catalogue, BUILT_IN};
 use crate::live::Registry;
 use crate::store::{SqliteStore, Store};
-use crate::web::{router, AppState};
+use crate::web::{router, AppState, CatalogueEntry};
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 /// Milliseconds since the Unix epoch: the one clock the domain is given.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// The catalogues built into the binary, parsed and checked.
@@ -23,11 +20,9 @@ pub fn built_in_catalogues() -> Vec<Catalogue> {
     BUILT_IN
         .iter()
         .map(|(name, json)| {
-            let catalogue: Catalogue = serde_json::from_str(json)
-                .unwrap_or_else(|e| panic!("built-in catalogue {name}: {e}"));
-            catalogue
-                .validate()
-                .unwrap_or_else(|e| panic!("built-in catalogue {name}: {e}"));
+            let catalogue: Catalogue =
+                serde_json::from_str(json).unwrap_or_else(|e| panic!("built-in catalogue {name}: {e}"));
+            catalogue.validate().unwrap_or_else(|e| panic!("built-in catalogue {name}: {e}"));
             catalogue
         })
         .collect()
@@ -41,10 +36,12 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let store = Arc::new(SqliteStore::open(&config.data).await?);
     let registry = Arc::new(Registry::new(store.clone() as Arc<dyn Store>, now_ms));
+    let built_in = built_in_catalogues().into_iter().map(|catalogue| CatalogueEntry { catalogue, built_in: true });
+    let imported = store.catalogues().await?.into_iter().map(|catalogue| CatalogueEntry { catalogue, built_in: false });
     let (stop_sockets, stopping) = watch::channel(false);
     let state = AppState {
         registry: registry.clone(),
-        catalogues: Arc::new(built_in_catalogues()),
+        catalogues: Arc::new(RwLock::new(built_in.chain(imported).collect())),
         public_url: config.public_url.clone(),
         shutdown: stopping,
     };

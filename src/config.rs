@@ -5,11 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Parser)]
-#[command(
-    name = "samsyn",
-    version,
-    about = "Samsyn: real-time polling and consensus for workshops and seminars"
-)]
+#[command(name = "samsyn", version, about = "Samsyn: real-time polling and consensus for workshops and seminars")]
 pub struct Config {
     /// Address and port to listen on.
     #[arg(long, env = "SAMSYN_ADDR", default_value = "127.0.0.1:8080")]

@@ -34,34 +34,20 @@ async fn a_killed_server_restarts_with_every_acknowledged_vote_lock_and_note() {
     let a1 = item(state, "A1");
     assert_eq!(a1["phase"], "locked");
     assert_eq!(a1["consensus"]["level"], 3);
-    assert_eq!(
-        a1["consensus"]["note"],
-        "Välfärdstekniken används på två av fem boenden"
-    );
+    assert_eq!(a1["consensus"]["note"], "Välfärdstekniken används på två av fem boenden");
     assert_eq!(a1["rounds"][0]["tally"]["counts"], json!([0, 1, 2, 1, 0]));
     assert_eq!(last_round(state, "A2")["tally"]["not_relevant"], 1);
     assert_eq!(state["current"], "A2");
 
     // The phone comes back with its token: same identity, its ballot kept, no double vote.
     let mut phone = Client::participant(&server.addr, &session.code, Some(&tokens[0])).await;
-    assert_eq!(
-        phone.welcome["ballots"]["A2"],
-        json!({"round": 1, "answer": "not_relevant"})
-    );
-    assert_eq!(
-        phone.welcome["ballots"]["A1"],
-        json!({"round": 1, "answer": 2})
-    );
+    assert_eq!(phone.welcome["ballots"]["A2"], json!({"round": 1, "answer": "not_relevant"}));
+    assert_eq!(phone.welcome["ballots"]["A1"], json!({"round": 1, "answer": 2}));
     phone.ok(vote("A2", 1, json!(5))).await;
     let mut facilitator = facilitator;
-    let state = facilitator
-        .wait_state(|s| last_round(s, "A2")["tally"]["counts"][4] == 1)
-        .await;
+    let state = facilitator.wait_state(|s| last_round(s, "A2")["tally"]["counts"][4] == 1).await;
     assert_eq!(last_round(&state, "A2")["voted"], 1);
-    assert_eq!(
-        last_round(&state, "A2")["tally"]["not_relevant"],
-        Value::from(0)
-    );
+    assert_eq!(last_round(&state, "A2")["tally"]["not_relevant"], Value::from(0));
     server.kill_9().await;
 }
 
@@ -76,7 +62,6 @@ async fn a_graceful_stop_closes_sockets_and_keeps_the_data() {
     server.stop().await;
 
     let server = TestServer::start(dir.path()).await;
-    let facilitator =
-        Client::facilitator(&server.addr.to_string(), &session.code, &session.key).await;
+    let facilitator = Client::facilitator(&server.addr.to_string(), &session.code, &session.key).await;
     assert_eq!(item(&facilitator.state, "L3")["phase"], "voting");
 }

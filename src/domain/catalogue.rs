@@ -3,23 +3,72 @@
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
+/// Longest title or label, in characters.
+pub const MAX_TITLE_CHARS: usize = 300;
+/// Longest description, definition or option text, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 1000;
+
 /// A text in Swedish and English. Swedish is the primary language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Reads `{"sv": …, "en": …}` or a plain string; a missing language falls back to the other.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Text {
     pub sv: String,
     pub en: String,
+}
+
+impl Text {
+    pub fn both(text: &str) -> Self {
+        Text { sv: text.to_string(), en: text.to_string() }
+    }
+
+    /// The longer of the two, in characters: what limits are checked against.
+    pub fn chars(&self) -> usize {
+        self.sv.chars().count().max(self.en.chars().count())
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.sv.trim().is_empty() && self.en.trim().is_empty()
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Plain(String),
+            Pair {
+                #[serde(default)]
+                sv: String,
+                #[serde(default)]
+                en: String,
+            },
+        }
+        let (sv, en) = match Raw::deserialize(d)? {
+            Raw::Plain(text) => (text.clone(), text),
+            Raw::Pair { sv, en } => (sv, en),
+        };
+        let (sv, en) = (sv.trim().to_string(), en.trim().to_string());
+        Ok(match (sv.is_empty(), en.is_empty()) {
+            (true, false) => Text { sv: en.clone(), en },
+            (false, true) => Text { en: sv.clone(), sv },
+            _ => Text { sv, en },
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Level {
     pub level: u8,
     pub label: Text,
+    #[serde(default)]
     pub definition: Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotRelevant {
     pub label: Text,
+    #[serde(default)]
     pub definition: Text,
 }
 
@@ -27,6 +76,7 @@ pub struct NotRelevant {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scale {
     pub levels: Vec<Level>,
+    #[serde(default)]
     pub not_relevant: Option<NotRelevant>,
 }
 
@@ -39,12 +89,22 @@ impl Scale {
     pub fn contains(&self, level: u8) -> bool {
         (1..=self.top()).contains(&level)
     }
+
+    /// 2 to 10 levels numbered 1, 2, 3, … in order, each with a label within the text limits.
+    pub fn is_well_formed(&self) -> bool {
+        let in_order = self.levels.iter().enumerate().all(|(i, l)| l.level as usize == i + 1);
+        let texts_fit = self.levels.iter().all(|l| {
+            !l.label.is_blank() && l.label.chars() <= MAX_TITLE_CHARS && l.definition.chars() <= MAX_DESCRIPTION_CHARS
+        });
+        (2..=10).contains(&self.levels.len()) && in_order && texts_fit
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Indicator {
     pub id: String,
     pub title: Text,
+    #[serde(default)]
     pub description: Text,
 }
 
@@ -68,7 +128,7 @@ pub struct Catalogue {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CatalogueError {
-    #[error("the scale must have 2 to 10 levels numbered 1, 2, 3, … in order")]
+    #[error("scale: it must have 2 to 10 levels numbered 1, 2, 3, … in order, each with a label")]
     BadScale,
     #[error("the id {0:?} is used more than once")]
     DuplicateId(String),
@@ -76,23 +136,36 @@ pub enum CatalogueError {
     BadId(String),
     #[error("area {0:?} has no indicators")]
     EmptyArea(String),
+    #[error("version: it must be 1 to 32 characters")]
+    BadVersion,
+    #[error("{0}: a title must be 1 to {MAX_TITLE_CHARS} characters, a description at most {MAX_DESCRIPTION_CHARS}")]
+    BadText(String),
+    #[error("a catalogue has at most 200 indicators")]
+    TooMany,
 }
 
 impl Catalogue {
-    /// Checks what the rest of the domain relies on: a well-formed scale and unique, simple ids.
+    /// Checks what the rest of the domain relies on: a well-formed scale, unique simple ids, texts within limits.
     pub fn validate(&self) -> Result<(), CatalogueError> {
-        let levels_in_order = self
-            .scale
-            .levels
-            .iter()
-            .enumerate()
-            .all(|(i, l)| l.level as usize == i + 1);
-        if !(2..=10).contains(&self.scale.levels.len()) || !levels_in_order {
+        check_id(&self.id)?;
+        if self.version.trim().is_empty() || self.version.chars().count() > 32 {
+            return Err(CatalogueError::BadVersion);
+        }
+        if self.title.is_blank() || self.title.chars() > MAX_TITLE_CHARS {
+            return Err(CatalogueError::BadText("title".into()));
+        }
+        if !self.scale.is_well_formed() {
             return Err(CatalogueError::BadScale);
+        }
+        if self.indicator_count() > 200 {
+            return Err(CatalogueError::TooMany);
         }
         let mut seen = HashSet::new();
         for area in &self.areas {
             check_id(&area.id)?;
+            if area.name.is_blank() || area.name.chars() > MAX_TITLE_CHARS {
+                return Err(CatalogueError::BadText(format!("area {}", area.id)));
+            }
             if area.indicators.is_empty() {
                 return Err(CatalogueError::EmptyArea(area.id.clone()));
             }
@@ -100,6 +173,10 @@ impl Catalogue {
                 check_id(&indicator.id)?;
                 if !seen.insert(indicator.id.as_str()) {
                     return Err(CatalogueError::DuplicateId(indicator.id.clone()));
+                }
+                let title_fits = !indicator.title.is_blank() && indicator.title.chars() <= MAX_TITLE_CHARS;
+                if !title_fits || indicator.description.chars() > MAX_DESCRIPTION_CHARS {
+                    return Err(CatalogueError::BadText(format!("indicator {}", indicator.id)));
                 }
             }
         }
@@ -111,12 +188,9 @@ impl Catalogue {
     }
 }
 
-fn check_id(id: &str) -> Result<(), CatalogueError> {
-    let ok = !id.is_empty()
-        && id.len() <= 32
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+/// Ids are short and plain so they are safe in URLs, files and CSV exports.
+pub fn check_id(id: &str) -> Result<(), CatalogueError> {
+    let ok = !id.is_empty() && id.len() <= 32 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if ok {
         Ok(())
     } else {
@@ -126,3 +200,37 @@ fn check_id(id: &str) -> Result<(), CatalogueError> {
 
 /// The catalogues that ship with Samsyn, as JSON text. Parsing is left to the caller so the domain stays free of a JSON library.
 pub const BUILT_IN: &[(&str, &str)] = &[("lika", include_str!("catalogues/lika.json"))];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_reads_from_a_pair_a_plain_string_or_one_language() {
+        let read = |json: &str| serde_json::from_str::<Text>(json).unwrap();
+        assert_eq!(read(r#""Hot""#), Text::both("Hot"));
+        assert_eq!(
+            read(r#"{"sv": " Möjlighet ", "en": "Opportunity"}"#),
+            Text { sv: "Möjlighet".into(), en: "Opportunity".into() }
+        );
+        assert_eq!(read(r#"{"sv": "Framtid"}"#), Text::both("Framtid"));
+        assert_eq!(read(r#"{"en": "Future"}"#), Text::both("Future"));
+    }
+
+    #[test]
+    fn the_built_in_catalogue_is_valid() {
+        let catalogue: Catalogue = serde_json::from_str(BUILT_IN[0].1).unwrap();
+        assert_eq!(catalogue.validate(), Ok(()));
+        assert_eq!(catalogue.indicator_count(), 32);
+    }
+
+    #[test]
+    fn a_catalogue_with_a_gap_in_its_scale_or_a_repeated_id_is_refused() {
+        let mut catalogue: Catalogue = serde_json::from_str(BUILT_IN[0].1).unwrap();
+        catalogue.scale.levels[2].level = 7;
+        assert_eq!(catalogue.validate(), Err(CatalogueError::BadScale));
+        let mut catalogue: Catalogue = serde_json::from_str(BUILT_IN[0].1).unwrap();
+        catalogue.areas[1].indicators[0].id = "L1".into();
+        assert_eq!(catalogue.validate(), Err(CatalogueError::DuplicateId("L1".into())));
+    }
+}

@@ -1,12 +1,16 @@
-//! The pure core: catalogues, sessions, rounds, ballots, tallies, spread and consensus. No I/O, no clock, no async runtime: time and random values are inputs.
+//! The pure core: catalogues, items, sessions, rounds, answers, tallies, spread, words and consensus.
+//! No I/O, no clock, no async runtime: time and random values are inputs.
 
+pub mod answer;
 pub mod catalogue;
+pub mod item;
 pub mod session;
 pub mod spread;
 pub mod view;
+pub mod words;
 
+pub use answer::{Answer, RawAnswer};
 pub use catalogue::{Catalogue, Scale, Text};
-pub use session::{
-    Actor, Answer, Command, DomainError, Event, ParticipantNo, Phase, Session, SessionSpec,
-};
+pub use item::{Agenda, ItemKind, ItemSpec, Results};
+pub use session::{Actor, Command, DomainError, Event, ParticipantNo, Phase, Session, SessionSpec};
 pub use spread::{Spread, Tally};

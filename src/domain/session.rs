@@ -1,13 +1,17 @@
-//! A session's state and its rules: who may do what, in which phase. Commands are decided into events;
-//! events are the durable facts and the only way state changes, so replaying them rebuilds a session exactly.
+//! A session's state and its rules: who may do what, in which phase, for which kind of item. Commands are
+//! decided into events; events are the durable facts and the only way state changes, so replaying them
+//! rebuilds a session exactly.
 
+use super::answer::{self, Answer, RawAnswer, RoundTally};
 use super::catalogue::{Catalogue, Scale, Text};
-use super::spread::Tally;
+use super::item::{Agenda, ItemKind, ItemSpec, Results};
+use super::words::{self, WordError};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Longest note, dissent or title, in characters.
+/// Longest note or dissent, in characters.
 pub const MAX_TEXT_CHARS: usize = 2000;
+/// Longest session title, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
 
 /// A participant's number within one session. Anonymous: it stands for a resume token, not a person.
@@ -19,48 +23,6 @@ pub enum Actor {
     Facilitator,
     Participant(ParticipantNo),
     Screen,
-}
-
-/// One answer on a scale item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    Level(u8),
-    NotRelevant,
-}
-
-impl Serialize for Answer {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Answer::Level(level) => s.serialize_u8(*level),
-            Answer::NotRelevant => s.serialize_str("not_relevant"),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Answer {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Level(i64),
-            Word(String),
-        }
-        match Raw::deserialize(d)? {
-            // Any number is accepted here so that one off the scale is refused as `invalid_answer`, not as bad JSON.
-            Raw::Level(level) => Ok(Answer::Level(u8::try_from(level).unwrap_or(u8::MAX))),
-            Raw::Word(word) if word == "not_relevant" => Ok(Answer::NotRelevant),
-            Raw::Word(word) => Err(serde::de::Error::custom(format!("unknown answer {word:?}"))),
-        }
-    }
-}
-
-/// One item as the facilitator set it up; fixed for the session's life.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ItemSpec {
-    pub id: String,
-    pub area: String,
-    pub title: Text,
-    pub description: Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,54 +37,63 @@ pub struct CatalogueRef {
     pub version: String,
 }
 
-/// What a session is about: its title, scale and items. Stored once when the session is created.
+/// What a session starts with: its title, the catalogue it came from, and its first agenda.
+/// Stored once when the session is created; later agenda edits are events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSpec {
     pub title: String,
-    pub catalogue: CatalogueRef,
-    pub scale: Scale,
+    #[serde(default)]
+    pub catalogue: Option<CatalogueRef>,
+    #[serde(default)]
     pub areas: Vec<AreaSpec>,
+    #[serde(default)]
+    pub scales: BTreeMap<String, Scale>,
+    #[serde(default)]
     pub items: Vec<ItemSpec>,
 }
 
+fn checked_title(title: &str, fallback: &str) -> Result<String, DomainError> {
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(DomainError::TextTooLong);
+    }
+    Ok(if title.trim().is_empty() { fallback.to_string() } else { title.trim().to_string() })
+}
+
 impl SessionSpec {
-    /// A workshop over every indicator of a catalogue, in catalogue order.
+    /// A workshop over every indicator of a catalogue, in catalogue order; results shown after each reveal.
     pub fn workshop(catalogue: &Catalogue, title: &str) -> Result<Self, DomainError> {
-        if title.chars().count() > MAX_TITLE_CHARS {
-            return Err(DomainError::TextTooLong);
-        }
-        let title = if title.trim().is_empty() {
-            catalogue.title.sv.clone()
-        } else {
-            title.trim().to_string()
-        };
+        let scale = catalogue.id.clone();
         Ok(SessionSpec {
-            title,
-            catalogue: CatalogueRef {
-                id: catalogue.id.clone(),
-                version: catalogue.version.clone(),
-            },
-            scale: catalogue.scale.clone(),
-            areas: catalogue
-                .areas
-                .iter()
-                .map(|a| AreaSpec {
-                    id: a.id.clone(),
-                    name: a.name.clone(),
-                })
-                .collect(),
+            title: checked_title(title, &catalogue.title.sv)?,
+            catalogue: Some(CatalogueRef { id: catalogue.id.clone(), version: catalogue.version.clone() }),
+            areas: catalogue.areas.iter().map(|a| AreaSpec { id: a.id.clone(), name: a.name.clone() }).collect(),
+            scales: BTreeMap::from([(scale.clone(), catalogue.scale.clone())]),
             items: catalogue
                 .areas
                 .iter()
                 .flat_map(|area| {
-                    area.indicators.iter().map(|i| ItemSpec {
+                    let scale = scale.clone();
+                    area.indicators.iter().map(move |i| ItemSpec {
                         id: i.id.clone(),
-                        area: area.id.clone(),
+                        area: Some(area.id.clone()),
                         title: i.title.clone(),
                         description: i.description.clone(),
+                        kind: ItemKind::Scale { scale: scale.clone() },
+                        results: Results::AfterReveal,
                     })
                 })
                 .collect(),
+        })
+    }
+
+    /// A session built from an agenda (a seminar, or any imported item set).
+    pub fn from_agenda(title: &str, agenda: Agenda) -> Result<Self, DomainError> {
+        Ok(SessionSpec {
+            title: checked_title(title, "Samsyn")?,
+            catalogue: None,
+            areas: vec![],
+            scales: agenda.scales,
+            items: agenda.items,
         })
     }
 }
@@ -130,77 +101,42 @@ impl SessionSpec {
 /// What a client asks for. Decided by [`Session::decide`] into events, or refused with a [`DomainError`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Vote {
-        item: String,
-        round: u32,
-        answer: Answer,
-    },
-    Open {
-        item: String,
-    },
-    Close {
-        item: String,
-    },
-    Reveal {
-        item: String,
-    },
-    Revote {
-        item: String,
-    },
-    Lock {
-        item: String,
-        level: u8,
-        note: String,
-        dissent: Option<String>,
-    },
-    Reopen {
-        item: String,
-    },
-    Goto {
-        item: Option<String>,
-    },
+    Vote { item: String, round: u32, answer: RawAnswer },
+    Word { item: String, round: u32, text: String },
+    Open { item: String },
+    Close { item: String },
+    Reveal { item: String },
+    Revote { item: String },
+    Lock { item: String, level: u8, note: String, dissent: Option<String> },
+    Reopen { item: String },
+    Goto { item: Option<String> },
+    HideWord { item: String, word: String },
+    ShowWord { item: String, word: String },
+    MergeWords { item: String, word: String, into: String },
+    UnmergeWord { item: String, word: String },
+    SetFilter { enabled: bool },
+    SetAgenda(Agenda),
 }
 
 /// A durable fact. Stored in order; applying them in order rebuilds the session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    ParticipantJoined {
-        participant: ParticipantNo,
-        token: String,
-    },
-    RoundOpened {
-        item: String,
-        round: u32,
-    },
-    BallotCast {
-        item: String,
-        round: u32,
-        participant: ParticipantNo,
-        answer: Answer,
-    },
-    RoundClosed {
-        item: String,
-        round: u32,
-    },
-    RoundRevealed {
-        item: String,
-        round: u32,
-    },
-    ConsensusLocked {
-        item: String,
-        level: u8,
-        note: String,
-        dissent: Option<String>,
-        at: i64,
-    },
-    ConsensusReopened {
-        item: String,
-        at: i64,
-    },
-    CurrentSet {
-        item: Option<String>,
-    },
+    ParticipantJoined { participant: ParticipantNo, token: String },
+    RoundOpened { item: String, round: u32 },
+    BallotCast { item: String, round: u32, participant: ParticipantNo, answer: Answer },
+    WordAdded { item: String, round: u32, participant: ParticipantNo, word: String },
+    RoundClosed { item: String, round: u32 },
+    RoundRevealed { item: String, round: u32 },
+    ConsensusLocked { item: String, level: u8, note: String, dissent: Option<String>, at: i64 },
+    ConsensusReopened { item: String, at: i64 },
+    CurrentSet { item: Option<String> },
+    WordHidden { item: String, word: String },
+    WordShown { item: String, word: String },
+    WordsMerged { item: String, word: String, into: String },
+    WordUnmerged { item: String, word: String },
+    FilterSet { enabled: bool },
+    AgendaSet { scales: BTreeMap<String, Scale>, items: Vec<ItemSpec> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -211,18 +147,26 @@ pub enum DomainError {
     UnknownItem(String),
     #[error("voting on round {round} of {item} is not open")]
     RoundClosed { item: String, round: u32 },
-    #[error("that answer is not on the scale")]
+    #[error("that answer does not fit this item")]
     InvalidAnswer,
     #[error("{action} is not possible while {item} is {phase}")]
-    InvalidTransition {
-        action: &'static str,
-        item: String,
-        phase: Phase,
-    },
+    InvalidTransition { action: &'static str, item: String, phase: Phase },
+    #[error("{action} does not apply to a {kind} item")]
+    WrongKind { action: &'static str, kind: &'static str },
     #[error("level {0} is not on the scale")]
     InvalidLevel(u8),
     #[error("the text is longer than {MAX_TEXT_CHARS} characters")]
     TextTooLong,
+    #[error("{0}")]
+    InvalidWord(WordError),
+    #[error("you have already sent that word")]
+    DuplicateWord,
+    #[error("you have already sent {0} words, the most this question takes")]
+    TooManyWords(u8),
+    #[error("a word cannot be merged into one of its own variants")]
+    MergeCycle,
+    #[error("item {0} already has answers: it cannot be removed or change kind or number of options")]
+    ItemInUse(String),
 }
 
 impl DomainError {
@@ -233,14 +177,20 @@ impl DomainError {
             DomainError::UnknownItem(_) => "unknown_item",
             DomainError::RoundClosed { .. } => "round_closed",
             DomainError::InvalidAnswer => "invalid_answer",
-            DomainError::InvalidTransition { .. } => "invalid_transition",
+            DomainError::InvalidTransition { .. } | DomainError::WrongKind { .. } | DomainError::MergeCycle => {
+                "invalid_transition"
+            }
             DomainError::InvalidLevel(_) => "invalid_level",
             DomainError::TextTooLong => "text_too_long",
+            DomainError::InvalidWord(_) => "invalid_word",
+            DomainError::DuplicateWord => "duplicate_word",
+            DomainError::TooManyWords(_) => "too_many_words",
+            DomainError::ItemInUse(_) => "item_in_use",
         }
     }
 }
 
-/// Where an item is in the workshop flow. Derived from its rounds and consensus, never stored.
+/// Where an item is in the flow. Derived from its rounds and consensus, never stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -272,8 +222,17 @@ pub struct Round {
     pub revealed: bool,
     /// One ballot per participant; a new ballot replaces the old while the round is open.
     pub ballots: BTreeMap<ParticipantNo, Answer>,
-    /// Kept in step with `ballots` so a vote costs O(1), not a recount.
-    pub tally: Tally,
+    /// Words each participant sent, in order (words items only).
+    pub words: BTreeMap<ParticipantNo, Vec<String>>,
+    /// Kept in step with `ballots` and `words` so an answer costs O(1), not a recount.
+    pub tally: RoundTally,
+}
+
+impl Round {
+    /// Participants who answered in this round.
+    pub fn voters(&self) -> u32 {
+        (self.ballots.len() + self.words.len()) as u32
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -293,11 +252,30 @@ pub struct PastConsensus {
     pub reopened_at: i64,
 }
 
+/// The facilitator's decisions about a words item's words; they apply to every round.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Moderation {
+    /// Groups hidden from everyone but the facilitator.
+    pub hidden: BTreeSet<String>,
+    /// Groups the facilitator chose to show although the filter matches them.
+    pub shown: BTreeSet<String>,
+    /// Variant → the group it counts in. Always points at a group's own word, never at another variant.
+    pub merges: BTreeMap<String, String>,
+}
+
+impl Moderation {
+    /// The group a word counts in.
+    pub fn group<'a>(&'a self, word: &'a str) -> &'a str {
+        self.merges.get(word).map(String::as_str).unwrap_or(word)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ItemState {
     pub rounds: Vec<Round>,
     pub consensus: Option<Consensus>,
     pub history: Vec<PastConsensus>,
+    pub moderation: Moderation,
 }
 
 impl ItemState {
@@ -313,17 +291,33 @@ impl ItemState {
         }
     }
 
-    fn open_round(&self) -> Option<&Round> {
-        self.rounds.last().filter(|r| r.open)
+    fn open_round(&self, number: u32) -> Option<&Round> {
+        self.rounds.last().filter(|r| r.open && r.number == number)
+    }
+
+    /// Whether the item has anything that an agenda edit must not break.
+    fn in_use(&self) -> bool {
+        !self.rounds.is_empty() || self.consensus.is_some() || !self.history.is_empty()
     }
 }
 
-/// A live session: its spec, who has joined, and every item's rounds and consensus.
+/// A participant's own answer in an item's latest round, for a reconnecting phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnAnswer {
+    pub round: u32,
+    pub answer: Option<Answer>,
+    pub words: Vec<String>,
+}
+
+/// A live session: its agenda, who has joined, and every item's rounds, consensus and moderation.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub spec: SessionSpec,
+    /// One state per item of `spec.items`, in the same order.
     pub items: Vec<ItemState>,
     pub current: Option<usize>,
+    /// Whether the word filter hides profanity from participants and screens.
+    pub profanity_filter: bool,
     /// Resume token → participant number. Tokens are secrets; never show them to others.
     tokens: HashMap<String, ParticipantNo>,
     /// Number of events applied; grows with every change, so it doubles as the state version.
@@ -333,13 +327,7 @@ pub struct Session {
 impl Session {
     pub fn new(spec: SessionSpec) -> Self {
         let items = vec![ItemState::default(); spec.items.len()];
-        Session {
-            spec,
-            items,
-            current: None,
-            tokens: HashMap::new(),
-            version: 0,
-        }
+        Session { spec, items, current: None, profanity_filter: true, tokens: HashMap::new(), version: 0 }
     }
 
     /// Rebuilds a session from its spec and stored events.
@@ -355,6 +343,18 @@ impl Session {
         self.spec.items.iter().position(|item| item.id == id)
     }
 
+    pub fn scale_of(&self, item: &ItemSpec) -> Option<&Scale> {
+        match &item.kind {
+            ItemKind::Scale { scale } => self.spec.scales.get(scale),
+            _ => None,
+        }
+    }
+
+    /// The current agenda, as an item set would hold it.
+    pub fn agenda(&self) -> Agenda {
+        Agenda { items: self.spec.items.clone(), scales: self.spec.scales.clone() }
+    }
+
     pub fn participant(&self, token: &str) -> Option<ParticipantNo> {
         self.tokens.get(token).copied()
     }
@@ -365,53 +365,84 @@ impl Session {
 
     /// The event that admits a new participant under `token` (a fresh random value chosen by the caller).
     pub fn join(&self, token: String) -> Event {
-        Event::ParticipantJoined {
-            participant: self.tokens.len() as ParticipantNo + 1,
-            token,
-        }
+        Event::ParticipantJoined { participant: self.tokens.len() as ParticipantNo + 1, token }
     }
 
-    /// A participant's answer in the latest round of each item they answered, for a reconnecting phone.
-    pub fn ballots_of(&self, participant: ParticipantNo) -> BTreeMap<String, (u32, Answer)> {
+    /// A participant's answers in the latest round of each item they answered.
+    pub fn answers_of(&self, participant: ParticipantNo) -> BTreeMap<String, OwnAnswer> {
         self.spec
             .items
             .iter()
             .zip(&self.items)
             .filter_map(|(spec, state)| {
                 let round = state.rounds.last()?;
-                let answer = round.ballots.get(&participant)?;
-                Some((spec.id.clone(), (round.number, *answer)))
+                let answer = round.ballots.get(&participant).cloned();
+                let words = round.words.get(&participant).cloned().unwrap_or_default();
+                (answer.is_some() || !words.is_empty())
+                    .then(|| (spec.id.clone(), OwnAnswer { round: round.number, answer, words }))
             })
             .collect()
     }
 
     /// Decides a command: the events it causes, or why it is refused. Changes nothing.
-    pub fn decide(
-        &self,
-        actor: Actor,
-        command: Command,
-        now: i64,
-    ) -> Result<Vec<Event>, DomainError> {
-        if let Command::Vote {
-            item,
-            round,
-            answer,
-        } = command
-        {
-            let Actor::Participant(participant) = actor else {
-                return Err(DomainError::Forbidden);
-            };
-            return self.decide_vote(participant, item, round, answer);
-        }
-        if actor != Actor::Facilitator {
-            return Err(DomainError::Forbidden);
-        }
-        if let Command::Goto { item } = command {
-            if let Some(id) = &item {
-                self.find(id)?;
+    pub fn decide(&self, actor: Actor, command: Command, now: i64) -> Result<Vec<Event>, DomainError> {
+        match command {
+            Command::Vote { item, round, answer } => {
+                let Actor::Participant(participant) = actor else { return Err(DomainError::Forbidden) };
+                self.decide_vote(participant, item, round, answer)
             }
-            return Ok(vec![Event::CurrentSet { item }]);
+            Command::Word { item, round, text } => {
+                let Actor::Participant(participant) = actor else { return Err(DomainError::Forbidden) };
+                self.decide_word(participant, item, round, &text)
+            }
+            _ if actor != Actor::Facilitator => Err(DomainError::Forbidden),
+            Command::Goto { item } => {
+                if let Some(id) = &item {
+                    self.find(id)?;
+                }
+                Ok(vec![Event::CurrentSet { item }])
+            }
+            Command::SetFilter { enabled } => {
+                Ok(if enabled == self.profanity_filter { vec![] } else { vec![Event::FilterSet { enabled }] })
+            }
+            Command::SetAgenda(agenda) => self.decide_agenda(agenda),
+            Command::HideWord { item, word } => {
+                let (state, word) = self.moderated(&item, &word, "hide_word")?;
+                let group = state.moderation.group(&word).to_string();
+                let hidden = state.moderation.hidden.contains(&group);
+                Ok(if hidden { vec![] } else { vec![Event::WordHidden { item, word: group }] })
+            }
+            Command::ShowWord { item, word } => {
+                let (state, word) = self.moderated(&item, &word, "show_word")?;
+                let group = state.moderation.group(&word).to_string();
+                let shown = state.moderation.shown.contains(&group) && !state.moderation.hidden.contains(&group);
+                Ok(if shown { vec![] } else { vec![Event::WordShown { item, word: group }] })
+            }
+            Command::MergeWords { item, word, into } => {
+                let (state, word) = self.moderated(&item, &word, "merge_words")?;
+                let into = state.moderation.group(&words::normalize(&into)).to_string();
+                if into.is_empty() {
+                    return Err(DomainError::InvalidWord(WordError::Empty));
+                }
+                if into == word {
+                    return Err(DomainError::MergeCycle);
+                }
+                if state.moderation.merges.get(&word) == Some(&into) {
+                    return Ok(vec![]);
+                }
+                Ok(vec![Event::WordsMerged { item, word, into }])
+            }
+            Command::UnmergeWord { item, word } => {
+                let (state, word) = self.moderated(&item, &word, "unmerge_word")?;
+                let merged = state.moderation.merges.contains_key(&word);
+                Ok(if merged { vec![Event::WordUnmerged { item, word }] } else { vec![] })
+            }
+            command => self.decide_flow(command, now),
         }
+    }
+
+    /// Open, close, reveal, re-vote, lock, reopen.
+    fn decide_flow(&self, command: Command, now: i64) -> Result<Vec<Event>, DomainError> {
         let id = match &command {
             Command::Open { item }
             | Command::Close { item }
@@ -419,81 +450,53 @@ impl Session {
             | Command::Revote { item }
             | Command::Lock { item, .. }
             | Command::Reopen { item } => item.clone(),
-            Command::Vote { .. } | Command::Goto { .. } => unreachable!("handled above"),
+            other => unreachable!("not a flow command: {other:?}"),
         };
-        let state = self.find(&id)?;
+        let (spec, state) = self.find(&id)?;
         let phase = state.phase();
-        let refuse = |action| {
-            Err(DomainError::InvalidTransition {
-                action,
-                item: id.clone(),
-                phase,
-            })
-        };
+        let refuse = |action| Err(DomainError::InvalidTransition { action, item: id.clone(), phase });
         let last_round = state.rounds.last().map(|r| r.number).unwrap_or(0);
         match command {
             Command::Open { .. } => match phase {
                 Phase::Pending => Ok(vec![
-                    Event::RoundOpened {
-                        item: id.clone(),
-                        round: 1,
-                    },
-                    Event::CurrentSet {
-                        item: Some(id.clone()),
-                    },
+                    Event::RoundOpened { item: id.clone(), round: 1 },
+                    Event::CurrentSet { item: Some(id.clone()) },
                 ]),
                 _ => refuse("open"),
             },
             Command::Close { .. } => match phase {
-                Phase::Voting => Ok(vec![Event::RoundClosed {
-                    item: id.clone(),
-                    round: last_round,
-                }]),
+                Phase::Voting => Ok(vec![Event::RoundClosed { item: id.clone(), round: last_round }]),
                 _ => refuse("close"),
             },
             Command::Reveal { .. } => match phase {
                 Phase::Voting => Ok(vec![
-                    Event::RoundClosed {
-                        item: id.clone(),
-                        round: last_round,
-                    },
-                    Event::RoundRevealed {
-                        item: id.clone(),
-                        round: last_round,
-                    },
+                    Event::RoundClosed { item: id.clone(), round: last_round },
+                    Event::RoundRevealed { item: id.clone(), round: last_round },
                 ]),
-                Phase::Closed => Ok(vec![Event::RoundRevealed {
-                    item: id.clone(),
-                    round: last_round,
-                }]),
+                Phase::Closed => Ok(vec![Event::RoundRevealed { item: id.clone(), round: last_round }]),
                 _ => refuse("reveal"),
             },
             Command::Revote { .. } => match phase {
-                Phase::Closed | Phase::Revealed => Ok(vec![Event::RoundOpened {
-                    item: id.clone(),
-                    round: last_round + 1,
-                }]),
+                Phase::Closed | Phase::Revealed => {
+                    Ok(vec![Event::RoundOpened { item: id.clone(), round: last_round + 1 }])
+                }
                 _ => refuse("revote"),
             },
-            Command::Lock {
-                level,
-                note,
-                dissent,
-                ..
-            } => {
+            Command::Lock { level, note, dissent, .. } => {
+                let Some(scale) = self.scale_of(spec) else {
+                    return Err(DomainError::WrongKind { action: "lock", kind: spec.kind.name() });
+                };
                 if !matches!(phase, Phase::Pending | Phase::Closed | Phase::Revealed) {
                     return refuse("lock");
                 }
-                if !self.spec.scale.contains(level) {
+                if !scale.contains(level) {
                     return Err(DomainError::InvalidLevel(level));
                 }
                 let too_long = |text: &str| text.chars().count() > MAX_TEXT_CHARS;
                 if too_long(&note) || dissent.as_deref().is_some_and(too_long) {
                     return Err(DomainError::TextTooLong);
                 }
-                let dissent = dissent
-                    .map(|d| d.trim().to_string())
-                    .filter(|d| !d.is_empty());
+                let dissent = dissent.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
                 Ok(vec![Event::ConsensusLocked {
                     item: id.clone(),
                     level,
@@ -503,13 +506,10 @@ impl Session {
                 }])
             }
             Command::Reopen { .. } => match phase {
-                Phase::Locked => Ok(vec![Event::ConsensusReopened {
-                    item: id.clone(),
-                    at: now,
-                }]),
+                Phase::Locked => Ok(vec![Event::ConsensusReopened { item: id.clone(), at: now }]),
                 _ => refuse("reopen"),
             },
-            Command::Vote { .. } | Command::Goto { .. } => unreachable!("handled above"),
+            other => unreachable!("not a flow command: {other:?}"),
         }
     }
 
@@ -518,43 +518,81 @@ impl Session {
         participant: ParticipantNo,
         item: String,
         round: u32,
-        answer: Answer,
+        raw: RawAnswer,
     ) -> Result<Vec<Event>, DomainError> {
-        let state = self.find(&item)?;
-        let valid = match answer {
-            Answer::Level(level) => self.spec.scale.contains(level),
-            Answer::NotRelevant => self.spec.scale.not_relevant.is_some(),
-        };
-        if !valid {
-            return Err(DomainError::InvalidAnswer);
+        let (spec, state) = self.find(&item)?;
+        let answer = answer::check(&raw, &spec.kind, self.scale_of(spec)).ok_or(DomainError::InvalidAnswer)?;
+        let open = state.open_round(round).ok_or_else(|| DomainError::RoundClosed { item: item.clone(), round })?;
+        if open.ballots.get(&participant) == Some(&answer) {
+            // The same answer again (a resend after reconnect): nothing new to store.
+            return Ok(vec![]);
         }
-        match state.open_round() {
-            Some(open) if open.number == round => {
-                if open.ballots.get(&participant) == Some(&answer) {
-                    // The same answer again (a resend after reconnect): nothing new to store.
-                    return Ok(vec![]);
-                }
-                Ok(vec![Event::BallotCast {
-                    item,
-                    round,
-                    participant,
-                    answer,
-                }])
-            }
-            _ => Err(DomainError::RoundClosed { item, round }),
-        }
+        Ok(vec![Event::BallotCast { item, round, participant, answer }])
     }
 
-    fn find(&self, id: &str) -> Result<&ItemState, DomainError> {
+    fn decide_word(
+        &self,
+        participant: ParticipantNo,
+        item: String,
+        round: u32,
+        text: &str,
+    ) -> Result<Vec<Event>, DomainError> {
+        let (spec, state) = self.find(&item)?;
+        let ItemKind::Words { max_words, max_chars } = spec.kind else {
+            return Err(DomainError::InvalidAnswer);
+        };
+        let word = words::accept(text, max_chars).map_err(DomainError::InvalidWord)?;
+        let open = state.open_round(round).ok_or_else(|| DomainError::RoundClosed { item: item.clone(), round })?;
+        let sent = open.words.get(&participant).map(Vec::as_slice).unwrap_or_default();
+        if sent.contains(&word) {
+            return Err(DomainError::DuplicateWord);
+        }
+        if sent.len() >= max_words as usize {
+            return Err(DomainError::TooManyWords(max_words));
+        }
+        Ok(vec![Event::WordAdded { item, round, participant, word }])
+    }
+
+    /// A words item and the normalised word a moderation command is about.
+    fn moderated(&self, item: &str, word: &str, action: &'static str) -> Result<(&ItemState, String), DomainError> {
+        let (spec, state) = self.find(item)?;
+        if !matches!(spec.kind, ItemKind::Words { .. }) {
+            return Err(DomainError::WrongKind { action, kind: spec.kind.name() });
+        }
+        let word = words::normalize(word);
+        if word.is_empty() {
+            return Err(DomainError::InvalidWord(WordError::Empty));
+        }
+        Ok((state, word))
+    }
+
+    /// A new agenda may change texts and settings, add and reorder items, but an item that already has
+    /// rounds keeps its kind and its number of options or levels, and stays.
+    fn decide_agenda(&self, agenda: Agenda) -> Result<Vec<Event>, DomainError> {
+        for (spec, state) in self.spec.items.iter().zip(&self.items) {
+            if !state.in_use() {
+                continue;
+            }
+            let kept = agenda.items.iter().find(|new| new.id == spec.id).is_some_and(|new| {
+                new.kind.name() == spec.kind.name()
+                    && new.kind.slots(&agenda.scales) == spec.kind.slots(&self.spec.scales)
+            });
+            if !kept {
+                return Err(DomainError::ItemInUse(spec.id.clone()));
+            }
+        }
+        Ok(vec![Event::AgendaSet { scales: agenda.scales, items: agenda.items }])
+    }
+
+    fn find(&self, id: &str) -> Result<(&ItemSpec, &ItemState), DomainError> {
         self.item_index(id)
-            .map(|i| &self.items[i])
+            .map(|i| (&self.spec.items[i], &self.items[i]))
             .ok_or_else(|| DomainError::UnknownItem(id.to_string()))
     }
 
     /// Applies a stored fact. Never fails: an event that no longer fits (which `decide` never produces) is skipped.
     pub fn apply(&mut self, event: &Event) {
         self.version += 1;
-        let levels = self.spec.scale.top();
         match event {
             Event::ParticipantJoined { participant, token } => {
                 self.tokens.insert(token.clone(), *participant);
@@ -562,33 +600,31 @@ impl Session {
             Event::CurrentSet { item } => {
                 self.current = item.as_deref().and_then(|id| self.item_index(id));
             }
+            Event::FilterSet { enabled } => self.profanity_filter = *enabled,
+            Event::AgendaSet { scales, items } => self.set_agenda(scales, items),
             Event::RoundOpened { item, round } => {
-                if let Some(state) = self.state_mut(item) {
-                    state.rounds.push(Round {
-                        number: *round,
-                        open: true,
-                        revealed: false,
-                        ballots: BTreeMap::new(),
-                        tally: Tally::new(levels),
-                    });
-                }
+                let Some(index) = self.item_index(item) else { return };
+                let tally = RoundTally::new(&self.spec.items[index].kind, self.scale_of(&self.spec.items[index]));
+                self.items[index].rounds.push(Round {
+                    number: *round,
+                    open: true,
+                    revealed: false,
+                    ballots: BTreeMap::new(),
+                    words: BTreeMap::new(),
+                    tally,
+                });
             }
-            Event::BallotCast {
-                item,
-                round,
-                participant,
-                answer,
-            } => {
-                let Some(r) = self
-                    .state_mut(item)
-                    .and_then(|s| s.rounds.iter_mut().find(|r| r.number == *round))
-                else {
-                    return;
-                };
-                if let Some(old) = r.ballots.insert(*participant, *answer) {
-                    count(&mut r.tally, old, -1);
+            Event::BallotCast { item, round, participant, answer } => {
+                let Some(r) = self.round_mut(item, *round) else { return };
+                if let Some(old) = r.ballots.insert(*participant, answer.clone()) {
+                    r.tally.count(&old, -1);
                 }
-                count(&mut r.tally, *answer, 1);
+                r.tally.count(answer, 1);
+            }
+            Event::WordAdded { item, round, participant, word } => {
+                let Some(r) = self.round_mut(item, *round) else { return };
+                r.words.entry(*participant).or_default().push(word.clone());
+                r.tally.add_word(word);
             }
             Event::RoundClosed { item, round } => {
                 if let Some(r) = self.round_mut(item, *round) {
@@ -601,36 +637,62 @@ impl Session {
                     r.revealed = true;
                 }
             }
-            Event::ConsensusLocked {
-                item,
-                level,
-                note,
-                dissent,
-                at,
-            } => {
+            Event::ConsensusLocked { item, level, note, dissent, at } => {
                 if let Some(state) = self.state_mut(item) {
                     if let Some(open) = state.rounds.last_mut() {
                         open.open = false;
                     }
-                    state.consensus = Some(Consensus {
-                        level: *level,
-                        note: note.clone(),
-                        dissent: dissent.clone(),
-                        locked_at: *at,
-                    });
+                    let consensus =
+                        Consensus { level: *level, note: note.clone(), dissent: dissent.clone(), locked_at: *at };
+                    state.consensus = Some(consensus);
                 }
             }
             Event::ConsensusReopened { item, at } => {
                 if let Some(state) = self.state_mut(item) {
                     if let Some(consensus) = state.consensus.take() {
-                        state.history.push(PastConsensus {
-                            consensus,
-                            reopened_at: *at,
-                        });
+                        state.history.push(PastConsensus { consensus, reopened_at: *at });
                     }
                 }
             }
+            Event::WordHidden { item, word } => {
+                if let Some(state) = self.state_mut(item) {
+                    state.moderation.shown.remove(word);
+                    state.moderation.hidden.insert(word.clone());
+                }
+            }
+            Event::WordShown { item, word } => {
+                if let Some(state) = self.state_mut(item) {
+                    state.moderation.hidden.remove(word);
+                    state.moderation.shown.insert(word.clone());
+                }
+            }
+            Event::WordsMerged { item, word, into } => {
+                if let Some(state) = self.state_mut(item) {
+                    let merges = &mut state.moderation.merges;
+                    // Keep every variant pointing straight at its group: what pointed at `word` now points at `into`.
+                    for target in merges.values_mut().filter(|t| *t == word) {
+                        *target = into.clone();
+                    }
+                    merges.remove(into);
+                    merges.insert(word.clone(), into.clone());
+                }
+            }
+            Event::WordUnmerged { item, word } => {
+                if let Some(state) = self.state_mut(item) {
+                    state.moderation.merges.remove(word);
+                }
+            }
         }
+    }
+
+    fn set_agenda(&mut self, scales: &BTreeMap<String, Scale>, items: &[ItemSpec]) {
+        let current = self.current.map(|i| self.spec.items[i].id.clone());
+        let mut old: HashMap<String, ItemState> =
+            self.spec.items.iter().map(|s| s.id.clone()).zip(std::mem::take(&mut self.items)).collect();
+        self.items = items.iter().map(|spec| old.remove(&spec.id).unwrap_or_default()).collect();
+        self.spec.scales = scales.clone();
+        self.spec.items = items.to_vec();
+        self.current = current.and_then(|id| self.item_index(&id));
     }
 
     fn state_mut(&mut self, id: &str) -> Option<&mut ItemState> {
@@ -639,35 +701,19 @@ impl Session {
     }
 
     fn round_mut(&mut self, id: &str, number: u32) -> Option<&mut Round> {
-        self.state_mut(id)?
-            .rounds
-            .iter_mut()
-            .find(|r| r.number == number)
+        self.state_mut(id)?.rounds.iter_mut().find(|r| r.number == number)
     }
-}
-
-fn count(tally: &mut Tally, answer: Answer, delta: i64) {
-    let slot = match answer {
-        Answer::Level(level) => match tally.counts.get_mut(level as usize - 1) {
-            Some(slot) => slot,
-            None => return,
-        },
-        Answer::NotRelevant => &mut tally.not_relevant,
-    };
-    *slot = (*slot as i64 + delta).max(0) as u32;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::catalogue::{Area, Indicator, Level, NotRelevant};
+    use crate::domain::item::{agenda_from_input, ItemSetInput};
     use proptest::prelude::*;
 
     fn text(s: &str) -> Text {
-        Text {
-            sv: s.to_string(),
-            en: s.to_string(),
-        }
+        Text::both(s)
     }
 
     fn catalogue() -> Catalogue {
@@ -677,35 +723,22 @@ mod tests {
             title: text("Test"),
             scale: Scale {
                 levels: (1..=5)
-                    .map(|l| Level {
-                        level: l,
-                        label: text(&l.to_string()),
-                        definition: text(""),
-                    })
+                    .map(|l| Level { level: l, label: text(&l.to_string()), definition: text("") })
                     .collect(),
-                not_relevant: Some(NotRelevant {
-                    label: text("n/a"),
-                    definition: text(""),
-                }),
+                not_relevant: Some(NotRelevant { label: text("n/a"), definition: text("") }),
             },
             areas: vec![Area {
                 id: "L".into(),
                 name: text("Ledning"),
                 indicators: ["L1", "L2"]
                     .iter()
-                    .map(|id| Indicator {
-                        id: id.to_string(),
-                        title: text(id),
-                        description: text(""),
-                    })
+                    .map(|id| Indicator { id: id.to_string(), title: text(id), description: text("") })
                     .collect(),
             }],
         }
     }
 
-    /// A session with `participants` joined, built by applying the events `decide` gives.
-    fn session(participants: u32) -> Session {
-        let mut s = Session::new(SessionSpec::workshop(&catalogue(), "").unwrap());
+    fn with_participants(mut s: Session, participants: u32) -> Session {
         for p in 0..participants {
             let event = s.join(format!("token-{p}"));
             s.apply(&event);
@@ -713,27 +746,58 @@ mod tests {
         s
     }
 
-    fn run(s: &mut Session, actor: Actor, command: Command) -> Result<(), DomainError> {
+    /// A workshop with `participants` joined, built by applying the events `decide` gives.
+    fn session(participants: u32) -> Session {
+        with_participants(Session::new(SessionSpec::workshop(&catalogue(), "").unwrap()), participants)
+    }
+
+    fn seminar(participants: u32) -> Session {
+        let set: ItemSetInput = serde_json::from_str(
+            r#"{"items": [
+                {"id": "hot", "kind": "choice", "title": "Hot eller möjlighet?", "options": ["Hot", "Möjlighet"]},
+                {"id": "many", "kind": "choice", "title": "Vilka?", "options": ["A", "B", "C"], "multiple": true},
+                {"id": "ord", "kind": "words", "title": "Ett ord", "max_words": 2, "max_chars": 20},
+                {"id": "prio", "kind": "points", "title": "Prioritera", "options": ["A", "B"], "budget": 10}
+            ]}"#,
+        )
+        .unwrap();
+        let agenda = agenda_from_input(set.items, &BTreeMap::new()).unwrap();
+        with_participants(Session::new(SessionSpec::from_agenda("Seminarium", agenda).unwrap()), participants)
+    }
+
+    fn run(s: &mut Session, actor: Actor, command: Command) -> Result<Vec<Event>, DomainError> {
         let events = s.decide(actor, command, 1000)?;
         for e in &events {
             s.apply(e);
         }
-        Ok(())
+        Ok(events)
     }
 
     fn open(item: &str) -> Command {
         Command::Open { item: item.into() }
     }
 
-    fn vote(item: &str, round: u32, answer: Answer) -> Command {
-        Command::Vote {
-            item: item.into(),
-            round,
-            answer,
-        }
+    fn vote(item: &str, round: u32, answer: RawAnswer) -> Command {
+        Command::Vote { item: item.into(), round, answer }
+    }
+
+    fn level(n: i64) -> RawAnswer {
+        RawAnswer::Number(n)
+    }
+
+    fn word(item: &str, text: &str) -> Command {
+        Command::Word { item: item.into(), round: 1, text: text.into() }
     }
 
     const F: Actor = Actor::Facilitator;
+    const P1: Actor = Actor::Participant(1);
+
+    fn scale_tally(s: &Session, item: usize, round: usize) -> &super::super::Tally {
+        match &s.items[item].rounds[round].tally {
+            RoundTally::Scale(tally) => tally,
+            other => panic!("not a scale tally: {other:?}"),
+        }
+    }
 
     #[test]
     fn the_workshop_flow_runs_from_pending_to_locked() {
@@ -743,65 +807,34 @@ mod tests {
         assert_eq!(s.items[0].phase(), Phase::Voting);
         assert_eq!(s.current, Some(0));
         for p in 1..=3 {
-            run(
-                &mut s,
-                Actor::Participant(p),
-                vote("L1", 1, Answer::Level(p as u8 + 1)),
-            )
-            .unwrap();
+            run(&mut s, Actor::Participant(p), vote("L1", 1, level(p as i64 + 1))).unwrap();
         }
         run(&mut s, F, Command::Reveal { item: "L1".into() }).unwrap();
         assert_eq!(s.items[0].phase(), Phase::Revealed);
-        assert_eq!(s.items[0].rounds[0].tally.counts, vec![0, 1, 1, 1, 0]);
+        assert_eq!(scale_tally(&s, 0, 0).counts, vec![0, 1, 1, 1, 0]);
         run(&mut s, F, Command::Revote { item: "L1".into() }).unwrap();
         assert_eq!(s.items[0].rounds.len(), 2);
         assert_eq!(s.items[0].phase(), Phase::Voting);
         run(&mut s, F, Command::Close { item: "L1".into() }).unwrap();
-        run(
-            &mut s,
-            F,
-            Command::Lock {
-                item: "L1".into(),
-                level: 3,
-                note: " Enig ".into(),
-                dissent: Some("  ".into()),
-            },
-        )
-        .unwrap();
+        let lock = Command::Lock { item: "L1".into(), level: 3, note: " Enig ".into(), dissent: Some("  ".into()) };
+        run(&mut s, F, lock).unwrap();
         assert_eq!(s.items[0].phase(), Phase::Locked);
         let consensus = s.items[0].consensus.as_ref().unwrap();
-        assert_eq!(
-            (
-                consensus.level,
-                consensus.note.as_str(),
-                consensus.dissent.as_deref()
-            ),
-            (3, "Enig", None)
-        );
+        assert_eq!((consensus.level, consensus.note.as_str(), consensus.dissent.as_deref()), (3, "Enig", None));
         run(&mut s, F, Command::Reopen { item: "L1".into() }).unwrap();
         assert_eq!(s.items[0].phase(), Phase::Closed);
         assert_eq!(s.items[0].history.len(), 1);
         // The first round and its tally are kept beside the second.
-        assert_eq!(s.items[0].rounds[0].tally.n(), 3);
+        assert_eq!(scale_tally(&s, 0, 0).n(), 3);
     }
 
     #[test]
     fn a_changed_ballot_replaces_the_earlier_one() {
         let mut s = session(1);
         run(&mut s, F, open("L1")).unwrap();
-        run(
-            &mut s,
-            Actor::Participant(1),
-            vote("L1", 1, Answer::Level(2)),
-        )
-        .unwrap();
-        run(
-            &mut s,
-            Actor::Participant(1),
-            vote("L1", 1, Answer::NotRelevant),
-        )
-        .unwrap();
-        let tally = &s.items[0].rounds[0].tally;
+        run(&mut s, P1, vote("L1", 1, level(2))).unwrap();
+        run(&mut s, P1, vote("L1", 1, RawAnswer::Word("not_relevant".into()))).unwrap();
+        let tally = scale_tally(&s, 0, 0);
         assert_eq!((tally.n(), tally.not_relevant), (0, 1));
     }
 
@@ -809,199 +842,250 @@ mod tests {
     fn a_resent_identical_vote_stores_nothing_new() {
         let mut s = session(1);
         run(&mut s, F, open("L1")).unwrap();
-        run(
-            &mut s,
-            Actor::Participant(1),
-            vote("L1", 1, Answer::Level(2)),
-        )
-        .unwrap();
-        assert_eq!(
-            s.decide(Actor::Participant(1), vote("L1", 1, Answer::Level(2)), 0),
-            Ok(vec![])
-        );
+        run(&mut s, P1, vote("L1", 1, level(2))).unwrap();
+        assert_eq!(s.decide(P1, vote("L1", 1, level(2)), 0), Ok(vec![]));
     }
 
     #[test]
     fn participants_and_screens_cannot_drive_the_session() {
-        let s = session(1);
-        for actor in [Actor::Participant(1), Actor::Screen] {
-            assert_eq!(s.decide(actor, open("L1"), 0), Err(DomainError::Forbidden));
-            assert_eq!(
-                s.decide(actor, Command::Goto { item: None }, 0),
-                Err(DomainError::Forbidden)
-            );
+        let s = seminar(1);
+        for actor in [P1, Actor::Screen] {
+            assert_eq!(s.decide(actor, open("hot"), 0), Err(DomainError::Forbidden));
+            assert_eq!(s.decide(actor, Command::Goto { item: None }, 0), Err(DomainError::Forbidden));
+            assert_eq!(s.decide(actor, Command::SetFilter { enabled: false }, 0), Err(DomainError::Forbidden));
+            let hide = Command::HideWord { item: "ord".into(), word: "x".into() };
+            assert_eq!(s.decide(actor, hide, 0), Err(DomainError::Forbidden));
+            assert_eq!(s.decide(actor, Command::SetAgenda(Agenda::default()), 0), Err(DomainError::Forbidden));
         }
-        assert_eq!(
-            s.decide(Actor::Screen, vote("L1", 1, Answer::Level(1)), 0),
-            Err(DomainError::Forbidden)
-        );
-        assert_eq!(
-            s.decide(F, vote("L1", 1, Answer::Level(1)), 0),
-            Err(DomainError::Forbidden)
-        );
+        assert_eq!(s.decide(Actor::Screen, vote("hot", 1, level(0)), 0), Err(DomainError::Forbidden));
+        assert_eq!(s.decide(F, vote("hot", 1, level(0)), 0), Err(DomainError::Forbidden));
+        assert_eq!(s.decide(F, word("ord", "hej"), 0), Err(DomainError::Forbidden));
     }
 
     #[test]
     fn votes_outside_an_open_round_or_the_scale_are_refused() {
         let mut s = session(1);
-        let p = Actor::Participant(1);
-        assert!(matches!(
-            s.decide(p, vote("L1", 1, Answer::Level(3)), 0),
-            Err(DomainError::RoundClosed { .. })
-        ));
+        assert!(matches!(s.decide(P1, vote("L1", 1, level(3)), 0), Err(DomainError::RoundClosed { .. })));
         run(&mut s, F, open("L1")).unwrap();
-        assert_eq!(
-            s.decide(p, vote("L1", 1, Answer::Level(0)), 0),
-            Err(DomainError::InvalidAnswer)
-        );
-        assert_eq!(
-            s.decide(p, vote("L1", 1, Answer::Level(6)), 0),
-            Err(DomainError::InvalidAnswer)
-        );
-        assert!(matches!(
-            s.decide(p, vote("L1", 2, Answer::Level(3)), 0),
-            Err(DomainError::RoundClosed { .. })
-        ));
-        assert_eq!(
-            s.decide(p, vote("X9", 1, Answer::Level(3)), 0),
-            Err(DomainError::UnknownItem("X9".into()))
-        );
+        assert_eq!(s.decide(P1, vote("L1", 1, level(0)), 0), Err(DomainError::InvalidAnswer));
+        assert_eq!(s.decide(P1, vote("L1", 1, level(6)), 0), Err(DomainError::InvalidAnswer));
+        assert_eq!(s.decide(P1, vote("L1", 1, level(-300)), 0), Err(DomainError::InvalidAnswer));
+        assert_eq!(s.decide(P1, vote("L1", 1, RawAnswer::List(vec![3])), 0), Err(DomainError::InvalidAnswer));
+        assert!(matches!(s.decide(P1, vote("L1", 2, level(3)), 0), Err(DomainError::RoundClosed { .. })));
+        assert_eq!(s.decide(P1, vote("X9", 1, level(3)), 0), Err(DomainError::UnknownItem("X9".into())));
         run(&mut s, F, Command::Close { item: "L1".into() }).unwrap();
-        assert!(matches!(
-            s.decide(p, vote("L1", 1, Answer::Level(3)), 0),
-            Err(DomainError::RoundClosed { .. })
-        ));
+        assert!(matches!(s.decide(P1, vote("L1", 1, level(3)), 0), Err(DomainError::RoundClosed { .. })));
     }
 
     #[test]
     fn transitions_out_of_order_are_refused() {
         let mut s = session(0);
-        let refused = |s: &Session, c: Command| {
-            matches!(
-                s.decide(F, c, 0),
-                Err(DomainError::InvalidTransition { .. })
-            )
-        };
+        let refused = |s: &Session, c: Command| matches!(s.decide(F, c, 0), Err(DomainError::InvalidTransition { .. }));
         assert!(refused(&s, Command::Reveal { item: "L1".into() }));
         assert!(refused(&s, Command::Close { item: "L1".into() }));
         assert!(refused(&s, Command::Revote { item: "L1".into() }));
         assert!(refused(&s, Command::Reopen { item: "L1".into() }));
         run(&mut s, F, open("L1")).unwrap();
         assert!(refused(&s, open("L1")));
-        assert!(refused(
-            &s,
-            Command::Lock {
-                item: "L1".into(),
-                level: 3,
-                note: String::new(),
-                dissent: None
-            }
-        ));
-        assert_eq!(
-            s.decide(
-                F,
-                Command::Lock {
-                    item: "L2".into(),
-                    level: 9,
-                    note: String::new(),
-                    dissent: None
-                },
-                0
-            ),
-            Err(DomainError::InvalidLevel(9))
-        );
+        assert!(refused(&s, Command::Lock { item: "L1".into(), level: 3, note: String::new(), dissent: None }));
+        let lock = Command::Lock { item: "L2".into(), level: 9, note: String::new(), dissent: None };
+        assert_eq!(s.decide(F, lock, 0), Err(DomainError::InvalidLevel(9)));
         let long = "å".repeat(MAX_TEXT_CHARS + 1);
+        let lock = Command::Lock { item: "L2".into(), level: 2, note: long, dissent: None };
+        assert_eq!(s.decide(F, lock, 0), Err(DomainError::TextTooLong));
+    }
+
+    #[test]
+    fn only_scale_items_can_be_locked() {
+        let s = seminar(0);
+        let lock = Command::Lock { item: "hot".into(), level: 1, note: String::new(), dissent: None };
+        assert_eq!(s.decide(F, lock, 0), Err(DomainError::WrongKind { action: "lock", kind: "choice" }));
+    }
+
+    #[test]
+    fn choice_ballots_count_per_option_and_multiple_choice_counts_each() {
+        let mut s = seminar(3);
+        run(&mut s, F, open("hot")).unwrap();
+        run(&mut s, F, open("many")).unwrap();
+        run(&mut s, Actor::Participant(1), vote("hot", 1, RawAnswer::List(vec![1]))).unwrap();
+        run(&mut s, Actor::Participant(2), vote("hot", 1, RawAnswer::List(vec![1]))).unwrap();
+        run(&mut s, Actor::Participant(2), vote("hot", 1, RawAnswer::List(vec![0]))).unwrap();
+        assert_eq!(s.items[0].rounds[0].tally, RoundTally::Choice(vec![1, 1]));
         assert_eq!(
-            s.decide(
-                F,
-                Command::Lock {
-                    item: "L2".into(),
-                    level: 2,
-                    note: long,
-                    dissent: None
-                },
-                0
-            ),
-            Err(DomainError::TextTooLong)
+            s.decide(Actor::Participant(3), vote("hot", 1, RawAnswer::List(vec![0, 1])), 0),
+            Err(DomainError::InvalidAnswer)
         );
+        run(&mut s, Actor::Participant(1), vote("many", 1, RawAnswer::List(vec![0, 2]))).unwrap();
+        run(&mut s, Actor::Participant(2), vote("many", 1, RawAnswer::List(vec![2]))).unwrap();
+        assert_eq!(s.items[1].rounds[0].tally, RoundTally::Choice(vec![1, 0, 2]));
+        assert_eq!(s.items[1].rounds[0].voters(), 2);
+    }
+
+    #[test]
+    fn points_add_up_per_option_with_supporters() {
+        let mut s = seminar(2);
+        run(&mut s, F, open("prio")).unwrap();
+        run(&mut s, Actor::Participant(1), vote("prio", 1, RawAnswer::List(vec![10, 0]))).unwrap();
+        run(&mut s, Actor::Participant(2), vote("prio", 1, RawAnswer::List(vec![4, 6]))).unwrap();
+        assert_eq!(s.items[3].rounds[0].tally, RoundTally::Points { totals: vec![14, 6], supporters: vec![2, 1] });
+        let over = vote("prio", 1, RawAnswer::List(vec![6, 6]));
+        assert_eq!(s.decide(Actor::Participant(1), over, 0), Err(DomainError::InvalidAnswer));
+    }
+
+    #[test]
+    fn words_are_normalised_and_limited_per_participant() {
+        let mut s = seminar(2);
+        run(&mut s, F, open("ord")).unwrap();
+        let events = run(&mut s, P1, word("ord", "  FRAMTID ")).unwrap();
+        assert!(matches!(&events[0], Event::WordAdded { word, .. } if word == "framtid"));
+        assert_eq!(s.decide(P1, word("ord", "Framtid"), 0), Err(DomainError::DuplicateWord));
+        run(&mut s, P1, word("ord", "får")).unwrap();
+        assert_eq!(s.decide(P1, word("ord", "far"), 0), Err(DomainError::TooManyWords(2)));
+        assert_eq!(
+            s.decide(Actor::Participant(2), word("ord", "<b>"), 0),
+            Err(DomainError::InvalidWord(WordError::Markup))
+        );
+        let long = "a".repeat(21);
+        assert_eq!(
+            s.decide(Actor::Participant(2), word("ord", &long), 0),
+            Err(DomainError::InvalidWord(WordError::TooLong(20)))
+        );
+        run(&mut s, Actor::Participant(2), word("ord", "framtid")).unwrap();
+        let RoundTally::Words(counts) = &s.items[2].rounds[0].tally else { panic!() };
+        assert_eq!(counts.get("framtid"), Some(&2));
+        assert_eq!(counts.get("får"), Some(&1));
+        assert_eq!(s.items[2].rounds[0].voters(), 2);
+        assert_eq!(s.decide(P1, vote("ord", 1, level(1)), 0), Err(DomainError::InvalidAnswer));
+        assert_eq!(s.decide(P1, word("hot", "x"), 0), Err(DomainError::InvalidAnswer));
+    }
+
+    #[test]
+    fn moderation_hides_shows_and_merges_by_group() {
+        let mut s = seminar(0);
+        let hide = |w: &str| Command::HideWord { item: "ord".into(), word: w.into() };
+        let merge = |w: &str, into: &str| Command::MergeWords { item: "ord".into(), word: w.into(), into: into.into() };
+        run(&mut s, F, hide("Tråkigt")).unwrap();
+        assert!(s.items[2].moderation.hidden.contains("tråkigt"));
+        assert_eq!(run(&mut s, F, hide("tråkigt")).unwrap(), vec![], "hiding twice stores nothing");
+        run(&mut s, F, Command::ShowWord { item: "ord".into(), word: "tråkigt".into() }).unwrap();
+        assert!(!s.items[2].moderation.hidden.contains("tråkigt"));
+
+        run(&mut s, F, merge("digitaliseringen", "digitalisering")).unwrap();
+        run(&mut s, F, merge("digitalt", "digitaliseringen")).unwrap();
+        // Merging into a variant lands in its group, and a group merged elsewhere takes its variants along.
+        assert_eq!(s.items[2].moderation.group("digitalt"), "digitalisering");
+        run(&mut s, F, merge("digitalisering", "it")).unwrap();
+        assert_eq!(s.items[2].moderation.group("digitaliseringen"), "it");
+        assert_eq!(s.items[2].moderation.group("digitalt"), "it");
+        assert_eq!(s.decide(F, merge("it", "digitalt"), 0), Err(DomainError::MergeCycle));
+        run(&mut s, F, Command::UnmergeWord { item: "ord".into(), word: "digitalt".into() }).unwrap();
+        assert_eq!(s.items[2].moderation.group("digitalt"), "digitalt");
+        assert!(matches!(
+            s.decide(F, Command::HideWord { item: "hot".into(), word: "x".into() }, 0),
+            Err(DomainError::WrongKind { .. })
+        ));
+    }
+
+    #[test]
+    fn an_agenda_edit_keeps_answered_items_and_their_rounds() {
+        let mut s = seminar(1);
+        run(&mut s, F, open("hot")).unwrap();
+        run(&mut s, P1, vote("hot", 1, RawAnswer::List(vec![1]))).unwrap();
+        let mut agenda = s.agenda();
+        agenda.items.reverse();
+        agenda.items.retain(|i| i.id != "prio");
+        agenda.items.iter_mut().find(|i| i.id == "hot").unwrap().title = text("Hot eller möjlighet – igen?");
+        run(&mut s, F, Command::SetAgenda(agenda.clone())).unwrap();
+        let index = s.item_index("hot").unwrap();
+        assert_eq!(index, 2);
+        assert_eq!(s.current, Some(index), "the current item follows its id");
+        assert_eq!(s.items[index].rounds[0].tally, RoundTally::Choice(vec![0, 1]));
+        assert_eq!(s.spec.items.len(), 3);
+
+        let mut removed = agenda.clone();
+        removed.items.retain(|i| i.id != "hot");
+        assert_eq!(s.decide(F, Command::SetAgenda(removed), 0), Err(DomainError::ItemInUse("hot".into())));
+        let mut changed = agenda;
+        let hot = changed.items.iter_mut().find(|i| i.id == "hot").unwrap();
+        hot.kind = ItemKind::Words { max_words: 3, max_chars: 40 };
+        assert_eq!(s.decide(F, Command::SetAgenda(changed), 0), Err(DomainError::ItemInUse("hot".into())));
     }
 
     #[test]
     fn replaying_events_rebuilds_the_same_session() {
-        let mut s = session(2);
-        let mut log: Vec<Event> = (0..2)
-            .map(|p| Event::ParticipantJoined {
-                participant: p + 1,
-                token: format!("token-{p}"),
-            })
-            .collect();
+        let mut s = seminar(2);
+        let mut log: Vec<Event> =
+            (0..2).map(|p| Event::ParticipantJoined { participant: p + 1, token: format!("token-{p}") }).collect();
         let steps = [
-            (F, open("L1")),
-            (Actor::Participant(1), vote("L1", 1, Answer::Level(4))),
-            (Actor::Participant(2), vote("L1", 1, Answer::Level(2))),
-            (F, Command::Reveal { item: "L1".into() }),
-            (
-                F,
-                Command::Lock {
-                    item: "L1".into(),
-                    level: 3,
-                    note: "ok".into(),
-                    dissent: None,
-                },
-            ),
+            (F, open("hot")),
+            (P1, vote("hot", 1, RawAnswer::List(vec![1]))),
+            (Actor::Participant(2), vote("hot", 1, RawAnswer::List(vec![0]))),
+            (F, Command::Reveal { item: "hot".into() }),
+            (F, open("ord")),
+            (P1, word("ord", "Framtid")),
+            (F, Command::MergeWords { item: "ord".into(), word: "framtiden".into(), into: "framtid".into() }),
+            (F, Command::SetFilter { enabled: false }),
         ];
         for (actor, command) in steps {
-            let events = s.decide(actor, command, 5).unwrap();
-            for e in &events {
-                s.apply(e);
-            }
-            log.extend(events);
+            log.extend(run(&mut s, actor, command).unwrap());
         }
-        let rebuilt = Session::replay(s.spec.clone(), &log);
+        let rebuilt = Session::replay(seminar(0).spec, &log);
         assert_eq!(rebuilt.items, s.items);
         assert_eq!(rebuilt.version, s.version);
+        assert!(!rebuilt.profanity_filter);
         assert_eq!(rebuilt.participant("token-1"), Some(2));
-        assert_eq!(
-            rebuilt.ballots_of(1).get("L1"),
-            Some(&(1, Answer::Level(4)))
-        );
+        let own = rebuilt.answers_of(1);
+        assert_eq!(own["hot"].answer, Some(Answer::Options(vec![1])));
+        assert_eq!(own["ord"].words, vec!["framtid".to_string()]);
     }
 
     #[test]
     fn events_survive_a_json_round_trip() {
-        let event = Event::BallotCast {
-            item: "L1".into(),
-            round: 2,
-            participant: 7,
-            answer: Answer::NotRelevant,
-        };
+        let event = Event::BallotCast { item: "L1".into(), round: 2, participant: 7, answer: Answer::NotRelevant };
         let json = serde_json::to_string(&event).unwrap();
-        assert_eq!(
-            json,
-            r#"{"type":"ballot_cast","item":"L1","round":2,"participant":7,"answer":"not_relevant"}"#
-        );
+        assert_eq!(json, r#"{"type":"ballot_cast","item":"L1","round":2,"participant":7,"answer":"not_relevant"}"#);
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
+        let agenda = seminar(0).agenda();
+        let event = Event::AgendaSet { scales: agenda.scales, items: agenda.items };
+        let json = serde_json::to_string(&event).unwrap();
         assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
     }
 
     proptest! {
         /// Whatever participants send, the tally counts each participant's latest answer exactly once.
         #[test]
-        fn tally_counts_add_up_to_voters(votes in proptest::collection::vec((1u32..=8, 0u8..=6), 0..80)) {
+        fn tally_counts_add_up_to_voters(votes in proptest::collection::vec((1u32..=8, 0i64..=6), 0..80)) {
             let mut s = session(8);
             run(&mut s, F, open("L1")).unwrap();
             let mut latest = BTreeMap::new();
             for (p, value) in votes {
-                let answer = if value == 6 { Answer::NotRelevant } else { Answer::Level(value) };
+                let answer = if value == 6 { RawAnswer::Word("not_relevant".into()) } else { level(value) };
                 if run(&mut s, Actor::Participant(p), vote("L1", 1, answer)).is_ok() {
-                    latest.insert(p, answer);
+                    latest.insert(p, value);
                 }
             }
-            let tally = &s.items[0].rounds[0].tally;
+            let tally = scale_tally(&s, 0, 0);
             prop_assert_eq!(tally.voters() as usize, latest.len());
-            for level in 1..=5u8 {
-                let expected = latest.values().filter(|a| **a == Answer::Level(level)).count();
+            for level in 1..=5i64 {
+                let expected = latest.values().filter(|v| **v == level).count();
                 prop_assert_eq!(tally.counts[level as usize - 1] as usize, expected);
             }
+        }
+
+        /// Word limits hold whatever a participant sends, in any order.
+        #[test]
+        fn no_participant_ever_has_more_than_the_limit_or_a_repeat(sent in proptest::collection::vec("[a-cå ]{0,4}", 0..30)) {
+            let mut s = seminar(1);
+            run(&mut s, F, open("ord")).unwrap();
+            for text in sent {
+                let _ = run(&mut s, P1, word("ord", &text));
+            }
+            let words = s.items[2].rounds[0].words.get(&1).cloned().unwrap_or_default();
+            prop_assert!(words.len() <= 2);
+            let mut unique = words.clone();
+            unique.sort();
+            unique.dedup();
+            prop_assert_eq!(unique.len(), words.len());
         }
     }
 }

@@ -12,10 +12,7 @@ pub struct Tally {
 impl Tally {
     /// An empty tally for a scale with `levels` levels (1..=levels).
     pub fn new(levels: u8) -> Self {
-        Tally {
-            counts: vec![0; levels as usize],
-            not_relevant: 0,
-        }
+        Tally { counts: vec![0; levels as usize], not_relevant: 0 }
     }
 
     /// Ballots on a level (not-relevant excluded).
@@ -105,13 +102,8 @@ impl Tally {
         if width <= 0.0 {
             return 1.0;
         }
-        let mean: f64 = self
-            .counts
-            .iter()
-            .enumerate()
-            .map(|(index, &count)| (index + 1) as f64 * count as f64)
-            .sum::<f64>()
-            / n;
+        let mean: f64 =
+            self.counts.iter().enumerate().map(|(index, &count)| (index + 1) as f64 * count as f64).sum::<f64>() / n;
         let sum: f64 = self
             .counts
             .iter()
@@ -139,10 +131,7 @@ impl Tally {
         for low in 0..levels {
             for high in (low + 2)..levels {
                 let (a, b) = (self.counts[low], self.counts[high]);
-                if strong(a)
-                    && strong(b)
-                    && self.counts[low + 1..high].iter().all(|&c| c < a.min(b))
-                {
+                if strong(a) && strong(b) && self.counts[low + 1..high].iter().all(|&c| c < a.min(b)) {
                     return true;
                 }
             }
@@ -178,10 +167,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn tally(counts: [u32; 5]) -> Tally {
-        Tally {
-            counts: counts.to_vec(),
-            not_relevant: 0,
-        }
+        Tally { counts: counts.to_vec(), not_relevant: 0 }
     }
 
     fn close(a: f64, b: f64) -> bool {
@@ -260,10 +246,7 @@ mod tests {
 
     #[test]
     fn not_relevant_ballots_are_counted_apart() {
-        let t = Tally {
-            counts: vec![0, 0, 2, 0, 0],
-            not_relevant: 3,
-        };
+        let t = Tally { counts: vec![0, 0, 2, 0, 0], not_relevant: 3 };
         let spread = t.spread();
         assert_eq!(spread.n, 2);
         assert_eq!(spread.not_relevant, 3);

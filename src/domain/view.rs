@@ -1,10 +1,18 @@
-//! What each audience may see of a session. The reveal rule lives here: before a round is revealed,
-//! the public view carries only how many voted, never any part of the tally.
+//! What each audience may see of a session. The reveal rule lives here: before a round is revealed (or
+//! while its item shows results live), the public view carries only how many answered, never any part
+//! of the tally. Moderation lives here too: hidden and filtered words never reach the public view.
 
+use super::answer::RoundTally;
 use super::catalogue::{Scale, Text};
-use super::session::{Consensus, PastConsensus, Phase, Session};
+use super::item::{ItemKind, Results};
+use super::session::{CatalogueRef, Consensus, Moderation, PastConsensus, Phase, Session};
 use super::spread::{Spread, Tally};
+use super::words::is_profane;
 use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Most word groups in the public view: a cloud of more is unreadable, and it bounds the message size.
+pub const PUBLIC_WORDS: usize = 100;
 
 /// Who a view is rendered for. Participants and screens share one public view, so it can be built once per change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,11 +25,12 @@ pub enum Audience {
 pub struct SessionView<'a> {
     pub code: &'a str,
     pub title: &'a str,
-    pub catalogue: &'a super::session::CatalogueRef,
+    pub catalogue: Option<&'a CatalogueRef>,
     /// Participants connected now (a live figure, passed in by the caller).
     pub participants: usize,
     pub current: Option<&'a str>,
-    pub scale: &'a Scale,
+    pub profanity_filter: bool,
+    pub scales: &'a BTreeMap<String, Scale>,
     pub areas: Vec<AreaView<'a>>,
     pub items: Vec<ItemView<'a>>,
 }
@@ -35,9 +44,12 @@ pub struct AreaView<'a> {
 #[derive(Debug, Serialize)]
 pub struct ItemView<'a> {
     pub id: &'a str,
-    pub area: &'a str,
+    pub area: Option<&'a str>,
     pub title: &'a Text,
     pub description: &'a Text,
+    #[serde(flatten)]
+    pub kind: &'a ItemKind,
+    pub results: Results,
     pub phase: Phase,
     pub rounds: Vec<RoundView<'a>>,
     pub consensus: Option<&'a Consensus>,
@@ -50,55 +62,122 @@ pub struct RoundView<'a> {
     pub open: bool,
     pub revealed: bool,
     pub voted: u32,
-    pub tally: Option<&'a Tally>,
+    pub tally: Option<TallyView<'a>>,
     pub spread: Option<Spread>,
 }
 
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum TallyView<'a> {
+    Scale(&'a Tally),
+    Choice { counts: &'a [u32] },
+    Points { totals: &'a [u64], supporters: &'a [u32] },
+    Words { words: Vec<WordView<'a>>, total: u32 },
+}
+
+#[derive(Debug, Serialize)]
+pub struct WordView<'a> {
+    pub text: &'a str,
+    pub count: u32,
+    /// Moderation details, for the facilitator only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filtered: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<&'a str>>,
+}
+
+/// One group of a word cloud: a word, the variants merged into it, and their count together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordGroup<'a> {
+    pub text: &'a str,
+    pub count: u32,
+    pub variants: Vec<&'a str>,
+    /// The profanity filter matches the word or one of its variants.
+    pub filtered: bool,
+    /// Hidden from participants and screens: by the facilitator, or by the filter while it is on.
+    pub hidden: bool,
+}
+
+/// Groups a round's words by the facilitator's merges, most frequent first (ties alphabetical).
+pub fn word_groups<'a>(
+    counts: &'a BTreeMap<String, u32>,
+    moderation: &'a Moderation,
+    filter_on: bool,
+) -> Vec<WordGroup<'a>> {
+    let mut groups: BTreeMap<&str, (u32, Vec<&str>)> = BTreeMap::new();
+    for (word, count) in counts {
+        let group = moderation.group(word);
+        let entry = groups.entry(group).or_default();
+        entry.0 += count;
+        if group != word {
+            entry.1.push(word);
+        }
+    }
+    let mut list: Vec<WordGroup> = groups
+        .into_iter()
+        .map(|(text, (count, variants))| {
+            let filtered = is_profane(text) || variants.iter().any(|v| is_profane(v));
+            let shown = moderation.shown.contains(text);
+            let hidden = moderation.hidden.contains(text) || (filter_on && filtered && !shown);
+            WordGroup { text, count, variants, filtered, hidden }
+        })
+        .collect();
+    list.sort_by(|a, b| b.count.cmp(&a.count).then(a.text.cmp(b.text)));
+    list
+}
+
 /// Renders the session for an audience. `code` is the join code; `online` the participants connected now.
-pub fn render<'a>(
-    session: &'a Session,
-    code: &'a str,
-    online: usize,
-    audience: Audience,
-) -> SessionView<'a> {
+pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: Audience) -> SessionView<'a> {
     let spec = &session.spec;
+    let facilitator = audience == Audience::Facilitator;
     SessionView {
         code,
         title: &spec.title,
-        catalogue: &spec.catalogue,
+        catalogue: spec.catalogue.as_ref(),
         participants: online,
         current: session.current.map(|i| spec.items[i].id.as_str()),
-        scale: &spec.scale,
-        areas: spec
-            .areas
-            .iter()
-            .map(|a| AreaView {
-                id: &a.id,
-                name: &a.name,
-            })
-            .collect(),
+        profanity_filter: session.profanity_filter,
+        scales: &spec.scales,
+        areas: spec.areas.iter().map(|a| AreaView { id: &a.id, name: &a.name }).collect(),
         items: spec
             .items
             .iter()
             .zip(&session.items)
             .map(|(item, state)| ItemView {
                 id: &item.id,
-                area: &item.area,
+                area: item.area.as_deref(),
                 title: &item.title,
                 description: &item.description,
+                kind: &item.kind,
+                results: item.results,
                 phase: state.phase(),
                 rounds: state
                     .rounds
                     .iter()
                     .map(|round| {
-                        let visible = audience == Audience::Facilitator || round.revealed;
+                        let visible = facilitator || round.revealed || item.results == Results::Live;
+                        let tally = visible.then(|| match &round.tally {
+                            RoundTally::Scale(tally) => TallyView::Scale(tally),
+                            RoundTally::Choice(counts) => TallyView::Choice { counts },
+                            RoundTally::Points { totals, supporters } => TallyView::Points { totals, supporters },
+                            RoundTally::Words(counts) => {
+                                let groups = word_groups(counts, &state.moderation, session.profanity_filter);
+                                words_view(groups, facilitator)
+                            }
+                        });
+                        let spread = match (&round.tally, visible) {
+                            (RoundTally::Scale(tally), true) => Some(tally.spread()),
+                            _ => None,
+                        };
                         RoundView {
                             number: round.number,
                             open: round.open,
                             revealed: round.revealed,
-                            voted: round.tally.voters(),
-                            tally: visible.then_some(&round.tally),
-                            spread: visible.then(|| round.tally.spread()),
+                            voted: round.voters(),
+                            tally,
+                            spread,
                         }
                     })
                     .collect(),
@@ -106,5 +185,63 @@ pub fn render<'a>(
                 history: &state.history,
             })
             .collect(),
+    }
+}
+
+fn words_view(groups: Vec<WordGroup<'_>>, facilitator: bool) -> TallyView<'_> {
+    let words: Vec<WordView> = if facilitator {
+        groups
+            .into_iter()
+            .map(|g| WordView {
+                text: g.text,
+                count: g.count,
+                hidden: Some(g.hidden),
+                filtered: Some(g.filtered),
+                variants: Some(g.variants),
+            })
+            .collect()
+    } else {
+        groups
+            .into_iter()
+            .filter(|g| !g.hidden)
+            .take(PUBLIC_WORDS)
+            .map(|g| WordView { text: g.text, count: g.count, hidden: None, filtered: None, variants: None })
+            .collect()
+    };
+    let total = words.iter().map(|w| w.count).sum();
+    TallyView::Words { words, total }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(pairs: &[(&str, u32)]) -> BTreeMap<String, u32> {
+        pairs.iter().map(|(w, c)| (w.to_string(), *c)).collect()
+    }
+
+    #[test]
+    fn groups_add_merged_variants_and_sort_by_count() {
+        let counts = counts(&[("digitalisering", 3), ("digitaliseringen", 2), ("framtid", 4), ("ångest", 1)]);
+        let mut moderation = Moderation::default();
+        moderation.merges.insert("digitaliseringen".into(), "digitalisering".into());
+        let groups = word_groups(&counts, &moderation, true);
+        let summary: Vec<(&str, u32)> = groups.iter().map(|g| (g.text, g.count)).collect();
+        assert_eq!(summary, [("digitalisering", 5), ("framtid", 4), ("ångest", 1)]);
+        assert_eq!(groups[0].variants, ["digitaliseringen"]);
+    }
+
+    #[test]
+    fn the_filter_hides_profanity_until_the_facilitator_shows_it() {
+        let counts = counts(&[("jävla skit", 2), ("bra", 5)]);
+        let mut moderation = Moderation::default();
+        let groups = word_groups(&counts, &moderation, true);
+        assert!(groups.iter().find(|g| g.text == "jävla skit").unwrap().hidden);
+        assert!(!groups.iter().find(|g| g.text == "bra").unwrap().hidden);
+        assert!(!word_groups(&counts, &moderation, false)[1].hidden, "filter off");
+        moderation.shown.insert("jävla skit".into());
+        assert!(!word_groups(&counts, &moderation, true).iter().any(|g| g.hidden));
+        moderation.hidden.insert("bra".into());
+        assert!(word_groups(&counts, &moderation, true)[0].hidden);
     }
 }

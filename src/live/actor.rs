@@ -3,8 +3,9 @@
 //! state frames serialized once per audience.
 
 use super::LiveError;
+use crate::domain::session::OwnAnswer;
 use crate::domain::view::{render, Audience};
-use crate::domain::{Actor, Answer, Command, Event, ParticipantNo, Session};
+use crate::domain::{Actor, Agenda, Command, Event, ParticipantNo, Session};
 use crate::store::Store;
 use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap};
@@ -25,23 +26,15 @@ pub const STATE_INTERVAL: Duration = Duration::from_millis(100);
 pub struct Joined {
     pub participant: ParticipantNo,
     pub token: String,
-    /// The participant's latest ballot per item: item id → (round, answer).
-    pub ballots: BTreeMap<String, (u32, Answer)>,
+    /// The participant's own answers in the latest round of each item they answered, by item id.
+    pub answers: BTreeMap<String, OwnAnswer>,
 }
 
 enum Request {
-    Join {
-        token: Option<String>,
-        reply: oneshot::Sender<Result<Joined, LiveError>>,
-    },
-    Leave {
-        participant: ParticipantNo,
-    },
-    Command {
-        actor: Actor,
-        command: Command,
-        reply: oneshot::Sender<Result<(), LiveError>>,
-    },
+    Join { token: Option<String>, reply: oneshot::Sender<Result<Joined, LiveError>> },
+    Leave { participant: ParticipantNo },
+    Agenda { reply: oneshot::Sender<(String, Agenda)> },
+    Command { actor: Actor, command: Command, reply: oneshot::Sender<Result<Vec<Event>, LiveError>> },
 }
 
 /// A cheap-clone handle to a running session actor.
@@ -69,18 +62,13 @@ impl SessionHandle {
     /// The caller must call [`SessionHandle::leave`] when the connection ends.
     pub async fn join(&self, token: Option<String>) -> Result<Joined, LiveError> {
         let (reply, answer) = oneshot::channel();
-        self.mailbox
-            .send(Request::Join { token, reply })
-            .await
-            .map_err(|_| LiveError::Closed)?;
+        self.mailbox.send(Request::Join { token, reply }).await.map_err(|_| LiveError::Closed)?;
         answer.await.map_err(|_| LiveError::Closed)?
     }
 
     /// Marks one connection of a participant as gone. Never blocks: called from `Drop`.
     pub fn leave(&self, participant: ParticipantNo) {
-        if let Err(mpsc::error::TrySendError::Full(request)) =
-            self.mailbox.try_send(Request::Leave { participant })
-        {
+        if let Err(mpsc::error::TrySendError::Full(request)) = self.mailbox.try_send(Request::Leave { participant }) {
             let mailbox = self.mailbox.clone();
             tokio::spawn(async move {
                 let _ = mailbox.send(request).await;
@@ -88,18 +76,18 @@ impl SessionHandle {
         }
     }
 
-    /// Runs a command. `Ok` means its events are durably stored.
-    pub async fn command(&self, actor: Actor, command: Command) -> Result<(), LiveError> {
+    /// Runs a command. `Ok` carries its events, which are durably stored by then.
+    pub async fn command(&self, actor: Actor, command: Command) -> Result<Vec<Event>, LiveError> {
         let (reply, answer) = oneshot::channel();
-        self.mailbox
-            .send(Request::Command {
-                actor,
-                command,
-                reply,
-            })
-            .await
-            .map_err(|_| LiveError::Closed)?;
+        self.mailbox.send(Request::Command { actor, command, reply }).await.map_err(|_| LiveError::Closed)?;
         answer.await.map_err(|_| LiveError::Closed)?
+    }
+
+    /// The session's title and current agenda, for export.
+    pub async fn agenda(&self) -> Result<(String, Agenda), LiveError> {
+        let (reply, answer) = oneshot::channel();
+        self.mailbox.send(Request::Agenda { reply }).await.map_err(|_| LiveError::Closed)?;
+        answer.await.map_err(|_| LiveError::Closed)
     }
 
     /// The latest state frame for an audience. A watch keeps only the newest frame, so a slow reader
@@ -126,14 +114,8 @@ pub(super) struct SessionActor {
 }
 
 enum Pending {
-    Join(
-        oneshot::Sender<Result<Joined, LiveError>>,
-        Result<Joined, LiveError>,
-    ),
-    Command(
-        oneshot::Sender<Result<(), LiveError>>,
-        Result<(), LiveError>,
-    ),
+    Join(oneshot::Sender<Result<Joined, LiveError>>, Result<Joined, LiveError>),
+    Command(oneshot::Sender<Result<Vec<Event>, LiveError>>, Result<Vec<Event>, LiveError>),
 }
 
 impl SessionActor {
@@ -216,42 +198,29 @@ impl SessionActor {
                         presence_changed = true;
                     }
                 }
+                Request::Agenda { reply } => {
+                    let _ = reply.send((self.session.spec.title.clone(), self.session.agenda()));
+                }
                 Request::Join { token, reply } => {
-                    let known = token
-                        .as_deref()
-                        .and_then(|t| self.session.participant(t).map(|p| (p, t.to_string())));
+                    let known = token.as_deref().and_then(|t| self.session.participant(t).map(|p| (p, t.to_string())));
                     let (participant, token) = known.unwrap_or_else(|| {
                         let token = uuid::Uuid::new_v4().to_string();
                         let event = self.session.join(token.clone());
                         self.session.apply(&event);
                         events.push(event);
-                        (
-                            self.session.participant(&token).expect("just joined"),
-                            token,
-                        )
+                        (self.session.participant(&token).expect("just joined"), token)
                     });
                     *self.online.entry(participant).or_default() += 1;
                     presence_changed = true;
-                    let ballots = self.session.ballots_of(participant);
-                    pending.push(Pending::Join(
-                        reply,
-                        Ok(Joined {
-                            participant,
-                            token,
-                            ballots,
-                        }),
-                    ));
+                    let answers = self.session.answers_of(participant);
+                    pending.push(Pending::Join(reply, Ok(Joined { participant, token, answers })));
                 }
-                Request::Command {
-                    actor,
-                    command,
-                    reply,
-                } => {
-                    let outcome = self.session.decide(actor, command, now).map(|new| {
-                        for event in &new {
+                Request::Command { actor, command, reply } => {
+                    let outcome = self.session.decide(actor, command, now).inspect(|new| {
+                        for event in new {
                             self.session.apply(event);
                         }
-                        events.extend(new);
+                        events.extend(new.iter().cloned());
                     });
                     pending.push(Pending::Command(reply, outcome.map_err(LiveError::from)));
                 }
@@ -301,10 +270,7 @@ impl SessionActor {
     /// Serializes the state once per audience and hands the bytes to every subscribed connection.
     fn publish(&mut self) {
         let online = self.online.len();
-        for (audience, sender) in [
-            (Audience::Public, &self.public),
-            (Audience::Facilitator, &self.facilitator),
-        ] {
+        for (audience, sender) in [(Audience::Public, &self.public), (Audience::Facilitator, &self.facilitator)] {
             let frame = StateFrame {
                 kind: "state",
                 version: self.session.version,

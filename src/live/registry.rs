@@ -26,12 +26,7 @@ pub struct Registry {
 
 impl Registry {
     pub fn new(store: Arc<dyn Store>, clock: fn() -> i64) -> Self {
-        Registry {
-            sessions: DashMap::new(),
-            store,
-            loading: tokio::sync::Mutex::new(()),
-            clock,
-        }
+        Registry { sessions: DashMap::new(), store, loading: tokio::sync::Mutex::new(()), clock }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -62,10 +57,7 @@ impl Registry {
                         self.clock,
                     );
                     self.sessions.insert(code.clone(), handle);
-                    return Ok(Created {
-                        code,
-                        facilitator_key,
-                    });
+                    return Ok(Created { code, facilitator_key });
                 }
                 Err(StoreError::CodeTaken) => continue,
                 Err(e) => return Err(e.into()),
@@ -86,11 +78,7 @@ impl Registry {
         if let Some(handle) = self.sessions.get(code) {
             return Ok(handle.clone());
         }
-        let stored = self
-            .store
-            .load_session(code)
-            .await?
-            .ok_or(LiveError::UnknownSession)?;
+        let stored = self.store.load_session(code).await?.ok_or(LiveError::UnknownSession)?;
         let session = Session::replay(stored.spec, &stored.events);
         tracing::info!(session = %code, events = stored.events.len(), "session loaded from the store");
         let handle = SessionActor::spawn(
@@ -113,7 +101,5 @@ impl Registry {
 
 fn random_hex(bytes: usize) -> String {
     let mut rng = rand::rng();
-    (0..bytes)
-        .map(|_| format!("{:02x}", rng.random::<u8>()))
-        .collect()
+    (0..bytes).map(|_| format!("{:02x}", rng.random::<u8>())).collect()
 }

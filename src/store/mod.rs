@@ -4,7 +4,7 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
-use crate::domain::{Event, SessionSpec};
+use crate::domain::{Catalogue, Event, SessionSpec};
 use async_trait::async_trait;
 
 /// A session as stored: its fixed part and every event so far, in order.
@@ -22,6 +22,8 @@ pub struct StoredSession {
 pub enum StoreError {
     #[error("the join code is already taken")]
     CodeTaken,
+    #[error("a catalogue with that id and version is already stored")]
+    CatalogueExists,
     #[error("events out of order: expected sequence {expected}, got {got}")]
     OutOfOrder { expected: u64, got: u64 },
     #[error("database: {0}")]
@@ -42,12 +44,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// Appends events numbered `first_seq`, `first_seq + 1`, … in one transaction. Returns once they are
     /// durable: the caller acknowledges to clients only after this succeeds.
-    async fn append(
-        &self,
-        session_id: &str,
-        first_seq: u64,
-        events: &[Event],
-    ) -> Result<(), StoreError>;
+    async fn append(&self, session_id: &str, first_seq: u64, events: &[Event]) -> Result<(), StoreError>;
+
+    /// Stores an imported catalogue. Fails with [`StoreError::CatalogueExists`] if its id and version are stored.
+    async fn save_catalogue(&self, catalogue: &Catalogue, imported_at: i64) -> Result<(), StoreError>;
+
+    /// Every imported catalogue, oldest import first.
+    async fn catalogues(&self) -> Result<Vec<Catalogue>, StoreError>;
 
     /// Checks that the store answers (for `/healthz`).
     async fn ping(&self) -> Result<(), StoreError>;

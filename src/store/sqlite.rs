@@ -1,11 +1,9 @@
 //! The default store: one SQLite file in WAL mode with `synchronous=FULL`, so a committed event survives a power cut.
 
 use super::{Store, StoreError, StoredSession};
-use crate::domain::Event;
+use crate::domain::{Catalogue, Event};
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Row;
 use std::path::Path;
 use std::time::Duration;
@@ -26,22 +24,15 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("src/store/migrations").run(&pool).await?;
         Ok(SqliteStore { pool })
     }
 
     /// The pragmas in force on a pooled connection, for tests and health checks: (journal_mode, synchronous).
     pub async fn durability(&self) -> Result<(String, i64), StoreError> {
-        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(&self.pool)
-            .await?;
-        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
-            .fetch_one(&self.pool)
-            .await?;
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.pool).await?;
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&self.pool).await?;
         Ok((journal, synchronous))
     }
 }
@@ -50,14 +41,15 @@ impl SqliteStore {
 impl Store for SqliteStore {
     async fn create_session(&self, session: &StoredSession) -> Result<(), StoreError> {
         let spec = serde_json::to_string(&session.spec)?;
-        let result = sqlx::query("INSERT INTO sessions (id, code, facilitator_key, spec, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(&session.id)
-            .bind(&session.code)
-            .bind(&session.facilitator_key)
-            .bind(spec)
-            .bind(session.created_at)
-            .execute(&self.pool)
-            .await;
+        let result =
+            sqlx::query("INSERT INTO sessions (id, code, facilitator_key, spec, created_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(&session.id)
+                .bind(&session.code)
+                .bind(&session.facilitator_key)
+                .bind(spec)
+                .bind(session.created_at)
+                .execute(&self.pool)
+                .await;
         match result {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::CodeTaken),
             other => other.map(|_| ()).map_err(StoreError::from),
@@ -65,25 +57,19 @@ impl Store for SqliteStore {
     }
 
     async fn load_session(&self, code: &str) -> Result<Option<StoredSession>, StoreError> {
-        let Some(row) = sqlx::query(
-            "SELECT id, code, facilitator_key, spec, created_at FROM sessions WHERE code = ?",
-        )
-        .bind(code)
-        .fetch_optional(&self.pool)
-        .await?
+        let Some(row) = sqlx::query("SELECT id, code, facilitator_key, spec, created_at FROM sessions WHERE code = ?")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?
         else {
             return Ok(None);
         };
         let id: String = row.get("id");
-        let rows: Vec<String> =
-            sqlx::query_scalar("SELECT event FROM events WHERE session_id = ? ORDER BY seq")
-                .bind(&id)
-                .fetch_all(&self.pool)
-                .await?;
-        let events = rows
-            .iter()
-            .map(|e| serde_json::from_str(e))
-            .collect::<Result<Vec<Event>, _>>()?;
+        let rows: Vec<String> = sqlx::query_scalar("SELECT event FROM events WHERE session_id = ? ORDER BY seq")
+            .bind(&id)
+            .fetch_all(&self.pool)
+            .await?;
+        let events = rows.iter().map(|e| serde_json::from_str(e)).collect::<Result<Vec<Event>, _>>()?;
         Ok(Some(StoredSession {
             id,
             code: row.get("code"),
@@ -94,26 +80,17 @@ impl Store for SqliteStore {
         }))
     }
 
-    async fn append(
-        &self,
-        session_id: &str,
-        first_seq: u64,
-        events: &[Event],
-    ) -> Result<(), StoreError> {
+    async fn append(&self, session_id: &str, first_seq: u64, events: &[Event]) -> Result<(), StoreError> {
         if events.is_empty() {
             return Ok(());
         }
         let mut tx = self.pool.begin().await?;
-        let next: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?")
-                .bind(session_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?")
+            .bind(session_id)
+            .fetch_one(&mut *tx)
+            .await?;
         if next as u64 != first_seq {
-            return Err(StoreError::OutOfOrder {
-                expected: next as u64,
-                got: first_seq,
-            });
+            return Err(StoreError::OutOfOrder { expected: next as u64, got: first_seq });
         }
         for (offset, event) in events.iter().enumerate() {
             sqlx::query("INSERT INTO events (session_id, seq, event) VALUES (?, ?, ?)")
@@ -125,6 +102,29 @@ impl Store for SqliteStore {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn save_catalogue(&self, catalogue: &Catalogue, imported_at: i64) -> Result<(), StoreError> {
+        let json = serde_json::to_string(catalogue)?;
+        let result = sqlx::query("INSERT INTO catalogues (id, version, catalogue, imported_at) VALUES (?, ?, ?, ?)")
+            .bind(&catalogue.id)
+            .bind(&catalogue.version)
+            .bind(json)
+            .bind(imported_at)
+            .execute(&self.pool)
+            .await;
+        match result {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::CatalogueExists),
+            other => other.map(|_| ()).map_err(StoreError::from),
+        }
+    }
+
+    async fn catalogues(&self) -> Result<Vec<Catalogue>, StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT catalogue FROM catalogues ORDER BY imported_at, id, version")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.iter().map(|json| serde_json::from_str(json)).collect::<Result<_, _>>()?)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -162,26 +162,12 @@ mod tests {
         assert_eq!(store.durability().await.unwrap(), ("wal".to_string(), 2));
         store.create_session(&stored("123456")).await.unwrap();
         let events = vec![
-            Event::RoundOpened {
-                item: "L1".into(),
-                round: 1,
-            },
-            Event::BallotCast {
-                item: "L1".into(),
-                round: 1,
-                participant: 1,
-                answer: Answer::Level(3),
-            },
+            Event::RoundOpened { item: "L1".into(), round: 1 },
+            Event::BallotCast { item: "L1".into(), round: 1, participant: 1, answer: Answer::Level(3) },
         ];
         store.append("id-123456", 1, &events).await.unwrap();
-        assert!(matches!(
-            store.append("id-123456", 1, &events).await,
-            Err(StoreError::OutOfOrder { .. })
-        ));
-        assert!(matches!(
-            store.create_session(&stored("123456")).await,
-            Err(StoreError::CodeTaken)
-        ));
+        assert!(matches!(store.append("id-123456", 1, &events).await, Err(StoreError::OutOfOrder { .. })));
+        assert!(matches!(store.create_session(&stored("123456")).await, Err(StoreError::CodeTaken)));
         store.close().await;
 
         let reopened = SqliteStore::open(dir.path()).await.unwrap();

@@ -1,27 +1,32 @@
-//! REST endpoints: catalogues, creating sessions, the join QR code, health. Errors answer as `{code, message}`.
+//! REST endpoints: catalogues, sessions and their item sets, the join QR code, health.
+//! Errors answer as `{code, message}`; a body that cannot be read says where it went wrong.
 
 use super::AppState;
-use crate::domain::SessionSpec;
-use crate::live::LiveError;
+use crate::domain::item::{agenda_from_input, item_set, ItemInput, ItemSetInput};
+use crate::domain::{Actor, Agenda, Catalogue, Command, SessionSpec};
+use crate::live::{LiveError, SessionHandle};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::BTreeMap;
 
-/// Largest request body (64 KiB): a session request is a few hundred bytes.
-const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest request body (1 MiB): a whole catalogue or item set with long texts fits with room to spare.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/catalogues", get(list_catalogues))
+        .route("/catalogues", get(list_catalogues).post(import_catalogue))
         .route("/catalogues/{id}", get(catalogue))
         .route("/sessions", post(create_session))
+        .route("/sessions/{code}/items", get(export_items).put(import_items))
         .route("/sessions/{code}/qr.svg", get(join_qr))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 /// An HTTP error with a stable code, the same codes as the WebSocket uses.
@@ -33,21 +38,17 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
+        ApiError { status, code, message: message.into() }
+    }
+
+    fn invalid(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_items", message)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(json!({ "code": self.code, "message": self.message })),
-        )
-            .into_response()
+        (self.status, Json(json!({ "code": self.code, "message": self.message }))).into_response()
     }
 }
 
@@ -56,6 +57,7 @@ impl From<LiveError> for ApiError {
         let status = match &error {
             LiveError::UnknownSession => StatusCode::NOT_FOUND,
             LiveError::WrongKey => StatusCode::FORBIDDEN,
+            LiveError::Domain(crate::domain::DomainError::ItemInUse(_)) => StatusCode::CONFLICT,
             LiveError::Domain(_) => StatusCode::BAD_REQUEST,
             LiveError::NotStored | LiveError::Store(_) | LiveError::Closed => {
                 tracing::error!(%error, "request failed");
@@ -66,69 +68,104 @@ impl From<LiveError> for ApiError {
     }
 }
 
+/// Reads a JSON body; on failure the message names the path where reading stopped, e.g. `items[2].options`.
+fn read_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut reader = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut reader).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let message = if path == "." { format!("{inner}") } else { format!("{path}: {inner}") };
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_message", format!("could not read the request: {message}"))
+    })
+}
+
+/// The session behind `code`, if the request carries its facilitator key as `Authorization: Bearer …`.
+async fn as_facilitator(app: &AppState, code: &str, headers: &HeaderMap) -> Result<SessionHandle, ApiError> {
+    let handle = app.registry.get(code).await?;
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !handle.is_facilitator_key(key.trim()) {
+        return Err(LiveError::WrongKey.into());
+    }
+    Ok(handle)
+}
+
 pub async fn healthz(State(app): State<AppState>) -> Response {
     match app.registry.store().ping().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
-        Err(error) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("store unavailable: {error}"),
-        )
-            .into_response(),
+        Err(error) => (StatusCode::SERVICE_UNAVAILABLE, format!("store unavailable: {error}")).into_response(),
     }
 }
 
 async fn list_catalogues(State(app): State<AppState>) -> Response {
-    let list: Vec<_> = app
-        .catalogues
+    let catalogues = app.catalogues.read().expect("catalogue list lock");
+    let list: Vec<_> = catalogues
         .iter()
-        .map(|c| json!({ "id": c.id, "version": c.version, "title": c.title, "indicators": c.indicator_count() }))
+        .map(|entry| {
+            let c = &entry.catalogue;
+            json!({ "id": c.id, "version": c.version, "title": c.title, "indicators": c.indicator_count(), "built_in": entry.built_in })
+        })
         .collect();
     Json(list).into_response()
 }
 
-async fn catalogue(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let found = app.catalogues.iter().find(|c| c.id == id);
-    let catalogue = found.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_catalogue",
-            format!("no catalogue {id:?}"),
-        )
-    })?;
-    Ok(Json(catalogue).into_response())
+/// The newest stored version of a catalogue (imports come after built-ins in the list).
+fn find_catalogue(app: &AppState, id: &str) -> Result<Catalogue, ApiError> {
+    let catalogues = app.catalogues.read().expect("catalogue list lock");
+    let found = catalogues.iter().rev().find(|entry| entry.catalogue.id == id);
+    found
+        .map(|entry| entry.catalogue.clone())
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown_catalogue", format!("no catalogue {id:?}")))
+}
+
+async fn catalogue(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    Ok(Json(find_catalogue(&app, &id)?).into_response())
+}
+
+async fn import_catalogue(State(app): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let catalogue: Catalogue = read_json(&body)?;
+    catalogue.validate().map_err(|e| ApiError::invalid(e.to_string()))?;
+    let store = app.registry.store();
+    match store.save_catalogue(&catalogue, crate::app::now_ms()).await {
+        Ok(()) => {}
+        Err(crate::store::StoreError::CatalogueExists) => {
+            let message = format!("catalogue {:?} version {:?} is already stored", catalogue.id, catalogue.version);
+            return Err(ApiError::new(StatusCode::CONFLICT, "item_in_use", message));
+        }
+        Err(error) => return Err(LiveError::Store(error).into()),
+    }
+    tracing::info!(catalogue = %catalogue.id, version = %catalogue.version, "catalogue imported");
+    let answer = json!({ "id": catalogue.id, "version": catalogue.version, "indicators": catalogue.indicator_count() });
+    app.catalogues.write().expect("catalogue list lock").push(super::CatalogueEntry { catalogue, built_in: false });
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NewSession {
-    catalogue: String,
+    #[serde(default)]
+    catalogue: Option<String>,
     #[serde(default)]
     title: String,
+    #[serde(default)]
+    items: Option<Vec<ItemInput>>,
 }
 
 async fn create_session(State(app): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
-    let request: NewSession = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_message",
-            format!("could not read the request: {e}"),
-        )
-    })?;
-    let catalogue = app
-        .catalogues
-        .iter()
-        .find(|c| c.id == request.catalogue)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "unknown_catalogue",
-                format!("no catalogue {:?}", request.catalogue),
-            )
-        })?;
-    let spec = SessionSpec::workshop(catalogue, &request.title).map_err(LiveError::from)?;
+    let request: NewSession = read_json(&body)?;
+    let spec = match (request.catalogue, request.items) {
+        (Some(_), Some(_)) => return Err(ApiError::invalid("give either a catalogue or items, not both")),
+        (Some(id), None) => SessionSpec::workshop(&find_catalogue(&app, &id)?, &request.title),
+        (None, items) => {
+            let agenda = agenda_from_input(items.unwrap_or_default(), &BTreeMap::new())
+                .map_err(|e| ApiError::invalid(e.to_string()))?;
+            SessionSpec::from_agenda(&request.title, agenda)
+        }
+    }
+    .map_err(LiveError::from)?;
     let created = app.registry.create(spec).await?;
     tracing::info!(session = %created.code, "session created");
     let code = &created.code;
@@ -144,6 +181,41 @@ async fn create_session(State(app): State<AppState>, body: Bytes) -> Result<Resp
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+fn item_set_response(title: &str, agenda: &Agenda) -> Response {
+    let mut response = Json(item_set(title, agenda)).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn export_items(
+    State(app): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let handle = as_facilitator(&app, &code, &headers).await?;
+    let (title, agenda) = handle.agenda().await?;
+    Ok(item_set_response(&title, &agenda))
+}
+
+async fn import_items(
+    State(app): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let handle = as_facilitator(&app, &code, &headers).await?;
+    let set: ItemSetInput = read_json(&body)?;
+    if let Some(format) = &set.format {
+        if format != crate::domain::item::ITEM_SET_FORMAT {
+            return Err(ApiError::invalid(format!("format: expected \"samsyn-items\", found {format:?}")));
+        }
+    }
+    let (title, current) = handle.agenda().await?;
+    let agenda = agenda_from_input(set.items, &current.scales).map_err(|e| ApiError::invalid(e.to_string()))?;
+    handle.command(Actor::Facilitator, Command::SetAgenda(agenda.clone())).await?;
+    Ok(item_set_response(&title, &agenda))
+}
+
 async fn join_qr(
     State(app): State<AppState>,
     Path(code): Path<String>,
@@ -153,22 +225,13 @@ async fn join_qr(
     let base = match &app.public_url {
         Some(url) => url.trim_end_matches('/').to_string(),
         None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("localhost");
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
             format!("http://{host}")
         }
     };
     let url = format!("{base}/join/{}", handle.code());
     let qr = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_message",
-                format!("cannot encode {url:?}: {e}"),
-            )
-        })?;
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_message", format!("cannot encode {url:?}: {e}")))?;
     let svg = qr
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(256, 256)
@@ -176,12 +239,5 @@ async fn join_qr(
         .dark_color(qrcode::render::svg::Color("#000000"))
         .light_color(qrcode::render::svg::Color("#ffffff"))
         .build();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        svg,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-cache")], svg).into_response())
 }

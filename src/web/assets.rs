@@ -29,28 +29,16 @@ pub fn routes() -> Router<AppState> {
 async fn page(name: &'static str) -> Response {
     let mut response = file(name, "no-cache");
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     // The facilitator's link holds the key in its fragment; browsers never send fragments, and no referrer leaves either.
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     response
 }
 
 async fn asset(Path(path): Path<String>) -> Response {
     // Asset names carry a content hash, so they never change under the same name.
-    file(
-        &format!("assets/{path}"),
-        "public, max-age=31536000, immutable",
-    )
+    file(&format!("assets/{path}"), "public, max-age=31536000, immutable")
 }
 
 fn file(path: &str, cache: &'static str) -> Response {
@@ -58,10 +46,7 @@ fn file(path: &str, cache: &'static str) -> Response {
         Some(content) => {
             let mime = mime_guess::from_path(path).first_or_octet_stream();
             (
-                [
-                    (header::CONTENT_TYPE, mime.as_ref().to_string()),
-                    (header::CACHE_CONTROL, cache.to_string()),
-                ],
+                [(header::CONTENT_TYPE, mime.as_ref().to_string()), (header::CACHE_CONTROL, cache.to_string())],
                 content.data,
             )
                 .into_response()

@@ -10,18 +10,24 @@ use crate::domain::Catalogue;
 use crate::live::Registry;
 use axum::routing::get;
 use axum::Router;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use tokio::sync::watch;
 
 /// What every handler needs. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub registry: Arc<Registry>,
-    pub catalogues: Arc<Vec<Catalogue>>,
+    /// Built-in catalogues first, then imported ones in import order.
+    pub catalogues: Arc<RwLock<Vec<CatalogueEntry>>>,
     /// Base of absolute links (QR codes), e.g. `https://samsyn.example.se`; taken from the Host header when unset.
     pub public_url: Option<String>,
     /// Flips to `true` when the server shuts down; sockets then close cleanly.
     pub shutdown: watch::Receiver<bool>,
+}
+
+pub struct CatalogueEntry {
+    pub catalogue: Catalogue,
+    pub built_in: bool,
 }
 
 /// The whole router, separate from serving so tests can build it.

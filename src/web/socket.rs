@@ -4,7 +4,7 @@
 use super::wire::{self, BallotWire, ClientMsg, Role, ServerMsg};
 use super::AppState;
 use crate::domain::view::Audience;
-use crate::domain::{Actor, ParticipantNo};
+use crate::domain::{Actor, Event, ParticipantNo};
 use crate::live::{LiveError, SessionHandle};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
@@ -24,9 +24,7 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(30);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub async fn upgrade(ws: WebSocketUpgrade, State(app): State<AppState>) -> Response {
-    ws.max_message_size(MAX_FRAME_BYTES)
-        .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| serve(socket, app))
+    ws.max_message_size(MAX_FRAME_BYTES).max_frame_size(MAX_FRAME_BYTES).on_upgrade(move |socket| serve(socket, app))
 }
 
 /// Who this connection is, once it said hello.
@@ -61,14 +59,13 @@ async fn serve(socket: WebSocket, app: AppState) {
     let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
     tokio::pin!(hello_deadline);
 
-    let send = async |sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
-                      message: Message|
-           -> Result<(), Gone> {
-        match tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await {
-            Ok(Ok(())) => Ok(()),
-            _ => Err(Gone),
-        }
-    };
+    let send =
+        async |sink: &mut futures_util::stream::SplitSink<WebSocket, Message>, message: Message| -> Result<(), Gone> {
+            match tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await {
+                Ok(Ok(())) => Ok(()),
+                _ => Err(Gone),
+            }
+        };
 
     loop {
         let outcome: Result<(), Gone> = tokio::select! {
@@ -134,11 +131,8 @@ fn live_error(id: u64, error: &LiveError) -> Message {
 /// Handles one text message; returns the messages to send back, in order.
 async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str) -> Vec<Message> {
     if text.len() > wire::MAX_MESSAGE_BYTES {
-        let message = format!(
-            "a message may be at most {} bytes; this one has {}",
-            wire::MAX_MESSAGE_BYTES,
-            text.len()
-        );
+        let message =
+            format!("a message may be at most {} bytes; this one has {}", wire::MAX_MESSAGE_BYTES, text.len());
         return vec![error_msg(None, "too_large", message)];
     }
     let msg = match wire::parse(text) {
@@ -146,20 +140,9 @@ async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str) ->
         Err((id, message)) => return vec![error_msg(id, "bad_message", message)],
     };
     let id = msg.id();
-    if let ClientMsg::Hello {
-        role,
-        code,
-        token,
-        key,
-        ..
-    } = msg
-    {
+    if let ClientMsg::Hello { role, code, token, key, .. } = msg {
         if joined.is_some() {
-            return vec![error_msg(
-                Some(id),
-                "already_joined",
-                "this connection has already said hello".into(),
-            )];
+            return vec![error_msg(Some(id), "already_joined", "this connection has already said hello".into())];
         }
         return match hello(app, id, role, &code, token, key).await {
             Ok((session, welcome)) => {
@@ -176,7 +159,13 @@ async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str) ->
     };
     let command = msg.into_command().expect("hello handled above");
     match session.handle.command(session.actor, command).await {
-        Ok(()) => vec![Message::Text(ServerMsg::Ack { id }.to_text().into())],
+        Ok(events) => {
+            let word = events.iter().find_map(|event| match event {
+                Event::WordAdded { word, .. } => Some(word.as_str()),
+                _ => None,
+            });
+            vec![Message::Text(ServerMsg::Ack { id, word }.to_text().into())]
+        }
         Err(error) => vec![live_error(id, &error)],
     }
 }
@@ -193,19 +182,7 @@ async fn hello(
     match role {
         Role::Participant => {
             let joined = handle.join(token).await?;
-            let ballots = joined
-                .ballots
-                .iter()
-                .map(|(item, (round, answer))| {
-                    (
-                        item.as_str(),
-                        BallotWire {
-                            round: *round,
-                            answer: *answer,
-                        },
-                    )
-                })
-                .collect();
+            let ballots = joined.answers.iter().map(|(item, own)| (item.as_str(), BallotWire::from(own))).collect();
             let welcome = ServerMsg::Welcome {
                 id,
                 role,
@@ -214,10 +191,7 @@ async fn hello(
                 ballots: Some(ballots),
             };
             let text = welcome.to_text();
-            let presence = Presence {
-                handle: handle.clone(),
-                participant: joined.participant,
-            };
+            let presence = Presence { handle: handle.clone(), participant: joined.participant };
             Ok((
                 Joined {
                     frames: handle.frames(Audience::Public),
@@ -237,21 +211,9 @@ async fn hello(
             } else {
                 (Actor::Screen, Audience::Public)
             };
-            let welcome = ServerMsg::Welcome {
-                id,
-                role,
-                code: handle.code(),
-                token: None,
-                ballots: None,
-            }
-            .to_text();
+            let welcome = ServerMsg::Welcome { id, role, code: handle.code(), token: None, ballots: None }.to_text();
             Ok((
-                Joined {
-                    frames: handle.frames(audience),
-                    actor,
-                    handle,
-                    _presence: None,
-                },
+                Joined { frames: handle.frames(audience), actor, handle, _presence: None },
                 Message::Text(welcome.into()),
             ))
         }

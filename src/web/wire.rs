@@ -1,6 +1,7 @@
 //! Client and server messages of the WebSocket protocol (docs/protocol.md), and their mapping to domain commands.
 
-use crate::domain::{Answer, Command};
+use crate::domain::session::OwnAnswer;
+use crate::domain::{Answer, Command, RawAnswer};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -29,7 +30,13 @@ pub enum ClientMsg {
         id: u64,
         item: String,
         round: u32,
-        answer: Answer,
+        answer: RawAnswer,
+    },
+    Word {
+        id: u64,
+        item: String,
+        round: u32,
+        text: String,
     },
     Open {
         id: u64,
@@ -63,6 +70,31 @@ pub enum ClientMsg {
         id: u64,
         item: Option<String>,
     },
+    HideWord {
+        id: u64,
+        item: String,
+        word: String,
+    },
+    ShowWord {
+        id: u64,
+        item: String,
+        word: String,
+    },
+    MergeWords {
+        id: u64,
+        item: String,
+        word: String,
+        into: String,
+    },
+    UnmergeWord {
+        id: u64,
+        item: String,
+        word: String,
+    },
+    SetFilter {
+        id: u64,
+        enabled: bool,
+    },
 }
 
 impl ClientMsg {
@@ -70,13 +102,19 @@ impl ClientMsg {
         match self {
             ClientMsg::Hello { id, .. }
             | ClientMsg::Vote { id, .. }
+            | ClientMsg::Word { id, .. }
             | ClientMsg::Open { id, .. }
             | ClientMsg::Close { id, .. }
             | ClientMsg::Reveal { id, .. }
             | ClientMsg::Revote { id, .. }
             | ClientMsg::Lock { id, .. }
             | ClientMsg::Reopen { id, .. }
-            | ClientMsg::Goto { id, .. } => *id,
+            | ClientMsg::Goto { id, .. }
+            | ClientMsg::HideWord { id, .. }
+            | ClientMsg::ShowWord { id, .. }
+            | ClientMsg::MergeWords { id, .. }
+            | ClientMsg::UnmergeWord { id, .. }
+            | ClientMsg::SetFilter { id, .. } => *id,
         }
     }
 
@@ -84,37 +122,23 @@ impl ClientMsg {
     pub fn into_command(self) -> Option<Command> {
         Some(match self {
             ClientMsg::Hello { .. } => return None,
-            ClientMsg::Vote {
-                item,
-                round,
-                answer,
-                ..
-            } => Command::Vote {
-                item,
-                round,
-                answer,
-            },
+            ClientMsg::Vote { item, round, answer, .. } => Command::Vote { item, round, answer },
+            ClientMsg::Word { item, round, text, .. } => Command::Word { item, round, text },
             ClientMsg::Open { item, .. } => Command::Open { item },
             ClientMsg::Close { item, .. } => Command::Close { item },
             ClientMsg::Reveal { item, .. } => Command::Reveal { item },
             ClientMsg::Revote { item, .. } => Command::Revote { item },
-            ClientMsg::Lock {
-                item,
-                level,
-                note,
-                dissent,
-                ..
-            } => {
+            ClientMsg::Lock { item, level, note, dissent, .. } => {
                 // Out-of-range numbers become a level no scale has, so the domain refuses them as `invalid_level`.
-                Command::Lock {
-                    item,
-                    level: u8::try_from(level).unwrap_or(u8::MAX),
-                    note,
-                    dissent,
-                }
+                Command::Lock { item, level: u8::try_from(level).unwrap_or(u8::MAX), note, dissent }
             }
             ClientMsg::Reopen { item, .. } => Command::Reopen { item },
             ClientMsg::Goto { item, .. } => Command::Goto { item },
+            ClientMsg::HideWord { item, word, .. } => Command::HideWord { item, word },
+            ClientMsg::ShowWord { item, word, .. } => Command::ShowWord { item, word },
+            ClientMsg::MergeWords { item, word, into, .. } => Command::MergeWords { item, word, into },
+            ClientMsg::UnmergeWord { item, word, .. } => Command::UnmergeWord { item, word },
+            ClientMsg::SetFilter { enabled, .. } => Command::SetFilter { enabled },
         })
     }
 }
@@ -131,10 +155,41 @@ pub fn parse(text: &str) -> Result<ClientMsg, (Option<u64>, String)> {
     })
 }
 
+/// An answer as the protocol shows it: `3`, `"not_relevant"`, or a list of options or points.
 #[derive(Debug, Serialize)]
-pub struct BallotWire {
+#[serde(untagged)]
+pub enum AnswerWire<'a> {
+    Level(u8),
+    Word(&'static str),
+    List(&'a [u8]),
+    Points(&'a [u32]),
+}
+
+impl<'a> From<&'a Answer> for AnswerWire<'a> {
+    fn from(answer: &'a Answer) -> Self {
+        match answer {
+            Answer::Level(level) => AnswerWire::Level(*level),
+            Answer::NotRelevant => AnswerWire::Word("not_relevant"),
+            Answer::Options(options) => AnswerWire::List(options),
+            Answer::Points(points) => AnswerWire::Points(points),
+        }
+    }
+}
+
+/// A participant's own answer in `welcome.ballots`.
+#[derive(Debug, Serialize)]
+pub struct BallotWire<'a> {
     pub round: u32,
-    pub answer: Answer,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<AnswerWire<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub words: &'a [String],
+}
+
+impl<'a> From<&'a OwnAnswer> for BallotWire<'a> {
+    fn from(own: &'a OwnAnswer) -> Self {
+        BallotWire { round: own.round, answer: own.answer.as_ref().map(AnswerWire::from), words: &own.words }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -147,10 +202,13 @@ pub enum ServerMsg<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         token: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        ballots: Option<BTreeMap<&'a str, BallotWire>>,
+        ballots: Option<BTreeMap<&'a str, BallotWire<'a>>>,
     },
     Ack {
         id: u64,
+        /// The word as stored, for a `word` command.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        word: Option<&'a str>,
     },
     Error {
         id: Option<u64>,
@@ -171,38 +229,28 @@ mod tests {
 
     #[test]
     fn a_vote_reads_as_a_command() {
-        let msg = parse(r#"{"type":"vote","id":7,"item":"L2","round":1,"answer":"not_relevant"}"#)
-            .unwrap();
+        let msg = parse(r#"{"type":"vote","id":7,"item":"L2","round":1,"answer":"not_relevant"}"#).unwrap();
         assert_eq!(msg.id(), 7);
-        assert_eq!(
-            msg.into_command(),
-            Some(Command::Vote {
-                item: "L2".into(),
-                round: 1,
-                answer: Answer::NotRelevant
-            })
+        let expected = Command::Vote { item: "L2".into(), round: 1, answer: RawAnswer::Word("not_relevant".into()) };
+        assert_eq!(msg.into_command(), Some(expected));
+        let msg = parse(r#"{"type":"vote","id":8,"item":"prio","round":1,"answer":[50,-20]}"#).unwrap();
+        assert!(
+            matches!(msg.into_command(), Some(Command::Vote { answer: RawAnswer::List(list), .. }) if list == [50, -20])
         );
-    }
-
-    #[test]
-    fn an_answer_far_off_the_scale_still_reads_so_the_domain_can_refuse_it() {
-        let msg = parse(r#"{"type":"vote","id":1,"item":"L2","round":1,"answer":-3}"#).unwrap();
-        assert!(matches!(
-            msg.into_command(),
-            Some(Command::Vote {
-                answer: Answer::Level(255),
-                ..
-            })
-        ));
     }
 
     #[test]
     fn a_malformed_message_keeps_its_id_when_it_has_one() {
         assert_eq!(parse(r#"{"type":"dance","id":9}"#).unwrap_err().0, Some(9));
         assert_eq!(parse("not json").unwrap_err().0, None);
-        assert!(parse(r#"{"type":"vote","id":3,"item":"L2"}"#)
-            .unwrap_err()
-            .1
-            .contains("round"));
+        assert!(parse(r#"{"type":"vote","id":3,"item":"L2"}"#).unwrap_err().1.contains("round"));
+    }
+
+    #[test]
+    fn own_answers_show_in_protocol_form() {
+        let own = OwnAnswer { round: 2, answer: Some(Answer::Options(vec![1])), words: vec![] };
+        assert_eq!(serde_json::to_string(&BallotWire::from(&own)).unwrap(), r#"{"round":2,"answer":[1]}"#);
+        let own = OwnAnswer { round: 1, answer: None, words: vec!["framtid".into()] };
+        assert_eq!(serde_json::to_string(&BallotWire::from(&own)).unwrap(), r#"{"round":1,"words":["framtid"]}"#);
     }
 }

@@ -27,11 +27,7 @@ impl TestServer {
     pub async fn start(data: &Path) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let config = samsyn::config::Config {
-            addr,
-            data: data.to_path_buf(),
-            public_url: None,
-        };
+        let config = samsyn::config::Config { addr, data: data.to_path_buf(), public_url: None };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             samsyn::app::run(listener, config, async {
@@ -40,12 +36,7 @@ impl TestServer {
             .await
             .unwrap();
         });
-        TestServer {
-            addr,
-            data: data.to_path_buf(),
-            stop: Some(stop),
-            task: Some(task),
-        }
+        TestServer { addr, data: data.to_path_buf(), stop: Some(stop), task: Some(task) }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -55,10 +46,7 @@ impl TestServer {
     /// Stops gracefully and waits until the store is closed.
     pub async fn stop(mut self) {
         let _ = self.stop.take().unwrap().send(());
-        tokio::time::timeout(WAIT, self.task.take().unwrap())
-            .await
-            .expect("server stops in time")
-            .unwrap();
+        tokio::time::timeout(WAIT, self.task.take().unwrap()).await.expect("server stops in time").unwrap();
     }
 }
 
@@ -87,11 +75,7 @@ impl ServerProcess {
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let line = tokio::time::timeout(WAIT, lines.next_line())
-            .await
-            .expect("server starts")
-            .unwrap()
-            .unwrap();
+        let line = tokio::time::timeout(WAIT, lines.next_line()).await.expect("server starts").unwrap().unwrap();
         let addr = line.rsplit("http://").next().unwrap().trim().to_string();
         ServerProcess { addr, child }
     }
@@ -122,10 +106,7 @@ pub async fn create_workshop(base: &str) -> Created {
         .unwrap();
     assert_eq!(response.status(), 201);
     let body: Value = response.json().await.unwrap();
-    Created {
-        code: body["code"].as_str().unwrap().into(),
-        key: body["facilitator_key"].as_str().unwrap().into(),
-    }
+    Created { code: body["code"].as_str().unwrap().into(), key: body["facilitator_key"].as_str().unwrap().into() }
 }
 
 /// A protocol client over a real WebSocket.
@@ -143,9 +124,7 @@ pub struct Client {
 
 impl Client {
     pub async fn connect(addr: &str) -> Client {
-        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
-            .await
-            .unwrap();
+        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
         Client {
             socket,
             next_id: 1,
@@ -169,17 +148,13 @@ impl Client {
 
     pub async fn facilitator(addr: &str, code: &str, key: &str) -> Client {
         let mut client = Client::connect(addr).await;
-        client
-            .hello(json!({"type": "hello", "role": "facilitator", "code": code, "key": key}))
-            .await;
+        client.hello(json!({"type": "hello", "role": "facilitator", "code": code, "key": key})).await;
         client
     }
 
     pub async fn screen(addr: &str, code: &str) -> Client {
         let mut client = Client::connect(addr).await;
-        client
-            .hello(json!({"type": "hello", "role": "screen", "code": code}))
-            .await;
+        client.hello(json!({"type": "hello", "role": "screen", "code": code})).await;
         client
     }
 
@@ -247,9 +222,7 @@ impl Client {
         if !self.state.is_null() && wanted(&self.state) {
             return self.state.clone();
         }
-        let message = self
-            .next(|m| m["type"] == "state" && wanted(&m["session"]))
-            .await;
+        let message = self.next(|m| m["type"] == "state" && wanted(&m["session"])).await;
         message["session"].clone()
     }
 
@@ -260,21 +233,13 @@ impl Client {
 
 /// The item with `id` in a session state.
 pub fn item<'a>(state: &'a Value, id: &str) -> &'a Value {
-    state["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == id)
-        .unwrap()
+    state["items"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()
 }
 
 /// The latest round of an item in a state, or `null` before the first round.
 pub fn last_round<'a>(state: &'a Value, id: &str) -> &'a Value {
     static NONE: Value = Value::Null;
-    item(state, id)["rounds"]
-        .as_array()
-        .and_then(|r| r.last())
-        .unwrap_or(&NONE)
+    item(state, id)["rounds"].as_array().and_then(|r| r.last()).unwrap_or(&NONE)
 }
 
 pub fn vote(item: &str, round: u32, answer: Value) -> Value {

@@ -1,0 +1,392 @@
+//! Items and their kinds (scale, choice, words, points), and item sets: the import and export format
+//! of a session's agenda, with the rules an imported set must keep.
+
+use super::catalogue::{check_id, Scale, Text, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+
+/// Most items in one session.
+pub const MAX_ITEMS: usize = 200;
+/// Options of a choice or points item: at least 2, at most 12 (more does not fit a phone or a chart).
+pub const OPTIONS: std::ops::RangeInclusive<usize> = 2..=12;
+/// Words one participant may send per round, and the default.
+pub const MAX_WORDS: std::ops::RangeInclusive<u8> = 1..=10;
+pub const DEFAULT_MAX_WORDS: u8 = 3;
+/// Characters per word or phrase, and the default: enough for "välfärdsteknik i hemtjänsten".
+pub const MAX_CHARS: std::ops::RangeInclusive<u16> = 1..=60;
+pub const DEFAULT_MAX_CHARS: u16 = 40;
+/// Points budget range, and the default.
+pub const BUDGET: std::ops::RangeInclusive<u32> = 1..=1000;
+pub const DEFAULT_BUDGET: u32 = 100;
+
+/// When participants and screens see an item's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Results {
+    Live,
+    AfterReveal,
+}
+
+/// What kind of answer an item asks for, with the kind's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ItemKind {
+    /// A level on a scale; `scale` names one of the session's scales.
+    Scale {
+        scale: String,
+    },
+    Choice {
+        options: Vec<Text>,
+        multiple: bool,
+    },
+    Words {
+        max_words: u8,
+        max_chars: u16,
+    },
+    Points {
+        options: Vec<Text>,
+        budget: u32,
+    },
+}
+
+impl ItemKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ItemKind::Scale { .. } => "scale",
+            ItemKind::Choice { .. } => "choice",
+            ItemKind::Words { .. } => "words",
+            ItemKind::Points { .. } => "points",
+        }
+    }
+
+    /// How many slots a tally of this kind has (levels or options); 0 for words.
+    pub fn slots(&self, scales: &BTreeMap<String, Scale>) -> usize {
+        match self {
+            ItemKind::Scale { scale } => scales.get(scale).map(|s| s.levels.len()).unwrap_or(0),
+            ItemKind::Choice { options, .. } | ItemKind::Points { options, .. } => options.len(),
+            ItemKind::Words { .. } => 0,
+        }
+    }
+}
+
+/// One item of a session's agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemSpec {
+    pub id: String,
+    /// The catalogue area of an indicator; `None` for items made in the builder.
+    #[serde(default)]
+    pub area: Option<String>,
+    pub title: Text,
+    #[serde(default)]
+    pub description: Text,
+    #[serde(flatten)]
+    pub kind: ItemKind,
+    pub results: Results,
+}
+
+/// An item as written in an item-set file: a scale is given inline, most settings may be left out.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ItemInput {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub area: Option<String>,
+    pub title: Text,
+    #[serde(default)]
+    pub description: Text,
+    #[serde(flatten)]
+    pub kind: KindInput,
+    #[serde(default)]
+    pub results: Option<Results>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KindInput {
+    Scale {
+        scale: Scale,
+    },
+    Choice {
+        options: Vec<Text>,
+        #[serde(default)]
+        multiple: bool,
+    },
+    Words {
+        #[serde(default)]
+        max_words: Option<u8>,
+        #[serde(default)]
+        max_chars: Option<u16>,
+    },
+    Points {
+        options: Vec<Text>,
+        #[serde(default)]
+        budget: Option<u32>,
+    },
+}
+
+/// The item-set file: what "export items" writes and "import items" reads.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ItemSetInput {
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub version: Option<u32>,
+    #[serde(default)]
+    pub title: Option<String>,
+    pub items: Vec<ItemInput>,
+}
+
+pub const ITEM_SET_FORMAT: &str = "samsyn-items";
+
+/// A rule an item set breaks, and where: `items[2].options`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ItemsError {
+    pub path: String,
+    pub message: String,
+}
+
+fn fail(path: String, message: impl Into<String>) -> ItemsError {
+    ItemsError { path, message: message.into() }
+}
+
+/// An agenda: items and the scales they name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Agenda {
+    pub items: Vec<ItemSpec>,
+    pub scales: BTreeMap<String, Scale>,
+}
+
+/// Checks an imported item set and turns it into an agenda. Inline scales equal to one in `known` reuse its
+/// name, so a re-imported workshop keeps sending its scale once. Items without an id get `q1`, `q2`, ….
+pub fn agenda_from_input(input: Vec<ItemInput>, known: &BTreeMap<String, Scale>) -> Result<Agenda, ItemsError> {
+    if input.len() > MAX_ITEMS {
+        return Err(fail("items".into(), format!("at most {MAX_ITEMS} items")));
+    }
+    let mut agenda = Agenda::default();
+    let mut ids: HashSet<String> = input.iter().filter_map(|i| i.id.clone()).collect();
+    let mut seen = HashSet::new();
+    let mut next_number = 1;
+    for (index, item) in input.into_iter().enumerate() {
+        let at = |field: &str| format!("items[{index}].{field}");
+        let id = match item.id {
+            Some(id) => {
+                check_id(&id).map_err(|e| fail(at("id"), e.to_string()))?;
+                id
+            }
+            None => loop {
+                let candidate = format!("q{next_number}");
+                next_number += 1;
+                if ids.insert(candidate.clone()) {
+                    break candidate;
+                }
+            },
+        };
+        if !seen.insert(id.clone()) {
+            return Err(fail(at("id"), format!("the id {id:?} is used more than once")));
+        }
+        if item.title.is_blank() || item.title.chars() > MAX_TITLE_CHARS {
+            return Err(fail(at("title"), format!("a title must be 1 to {MAX_TITLE_CHARS} characters")));
+        }
+        if item.description.chars() > MAX_DESCRIPTION_CHARS {
+            return Err(fail(at("description"), format!("at most {MAX_DESCRIPTION_CHARS} characters")));
+        }
+        if let Some(area) = &item.area {
+            check_id(area).map_err(|e| fail(at("area"), e.to_string()))?;
+        }
+        let check_options = |options: &[Text]| {
+            if !OPTIONS.contains(&options.len()) {
+                return Err(fail(at("options"), format!("needs {} to {} options", OPTIONS.start(), OPTIONS.end())));
+            }
+            for (n, option) in options.iter().enumerate() {
+                if option.is_blank() || option.chars() > MAX_DESCRIPTION_CHARS {
+                    let message = format!("an option must be 1 to {MAX_DESCRIPTION_CHARS} characters");
+                    return Err(fail(format!("items[{index}].options[{n}]"), message));
+                }
+            }
+            Ok(())
+        };
+        let (kind, default_results) = match item.kind {
+            KindInput::Scale { scale } => {
+                if !scale.is_well_formed() {
+                    let message = "a scale needs 2 to 10 levels numbered 1, 2, 3, … in order, each with a label";
+                    return Err(fail(at("scale"), message));
+                }
+                let name = agenda
+                    .scales
+                    .iter()
+                    .chain(known.iter())
+                    .find(|(_, existing)| **existing == scale)
+                    .map(|(name, _)| name.clone())
+                    .unwrap_or_else(|| {
+                        let taken = |n: &String| agenda.scales.contains_key(n) || known.contains_key(n);
+                        (1..).map(|n| format!("s{n}")).find(|n| !taken(n)).expect("unbounded")
+                    });
+                agenda.scales.insert(name.clone(), scale);
+                (ItemKind::Scale { scale: name }, Results::AfterReveal)
+            }
+            KindInput::Choice { options, multiple } => {
+                check_options(&options)?;
+                (ItemKind::Choice { options, multiple }, Results::Live)
+            }
+            KindInput::Words { max_words, max_chars } => {
+                let max_words = max_words.unwrap_or(DEFAULT_MAX_WORDS);
+                if !MAX_WORDS.contains(&max_words) {
+                    return Err(fail(at("max_words"), format!("must be {} to {}", MAX_WORDS.start(), MAX_WORDS.end())));
+                }
+                let max_chars = max_chars.unwrap_or(DEFAULT_MAX_CHARS);
+                if !MAX_CHARS.contains(&max_chars) {
+                    return Err(fail(at("max_chars"), format!("must be {} to {}", MAX_CHARS.start(), MAX_CHARS.end())));
+                }
+                (ItemKind::Words { max_words, max_chars }, Results::Live)
+            }
+            KindInput::Points { options, budget } => {
+                check_options(&options)?;
+                let budget = budget.unwrap_or(DEFAULT_BUDGET);
+                if !BUDGET.contains(&budget) {
+                    return Err(fail(at("budget"), format!("must be {} to {}", BUDGET.start(), BUDGET.end())));
+                }
+                (ItemKind::Points { options, budget }, Results::AfterReveal)
+            }
+        };
+        agenda.items.push(ItemSpec {
+            id,
+            area: item.area,
+            title: item.title,
+            description: item.description,
+            kind,
+            results: item.results.unwrap_or(default_results),
+        });
+    }
+    Ok(agenda)
+}
+
+/// An item as exported: like [`ItemSpec`] but with its scale written out, so the file stands alone.
+#[derive(Debug, Serialize)]
+pub struct ItemOutput<'a> {
+    pub id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<&'a str>,
+    pub title: &'a Text,
+    pub description: &'a Text,
+    #[serde(flatten)]
+    pub kind: KindOutput<'a>,
+    pub results: Results,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KindOutput<'a> {
+    Scale { scale: Option<&'a Scale> },
+    Choice { options: &'a [Text], multiple: bool },
+    Words { max_words: u8, max_chars: u16 },
+    Points { options: &'a [Text], budget: u32 },
+}
+
+#[derive(Debug, Serialize)]
+pub struct ItemSetOutput<'a> {
+    pub format: &'static str,
+    pub version: u32,
+    pub title: &'a str,
+    pub items: Vec<ItemOutput<'a>>,
+}
+
+/// The export form of an agenda.
+pub fn item_set<'a>(title: &'a str, agenda: &'a Agenda) -> ItemSetOutput<'a> {
+    ItemSetOutput {
+        format: ITEM_SET_FORMAT,
+        version: 1,
+        title,
+        items: agenda
+            .items
+            .iter()
+            .map(|item| ItemOutput {
+                id: &item.id,
+                area: item.area.as_deref(),
+                title: &item.title,
+                description: &item.description,
+                kind: match &item.kind {
+                    ItemKind::Scale { scale } => KindOutput::Scale { scale: agenda.scales.get(scale) },
+                    ItemKind::Choice { options, multiple } => KindOutput::Choice { options, multiple: *multiple },
+                    ItemKind::Words { max_words, max_chars } => {
+                        KindOutput::Words { max_words: *max_words, max_chars: *max_chars }
+                    }
+                    ItemKind::Points { options, budget } => KindOutput::Points { options, budget: *budget },
+                },
+                results: item.results,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(json: &str) -> Result<Agenda, ItemsError> {
+        let set: ItemSetInput = serde_json::from_str(json).unwrap();
+        agenda_from_input(set.items, &BTreeMap::new())
+    }
+
+    #[test]
+    fn a_seminar_set_reads_with_defaults_filled_in() {
+        let agenda = read(
+            r#"{"items": [
+                {"kind": "choice", "title": "Hot eller möjlighet?", "options": ["Hot", "Möjlighet"]},
+                {"kind": "words", "title": "Ett ord"},
+                {"id": "prio", "kind": "points", "title": "Prioritera", "options": ["A", "B", "C"]},
+                {"kind": "scale", "title": "Hur redo?", "scale": {"levels": [{"level": 1, "label": "1"}, {"level": 2, "label": "2"}]}}
+            ]}"#,
+        )
+        .unwrap();
+        let ids: Vec<_> = agenda.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["q1", "q2", "prio", "q3"]);
+        assert_eq!(agenda.items[0].results, Results::Live);
+        assert_eq!(agenda.items[1].kind, ItemKind::Words { max_words: 3, max_chars: 40 });
+        assert_eq!(
+            agenda.items[2].kind,
+            ItemKind::Points { options: vec![Text::both("A"), Text::both("B"), Text::both("C")], budget: 100 }
+        );
+        assert_eq!(agenda.items[2].results, Results::AfterReveal);
+        assert_eq!(agenda.items[3].kind, ItemKind::Scale { scale: "s1".into() });
+        assert_eq!(agenda.scales.len(), 1);
+    }
+
+    #[test]
+    fn a_broken_set_says_where_it_is_broken() {
+        let error = |json: &str| read(json).unwrap_err().to_string();
+        assert_eq!(
+            error(
+                r#"{"items": [{"kind": "words", "title": "a"}, {"kind": "choice", "title": "b", "options": ["x"]}]}"#
+            ),
+            "items[1].options: needs 2 to 12 options"
+        );
+        assert!(
+            error(r#"{"items": [{"kind": "words", "title": "a", "max_words": 11}]}"#).starts_with("items[0].max_words")
+        );
+        assert!(error(r#"{"items": [{"kind": "points", "title": "a", "options": ["x", " "]}]}"#)
+            .starts_with("items[0].options[1]"));
+        assert!(error(
+            r#"{"items": [{"id": "a", "kind": "words", "title": "a"}, {"id": "a", "kind": "words", "title": "b"}]}"#
+        )
+        .contains("more than once"));
+        assert!(error(r#"{"items": [{"id": "a b", "kind": "words", "title": "a"}]}"#).starts_with("items[0].id"));
+        assert!(error(r#"{"items": [{"kind": "words", "title": ""}]}"#).starts_with("items[0].title"));
+        assert!(error(r#"{"items": [{"kind": "scale", "title": "a", "scale": {"levels": [{"level": 2, "label": "x"}, {"level": 3, "label": "y"}]}}]}"#).starts_with("items[0].scale"));
+    }
+
+    #[test]
+    fn an_exported_set_reads_back_to_the_same_agenda() {
+        let agenda = read(
+            r#"{"items": [
+                {"id": "a", "kind": "choice", "title": {"sv": "Välj", "en": "Pick"}, "options": ["Ja", "Nej"], "multiple": true, "results": "after_reveal"},
+                {"id": "b", "kind": "scale", "title": "Skala", "scale": {"levels": [{"level": 1, "label": "Låg"}, {"level": 2, "label": "Hög"}], "not_relevant": {"label": "Ej relevant"}}}
+            ]}"#,
+        )
+        .unwrap();
+        let json = serde_json::to_string(&item_set("Test", &agenda)).unwrap();
+        let set: ItemSetInput = serde_json::from_str(&json).unwrap();
+        assert_eq!(set.format.as_deref(), Some(ITEM_SET_FORMAT));
+        assert_eq!(agenda_from_input(set.items, &BTreeMap::new()).unwrap(), agenda);
+    }
+}

@@ -95,7 +95,7 @@ pub fn check(raw: &RawAnswer, kind: &ItemKind, scale: Option<&Scale>) -> Option<
             let count_ok = if *multiple { !indices.is_empty() } else { indices.len() == 1 };
             (count_ok && indices.len() == chosen.len()).then_some(Answer::Options(indices))
         }
-        (ItemKind::Points { options, budget }, RawAnswer::List(list)) => {
+        (ItemKind::Points { options, budget, .. }, RawAnswer::List(list)) => {
             if list.len() != options.len() {
                 return None;
             }
@@ -181,7 +181,7 @@ mod tests {
     }
 
     fn points(budget: u32) -> ItemKind {
-        ItemKind::Points { options: vec![Text::both("A"), Text::both("B")], budget }
+        ItemKind::Points { options: vec![Text::both("A"), Text::both("B")], budget, targets: vec![] }
     }
 
     #[test]

@@ -100,12 +100,24 @@ impl Scale {
     }
 }
 
+/// A suggested action for an action plan, for groups whose locked level is at most `up_to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub up_to: u8,
+    pub text: Text,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Indicator {
     pub id: String,
     pub title: Text,
     #[serde(default)]
     pub description: Text,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
+    /// Ids this indicator had in earlier catalogue versions, so occasions can be compared across versions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,7 +186,13 @@ impl Catalogue {
                 if !seen.insert(indicator.id.as_str()) {
                     return Err(CatalogueError::DuplicateId(indicator.id.clone()));
                 }
-                let title_fits = !indicator.title.is_blank() && indicator.title.chars() <= MAX_TITLE_CHARS;
+                let suggestions_fit = indicator.suggestions.len() <= 20
+                    && indicator
+                        .suggestions
+                        .iter()
+                        .all(|s| !s.text.is_blank() && s.text.chars() <= MAX_DESCRIPTION_CHARS);
+                let title_fits =
+                    !indicator.title.is_blank() && indicator.title.chars() <= MAX_TITLE_CHARS && suggestions_fit;
                 if !title_fits || indicator.description.chars() > MAX_DESCRIPTION_CHARS {
                     return Err(CatalogueError::BadText(format!("indicator {}", indicator.id)));
                 }

@@ -1,7 +1,7 @@
 //! Items and their kinds (scale, choice, words, points), and item sets: the import and export format
 //! of a session's agenda, with the rules an imported set must keep.
 
-use super::catalogue::{check_id, Scale, Text, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS};
+use super::catalogue::{check_id, Scale, Suggestion, Text, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
@@ -43,9 +43,12 @@ pub enum ItemKind {
         max_words: u8,
         max_chars: u16,
     },
+    /// `targets`, when set, names the item each option stands for (a prioritisation over indicators).
     Points {
         options: Vec<Text>,
         budget: u32,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        targets: Vec<String>,
     },
 }
 
@@ -82,6 +85,12 @@ pub struct ItemSpec {
     #[serde(flatten)]
     pub kind: ItemKind,
     pub results: Results,
+    /// Suggested actions from the catalogue, for the action plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
+    /// Ids this item had in earlier catalogue versions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
 }
 
 /// An item as written in an item-set file: a scale is given inline, most settings may be left out.
@@ -98,6 +107,10 @@ pub struct ItemInput {
     pub kind: KindInput,
     #[serde(default)]
     pub results: Option<Results>,
+    #[serde(default)]
+    pub suggestions: Vec<Suggestion>,
+    #[serde(default)]
+    pub replaces: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -121,6 +134,8 @@ pub enum KindInput {
         options: Vec<Text>,
         #[serde(default)]
         budget: Option<u32>,
+        #[serde(default)]
+        targets: Vec<String>,
     },
 }
 
@@ -240,15 +255,25 @@ pub fn agenda_from_input(input: Vec<ItemInput>, known: &BTreeMap<String, Scale>)
                 }
                 (ItemKind::Words { max_words, max_chars }, Results::Live)
             }
-            KindInput::Points { options, budget } => {
+            KindInput::Points { options, budget, targets } => {
                 check_options(&options)?;
                 let budget = budget.unwrap_or(DEFAULT_BUDGET);
                 if !BUDGET.contains(&budget) {
                     return Err(fail(at("budget"), format!("must be {} to {}", BUDGET.start(), BUDGET.end())));
                 }
-                (ItemKind::Points { options, budget }, Results::AfterReveal)
+                if !targets.is_empty() && targets.len() != options.len() {
+                    return Err(fail(at("targets"), "needs one target per option, or none"));
+                }
+                (ItemKind::Points { options, budget, targets }, Results::AfterReveal)
             }
         };
+        let suggestion_fits = |s: &Suggestion| !s.text.is_blank() && s.text.chars() <= MAX_DESCRIPTION_CHARS;
+        if item.suggestions.len() > 20 || !item.suggestions.iter().all(suggestion_fits) {
+            return Err(fail(at("suggestions"), format!("at most 20, each 1 to {MAX_DESCRIPTION_CHARS} characters")));
+        }
+        for replaced in &item.replaces {
+            check_id(replaced).map_err(|e| fail(at("replaces"), e.to_string()))?;
+        }
         agenda.items.push(ItemSpec {
             id,
             area: item.area,
@@ -256,6 +281,8 @@ pub fn agenda_from_input(input: Vec<ItemInput>, known: &BTreeMap<String, Scale>)
             description: item.description,
             kind,
             results: item.results.unwrap_or(default_results),
+            suggestions: item.suggestions,
+            replaces: item.replaces,
         });
     }
     Ok(agenda)
@@ -272,15 +299,32 @@ pub struct ItemOutput<'a> {
     #[serde(flatten)]
     pub kind: KindOutput<'a>,
     pub results: Results,
+    #[serde(skip_serializing_if = "<[Suggestion]>::is_empty")]
+    pub suggestions: &'a [Suggestion],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub replaces: &'a [String],
 }
 
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum KindOutput<'a> {
-    Scale { scale: Option<&'a Scale> },
-    Choice { options: &'a [Text], multiple: bool },
-    Words { max_words: u8, max_chars: u16 },
-    Points { options: &'a [Text], budget: u32 },
+    Scale {
+        scale: Option<&'a Scale>,
+    },
+    Choice {
+        options: &'a [Text],
+        multiple: bool,
+    },
+    Words {
+        max_words: u8,
+        max_chars: u16,
+    },
+    Points {
+        options: &'a [Text],
+        budget: u32,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        targets: &'a [String],
+    },
 }
 
 #[derive(Debug, Serialize)]
@@ -311,9 +355,13 @@ pub fn item_set<'a>(title: &'a str, agenda: &'a Agenda) -> ItemSetOutput<'a> {
                     ItemKind::Words { max_words, max_chars } => {
                         KindOutput::Words { max_words: *max_words, max_chars: *max_chars }
                     }
-                    ItemKind::Points { options, budget } => KindOutput::Points { options, budget: *budget },
+                    ItemKind::Points { options, budget, targets } => {
+                        KindOutput::Points { options, budget: *budget, targets }
+                    }
                 },
                 results: item.results,
+                suggestions: &item.suggestions,
+                replaces: &item.replaces,
             })
             .collect(),
     }
@@ -345,7 +393,11 @@ mod tests {
         assert_eq!(agenda.items[1].kind, ItemKind::Words { max_words: 3, max_chars: 40 });
         assert_eq!(
             agenda.items[2].kind,
-            ItemKind::Points { options: vec![Text::both("A"), Text::both("B"), Text::both("C")], budget: 100 }
+            ItemKind::Points {
+                options: vec![Text::both("A"), Text::both("B"), Text::both("C")],
+                budget: 100,
+                targets: vec![]
+            }
         );
         assert_eq!(agenda.items[2].results, Results::AfterReveal);
         assert_eq!(agenda.items[3].kind, ItemKind::Scale { scale: "s1".into() });

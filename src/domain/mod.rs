@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod item;
 pub mod session;
 pub mod spread;
+pub mod summary;
 pub mod view;
 pub mod words;
 

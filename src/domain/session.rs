@@ -52,6 +52,37 @@ pub struct SessionSpec {
     pub items: Vec<ItemSpec>,
 }
 
+/// A trimmed one-line text of `min..=max` characters, or an error naming the field.
+fn short_text(field: &str, text: &str, min: usize, max: usize) -> Result<String, DomainError> {
+    let text = text.trim();
+    let length = text.chars().count();
+    if length < min || length > max || text.chars().any(char::is_control) {
+        let message = format!("{field}: must be {min} to {max} characters on one line");
+        return Err(DomainError::InvalidField(message));
+    }
+    Ok(text.to_string())
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+fn checked_date(field: &str, date: &str) -> Result<String, DomainError> {
+    let date = date.trim();
+    let parts: Vec<&str> = date.split('-').collect();
+    let number = |s: &str, digits: usize| {
+        (s.len() == digits && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten()
+    };
+    let valid = match parts.as_slice() {
+        [y, m, d] => match (number(y, 4), number(m, 2), number(d, 2)) {
+            (Some(_), Some(month), Some(day)) => (1..=12).contains(&month) && (1..=31).contains(&day),
+            _ => false,
+        },
+        _ => false,
+    };
+    if !valid {
+        return Err(DomainError::InvalidField(format!("{field}: a date is written YYYY-MM-DD")));
+    }
+    Ok(date.to_string())
+}
+
 fn checked_title(title: &str, fallback: &str) -> Result<String, DomainError> {
     if title.chars().count() > MAX_TITLE_CHARS {
         return Err(DomainError::TextTooLong);
@@ -80,6 +111,8 @@ impl SessionSpec {
                         description: i.description.clone(),
                         kind: ItemKind::Scale { scale: scale.clone() },
                         results: Results::AfterReveal,
+                        suggestions: i.suggestions.clone(),
+                        replaces: i.replaces.clone(),
                     })
                 })
                 .collect(),
@@ -101,22 +134,122 @@ impl SessionSpec {
 /// What a client asks for. Decided by [`Session::decide`] into events, or refused with a [`DomainError`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Vote { item: String, round: u32, answer: RawAnswer },
-    Word { item: String, round: u32, text: String },
-    Open { item: String },
-    Close { item: String },
-    Reveal { item: String },
-    Revote { item: String },
-    Lock { item: String, level: u8, note: String, dissent: Option<String> },
-    Reopen { item: String },
-    Goto { item: Option<String> },
-    HideWord { item: String, word: String },
-    ShowWord { item: String, word: String },
-    MergeWords { item: String, word: String, into: String },
-    UnmergeWord { item: String, word: String },
-    SetFilter { enabled: bool },
+    Vote {
+        item: String,
+        round: u32,
+        answer: RawAnswer,
+    },
+    Word {
+        item: String,
+        round: u32,
+        text: String,
+    },
+    Open {
+        item: String,
+    },
+    Close {
+        item: String,
+    },
+    Reveal {
+        item: String,
+    },
+    Revote {
+        item: String,
+    },
+    Lock {
+        item: String,
+        level: u8,
+        note: String,
+        dissent: Option<String>,
+    },
+    Reopen {
+        item: String,
+    },
+    Goto {
+        item: Option<String>,
+    },
+    HideWord {
+        item: String,
+        word: String,
+    },
+    ShowWord {
+        item: String,
+        word: String,
+    },
+    MergeWords {
+        item: String,
+        word: String,
+        into: String,
+    },
+    UnmergeWord {
+        item: String,
+        word: String,
+    },
+    SetFilter {
+        enabled: bool,
+    },
     SetAgenda(Agenda),
+    ShareSummary {
+        shared: bool,
+    },
+    Finish {
+        organisation: String,
+        field: Option<String>,
+        date: String,
+    },
+    SetAction {
+        id: Option<String>,
+        item: String,
+        text: String,
+        owner: String,
+        due: Option<String>,
+        status: ActionStatus,
+    },
+    RemoveAction {
+        id: String,
+    },
+    /// Adds a points item over the locked indicators at or below `max_level` and opens it.
+    StartPrioritisation {
+        max_level: u8,
+        budget: u32,
+    },
 }
+
+/// Where an action of the action plan stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    #[default]
+    Todo,
+    Doing,
+    Done,
+}
+
+/// One action of the action plan, tied to an indicator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    pub id: String,
+    pub item: String,
+    pub text: String,
+    pub owner: String,
+    /// A date, `YYYY-MM-DD`.
+    pub due: Option<String>,
+    pub status: ActionStatus,
+}
+
+/// What makes a finished assessment an occasion that later ones can be compared with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Occasion {
+    pub organisation: String,
+    /// Field of operation, e.g. Äldreomsorg.
+    pub field: Option<String>,
+    /// The date of the assessment, `YYYY-MM-DD`.
+    pub date: String,
+    pub finished_at: i64,
+}
+
+/// Most actions in one plan.
+pub const MAX_ACTIONS: usize = 500;
 
 /// A durable fact. Stored in order; applying them in order rebuilds the session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +270,10 @@ pub enum Event {
     WordUnmerged { item: String, word: String },
     FilterSet { enabled: bool },
     AgendaSet { scales: BTreeMap<String, Scale>, items: Vec<ItemSpec> },
+    SummaryShared { shared: bool },
+    OccasionRecorded { occasion: Occasion },
+    ActionSet { action: Action },
+    ActionRemoved { id: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -167,6 +304,12 @@ pub enum DomainError {
     MergeCycle,
     #[error("item {0} already has answers: it cannot be removed or change kind or number of options")]
     ItemInUse(String),
+    #[error("{0}")]
+    InvalidField(String),
+    #[error("only {0} locked indicators are at or below that level; a prioritisation needs 2 or more")]
+    TooFewGaps(usize),
+    #[error("there is no action {0:?}")]
+    UnknownAction(String),
 }
 
 impl DomainError {
@@ -186,6 +329,8 @@ impl DomainError {
             DomainError::DuplicateWord => "duplicate_word",
             DomainError::TooManyWords(_) => "too_many_words",
             DomainError::ItemInUse(_) => "item_in_use",
+            DomainError::InvalidField(_) | DomainError::UnknownAction(_) => "invalid_field",
+            DomainError::TooFewGaps(_) => "invalid_transition",
         }
     }
 }
@@ -318,6 +463,11 @@ pub struct Session {
     pub current: Option<usize>,
     /// Whether the word filter hides profanity from participants and screens.
     pub profanity_filter: bool,
+    /// Whether participants and screens see the summary and the action plan.
+    pub summary_shared: bool,
+    pub occasion: Option<Occasion>,
+    /// The action plan, in the order actions were added.
+    pub actions: Vec<Action>,
     /// Resume token → participant number. Tokens are secrets; never show them to others.
     tokens: HashMap<String, ParticipantNo>,
     /// Number of events applied; grows with every change, so it doubles as the state version.
@@ -327,7 +477,17 @@ pub struct Session {
 impl Session {
     pub fn new(spec: SessionSpec) -> Self {
         let items = vec![ItemState::default(); spec.items.len()];
-        Session { spec, items, current: None, profanity_filter: true, tokens: HashMap::new(), version: 0 }
+        Session {
+            spec,
+            items,
+            current: None,
+            profanity_filter: true,
+            summary_shared: false,
+            occasion: None,
+            actions: Vec::new(),
+            tokens: HashMap::new(),
+            version: 0,
+        }
     }
 
     /// Rebuilds a session from its spec and stored events.
@@ -406,6 +566,44 @@ impl Session {
                 Ok(if enabled == self.profanity_filter { vec![] } else { vec![Event::FilterSet { enabled }] })
             }
             Command::SetAgenda(agenda) => self.decide_agenda(agenda),
+            Command::ShareSummary { shared } => {
+                Ok(if shared == self.summary_shared { vec![] } else { vec![Event::SummaryShared { shared }] })
+            }
+            Command::Finish { organisation, field, date } => {
+                let organisation = short_text("organisation", &organisation, 1, 200)?;
+                let field = field.map(|f| short_text("field", &f, 0, 200)).transpose()?.filter(|f| !f.is_empty());
+                let date = checked_date("date", &date)?;
+                Ok(vec![Event::OccasionRecorded { occasion: Occasion { organisation, field, date, finished_at: now } }])
+            }
+            Command::SetAction { id, item, text, owner, due, status } => {
+                let (spec, _) = self.find(&item)?;
+                if self.scale_of(spec).is_none() {
+                    return Err(DomainError::WrongKind { action: "an action", kind: spec.kind.name() });
+                }
+                let id = match id {
+                    Some(id) => {
+                        if !self.actions.iter().any(|a| a.id == id) {
+                            return Err(DomainError::UnknownAction(id));
+                        }
+                        id
+                    }
+                    None if self.actions.len() >= MAX_ACTIONS => {
+                        return Err(DomainError::InvalidField(format!("a plan has at most {MAX_ACTIONS} actions")))
+                    }
+                    None => self.next_action_id(),
+                };
+                let text = short_text("text", &text, 1, 1000)?;
+                let owner = short_text("owner", &owner, 0, 200)?;
+                let due = due.filter(|d| !d.trim().is_empty()).map(|d| checked_date("due", &d)).transpose()?;
+                Ok(vec![Event::ActionSet { action: Action { id, item, text, owner, due, status } }])
+            }
+            Command::RemoveAction { id } => {
+                if !self.actions.iter().any(|a| a.id == id) {
+                    return Err(DomainError::UnknownAction(id));
+                }
+                Ok(vec![Event::ActionRemoved { id }])
+            }
+            Command::StartPrioritisation { max_level, budget } => self.decide_prioritisation(max_level, budget),
             Command::HideWord { item, word } => {
                 let (state, word) = self.moderated(&item, &word, "hide_word")?;
                 let group = state.moderation.group(&word).to_string();
@@ -584,6 +782,60 @@ impl Session {
         Ok(vec![Event::AgendaSet { scales: agenda.scales, items: agenda.items }])
     }
 
+    fn next_action_id(&self) -> String {
+        let highest =
+            self.actions.iter().filter_map(|a| a.id.strip_prefix('a')?.parse::<u32>().ok()).max().unwrap_or(0);
+        format!("a{}", highest + 1)
+    }
+
+    /// A points item over the largest gaps: locked indicators at or below `max_level`, lowest first, at most 12.
+    fn decide_prioritisation(&self, max_level: u8, budget: u32) -> Result<Vec<Event>, DomainError> {
+        if !crate::domain::item::BUDGET.contains(&budget) {
+            return Err(DomainError::InvalidField("budget: must be 1 to 1000".into()));
+        }
+        let mut gaps: Vec<(u8, usize)> = self
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(index, state)| state.consensus.as_ref().map(|c| (c.level, index)))
+            .filter(|(level, _)| *level <= max_level)
+            .collect();
+        if gaps.len() < 2 {
+            return Err(DomainError::TooFewGaps(gaps.len()));
+        }
+        gaps.sort();
+        gaps.truncate(*crate::domain::item::OPTIONS.end());
+        gaps.sort_by_key(|(_, index)| *index);
+        let chosen: Vec<&ItemSpec> = gaps.iter().map(|(_, index)| &self.spec.items[*index]).collect();
+        let id = (1..).map(|n| format!("prio{n}")).find(|id| self.item_index(id).is_none()).expect("unbounded");
+        let mut agenda = self.agenda();
+        agenda.items.push(ItemSpec {
+            id: id.clone(),
+            area: None,
+            title: Text {
+                sv: "Vilka brister ska vi prioritera?".into(),
+                en: "Which gaps should we prioritise?".into(),
+            },
+            description: Text {
+                sv: format!("Fördela {budget} poäng på det som är viktigast att ta itu med."),
+                en: format!("Spread {budget} points over what matters most to address."),
+            },
+            kind: ItemKind::Points {
+                options: chosen.iter().map(|item| item.title.clone()).collect(),
+                budget,
+                targets: chosen.iter().map(|item| item.id.clone()).collect(),
+            },
+            results: Results::AfterReveal,
+            suggestions: vec![],
+            replaces: vec![],
+        });
+        Ok(vec![
+            Event::AgendaSet { scales: agenda.scales, items: agenda.items },
+            Event::RoundOpened { item: id.clone(), round: 1 },
+            Event::CurrentSet { item: Some(id) },
+        ])
+    }
+
     fn find(&self, id: &str) -> Result<(&ItemSpec, &ItemState), DomainError> {
         self.item_index(id)
             .map(|i| (&self.spec.items[i], &self.items[i]))
@@ -602,6 +854,13 @@ impl Session {
             }
             Event::FilterSet { enabled } => self.profanity_filter = *enabled,
             Event::AgendaSet { scales, items } => self.set_agenda(scales, items),
+            Event::SummaryShared { shared } => self.summary_shared = *shared,
+            Event::OccasionRecorded { occasion } => self.occasion = Some(occasion.clone()),
+            Event::ActionSet { action } => match self.actions.iter_mut().find(|a| a.id == action.id) {
+                Some(existing) => *existing = action.clone(),
+                None => self.actions.push(action.clone()),
+            },
+            Event::ActionRemoved { id } => self.actions.retain(|a| a.id != *id),
             Event::RoundOpened { item, round } => {
                 let Some(index) = self.item_index(item) else { return };
                 let tally = RoundTally::new(&self.spec.items[index].kind, self.scale_of(&self.spec.items[index]));
@@ -732,7 +991,13 @@ mod tests {
                 name: text("Ledning"),
                 indicators: ["L1", "L2"]
                     .iter()
-                    .map(|id| Indicator { id: id.to_string(), title: text(id), description: text("") })
+                    .map(|id| Indicator {
+                        id: id.to_string(),
+                        title: text(id),
+                        description: text(""),
+                        suggestions: vec![],
+                        replaces: vec![],
+                    })
                     .collect(),
             }],
         }

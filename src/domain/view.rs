@@ -5,8 +5,9 @@
 use super::answer::RoundTally;
 use super::catalogue::{Scale, Text};
 use super::item::{ItemKind, Results};
-use super::session::{CatalogueRef, Consensus, Moderation, PastConsensus, Phase, Session};
+use super::session::{Action, CatalogueRef, Consensus, Moderation, Occasion, PastConsensus, Phase, Session};
 use super::spread::{Spread, Tally};
+use super::summary::{ordered_plan, summarise, Summary};
 use super::words::is_profane;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -30,6 +31,11 @@ pub struct SessionView<'a> {
     pub participants: usize,
     pub current: Option<&'a str>,
     pub profanity_filter: bool,
+    pub summary_shared: bool,
+    pub occasion: Option<&'a Occasion>,
+    /// The summary and the action plan: always for the facilitator, for others once shared.
+    pub summary: Option<Summary>,
+    pub actions: Option<Vec<&'a Action>>,
     pub scales: &'a BTreeMap<String, Scale>,
     pub areas: Vec<AreaView<'a>>,
     pub items: Vec<ItemView<'a>>,
@@ -132,6 +138,8 @@ pub fn word_groups<'a>(
 pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: Audience) -> SessionView<'a> {
     let spec = &session.spec;
     let facilitator = audience == Audience::Facilitator;
+    let summary = (facilitator || session.summary_shared).then(|| summarise(session));
+    let actions = summary.as_ref().map(|summary| ordered_plan(session, summary));
     SessionView {
         code,
         title: &spec.title,
@@ -139,6 +147,10 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
         participants: online,
         current: session.current.map(|i| spec.items[i].id.as_str()),
         profanity_filter: session.profanity_filter,
+        summary_shared: session.summary_shared,
+        occasion: session.occasion.as_ref(),
+        summary,
+        actions,
         scales: &spec.scales,
         areas: spec.areas.iter().map(|a| AreaView { id: &a.id, name: &a.name }).collect(),
         items: spec

@@ -34,6 +34,8 @@ enum Request {
     Join { token: Option<String>, reply: oneshot::Sender<Result<Joined, LiveError>> },
     Leave { participant: ParticipantNo },
     Agenda { reply: oneshot::Sender<(String, Agenda)> },
+    Snapshot { reply: oneshot::Sender<Session> },
+    Stop,
     Command { actor: Actor, command: Command, reply: oneshot::Sender<Result<Vec<Event>, LiveError>> },
 }
 
@@ -90,6 +92,18 @@ impl SessionHandle {
         answer.await.map_err(|_| LiveError::Closed)
     }
 
+    /// A copy of the whole session, for exports and read models.
+    pub async fn snapshot(&self) -> Result<Session, LiveError> {
+        let (reply, answer) = oneshot::channel();
+        self.mailbox.send(Request::Snapshot { reply }).await.map_err(|_| LiveError::Closed)?;
+        answer.await.map_err(|_| LiveError::Closed)
+    }
+
+    /// Ends the actor; its connections close. Used when a session is deleted.
+    pub async fn stop(&self) {
+        let _ = self.mailbox.send(Request::Stop).await;
+    }
+
     /// The latest state frame for an audience. A watch keeps only the newest frame, so a slow reader
     /// skips to the current state instead of building a backlog.
     pub fn frames(&self, audience: Audience) -> watch::Receiver<Bytes> {
@@ -111,6 +125,8 @@ pub(super) struct SessionActor {
     public: watch::Sender<Bytes>,
     facilitator: watch::Sender<Bytes>,
     clock: fn() -> i64,
+    /// Set by a stop request: the actor ends after the current batch, dropping its frame senders.
+    stopping: bool,
 }
 
 enum Pending {
@@ -139,6 +155,7 @@ impl SessionActor {
             public: watch::Sender::new(Bytes::new()),
             facilitator: watch::Sender::new(Bytes::new()),
             clock,
+            stopping: false,
         };
         actor.publish();
         let handle = SessionHandle {
@@ -164,6 +181,9 @@ impl SessionActor {
                         break;
                     }
                     dirty |= self.handle_batch(&mut batch).await;
+                    if self.stopping {
+                        break;
+                    }
                     if dirty && Instant::now() >= publish_at {
                         self.publish();
                         dirty = false;
@@ -198,6 +218,10 @@ impl SessionActor {
                         presence_changed = true;
                     }
                 }
+                Request::Snapshot { reply } => {
+                    let _ = reply.send(self.session.clone());
+                }
+                Request::Stop => self.stopping = true,
                 Request::Agenda { reply } => {
                     let _ = reply.send((self.session.spec.title.clone(), self.session.agenda()));
                 }

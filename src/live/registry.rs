@@ -93,6 +93,15 @@ impl Registry {
         Ok(handle)
     }
 
+    /// Deletes a session for good: stops its actor (closing its connections) and removes its stored data.
+    pub async fn delete(&self, code: &str) -> Result<(), LiveError> {
+        let handle = self.get(code).await?;
+        handle.stop().await;
+        self.sessions.remove(code);
+        self.store.delete_session(code).await?;
+        Ok(())
+    }
+
     /// Drops every handle so actors end once their connections are gone.
     pub fn clear(&self) {
         self.sessions.clear();

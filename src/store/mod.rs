@@ -52,6 +52,9 @@ pub trait Store: Send + Sync + 'static {
     /// Every imported catalogue, oldest import first.
     async fn catalogues(&self) -> Result<Vec<Catalogue>, StoreError>;
 
+    /// Removes a session and all its events.
+    async fn delete_session(&self, code: &str) -> Result<(), StoreError>;
+
     /// Checks that the store answers (for `/healthz`).
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -23,6 +23,8 @@ impl SqliteStore {
             // FULL: fsync the WAL at every commit. An acknowledged vote must survive a crash or power cut.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Deleted sessions are overwritten on disk, not just unlinked: "delete" must really remove the data.
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("src/store/migrations").run(&pool).await?;
@@ -125,6 +127,12 @@ impl Store for SqliteStore {
                 .fetch_all(&self.pool)
                 .await?;
         Ok(rows.iter().map(|json| serde_json::from_str(json)).collect::<Result<_, _>>()?)
+    }
+
+    async fn delete_session(&self, code: &str) -> Result<(), StoreError> {
+        // Events go with their session (ON DELETE CASCADE); both in one transaction.
+        sqlx::query("DELETE FROM sessions WHERE code = ?").bind(code).execute(&self.pool).await?;
+        Ok(())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -37,8 +37,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(super) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError { status, code, message: message.into() }
+    }
+
+    pub(super) fn internal(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
 
     fn invalid(message: impl Into<String>) -> Self {
@@ -69,7 +73,7 @@ impl From<LiveError> for ApiError {
 }
 
 /// Reads a JSON body; on failure the message names the path where reading stopped, e.g. `items[2].options`.
-fn read_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub(super) fn read_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut reader = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut reader).map_err(|error| {
         let path = error.path().to_string();
@@ -80,7 +84,7 @@ fn read_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 }
 
 /// The session behind `code`, if the request carries its facilitator key as `Authorization: Bearer …`.
-async fn as_facilitator(app: &AppState, code: &str, headers: &HeaderMap) -> Result<SessionHandle, ApiError> {
+pub(super) async fn as_facilitator(app: &AppState, code: &str, headers: &HeaderMap) -> Result<SessionHandle, ApiError> {
     let handle = app.registry.get(code).await?;
     let key = headers
         .get(header::AUTHORIZATION)

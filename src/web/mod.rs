@@ -3,6 +3,7 @@
 
 mod api;
 mod assets;
+mod export;
 mod socket;
 pub mod wire;
 
@@ -35,7 +36,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(api::healthz))
         .route("/ws", get(socket::upgrade))
-        .nest("/api", api::routes())
+        .nest("/api", api::routes().merge(export::routes()))
         .merge(assets::routes())
         .with_state(state)
 }

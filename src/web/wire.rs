@@ -1,5 +1,6 @@
 //! Client and server messages of the WebSocket protocol (docs/protocol.md), and their mapping to domain commands.
 
+use crate::domain::session::ActionStatus;
 use crate::domain::session::OwnAnswer;
 use crate::domain::{Answer, Command, RawAnswer};
 use serde::{Deserialize, Serialize};
@@ -95,6 +96,41 @@ pub enum ClientMsg {
         id: u64,
         enabled: bool,
     },
+    ShareSummary {
+        id: u64,
+        shared: bool,
+    },
+    Finish {
+        id: u64,
+        organisation: String,
+        field: Option<String>,
+        date: String,
+    },
+    SetAction {
+        id: u64,
+        action: Option<String>,
+        item: String,
+        text: String,
+        #[serde(default)]
+        owner: String,
+        due: Option<String>,
+        #[serde(default)]
+        status: ActionStatus,
+    },
+    RemoveAction {
+        id: u64,
+        action: String,
+    },
+    StartPrioritisation {
+        id: u64,
+        max_level: u8,
+        #[serde(default = "default_budget")]
+        budget: u32,
+    },
+}
+
+fn default_budget() -> u32 {
+    crate::domain::item::DEFAULT_BUDGET
 }
 
 impl ClientMsg {
@@ -114,7 +150,12 @@ impl ClientMsg {
             | ClientMsg::ShowWord { id, .. }
             | ClientMsg::MergeWords { id, .. }
             | ClientMsg::UnmergeWord { id, .. }
-            | ClientMsg::SetFilter { id, .. } => *id,
+            | ClientMsg::SetFilter { id, .. }
+            | ClientMsg::ShareSummary { id, .. }
+            | ClientMsg::Finish { id, .. }
+            | ClientMsg::SetAction { id, .. }
+            | ClientMsg::RemoveAction { id, .. }
+            | ClientMsg::StartPrioritisation { id, .. } => *id,
         }
     }
 
@@ -139,6 +180,15 @@ impl ClientMsg {
             ClientMsg::MergeWords { item, word, into, .. } => Command::MergeWords { item, word, into },
             ClientMsg::UnmergeWord { item, word, .. } => Command::UnmergeWord { item, word },
             ClientMsg::SetFilter { enabled, .. } => Command::SetFilter { enabled },
+            ClientMsg::ShareSummary { shared, .. } => Command::ShareSummary { shared },
+            ClientMsg::Finish { organisation, field, date, .. } => Command::Finish { organisation, field, date },
+            ClientMsg::SetAction { action, item, text, owner, due, status, .. } => {
+                Command::SetAction { id: action, item, text, owner, due, status }
+            }
+            ClientMsg::RemoveAction { action, .. } => Command::RemoveAction { id: action },
+            ClientMsg::StartPrioritisation { max_level, budget, .. } => {
+                Command::StartPrioritisation { max_level, budget }
+            }
         })
     }
 }

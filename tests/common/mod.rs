@@ -226,14 +226,27 @@ impl Client {
         message["session"].clone()
     }
 
+    /// Reads until the server closes the socket; false if it is still open after `wait`.
+    pub async fn closed_within(&mut self, wait: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Err(_) => return false,
+                Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(Message::Close(_)))) => return true,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.socket.close(None).await;
     }
 }
 
-/// The item with `id` in a session state.
+/// The item with `id` in a session state, or `null` if the state has no such item (yet).
 pub fn item<'a>(state: &'a Value, id: &str) -> &'a Value {
-    state["items"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()
+    static NONE: Value = Value::Null;
+    state["items"].as_array().and_then(|items| items.iter().find(|i| i["id"] == id)).unwrap_or(&NONE)
 }
 
 /// The latest round of an item in a state, or `null` before the first round.

@@ -28,6 +28,25 @@ pub fn built_in_catalogues() -> Vec<Catalogue> {
         .collect()
 }
 
+/// How often old sessions are checked for ballots past their retention (1 hour).
+const COMPACTION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Reduces sessions older than the retention period to their distributions, now and then every hour.
+async fn compact_periodically(registry: Arc<Registry>, days: u32, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let before = now_ms() - i64::from(days) * 24 * 3600 * 1000;
+        match registry.compact_older_than(before).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, days, "sessions past ballot retention compacted"),
+            Err(error) => tracing::warn!(%error, "ballot retention run failed; will try again"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(COMPACTION_INTERVAL) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
 /// Serves Samsyn on `listener` until `shutdown` completes, then closes sockets and the store.
 pub async fn run(
     listener: TcpListener,
@@ -45,6 +64,9 @@ pub async fn run(
         public_url: config.public_url.clone(),
         shutdown: stopping,
     };
+    if let Some(days) = config.ballot_retention_days {
+        tokio::spawn(compact_periodically(registry.clone(), days, state.shutdown.clone()));
+    }
     axum::serve(listener, router(state))
         .with_graceful_shutdown(async move {
             shutdown.await;

@@ -18,4 +18,9 @@ pub struct Config {
     /// Public base URL for links and QR codes (e.g. https://samsyn.kommun.se); by default taken from each request's Host.
     #[arg(long, env = "SAMSYN_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Days to keep individual ballots and words; after that a session keeps only its distributions,
+    /// decisions and notes. Unset: kept until the session is deleted.
+    #[arg(long, env = "SAMSYN_BALLOT_RETENTION_DAYS")]
+    pub ballot_retention_days: Option<u32>,
 }

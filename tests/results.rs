@@ -181,3 +181,46 @@ async fn two_occasions_of_one_organisation_compare_and_a_deleted_session_is_gone
     assert!(store.load_session(&occasions[0].code).await.unwrap().is_none());
     assert!(store.load_session(&occasions[1].code).await.unwrap().is_some());
 }
+
+#[tokio::test]
+async fn past_the_retention_period_only_distributions_and_decisions_remain() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let addr = server.addr.to_string();
+    let session = create_workshop(&server.url("")).await;
+    let mut facilitator = Client::facilitator(&addr, &session.code, &session.key).await;
+    let mut phones = vec![
+        Client::participant(&addr, &session.code, None).await,
+        Client::participant(&addr, &session.code, None).await,
+    ];
+    assess(&mut facilitator, &mut phones, "A1", &[2, 4], 3, "Delvis på plats").await;
+    let before = facilitator.wait_state(|s| item(s, "A1")["phase"] == "locked").await;
+    drop(phones);
+    server.stop().await;
+
+    // Retention of 0 days: everything older than now is compacted when the server starts.
+    let server = TestServer::start_with(dir.path(), Some(0)).await;
+    let store = samsyn::store::SqliteStore::open(dir.path()).await.unwrap();
+    use samsyn::store::Store;
+    let mut compacted = false;
+    for _ in 0..100 {
+        let stored = store.load_session(&session.code).await.unwrap().unwrap();
+        let kinds: Vec<String> = stored
+            .events
+            .iter()
+            .map(|e| serde_json::to_value(e).unwrap()["type"].as_str().unwrap().to_string())
+            .collect();
+        if kinds.iter().any(|k| k == "round_tallied") {
+            assert!(!kinds.iter().any(|k| k == "ballot_cast" || k == "participant_joined"), "{kinds:?}");
+            compacted = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(compacted, "the session was compacted");
+    let facilitator = Client::facilitator(&server.addr.to_string(), &session.code, &session.key).await;
+    let after = &facilitator.state;
+    assert_eq!(item(after, "A1")["rounds"], item(&before, "A1")["rounds"], "the distribution and spread are kept");
+    assert_eq!(item(after, "A1")["consensus"], item(&before, "A1")["consensus"]);
+    assert_eq!(after["summary"]["areas"], before["summary"]["areas"]);
+}

@@ -107,8 +107,9 @@ pub fn check(raw: &RawAnswer, kind: &ItemKind, scale: Option<&Scale>) -> Option<
     }
 }
 
-/// The counts of one round, by kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The counts of one round, by kind. Stored as such when old sessions are reduced to their distributions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RoundTally {
     Scale(Tally),
     /// Ballots per option.

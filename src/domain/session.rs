@@ -255,25 +255,91 @@ pub const MAX_ACTIONS: usize = 500;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    ParticipantJoined { participant: ParticipantNo, token: String },
-    RoundOpened { item: String, round: u32 },
-    BallotCast { item: String, round: u32, participant: ParticipantNo, answer: Answer },
-    WordAdded { item: String, round: u32, participant: ParticipantNo, word: String },
-    RoundClosed { item: String, round: u32 },
-    RoundRevealed { item: String, round: u32 },
-    ConsensusLocked { item: String, level: u8, note: String, dissent: Option<String>, at: i64 },
-    ConsensusReopened { item: String, at: i64 },
-    CurrentSet { item: Option<String> },
-    WordHidden { item: String, word: String },
-    WordShown { item: String, word: String },
-    WordsMerged { item: String, word: String, into: String },
-    WordUnmerged { item: String, word: String },
-    FilterSet { enabled: bool },
-    AgendaSet { scales: BTreeMap<String, Scale>, items: Vec<ItemSpec> },
-    SummaryShared { shared: bool },
-    OccasionRecorded { occasion: Occasion },
-    ActionSet { action: Action },
-    ActionRemoved { id: String },
+    ParticipantJoined {
+        participant: ParticipantNo,
+        token: String,
+    },
+    RoundOpened {
+        item: String,
+        round: u32,
+    },
+    BallotCast {
+        item: String,
+        round: u32,
+        participant: ParticipantNo,
+        answer: Answer,
+    },
+    WordAdded {
+        item: String,
+        round: u32,
+        participant: ParticipantNo,
+        word: String,
+    },
+    RoundClosed {
+        item: String,
+        round: u32,
+    },
+    RoundRevealed {
+        item: String,
+        round: u32,
+    },
+    ConsensusLocked {
+        item: String,
+        level: u8,
+        note: String,
+        dissent: Option<String>,
+        at: i64,
+    },
+    ConsensusReopened {
+        item: String,
+        at: i64,
+    },
+    CurrentSet {
+        item: Option<String>,
+    },
+    WordHidden {
+        item: String,
+        word: String,
+    },
+    WordShown {
+        item: String,
+        word: String,
+    },
+    WordsMerged {
+        item: String,
+        word: String,
+        into: String,
+    },
+    WordUnmerged {
+        item: String,
+        word: String,
+    },
+    FilterSet {
+        enabled: bool,
+    },
+    AgendaSet {
+        scales: BTreeMap<String, Scale>,
+        items: Vec<ItemSpec>,
+    },
+    SummaryShared {
+        shared: bool,
+    },
+    OccasionRecorded {
+        occasion: Occasion,
+    },
+    ActionSet {
+        action: Action,
+    },
+    ActionRemoved {
+        id: String,
+    },
+    /// A round's counts without the ballots behind them: what remains once raw ballots are no longer kept.
+    RoundTallied {
+        item: String,
+        round: u32,
+        tally: RoundTally,
+        voters: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -371,12 +437,14 @@ pub struct Round {
     pub words: BTreeMap<ParticipantNo, Vec<String>>,
     /// Kept in step with `ballots` and `words` so an answer costs O(1), not a recount.
     pub tally: RoundTally,
+    /// Voters counted in a stored tally whose ballots are no longer kept.
+    pub tallied_voters: u32,
 }
 
 impl Round {
     /// Participants who answered in this round.
     pub fn voters(&self) -> u32 {
-        (self.ballots.len() + self.words.len()) as u32
+        (self.ballots.len() + self.words.len()) as u32 + self.tallied_voters
     }
 }
 
@@ -861,6 +929,14 @@ impl Session {
                 None => self.actions.push(action.clone()),
             },
             Event::ActionRemoved { id } => self.actions.retain(|a| a.id != *id),
+            Event::RoundTallied { item, round, tally, voters } => {
+                if let Some(r) = self.round_mut(item, *round) {
+                    r.ballots.clear();
+                    r.words.clear();
+                    r.tally = tally.clone();
+                    r.tallied_voters = *voters;
+                }
+            }
             Event::RoundOpened { item, round } => {
                 let Some(index) = self.item_index(item) else { return };
                 let tally = RoundTally::new(&self.spec.items[index].kind, self.scale_of(&self.spec.items[index]));
@@ -871,6 +947,7 @@ impl Session {
                     ballots: BTreeMap::new(),
                     words: BTreeMap::new(),
                     tally,
+                    tallied_voters: 0,
                 });
             }
             Event::BallotCast { item, round, participant, answer } => {
@@ -942,6 +1019,68 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// An event log that rebuilds this session's outcome — every round's counts, locks and their history,
+    /// moderation, the plan, the occasion — without individual ballots, words or resume tokens.
+    /// Replayed on the session's stored spec it gives the same items, minus who answered what.
+    pub fn compacted(&self) -> Vec<Event> {
+        let mut events = vec![Event::AgendaSet { scales: self.spec.scales.clone(), items: self.spec.items.clone() }];
+        if !self.profanity_filter {
+            events.push(Event::FilterSet { enabled: false });
+        }
+        for (spec, state) in self.spec.items.iter().zip(&self.items) {
+            let item = || spec.id.clone();
+            // Earlier locks first: a lock closes the latest round, which must not touch rounds opened after a reopen.
+            for past in &state.history {
+                let c = &past.consensus;
+                events.push(Event::ConsensusLocked {
+                    item: item(),
+                    level: c.level,
+                    note: c.note.clone(),
+                    dissent: c.dissent.clone(),
+                    at: c.locked_at,
+                });
+                events.push(Event::ConsensusReopened { item: item(), at: past.reopened_at });
+            }
+            for round in &state.rounds {
+                events.push(Event::RoundOpened { item: item(), round: round.number });
+                let tally = round.tally.clone();
+                events.push(Event::RoundTallied { item: item(), round: round.number, tally, voters: round.voters() });
+                if !round.open {
+                    events.push(Event::RoundClosed { item: item(), round: round.number });
+                }
+                if round.revealed {
+                    events.push(Event::RoundRevealed { item: item(), round: round.number });
+                }
+            }
+            if let Some(c) = &state.consensus {
+                events.push(Event::ConsensusLocked {
+                    item: item(),
+                    level: c.level,
+                    note: c.note.clone(),
+                    dissent: c.dissent.clone(),
+                    at: c.locked_at,
+                });
+            }
+            let moderation = &state.moderation;
+            events.extend(moderation.hidden.iter().map(|word| Event::WordHidden { item: item(), word: word.clone() }));
+            events.extend(moderation.shown.iter().map(|word| Event::WordShown { item: item(), word: word.clone() }));
+            events.extend(moderation.merges.iter().map(|(word, into)| Event::WordsMerged {
+                item: item(),
+                word: word.clone(),
+                into: into.clone(),
+            }));
+        }
+        events.push(Event::CurrentSet { item: self.current.map(|i| self.spec.items[i].id.clone()) });
+        if self.summary_shared {
+            events.push(Event::SummaryShared { shared: true });
+        }
+        if let Some(occasion) = &self.occasion {
+            events.push(Event::OccasionRecorded { occasion: occasion.clone() });
+        }
+        events.extend(self.actions.iter().map(|action| Event::ActionSet { action: action.clone() }));
+        events
     }
 
     fn set_agenda(&mut self, scales: &BTreeMap<String, Scale>, items: &[ItemSpec]) {
@@ -1302,6 +1441,63 @@ mod tests {
         let own = rebuilt.answers_of(1);
         assert_eq!(own["hot"].answer, Some(Answer::Options(vec![1])));
         assert_eq!(own["ord"].words, vec!["framtid".to_string()]);
+    }
+
+    #[test]
+    fn a_compacted_log_rebuilds_the_outcome_without_who_answered_what() {
+        let mut s = seminar(3);
+        let steps = [
+            (F, open("hot")),
+            (P1, vote("hot", 1, RawAnswer::List(vec![1]))),
+            (Actor::Participant(2), vote("hot", 1, RawAnswer::List(vec![0]))),
+            (F, Command::Reveal { item: "hot".into() }),
+            (F, Command::Revote { item: "hot".into() }),
+            (Actor::Participant(3), vote("hot", 2, RawAnswer::List(vec![1]))),
+            (F, open("ord")),
+            (P1, word("ord", "Framtid")),
+            (Actor::Participant(2), word("ord", "framtiden")),
+            (F, Command::MergeWords { item: "ord".into(), word: "framtiden".into(), into: "framtid".into() }),
+            (F, Command::HideWord { item: "ord".into(), word: "tråkigt".into() }),
+            (F, Command::SetFilter { enabled: false }),
+            (F, Command::ShareSummary { shared: true }),
+        ];
+        for (actor, command) in steps {
+            run(&mut s, actor, command).unwrap();
+        }
+        let mut workshop = session(2);
+        run(&mut workshop, F, open("L1")).unwrap();
+        run(&mut workshop, P1, vote("L1", 1, level(2))).unwrap();
+        run(&mut workshop, F, Command::Reveal { item: "L1".into() }).unwrap();
+        let lock = |level| Command::Lock { item: "L1".into(), level, note: "n".into(), dissent: Some("d".into()) };
+        run(&mut workshop, F, lock(2)).unwrap();
+        run(&mut workshop, F, Command::Reopen { item: "L1".into() }).unwrap();
+        run(&mut workshop, F, Command::Revote { item: "L1".into() }).unwrap();
+
+        for original in [s, workshop] {
+            let initial = Session::new(SessionSpec { items: vec![], scales: BTreeMap::new(), ..original.spec.clone() });
+            let rebuilt = Session::replay(initial.spec, &original.compacted());
+            assert_eq!(rebuilt.spec, original.spec);
+            assert_eq!(rebuilt.current, original.current);
+            assert_eq!(
+                (rebuilt.profanity_filter, rebuilt.summary_shared),
+                (original.profanity_filter, original.summary_shared)
+            );
+            assert_eq!(rebuilt.participant_count(), 0, "no resume tokens are kept");
+            for (a, b) in rebuilt.items.iter().zip(&original.items) {
+                assert_eq!(
+                    (a.phase(), &a.consensus, &a.history, &a.moderation),
+                    (b.phase(), &b.consensus, &b.history, &b.moderation)
+                );
+                assert_eq!(a.rounds.len(), b.rounds.len());
+                for (x, y) in a.rounds.iter().zip(&b.rounds) {
+                    assert_eq!(
+                        (x.number, x.open, x.revealed, &x.tally, x.voters()),
+                        (y.number, y.open, y.revealed, &y.tally, y.voters())
+                    );
+                    assert!(x.ballots.is_empty() && x.words.is_empty());
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Tallies of a round and the spread statistics derived from them. Pure arithmetic; knows nothing of sessions or wire formats.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Counts of one round: `counts[i]` ballots on level `i + 1`, and the not-relevant ballots apart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     pub counts: Vec<u32>,
     pub not_relevant: u32,

@@ -35,6 +35,7 @@ enum Request {
     Leave { participant: ParticipantNo },
     Agenda { reply: oneshot::Sender<(String, Agenda)> },
     Snapshot { reply: oneshot::Sender<Session> },
+    Compact { reply: oneshot::Sender<Result<(), LiveError>> },
     Stop,
     Command { actor: Actor, command: Command, reply: oneshot::Sender<Result<Vec<Event>, LiveError>> },
 }
@@ -97,6 +98,14 @@ impl SessionHandle {
         let (reply, answer) = oneshot::channel();
         self.mailbox.send(Request::Snapshot { reply }).await.map_err(|_| LiveError::Closed)?;
         answer.await.map_err(|_| LiveError::Closed)
+    }
+
+    /// Reduces the session's stored log to its outcome, without individual ballots, then ends the actor
+    /// (its connections close and reconnect to the reloaded session).
+    pub async fn compact(&self) -> Result<(), LiveError> {
+        let (reply, answer) = oneshot::channel();
+        self.mailbox.send(Request::Compact { reply }).await.map_err(|_| LiveError::Closed)?;
+        answer.await.map_err(|_| LiveError::Closed)?
     }
 
     /// Ends the actor; its connections close. Used when a session is deleted.
@@ -222,6 +231,20 @@ impl SessionActor {
                     let _ = reply.send(self.session.clone());
                 }
                 Request::Stop => self.stopping = true,
+                Request::Compact { reply } => {
+                    // Requests decided earlier in this batch are not stored yet; leave compaction for a quiet moment.
+                    let outcome = if events.is_empty() {
+                        let compacted = self.session.compacted();
+                        let stored = self.store.replace_events(&self.id, &compacted, now).await;
+                        stored.map_err(LiveError::from)
+                    } else {
+                        Err(LiveError::NotStored)
+                    };
+                    if outcome.is_ok() {
+                        self.stopping = true;
+                    }
+                    let _ = reply.send(outcome);
+                }
                 Request::Agenda { reply } => {
                     let _ = reply.send((self.session.spec.title.clone(), self.session.agenda()));
                 }

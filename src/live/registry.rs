@@ -102,6 +102,18 @@ impl Registry {
         Ok(())
     }
 
+    /// Reduces sessions created before `before` (ms) to their distributions. Returns how many were compacted.
+    pub async fn compact_older_than(&self, before: i64) -> Result<usize, LiveError> {
+        let codes = self.store.sessions_to_compact(before).await?;
+        for code in &codes {
+            let handle = self.get(code).await?;
+            handle.compact().await?;
+            self.sessions.remove(code);
+            tracing::info!(session = %code, "raw ballots removed; distributions kept");
+        }
+        Ok(codes.len())
+    }
+
     /// Drops every handle so actors end once their connections are gone.
     pub fn clear(&self) {
         self.sessions.clear();

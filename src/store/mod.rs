@@ -52,6 +52,12 @@ pub trait Store: Send + Sync + 'static {
     /// Every imported catalogue, oldest import first.
     async fn catalogues(&self) -> Result<Vec<Catalogue>, StoreError>;
 
+    /// Replaces a session's whole event log with `events` (numbered from 1) and marks it compacted, in one transaction.
+    async fn replace_events(&self, session_id: &str, events: &[Event], compacted_at: i64) -> Result<(), StoreError>;
+
+    /// Codes of sessions created before `before` (ms) whose ballots have not been compacted yet.
+    async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError>;
+
     /// Removes a session and all its events.
     async fn delete_session(&self, code: &str) -> Result<(), StoreError>;
 

@@ -129,6 +129,36 @@ impl Store for SqliteStore {
         Ok(rows.iter().map(|json| serde_json::from_str(json)).collect::<Result<_, _>>()?)
     }
 
+    async fn replace_events(&self, session_id: &str, events: &[Event], compacted_at: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM events WHERE session_id = ?").bind(session_id).execute(&mut *tx).await?;
+        for (offset, event) in events.iter().enumerate() {
+            sqlx::query("INSERT INTO events (session_id, seq, event) VALUES (?, ?, ?)")
+                .bind(session_id)
+                .bind(offset as i64 + 1)
+                .bind(serde_json::to_string(event)?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE sessions SET compacted_at = ? WHERE id = ?")
+            .bind(compacted_at)
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError> {
+        let codes = sqlx::query_scalar(
+            "SELECT code FROM sessions WHERE created_at < ? AND compacted_at IS NULL ORDER BY created_at",
+        )
+        .bind(before)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(codes)
+    }
+
     async fn delete_session(&self, code: &str) -> Result<(), StoreError> {
         // Events go with their session (ON DELETE CASCADE); both in one transaction.
         sqlx::query("DELETE FROM sessions WHERE code = ?").bind(code).execute(&self.pool).await?;

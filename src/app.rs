@@ -62,12 +62,13 @@ pub async fn run(
         registry: registry.clone(),
         catalogues: Arc::new(RwLock::new(built_in.chain(imported).collect())),
         public_url: config.public_url.clone(),
+        limits: crate::web::limits::Limits::new(config.max_connections_per_address, config.allowed_origins.clone()),
         shutdown: stopping,
     };
     if let Some(days) = config.ballot_retention_days {
         tokio::spawn(compact_periodically(registry.clone(), days, state.shutdown.clone()));
     }
-    axum::serve(listener, router(state))
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("shutting down: closing connections");

@@ -23,4 +23,14 @@ pub struct Config {
     /// decisions and notes. Unset: kept until the session is deleted.
     #[arg(long, env = "SAMSYN_BALLOT_RETENTION_DAYS")]
     pub ballot_retention_days: Option<u32>,
+
+    /// Most open sockets from one address. High by default: a whole audience may share one address
+    /// behind a municipality's network.
+    #[arg(long, env = "SAMSYN_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 5000)]
+    pub max_connections_per_address: usize,
+
+    /// Other origins whose pages may open the WebSocket, comma-separated (e.g. https://intranet.kommun.se).
+    /// Pages served by Samsyn itself are always allowed.
+    #[arg(long, env = "SAMSYN_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
 }

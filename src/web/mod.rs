@@ -4,6 +4,7 @@
 mod api;
 mod assets;
 mod export;
+pub mod limits;
 mod socket;
 pub mod wire;
 
@@ -22,6 +23,7 @@ pub struct AppState {
     pub catalogues: Arc<RwLock<Vec<CatalogueEntry>>>,
     /// Base of absolute links (QR codes), e.g. `https://samsyn.example.se`; taken from the Host header when unset.
     pub public_url: Option<String>,
+    pub limits: Arc<limits::Limits>,
     /// Flips to `true` when the server shuts down; sockets then close cleanly.
     pub shutdown: watch::Receiver<bool>,
 }

@@ -1,17 +1,21 @@
 //! One WebSocket connection: hello, then commands in and state frames out, in a single `select!` loop.
 //! A connection only ever waits on itself; a slow or silent client never holds up the session.
 
+use super::limits::{ConnectionGuard, RateLimit, MESSAGES_PER_SECOND, MESSAGE_BURST};
 use super::wire::{self, BallotWire, ClientMsg, Role, ServerMsg};
 use super::AppState;
 use crate::domain::view::Audience;
 use crate::domain::{Actor, Event, ParticipantNo};
 use crate::live::{LiveError, SessionHandle};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
+use std::time::Instant;
 use tokio::sync::watch;
 
 /// A frame larger than this closes the connection (64 KiB); below it, [`wire::MAX_MESSAGE_BYTES`] applies.
@@ -23,8 +27,23 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(30);
 /// A write that takes longer than this means the client stopped reading: drop it.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub async fn upgrade(ws: WebSocketUpgrade, State(app): State<AppState>) -> Response {
-    ws.max_message_size(MAX_FRAME_BYTES).max_frame_size(MAX_FRAME_BYTES).on_upgrade(move |socket| serve(socket, app))
+pub async fn upgrade(
+    ws: WebSocketUpgrade,
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let header_text = |name| headers.get(name).and_then(|v: &header::HeaderValue| v.to_str().ok());
+    if !app.limits.origin_allowed(header_text(header::ORIGIN), header_text(header::HOST)) {
+        return (StatusCode::FORBIDDEN, "this origin may not open a Samsyn socket").into_response();
+    }
+    let ip = peer.ip();
+    let Some(guard) = app.limits.connect(ip) else {
+        return (StatusCode::TOO_MANY_REQUESTS, "too many connections from this address").into_response();
+    };
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| serve(socket, app, ip, guard))
 }
 
 /// Who this connection is, once it said hello.
@@ -50,8 +69,9 @@ impl Drop for Presence {
 #[derive(Debug)]
 struct Gone;
 
-async fn serve(socket: WebSocket, app: AppState) {
+async fn serve(socket: WebSocket, app: AppState, ip: IpAddr, _counted: ConnectionGuard) {
     let (mut sink, mut stream) = socket.split();
+    let mut rate = RateLimit::new(MESSAGES_PER_SECOND, MESSAGE_BURST);
     let mut joined: Option<Joined> = None;
     let mut shutdown = app.shutdown.clone();
     let mut ping = tokio::time::interval(PING_INTERVAL);
@@ -73,7 +93,12 @@ async fn serve(socket: WebSocket, app: AppState) {
                 let Some(Ok(message)) = incoming else { break };
                 match message {
                     Message::Text(text) => {
-                        let replies = handle_text(&app, &mut joined, text.as_str()).await;
+                        let replies = if rate.allow(Instant::now()) {
+                            handle_text(&app, &mut joined, text.as_str(), ip).await
+                        } else {
+                            let message = format!("at most {MESSAGES_PER_SECOND} messages a second; this one was dropped");
+                            vec![error_msg(wire::parse(text.as_str()).ok().map(|m| m.id()), "rate_limited", message)]
+                        };
                         let mut result = Ok(());
                         for reply in replies {
                             result = send(&mut sink, reply).await;
@@ -101,7 +126,8 @@ async fn serve(socket: WebSocket, app: AppState) {
                 break;
             }
             _ = shutdown.changed() => {
-                let close = CloseFrame { code: 1001, reason: Utf8Bytes::from_static("server shutting down") };
+                // 1012 "service restart": clients reconnect, to this server once it is back or to another node.
+                let close = CloseFrame { code: 1012, reason: Utf8Bytes::from_static("server restarting") };
                 let _ = send(&mut sink, Message::Close(Some(close))).await;
                 break;
             }
@@ -129,7 +155,7 @@ fn live_error(id: u64, error: &LiveError) -> Message {
 }
 
 /// Handles one text message; returns the messages to send back, in order.
-async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str) -> Vec<Message> {
+async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str, ip: IpAddr) -> Vec<Message> {
     if text.len() > wire::MAX_MESSAGE_BYTES {
         let message =
             format!("a message may be at most {} bytes; this one has {}", wire::MAX_MESSAGE_BYTES, text.len());
@@ -144,6 +170,10 @@ async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str) ->
         if joined.is_some() {
             return vec![error_msg(Some(id), "already_joined", "this connection has already said hello".into())];
         }
+        if app.limits.is_throttled(ip, Instant::now()) {
+            let message = "too many failed attempts from this address; wait a minute".to_string();
+            return vec![error_msg(Some(id), "rate_limited", message)];
+        }
         return match hello(app, id, role, &code, token, key).await {
             Ok((session, welcome)) => {
                 let mut frames = session.frames;
@@ -151,7 +181,12 @@ async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str) ->
                 *joined = Some(Joined { frames, ..session });
                 vec![welcome, text_frame(first)]
             }
-            Err(error) => vec![error_msg(Some(id), error.code(), error.to_string())],
+            Err(error) => {
+                if matches!(error, LiveError::UnknownSession | LiveError::WrongKey) {
+                    app.limits.failed_hello(ip, Instant::now());
+                }
+                vec![error_msg(Some(id), error.code(), error.to_string())]
+            }
         };
     }
     let Some(session) = joined.as_ref() else {

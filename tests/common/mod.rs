@@ -32,7 +32,14 @@ impl TestServer {
     pub async fn start_with(data: &Path, ballot_retention_days: Option<u32>) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let config = samsyn::config::Config { addr, data: data.to_path_buf(), public_url: None, ballot_retention_days };
+        let config = samsyn::config::Config {
+            addr,
+            data: data.to_path_buf(),
+            public_url: None,
+            ballot_retention_days,
+            max_connections_per_address: 5000,
+            allowed_origins: vec![],
+        };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             samsyn::app::run(listener, config, async {

@@ -1,0 +1,170 @@
+//! Protection against careless and hostile clients: message rate per connection, connections and failed
+//! hellos per address, and allowed origins. Addresses live only in memory, only as long as they matter,
+//! and are never logged or stored.
+
+use dashmap::DashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Messages a connection may send per second on average (20) and in a burst (40): a phone sends a
+/// handful per minute, a facilitator a few per second at most.
+pub const MESSAGES_PER_SECOND: f64 = 20.0;
+pub const MESSAGE_BURST: f64 = 40.0;
+/// Failed hellos (unknown code, wrong key) per address before it must wait: 20 per minute stops
+/// enumerating 6-digit codes or guessing keys while forgiving a few typos.
+pub const FAILED_HELLOS: u32 = 20;
+pub const FAILED_HELLO_WINDOW: Duration = Duration::from_secs(60);
+
+/// A token bucket: refills at `rate` per second up to `burst`.
+#[derive(Debug)]
+pub struct RateLimit {
+    tokens: f64,
+    last: Instant,
+    rate: f64,
+    burst: f64,
+}
+
+impl RateLimit {
+    pub fn new(rate: f64, burst: f64) -> Self {
+        RateLimit { tokens: burst, last: Instant::now(), rate, burst }
+    }
+
+    /// Takes one token if there is one.
+    pub fn allow(&mut self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.last = now;
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Shared counters per client address.
+pub struct Limits {
+    max_connections: usize,
+    connections: DashMap<IpAddr, usize>,
+    failures: DashMap<IpAddr, (Instant, u32)>,
+    /// Extra origins allowed to open the WebSocket besides the server's own host.
+    allowed_origins: Vec<String>,
+}
+
+impl Limits {
+    pub fn new(max_connections: usize, allowed_origins: Vec<String>) -> Arc<Self> {
+        let allowed_origins =
+            allowed_origins.into_iter().map(|o| o.trim_end_matches('/').to_ascii_lowercase()).collect();
+        Arc::new(Limits { max_connections, connections: DashMap::new(), failures: DashMap::new(), allowed_origins })
+    }
+
+    /// Counts a new connection from `ip`; `None` when the address already has the most allowed.
+    /// The returned guard uncounts it when dropped.
+    pub fn connect(self: &Arc<Self>, ip: IpAddr) -> Option<ConnectionGuard> {
+        let mut count = self.connections.entry(ip).or_insert(0);
+        if *count >= self.max_connections {
+            return None;
+        }
+        *count += 1;
+        Some(ConnectionGuard { limits: self.clone(), ip })
+    }
+
+    /// Whether `ip` has failed too many hellos lately.
+    pub fn is_throttled(&self, ip: IpAddr, now: Instant) -> bool {
+        self.failures.get(&ip).is_some_and(|entry| {
+            let (since, count) = *entry;
+            now.duration_since(since) < FAILED_HELLO_WINDOW && count >= FAILED_HELLOS
+        })
+    }
+
+    /// Records a failed hello from `ip`.
+    pub fn failed_hello(&self, ip: IpAddr, now: Instant) {
+        let mut entry = self.failures.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= FAILED_HELLO_WINDOW {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        drop(entry);
+        // Forget addresses whose window has passed, so the map cannot grow without bound.
+        if self.failures.len() > 10_000 {
+            self.failures.retain(|_, (since, _)| now.duration_since(*since) < FAILED_HELLO_WINDOW);
+        }
+    }
+
+    /// A browser's WebSocket carries its page's origin; only pages served by this server (same host) or
+    /// listed origins may connect. Clients without an `Origin` (not browsers) are let through.
+    pub fn origin_allowed(&self, origin: Option<&str>, host: Option<&str>) -> bool {
+        let Some(origin) = origin else { return true };
+        let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+        let same_host = host.is_some_and(|host| {
+            let host = host.to_ascii_lowercase();
+            origin == format!("http://{host}") || origin == format!("https://{host}")
+        });
+        same_host || self.allowed_origins.contains(&origin)
+    }
+}
+
+pub struct ConnectionGuard {
+    limits: Arc<Limits>,
+    ip: IpAddr,
+}
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        if let dashmap::mapref::entry::Entry::Occupied(mut entry) = self.limits.connections.entry(self.ip) {
+            *entry.get_mut() -= 1;
+            if *entry.get() == 0 {
+                entry.remove();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_allows_a_burst_then_the_steady_rate() {
+        let start = Instant::now();
+        let mut limit = RateLimit::new(10.0, 5.0);
+        assert_eq!((0..8).filter(|_| limit.allow(start)).count(), 5);
+        assert!(limit.allow(start + Duration::from_millis(100)));
+        assert!(!limit.allow(start + Duration::from_millis(100)));
+    }
+
+    #[test]
+    fn connections_per_address_are_counted_and_released() {
+        let limits = Limits::new(2, vec![]);
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let a = limits.connect(ip).unwrap();
+        let _b = limits.connect(ip).unwrap();
+        assert!(limits.connect(ip).is_none());
+        drop(a);
+        assert!(limits.connect(ip).is_some());
+    }
+
+    #[test]
+    fn failed_hellos_throttle_an_address_for_a_window() {
+        let limits = Limits::new(10, vec![]);
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        let now = Instant::now();
+        for _ in 0..FAILED_HELLOS {
+            assert!(!limits.is_throttled(ip, now));
+            limits.failed_hello(ip, now);
+        }
+        assert!(limits.is_throttled(ip, now));
+        assert!(!limits.is_throttled(ip, now + FAILED_HELLO_WINDOW));
+    }
+
+    #[test]
+    fn only_the_own_host_and_listed_origins_may_open_a_socket() {
+        let limits = Limits::new(10, vec!["https://intranet.kommun.se/".into()]);
+        assert!(limits.origin_allowed(Some("http://127.0.0.1:8080"), Some("127.0.0.1:8080")));
+        assert!(limits.origin_allowed(Some("https://intranet.kommun.se"), Some("samsyn.kommun.se")));
+        assert!(!limits.origin_allowed(Some("https://evil.example"), Some("samsyn.kommun.se")));
+        assert!(limits.origin_allowed(None, Some("samsyn.kommun.se")));
+    }
+}

@@ -1,0 +1,104 @@
+//! One bad client cannot hurt the others: floods, guessing, foreign pages; and a restart tells clients to come back.
+
+mod common;
+
+use common::*;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::json;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+#[tokio::test]
+async fn a_flooding_client_is_slowed_while_others_vote_normally() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let addr = server.addr.to_string();
+    let session = create_workshop(&server.url("")).await;
+    let mut facilitator = Client::facilitator(&addr, &session.code, &session.key).await;
+    facilitator.ok(act("open", "L1")).await;
+    let mut flood = Client::participant(&addr, &session.code, None).await;
+    let mut calm = Client::participant(&addr, &session.code, None).await;
+
+    for n in 0..300u64 {
+        let message = json!({"type": "vote", "id": 1000 + n, "item": "L1", "round": 1, "answer": (n % 5) + 1});
+        flood.send_text(message.to_string()).await;
+    }
+    calm.ok(vote("L1", 1, json!(4))).await;
+    let mut limited = 0;
+    let mut acked = 0;
+    while limited + acked < 300 {
+        let reply = flood.next(|m| m["type"] == "ack" || m["type"] == "error").await;
+        if reply["code"] == "rate_limited" {
+            limited += 1;
+        } else {
+            assert_eq!(reply["type"], "ack", "{reply}");
+            acked += 1;
+        }
+    }
+    assert!(limited > 200, "most of a 300-message burst is refused ({limited})");
+    assert!(acked >= 40, "the burst allowance is honoured ({acked})");
+    let state = facilitator.wait_state(|s| last_round(s, "L1")["voted"] == 2).await;
+    assert_eq!(
+        last_round(&state, "L1")["tally"]["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .sum::<u64>(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn guessing_codes_or_keys_is_throttled_per_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let addr = server.addr.to_string();
+    let session = create_workshop(&server.url("")).await;
+    let mut guesser = Client::connect(&addr).await;
+    for n in 0..20 {
+        let hello = json!({"type": "hello", "role": "facilitator", "code": session.code, "key": format!("{n:064}")});
+        assert_eq!(guesser.refused(hello).await, "forbidden");
+    }
+    let right = json!({"type": "hello", "role": "facilitator", "code": session.code, "key": session.key});
+    assert_eq!(guesser.refused(right.clone()).await, "rate_limited", "even the right key waits once throttled");
+    let unknown = json!({"type": "hello", "role": "participant", "code": "000001"});
+    assert_eq!(guesser.refused(unknown).await, "rate_limited");
+}
+
+#[tokio::test]
+async fn a_page_from_another_origin_cannot_open_a_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let connect = |origin: &'static str| {
+        let mut request = format!("ws://{}/ws", server.addr).into_client_request().unwrap();
+        request.headers_mut().insert("origin", origin.parse().unwrap());
+        tokio_tungstenite::connect_async(request)
+    };
+    let refused = connect("https://evil.example").await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 403),
+        other => panic!("expected 403, got {other:?}"),
+    }
+    let own = Box::leak(format!("http://{}", server.addr).into_boxed_str());
+    assert!(connect(own).await.is_ok(), "the server's own pages may connect");
+}
+
+#[tokio::test]
+async fn a_restarting_server_closes_sockets_with_the_reconnect_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.addr)).await.unwrap();
+    socket.send(Message::text(r#"{"type":"ping","id":1}"#)).await.unwrap();
+    let _ = socket.next().await;
+    let stopping = tokio::spawn(server.stop());
+    let mut code = None;
+    while let Ok(Some(Ok(message))) = tokio::time::timeout(WAIT, socket.next()).await {
+        if let Message::Close(Some(frame)) = message {
+            code = Some(u16::from(frame.code));
+            break;
+        }
+    }
+    assert_eq!(code, Some(1012));
+    stopping.await.unwrap();
+}

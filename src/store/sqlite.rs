@@ -31,6 +31,11 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
+    /// SQLite's own check of the file: `ok` when it is sound.
+    pub async fn integrity_check(&self) -> Result<String, StoreError> {
+        Ok(sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&self.pool).await?)
+    }
+
     /// The pragmas in force on a pooled connection, for tests and health checks: (journal_mode, synchronous).
     pub async fn durability(&self) -> Result<(String, i64), StoreError> {
         let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.pool).await?;

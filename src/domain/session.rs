@@ -18,7 +18,7 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub type ParticipantNo = u32;
 
 /// Who sends a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Actor {
     Facilitator,
     Participant(ParticipantNo),

@@ -31,13 +31,30 @@ pub struct Joined {
 }
 
 enum Request {
-    Join { token: Option<String>, reply: oneshot::Sender<Result<Joined, LiveError>> },
-    Leave { participant: ParticipantNo },
-    Agenda { reply: oneshot::Sender<(String, Agenda)> },
-    Snapshot { reply: oneshot::Sender<Session> },
-    Compact { reply: oneshot::Sender<Result<(), LiveError>> },
+    Join {
+        token: Option<String>,
+        reply: oneshot::Sender<Result<Joined, LiveError>>,
+    },
+    Leave {
+        participant: ParticipantNo,
+    },
+    Agenda {
+        reply: oneshot::Sender<(String, Agenda)>,
+    },
+    Snapshot {
+        reply: oneshot::Sender<Session>,
+    },
+    Compact {
+        reply: oneshot::Sender<Result<(), LiveError>>,
+    },
     Stop,
-    Command { actor: Actor, command: Command, reply: oneshot::Sender<Result<Vec<Event>, LiveError>> },
+    Command {
+        actor: Actor,
+        /// The client's request id; with it a resent command is recognised and applied once.
+        request: Option<u64>,
+        command: Command,
+        reply: oneshot::Sender<Result<Vec<Event>, LiveError>>,
+    },
 }
 
 /// A cheap-clone handle to a running session actor.
@@ -81,8 +98,24 @@ impl SessionHandle {
 
     /// Runs a command. `Ok` carries its events, which are durably stored by then.
     pub async fn command(&self, actor: Actor, command: Command) -> Result<Vec<Event>, LiveError> {
+        self.send_command(actor, None, command).await
+    }
+
+    /// Runs a client's command with its request id. The same command resent with the same id (after a
+    /// reconnect that lost the ack) is not applied again; it answers with the events of the first time.
+    pub async fn request(&self, actor: Actor, id: u64, command: Command) -> Result<Vec<Event>, LiveError> {
+        self.send_command(actor, Some(id), command).await
+    }
+
+    async fn send_command(
+        &self,
+        actor: Actor,
+        request: Option<u64>,
+        command: Command,
+    ) -> Result<Vec<Event>, LiveError> {
         let (reply, answer) = oneshot::channel();
-        self.mailbox.send(Request::Command { actor, command, reply }).await.map_err(|_| LiveError::Closed)?;
+        let message = Request::Command { actor, request, command, reply };
+        self.mailbox.send(message).await.map_err(|_| LiveError::Closed)?;
         answer.await.map_err(|_| LiveError::Closed)?
     }
 
@@ -136,6 +169,11 @@ pub(super) struct SessionActor {
     clock: fn() -> i64,
     /// Set by a stop request: the actor ends after the current batch, dropping its frame senders.
     stopping: bool,
+    /// Each sender's last applied command, with its request id and events, to answer a retry.
+    /// Only the last one: if the sender did anything after it, a "retry" of an older command is a new
+    /// command (a reloaded page reuses ids) and is decided afresh, which leaves the same final state.
+    /// Memory only: after a restart the domain's rules catch repeats (a ballot is replaced, a word is a duplicate).
+    recent: HashMap<Actor, (u64, Command, Vec<Event>)>,
 }
 
 enum Pending {
@@ -165,6 +203,7 @@ impl SessionActor {
             facilitator: watch::Sender::new(Bytes::new()),
             clock,
             stopping: false,
+            recent: HashMap::new(),
         };
         actor.publish();
         let handle = SessionHandle {
@@ -262,13 +301,25 @@ impl SessionActor {
                     let answers = self.session.answers_of(participant);
                     pending.push(Pending::Join(reply, Ok(Joined { participant, token, answers })));
                 }
-                Request::Command { actor, command, reply } => {
+                Request::Command { actor, request, command, reply } => {
+                    let retry = request.and_then(|id| {
+                        let (seen, old, first_time) = self.recent.get(&actor)?;
+                        (*seen == id && *old == command).then(|| first_time.clone())
+                    });
+                    if let Some(first_time) = retry {
+                        pending.push(Pending::Command(reply, Ok(first_time)));
+                        continue;
+                    }
+                    let remembered = request.map(|id| (id, command.clone()));
                     let outcome = self.session.decide(actor, command, now).inspect(|new| {
                         for event in new {
                             self.session.apply(event);
                         }
                         events.extend(new.iter().cloned());
                     });
+                    if let (Some((id, command)), Ok(new)) = (remembered, &outcome) {
+                        self.recent.insert(actor, (id, command, new.clone()));
+                    }
                     pending.push(Pending::Command(reply, outcome.map_err(LiveError::from)));
                 }
             }
@@ -276,6 +327,8 @@ impl SessionActor {
         if !events.is_empty() {
             if let Err(error) = self.store.append(&self.id, first_seq, &events).await {
                 tracing::error!(session = %self.code, %error, "could not store events; reloading the session");
+                // What this batch remembered was never stored.
+                self.recent.clear();
                 self.reload().await;
                 for p in pending {
                     match p {

@@ -193,7 +193,7 @@ async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str, ip
         return vec![error_msg(Some(id), "not_joined", "say hello first".into())];
     };
     let command = msg.into_command().expect("hello handled above");
-    match session.handle.command(session.actor, command).await {
+    match session.handle.request(session.actor, id, command).await {
         Ok(events) => {
             let word = events.iter().find_map(|event| match event {
                 Event::WordAdded { word, .. } => Some(word.as_str()),

@@ -155,7 +155,6 @@ pub fn state_version(text: &str) -> Option<u64> {
 /// The few fields of a `state` message the generator follows; everything else is skipped unread.
 #[derive(Debug, Deserialize)]
 pub struct StateLite {
-    pub version: u64,
     pub session: SessionLite,
 }
 

@@ -75,8 +75,8 @@ impl Samples {
 #[derive(Clone, Copy)]
 pub struct Snapshot {
     at: Instant,
-    /// Whole machine: (busy ticks, all ticks) summed over every core, from the first line of /proc/stat.
-    machine: Option<(u64, u64)>,
+    /// Whole machine, summed over every core, from the first line of /proc/stat.
+    machine: Option<MachineTicks>,
     server: Option<u64>,
     load: Option<u64>,
 }
@@ -95,21 +95,31 @@ impl Snapshot {
     /// core busy), the server and this generator in percent of one core (200 = two cores busy).
     pub fn until(&self, later: &Snapshot) -> Value {
         let secs = later.at.duration_since(self.at).as_secs_f64().max(1e-6);
-        let machine = match (self.machine, later.machine) {
-            (Some((busy0, all0)), Some((busy1, all1))) if all1 > all0 => {
-                Some(round1((busy1 - busy0) as f64 * 100.0 / (all1 - all0) as f64))
+        let share = |part: fn(&MachineTicks) -> u64| match (self.machine, later.machine) {
+            (Some(a), Some(b)) if b.all > a.all => {
+                Some(round1(part(&b).saturating_sub(part(&a)) as f64 * 100.0 / (b.all - a.all) as f64))
             }
             _ => None,
         };
+        let machine = share(|t| t.busy);
         let process = |a: Option<u64>, b: Option<u64>| match (a, b) {
             (Some(a), Some(b)) => Some(round1(b.saturating_sub(a) as f64 / CLOCK_TICKS / secs * 100.0)),
+            _ => None,
+        };
+        let (server, load) = (process(self.server, later.server), process(self.load, later.load));
+        // Busy time no process here accounts for: kernel softirq work (much of loopback networking) and
+        // any other program running at the same time.
+        let unattributed = match (machine, server, load, cores()) {
+            (Some(m), Some(s), Some(l), cores) if cores > 0 => Some(round1(m - (s + l) / cores as f64)),
             _ => None,
         };
         json!({
             "secs": round1(secs),
             "machine_pct": machine,
-            "server_pct": process(self.server, later.server),
-            "load_pct": process(self.load, later.load),
+            "machine_softirq_pct": share(|t| t.softirq),
+            "server_pct": server,
+            "load_pct": load,
+            "unattributed_pct": unattributed,
         })
     }
 }
@@ -118,9 +128,16 @@ pub fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
+#[derive(Debug, Clone, Copy)]
+struct MachineTicks {
+    busy: u64,
+    softirq: u64,
+    all: u64,
+}
+
 /// Busy and total ticks of all cores. Busy counts user, nice, system, irq, softirq and steal: loopback
 /// network work often lands in softirq, charged to no process, so process CPU alone under-counts.
-fn machine_ticks() -> Option<(u64, u64)> {
+fn machine_ticks() -> Option<MachineTicks> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
     let line = stat.lines().next()?.strip_prefix("cpu ")?;
     let fields: Vec<u64> = line.split_whitespace().filter_map(|f| f.parse().ok()).collect();
@@ -128,7 +145,7 @@ fn machine_ticks() -> Option<(u64, u64)> {
     // user nice system idle iowait irq softirq steal (guest time is already inside user).
     let busy = get(0) + get(1) + get(2) + get(5) + get(6) + get(7);
     let idle = get(3) + get(4);
-    Some((busy, busy + idle))
+    Some(MachineTicks { busy, softirq: get(6), all: busy + idle })
 }
 
 /// Number of cores the kernel reports in /proc/stat.

@@ -120,7 +120,13 @@ enum Wake {
 }
 
 /// Runs one phone until the coordinator says finish.
-pub async fn run(ix: usize, plan: Vec<Action>, rng: SmallRng, env: Arc<Env>, mut control: watch::Receiver<Control>) -> PhoneReport {
+pub async fn run(
+    ix: usize,
+    plan: Vec<Action>,
+    rng: SmallRng,
+    env: Arc<Env>,
+    mut control: watch::Receiver<Control>,
+) -> PhoneReport {
     let mut phone = Phone {
         ix,
         env: env.clone(),
@@ -148,6 +154,11 @@ pub async fn run(ix: usize, plan: Vec<Action>, rng: SmallRng, env: Arc<Env>, mut
     env.live.fetch_add(1, Ordering::SeqCst);
     env.join_resolved.fetch_add(1, Ordering::SeqCst);
 
+    // One timer for the whole run, moved only when the next action's time changes: re-registering a
+    // timer for every message read would cost more than reading the message.
+    let timer = tokio::time::sleep_until(far_future());
+    tokio::pin!(timer);
+    let mut armed: Option<Instant> = None;
     loop {
         let ctl = *control.borrow_and_update();
         if ctl.finish {
@@ -155,6 +166,10 @@ pub async fn run(ix: usize, plan: Vec<Action>, rng: SmallRng, env: Arc<Env>, mut
         }
         phone.count_progress(&ctl);
         let due = phone.due(&ctl);
+        if due != armed {
+            timer.as_mut().reset(due.unwrap_or_else(far_future));
+            armed = due;
+        }
         let wake = tokio::select! {
             biased;
             changed = control.changed() => {
@@ -162,7 +177,7 @@ pub async fn run(ix: usize, plan: Vec<Action>, rng: SmallRng, env: Arc<Env>, mut
                 Wake::Control
             }
             message = ws.next() => Wake::Message(message),
-            _ = tokio::time::sleep_until(due.unwrap_or_else(far_future)), if due.is_some() => Wake::Due,
+            _ = &mut timer, if due.is_some() => Wake::Due,
         };
         let lost = match wake {
             Wake::Control => false,
@@ -186,6 +201,8 @@ pub async fn run(ix: usize, plan: Vec<Action>, rng: SmallRng, env: Arc<Env>, mut
                     Step::Word { text } => !phone.send(&mut ws, Command::Word(text)).await,
                     Step::Stall(length) => {
                         phone.report.stalls += 1;
+                        // A phone that is not reading says nothing about how fast the server delivers.
+                        phone.awaiting_inclusion = None;
                         tokio::time::sleep_until((Instant::now() + length).min(env.deadline)).await;
                         false
                     }
@@ -372,9 +389,12 @@ impl Phone {
         let acked = self.report.last_acked.map(u64::from);
         if shown != acked && (pending.is_none() || shown != pending) {
             let ix = self.ix;
-            self.env.errors.add(|| format!("phone {ix}: after reconnect the welcome shows vote {shown:?}, acked {acked:?}"));
+            self.env
+                .errors
+                .add(|| format!("phone {ix}: after reconnect the welcome shows vote {shown:?}, acked {acked:?}"));
         }
-        let words: Vec<&str> = ballots[WORDS]["words"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        let words: Vec<&str> =
+            ballots[WORDS]["words"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
         if let Some(missing) = self.report.words_acked.iter().find(|w| !words.contains(&w.as_str())) {
             let ix = self.ix;
             self.env.errors.add(|| format!("phone {ix}: after reconnect the welcome lacks acked word {missing:?}"));
@@ -405,7 +425,9 @@ impl Phone {
             Command::Vote(option) => {
                 format!(r#"{{"type":"vote","id":{id},"item":"{CHOICE}","round":1,"answer":[{option}]}}"#)
             }
-            Command::Word(word) => json!({"type": "word", "id": id, "item": WORDS, "round": 1, "text": word}).to_string(),
+            Command::Word(word) => {
+                json!({"type": "word", "id": id, "item": WORDS, "round": 1, "text": word}).to_string()
+            }
         };
         self.inflight = Some(Inflight { id, command, sent_at: Instant::now(), resent, first_vote });
         ws.send(Message::text(text)).await.is_ok()

@@ -74,7 +74,7 @@ async fn phone(
             }
             let id = next_id;
             next_id += 1;
-            let (command, vote_level, word) = if id % 3 == 0 && word_no < 3 {
+            let (command, vote_level, word) = if id.is_multiple_of(3) && word_no < 3 {
                 let word = format!("ord{seed}x{word_no}");
                 word_no += 1;
                 (json!({"type": "word", "id": id, "item": "ord", "round": 1, "text": word}), None, Some(word))

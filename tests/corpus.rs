@@ -81,7 +81,7 @@ async fn every_hostile_message_gets_its_error_and_harms_no_one() {
                 case["expect"]
             ));
         }
-        if reply["type"] == "error" && !reply["message"].as_str().is_some_and(|m| !m.is_empty()) {
+        if reply["type"] == "error" && reply["message"].as_str().is_none_or(|m| m.is_empty()) {
             failures.push(format!("line {}: the error has no message", line + 1));
         }
     }

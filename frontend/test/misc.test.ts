@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { isTypingTarget, shortcutKey, shortcutStep } from '../src/facilitate/keys';
 import { fac } from '../src/facilitate/strings';
 import type { Dict } from '../src/lib/i18n';
-import { common, errorMsg, phaseNames } from '../src/lib/strings';
+import { bld } from '../src/builder/strings';
+import { common, errorMsg, kindNames, phaseNames } from '../src/lib/strings';
 import { phone } from '../src/phone/strings';
 import { screen } from '../src/screen/strings';
 import { SAVED_MAX, addSaved, parseSaved, removeSaved } from '../src/start/saved';
@@ -79,14 +80,14 @@ describe('saved sessions', () => {
 });
 
 describe('UI texts', () => {
-  const dicts: Record<string, Dict> = { common, phaseNames, phone, screen, fac, start };
+  const dicts: Record<string, Dict> = { common, phaseNames, kindNames, phone, screen, fac, start, bld };
 
   it('exist in both Swedish and English', () => {
     for (const [name, dict] of Object.entries(dicts)) {
       for (const [k, msg] of Object.entries(dict)) {
         for (const lang of ['sv', 'en'] as const) {
           const form = msg[lang];
-          const text = typeof form === 'function' ? form({ count: 2 }) : form;
+          const text = typeof form === 'function' ? form({ count: 2, n: 2 }) : form;
           expect(text.trim().length, `${name}.${k}.${lang}`).toBeGreaterThan(0);
         }
       }
@@ -107,6 +108,12 @@ describe('UI texts', () => {
       'invalid_transition',
       'invalid_level',
       'text_too_long',
+      'invalid_word',
+      'duplicate_word',
+      'too_many_words',
+      'invalid_items',
+      'item_in_use',
+      'unknown_catalogue',
       'internal',
     ];
     for (const code of codes) expect(errorMsg(code), code).not.toBe(common.err_unknown);

@@ -1,7 +1,7 @@
 //! The pure reducer: state replacement, versions across reconnects, own ballots, errors.
 
 import { describe, expect, it } from 'vitest';
-import { busyWith, initialState, ownVote, reduce, type ClientEvent, type ClientState } from '../src/lib/reducer';
+import { busyWith, initialState, moderating, ownVote, ownWords, reduce, type ClientEvent, type ClientState } from '../src/lib/reducer';
 import { stateMsg } from './fixtures';
 
 const run = (events: ClientEvent[], from: ClientState = initialState) => events.reduce(reduce, from);
@@ -156,5 +156,97 @@ describe('facilitator commands', () => {
     expect(busyWith(s, 'L1')).toBe(false);
     expect(busyWith(reduce(s, { type: 'ack', id: 2 }), 'L2')).toBe(false);
     expect(s.ballots).toEqual({});
+  });
+});
+
+describe('ballots of every kind', () => {
+  it('come from welcome.ballots: choice, points and words', () => {
+    const s = run([
+      welcome({
+        hot: { round: 1, answer: [1] },
+        prio: { round: 1, answer: [50, 20, 30] },
+        ord: { round: 2, words: ['framtid', 'möjligheter'] },
+      }),
+    ]);
+    expect(ownVote(s, 'hot', 1)).toEqual({ answer: [1], status: 'received' });
+    expect(ownVote(s, 'prio', 1)).toEqual({ answer: [50, 20, 30], status: 'received' });
+    expect(ownWords(s, 'ord', 2)).toEqual({ stored: ['framtid', 'möjligheter'], sending: [] });
+    // A words ballot has no answer, and an earlier round's words are not this round's.
+    expect(ownVote(s, 'ord', 2)).toEqual({ answer: null, status: 'none' });
+    expect(ownWords(s, 'ord', 3)).toEqual({ stored: [], sending: [] });
+  });
+
+  it('record a choice or points vote when it is acked', () => {
+    const s = run([
+      welcome(),
+      { type: 'sent', id: 3, command: { type: 'vote', item: 'prio', round: 1, answer: [60, 0, 40] } },
+      { type: 'ack', id: 3 },
+    ]);
+    expect(s.ballots.prio).toEqual({ round: 1, answer: [60, 0, 40] });
+  });
+});
+
+describe('words', () => {
+  const word = (id: number, text: string, round = 1): ClientEvent => ({ type: 'sent', id, command: { type: 'word', item: 'ord', round, text } });
+
+  it('show a sent word as sending, then as stored in the form the ack gives', () => {
+    const sent = run([welcome(), word(4, '  Framtid ')]);
+    expect(ownWords(sent, 'ord', 1)).toEqual({ stored: [], sending: ['  Framtid '] });
+    const acked = reduce(sent, { type: 'ack', id: 4, word: 'framtid' });
+    expect(ownWords(acked, 'ord', 1)).toEqual({ stored: ['framtid'], sending: [] });
+    expect(acked.ballots.ord).toEqual({ round: 1, words: ['framtid'] });
+  });
+
+  it('add words in the order acked, keep earlier ones, and start afresh in a new round', () => {
+    const s = run([
+      welcome({ ord: { round: 1, words: ['framtid'] } }),
+      word(5, 'Möjligheter'),
+      word(6, 'oro'),
+      { type: 'ack', id: 5, word: 'möjligheter' },
+      { type: 'ack', id: 6, word: 'oro' },
+    ]);
+    expect(ownWords(s, 'ord', 1).stored).toEqual(['framtid', 'möjligheter', 'oro']);
+    const next = run([word(7, 'hopp', 2), { type: 'ack', id: 7, word: 'hopp' }], s);
+    expect(next.ballots.ord).toEqual({ round: 2, words: ['hopp'] });
+  });
+
+  it('store the normalised text when an ack carries no word', () => {
+    const s = run([welcome(), word(4, ' Får  Vi '), { type: 'ack', id: 4 }]);
+    expect(ownWords(s, 'ord', 1).stored).toEqual(['får vi']);
+  });
+
+  it('report a refused word with its command, so the phone can explain it', () => {
+    const s = run([welcome(), word(4, 'framtid'), { type: 'error', id: 4, code: 'too_many_words', message: 'max 3' }]);
+    expect(s.error).toMatchObject({ code: 'too_many_words', command: { type: 'word', text: 'framtid' } });
+    expect(ownWords(s, 'ord', 1)).toEqual({ stored: [], sending: [] });
+  });
+
+  it('take a "duplicate" for a word resent after a reconnect that the welcome shows stored as no error', () => {
+    const s = run([
+      welcome(),
+      word(4, 'Framtid'),
+      { type: 'connection', status: 'reconnecting' },
+      { type: 'connection', status: 'open' },
+      welcome({ ord: { round: 1, words: ['framtid'] } }),
+      { type: 'error', id: 4, code: 'duplicate_word', message: 'already sent' },
+    ]);
+    expect(s.error).toBeNull();
+    expect(s.pending).toEqual({});
+    expect(ownWords(s, 'ord', 1)).toEqual({ stored: ['framtid'], sending: [] });
+  });
+
+  it('do not make the item busy for the facilitator, but moderation marks its word', () => {
+    const s = run([
+      { type: 'welcome', id: 1, role: 'facilitator', code: '482913' },
+      { type: 'sent', id: 2, command: { type: 'hide_word', item: 'ord', word: 'tråkigt' } },
+      { type: 'sent', id: 3, command: { type: 'merge_words', item: 'ord', word: 'digitaliseringen', into: 'digitalisering' } },
+      { type: 'sent', id: 4, command: { type: 'set_filter', enabled: false } },
+    ]);
+    expect(busyWith(s, 'ord')).toBe(false);
+    expect(moderating(s, 'ord', 'tråkigt')).toBe(true);
+    expect(moderating(s, 'ord', 'digitalisering')).toBe(true);
+    expect(moderating(s, 'ord', 'framtid')).toBe(false);
+    expect(moderating(s, 'ord', null)).toBe(true);
+    expect(moderating(reduce(s, { type: 'ack', id: 4 }), 'ord', null)).toBe(false);
   });
 });

@@ -3,17 +3,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   allowed,
+  areaOf,
   currentItem,
   itemsByArea,
   nextItem,
   openRound,
   primaryStep,
   revealedRounds,
+  scaleOf,
   suggestedLevel,
+  visibleRounds,
   type Action,
 } from '../src/lib/session';
-import type { Phase, Spread } from '../src/lib/types';
-import { item, round, session } from './fixtures';
+import type { ChoiceTally, Phase, Spread } from '../src/lib/types';
+import { choiceItem, item, round, session, wordsItem } from './fixtures';
 
 const spread = (suggested: number | null): Spread => ({
   n: 3,
@@ -47,7 +50,7 @@ describe('phase rules', () => {
   });
 
   it('offer one next step per phase that is itself allowed', () => {
-    expect(phases.map(primaryStep)).toEqual(['open', 'close', 'reveal', 'lock', 'next']);
+    expect(phases.map((p) => primaryStep(p))).toEqual(['open', 'close', 'reveal', 'lock', 'next']);
     for (const phase of phases) {
       const step = primaryStep(phase);
       if (step !== 'next') expect(allowed(step, phase)).toBe(true);
@@ -95,5 +98,55 @@ describe('session questions', () => {
     const it2 = item('L2', { rounds: [round({ number: 1, spread: spread(3) }), round({ number: 2, spread: spread(null) })] });
     expect(suggestedLevel(it2)).toBe(3);
     expect(suggestedLevel(item('L3'))).toBeNull();
+  });
+});
+
+describe('kinds', () => {
+  it('lock and reopen scale items only', () => {
+    for (const kind of ['choice', 'points', 'words'] as const) {
+      expect(allowed('lock', 'revealed', kind)).toBe(false);
+      expect(allowed('reopen', 'locked', kind)).toBe(false);
+      expect(allowed('reveal', 'voting', kind)).toBe(true);
+      expect(allowed('revote', 'revealed', kind)).toBe(true);
+    }
+    expect(allowed('lock', 'revealed', 'scale')).toBe(true);
+  });
+
+  it('offer "next" after a reveal of an item that cannot be locked', () => {
+    expect(primaryStep('revealed', 'scale')).toBe('lock');
+    expect(primaryStep('revealed', 'words')).toBe('next');
+    expect(primaryStep('voting', 'choice')).toBe('close');
+  });
+
+  it('find the scale of a scale item in session.scales', () => {
+    const s = session();
+    expect(scaleOf(s, item('L1'))?.levels).toHaveLength(5);
+    expect(scaleOf(s, item('X', { scale: 'missing' }))).toBeNull();
+    expect(scaleOf(s, choiceItem('hot'))).toBeNull();
+    expect(suggestedLevel(choiceItem('hot'))).toBeNull();
+  });
+
+  it('list a seminar without areas as one group, and its items have no area', () => {
+    const s = session({ areas: [], catalogue: null, items: [choiceItem('hot'), wordsItem('ord')] });
+    expect(itemsByArea(s).map((g) => [g.area, g.items.map((i) => i.id)])).toEqual([[null, ['hot', 'ord']]]);
+    expect(areaOf(s, s.items[0])).toBeNull();
+    expect(itemsByArea(session({ areas: [], items: [] }))).toEqual([]);
+  });
+
+  it('put items without an area last in a workshop', () => {
+    const s = session({ items: [choiceItem('hot'), item('L1')] });
+    expect(itemsByArea(s).map((g) => [g.area?.id ?? null, g.items.map((i) => i.id)])).toEqual([
+      ['L', ['L1']],
+      [null, ['hot']],
+    ]);
+  });
+
+  it('show every round whose tally was sent: live ones too', () => {
+    const rounds = [
+      round<ChoiceTally>({ number: 1, open: false, revealed: true, tally: { counts: [1, 2] } }),
+      round<ChoiceTally>({ number: 2, open: true, revealed: false, tally: { counts: [3, 0] } }),
+      round<ChoiceTally>({ number: 3, open: true, revealed: false, tally: null }),
+    ];
+    expect(visibleRounds(rounds).map((r) => r.number)).toEqual([1, 2]);
   });
 });

@@ -1,29 +1,40 @@
-//! The agenda of the console: every item grouped by area, with its phase and locked level.
-//! Selecting an item shows it in detail here only; "show to everyone" is a separate action.
+//! The agenda of the console: every item (grouped by area in a workshop) with its kind,
+//! phase and locked level. Selecting an item shows it in detail here only; "show to
+//! everyone" is a separate action. "Edit the agenda" opens the builder.
 
 import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { itemsByArea } from '../lib/session';
 import type { Session } from '../lib/types';
-import { PhaseBadge } from '../lib/ui';
+import { KindBadge, PhaseBadge } from '../lib/ui';
 import { fac } from './strings';
 
 export function Agenda({
   session,
   selectedId,
   onSelect,
+  onEdit,
   lang,
 }: {
   session: Session;
   selectedId: string | null;
   onSelect: (id: string) => void;
+  onEdit: () => void;
   lang: Lang;
 }) {
+  const groups = itemsByArea(session);
   return (
     <nav class="agenda" aria-labelledby="agenda-title">
-      <h2 id="agenda-title">{tr(lang, fac.agenda)}</h2>
-      {itemsByArea(session).map((group) => (
+      <div class="agenda-head">
+        <h2 id="agenda-title">{tr(lang, fac.agenda)}</h2>
+        <button type="button" id="edit-agenda" class="btn btn-small" onClick={onEdit}>
+          {tr(lang, fac.editAgenda)}
+        </button>
+      </div>
+      {groups.map((group) => (
         <section class="agenda-area" key={group.area?.id ?? '-'}>
-          <h3>{group.area ? pick(group.area.name, lang) : tr(lang, fac.otherArea)}</h3>
+          {(group.area || session.areas.length > 0) && (
+            <h3>{group.area ? pick(group.area.name, lang) : tr(lang, fac.otherArea)}</h3>
+          )}
           <ol>
             {group.items.map((item) => (
               <li key={item.id}>
@@ -36,6 +47,7 @@ export function Agenda({
                   <span class="agenda-id">{item.id}</span>
                   <span class="agenda-title">{pick(item.title, lang)}</span>
                   <span class="agenda-meta">
+                    <KindBadge kind={item.kind} lang={lang} />
                     <PhaseBadge phase={item.phase} lang={lang} />
                     {item.consensus && (
                       <span class="agenda-level">{tr(lang, fac.levelShort, { n: item.consensus.level })}</span>

@@ -1,14 +1,18 @@
 //! The selected item in the console: its one obvious next action and the others, the lock
-//! form, the consensus and its history, and every round's tally side by side.
+//! form and consensus (scale items), word moderation (words items), and every round's
+//! tally side by side.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { answeredTotal, formatDateTime } from '../lib/format';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
-import { allowed, areaOf, latestRound, nextItem, primaryStep, sortedLevels, suggestedLevel, type Action } from '../lib/session';
+import type { ClientState } from '../lib/reducer';
+import { RoundResult } from '../lib/results';
+import { allowed, areaOf, latestRound, nextItem, primaryStep, scaleOf, sortedLevels, suggestedLevel, type Action } from '../lib/session';
 import { common } from '../lib/strings';
-import type { Item, Session } from '../lib/types';
-import { ConsensusView, PhaseBadge, RoundResult, levelText } from '../lib/ui';
+import type { Command, Item, Round, Scale, Session } from '../lib/types';
+import { ConsensusView, KindBadge, PhaseBadge, levelText } from '../lib/ui';
 import { shortcutKey, type Step } from './keys';
+import { Moderation } from './moderation';
 import { fac } from './strings';
 
 const ACTIONS: Action[] = ['open', 'close', 'reveal', 'revote', 'lock', 'reopen'];
@@ -25,6 +29,8 @@ export function Detail({
   run,
   lockAsk,
   onLock,
+  state,
+  send,
 }: {
   session: Session;
   item: Item;
@@ -35,11 +41,14 @@ export function Detail({
   /** Grows each time the facilitator asks for the lock form (button or L); 0 = not asked. */
   lockAsk: number;
   onLock: (level: number, note: string, dissent: string) => void;
+  state: ClientState;
+  send: (c: Command) => number;
 }) {
   const area = areaOf(session, item);
   const round = latestRound(item);
   const next = nextItem(session, item.id);
-  const primary = primaryStep(item.phase);
+  const primary = primaryStep(item.phase, item.kind);
+  const scale = scaleOf(session, item);
   const isCurrent = session.current === item.id;
   const total = round ? answeredTotal(round.voted, session.participants) : 0;
 
@@ -72,13 +81,17 @@ export function Detail({
     );
   };
 
-  const others = ACTIONS.filter((a) => a !== primary && allowed(a, item.phase));
+  const others = ACTIONS.filter((a) => a !== primary && allowed(a, item.phase, item.kind));
   const showNext = next !== null && primary !== 'next';
 
   return (
     <article class="detail" aria-labelledby="detail-title">
       <p class="eyebrow">
-        {area ? pick(area.name, lang) : ''} <span class="item-id">{item.id}</span> <PhaseBadge phase={item.phase} lang={lang} />
+        {area && pick(area.name, lang)} <span class="item-id">{item.id}</span> <KindBadge kind={item.kind} lang={lang} />{' '}
+        <PhaseBadge phase={item.phase} lang={lang} />
+        <span class="results-mode" title={item.results === 'live' ? tr(lang, fac.resultsLiveHelp) : undefined}>
+          {item.results === 'live' ? tr(lang, fac.resultsLive) : tr(lang, fac.resultsAfter)}
+        </span>
       </p>
       <h2 id="detail-title" class="item-title">
         {pick(item.title, lang)}
@@ -124,21 +137,23 @@ export function Detail({
         <p class="muted small">{tr(lang, fac.shortcuts)}</p>
       </section>
 
-      {allowed('lock', item.phase) && (item.phase !== 'pending' || lockAsk > 0) ? (
-        <LockForm item={item} session={session} lang={lang} busy={busy} focusAsk={lockAsk} onLock={onLock} />
-      ) : item.phase === 'voting' ? (
+      {scale && allowed('lock', item.phase, item.kind) && (item.phase !== 'pending' || lockAsk > 0) ? (
+        <LockForm item={item} scale={scale} lang={lang} busy={busy} focusAsk={lockAsk} onLock={onLock} />
+      ) : scale && item.phase === 'voting' ? (
         <p class="muted">{tr(lang, fac.lockNotNow)}</p>
       ) : null}
 
-      {item.consensus && <ConsensusView consensus={item.consensus} scale={session.scale} lang={lang} headingLevel={3} />}
+      {item.consensus && scale && <ConsensusView consensus={item.consensus} scale={scale} lang={lang} headingLevel={3} />}
 
-      {item.history.length > 0 && (
+      {item.kind === 'words' && <Moderation item={item} session={session} state={state} lang={lang} send={send} />}
+
+      {scale && item.history.length > 0 && (
         <section class="history" aria-labelledby="history-title">
           <h3 id="history-title">{tr(lang, fac.history)}</h3>
           <ol>
             {item.history.map((h) => (
               <li key={h.locked_at}>
-                <strong>{levelText(session.scale, h.level, lang)}</strong>
+                <strong>{levelText(scale, h.level, lang)}</strong>
                 {h.note && <> – {h.note}</>}
                 {h.dissent && (
                   <>
@@ -163,8 +178,8 @@ export function Detail({
           <p class="muted">{tr(lang, fac.noRounds)}</p>
         ) : (
           <div class="rounds-grid">
-            {item.rounds.map((r) => (
-              <RoundResult key={r.number} round={r} scale={session.scale} lang={lang} full headingLevel={4}>
+            {(item.rounds as Round[]).map((r) => (
+              <RoundResult key={r.number} item={item} round={r} session={session} lang={lang} full moderator headingLevel={4}>
                 <span class="round-state">
                   {' · '}
                   {tr(lang, fac.voted, { n: r.voted })}
@@ -182,14 +197,14 @@ export function Detail({
 
 function LockForm({
   item,
-  session,
+  scale,
   lang,
   busy,
   focusAsk,
   onLock,
 }: {
   item: Item;
-  session: Session;
+  scale: Scale;
   lang: Lang;
   busy: boolean;
   focusAsk: number;
@@ -230,7 +245,7 @@ function LockForm({
       <fieldset>
         <legend>{tr(lang, fac.lockLevel)}</legend>
         <div class="lock-levels">
-          {sortedLevels(session.scale).map((l) => (
+          {sortedLevels(scale).map((l) => (
             <label class="radio-card" key={l.level}>
               <input
                 type="radio"
@@ -244,7 +259,7 @@ function LockForm({
               />
               <span>
                 <span class="radio-title">
-                  {levelText(session.scale, l.level, lang)}
+                  {levelText(scale, l.level, lang)}
                   {suggested === l.level && <span class="suggested"> ({tr(lang, fac.suggested)})</span>}
                 </span>
                 <span class="radio-def">{pick(l.definition, lang)}</span>

@@ -1,5 +1,6 @@
 //! Facilitator console (/facilitate/{code}#key=…): agenda, the selected item with its next
-//! action, live tallies of every round, the lock form, join information and shortcuts.
+//! action, live tallies of every round, the lock form, word moderation, join information,
+//! shortcuts, and the agenda editor.
 
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -14,6 +15,7 @@ import type { Command, Item } from '../lib/types';
 import { ConnectionNotice, ErrorAlert, LangToggle, Refused } from '../lib/ui';
 import { Agenda } from './agenda';
 import { Detail } from './detail';
+import { AgendaEditor } from './editor';
 import type { Step } from './keys';
 import { shortcutStep } from './keys';
 import { fac } from './strings';
@@ -70,6 +72,7 @@ function Console({
   const [selectedId, setSelectedId] = useState<string | null>(null);
   // Asks the lock form to show itself and take focus (button or L); counted per item.
   const [lockAsk, setLockAsk] = useState<{ item: string; n: number } | null>(null);
+  const [editing, setEditing] = useState(false);
 
   // The selection follows the item shown to everyone whenever that changes.
   const current = session?.current ?? null;
@@ -84,7 +87,7 @@ function Console({
   const run = (step: Step) => {
     if (!session || !selected || busy) return;
     if (step === 'lock') {
-      if (allowed('lock', selected.phase)) setLockAsk((a) => ({ item: selected.id, n: (a?.n ?? 0) + 1 }));
+      if (allowed('lock', selected.phase, selected.kind)) setLockAsk((a) => ({ item: selected.id, n: (a?.n ?? 0) + 1 }));
       return;
     }
     if (step === 'next') {
@@ -103,12 +106,19 @@ function Console({
       send({ type: 'goto', item: null });
       return;
     }
-    if (allowed(step as Action, selected.phase)) send({ type: step, item: selected.id } as Command);
+    if (allowed(step as Action, selected.phase, selected.kind)) send({ type: step, item: selected.id } as Command);
   };
 
   useShortcuts((step) => {
-    if (step === 'next' || step === 'lock' || (selected && allowed(step as Action, selected.phase))) run(step);
+    // The editor has its own buttons; a stray letter there must not move the meeting on.
+    if (editing) return;
+    if (step === 'next' || step === 'lock' || (selected && allowed(step as Action, selected.phase, selected.kind))) run(step);
   });
+
+  const closeEditor = () => {
+    setEditing(false);
+    setTimeout(() => document.getElementById('edit-agenda')?.focus(), 0);
+  };
 
   return (
     <>
@@ -150,9 +160,19 @@ function Console({
         <main id="main" class="page">
           <p class="muted">{tr(lang, fac.loading)}</p>
         </main>
+      ) : editing ? (
+        <main id="main" class="page">
+          <AgendaEditor code={code} secret={secret} session={session} lang={lang} onClose={closeEditor} />
+        </main>
       ) : (
         <div class="console">
-          <Agenda session={session} selectedId={selected?.id ?? null} onSelect={setSelectedId} lang={lang} />
+          <Agenda
+            session={session}
+            selectedId={selected?.id ?? null}
+            onSelect={setSelectedId}
+            onEdit={() => setEditing(true)}
+            lang={lang}
+          />
           <main id="main" class="console-main">
             {selected ? (
               <Detail
@@ -167,9 +187,16 @@ function Console({
                 onLock={(level, note, dissent) =>
                   send({ type: 'lock', item: selected.id, level, note, dissent: dissent || null })
                 }
+                state={state}
+                send={send}
               />
             ) : (
-              <p>{tr(lang, fac.noItems)}</p>
+              <>
+                <p>{tr(lang, fac.noItems)}</p>
+                <button type="button" class="btn btn-primary" onClick={() => setEditing(true)}>
+                  {tr(lang, fac.editAgenda)}
+                </button>
+              </>
             )}
           </main>
           <JoinInfo code={code} lang={lang} />

@@ -1,7 +1,7 @@
 //! Language choice and message lookup: Swedish by default, English by choice.
 //! No DOM beyond localStorage (guarded) and the <html lang> attribute.
 
-import type { Text } from './types';
+import type { TextIn } from './types';
 import { readStore, writeStore } from './storage';
 
 export type Lang = 'sv' | 'en';
@@ -38,9 +38,13 @@ export function translate(lang: Lang, msg: Msg, params: Params = {}): string {
   });
 }
 
-/** A server text in the chosen language, falling back to the other one when empty. */
-export function pick(text: Text | null | undefined, lang: Lang): string {
+/**
+ * A server text in the chosen language, falling back to the other one when empty. A plain
+ * string (item sets allow one for both languages) is taken as it is.
+ */
+export function pick(text: TextIn | null | undefined, lang: Lang): string {
   if (!text) return '';
+  if (typeof text === 'string') return text;
   return text[lang] || text[otherLang(lang)] || '';
 }
 

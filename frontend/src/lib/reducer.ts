@@ -1,6 +1,7 @@
 //! The client's picture of a session: a pure reducer over server messages and local events.
 //! No DOM, no socket, no clock: every view renders from this state alone.
 
+import { normaliseWord } from './answers';
 import type { ConnectionStatus } from './socket';
 import type { Answer, Command, ErrorMsg, OwnBallot, Role, ServerMsg, Session } from './types';
 
@@ -25,7 +26,7 @@ export interface ClientState {
    * reconnect the server may have restarted and counted versions from scratch.
    */
   fresh: boolean;
-  /** This participant's acknowledged answer in the latest round of each item. */
+  /** This participant's acknowledged answer (or words) in the latest round of each item. */
   ballots: Record<string, OwnBallot>;
   /** Commands sent and not yet answered, by request id. */
   pending: Record<number, Command>;
@@ -64,6 +65,15 @@ function without<T>(record: Record<number, T>, id: number): Record<number, T> {
   return next;
 }
 
+/** Words this participant has stored in `round` of `itemId`, as the server stored them. */
+function storedWords(ballots: Record<string, OwnBallot>, itemId: string, round: number): string[] {
+  const ballot = ballots[itemId];
+  return ballot && ballot.round === round ? (ballot.words ?? []) : [];
+}
+
+/** Word errors that may follow a resend after a reconnect of a word that was in fact stored. */
+const WORD_RESEND_ERRORS = new Set(['duplicate_word', 'too_many_words']);
+
 export function reduce(state: ClientState, event: ClientEvent): ClientState {
   switch (event.type) {
     case 'welcome':
@@ -91,12 +101,28 @@ export function reduce(state: ClientState, event: ClientEvent): ClientState {
         const ballots = { ...state.ballots, [command.item]: { round: command.round, answer: command.answer } };
         return { ...state, pending, ballots };
       }
+      if (command.type === 'word') {
+        // The ack says what was stored; a server that leaves it out stored our normalised text.
+        const word = event.word ?? normaliseWord(command.text);
+        const words = storedWords(state.ballots, command.item, command.round);
+        const next = words.includes(word) ? words : [...words, word];
+        return { ...state, pending, ballots: { ...state.ballots, [command.item]: { round: command.round, words: next } } };
+      }
       return { ...state, pending };
     }
 
     case 'error': {
       const command = event.id !== null ? state.pending[event.id] : undefined;
       const pending = event.id !== null && command ? without(state.pending, event.id) : state.pending;
+      // A word resent after a reconnect may have been stored before the connection broke: the
+      // welcome's ballots then already list it, and its "duplicate" is no news to anyone.
+      if (
+        command?.type === 'word' &&
+        WORD_RESEND_ERRORS.has(event.code) &&
+        storedWords(state.ballots, command.item, command.round).includes(normaliseWord(command.text))
+      ) {
+        return { ...state, pending };
+      }
       return {
         ...state,
         pending,
@@ -147,11 +173,41 @@ export function ownVote(state: ClientState, itemId: string, round: number): OwnV
   }
   if (newest) return { answer: newest.answer, status: 'sending' };
   const ballot = state.ballots[itemId];
-  if (ballot && ballot.round === round) return { answer: ballot.answer, status: 'received' };
+  if (ballot && ballot.round === round && ballot.answer !== undefined) return { answer: ballot.answer, status: 'received' };
   return { answer: null, status: 'none' };
 }
 
-/** True while a facilitator command on `itemId` waits for its answer. */
+export interface OwnWords {
+  /** Stored by the server, as stored (normalised), in the order sent. */
+  stored: string[];
+  /** Sent and not yet answered, as typed, oldest first. */
+  sending: string[];
+}
+
+/** The words this participant sent in round `round` of a words item. */
+export function ownWords(state: ClientState, itemId: string, round: number): OwnWords {
+  const sending = Object.entries(state.pending)
+    .map(([key, command]) => ({ id: Number(key), command }))
+    .filter(({ command: c }) => c.type === 'word' && c.item === itemId && c.round === round)
+    .sort((a, b) => a.id - b.id)
+    .map(({ command }) => (command as { text: string }).text);
+  return { stored: storedWords(state.ballots, itemId, round), sending };
+}
+
+/** Commands that change an item's phase or what everyone is shown. */
+const STEP_COMMANDS = new Set(['open', 'close', 'reveal', 'revote', 'lock', 'reopen', 'goto']);
+
+/** True while a facilitator command that moves `itemId` on waits for its answer. */
 export function busyWith(state: ClientState, itemId: string | null): boolean {
-  return Object.values(state.pending).some((c) => c.type !== 'vote' && c.item === itemId);
+  return Object.values(state.pending).some((c) => STEP_COMMANDS.has(c.type) && 'item' in c && c.item === itemId);
+}
+
+/** True while a moderation command on `word` of `itemId` (or the filter, for word null) waits. */
+export function moderating(state: ClientState, itemId: string, word: string | null): boolean {
+  return Object.values(state.pending).some((c) => {
+    if (word === null) return c.type === 'set_filter';
+    if (c.type === 'hide_word' || c.type === 'show_word' || c.type === 'unmerge_word') return c.item === itemId && c.word === word;
+    if (c.type === 'merge_words') return c.item === itemId && (c.word === word || c.into === word);
+    return false;
+  });
 }

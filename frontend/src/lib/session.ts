@@ -1,7 +1,7 @@
 //! Pure questions about a session snapshot: which item, which round, what may happen next.
 //! No DOM, no socket; the phase rules mirror the command table in docs/protocol.md.
 
-import type { Area, Item, Phase, Round, Scale, ScaleLevel, Session } from './types';
+import type { Area, Item, Kind, Phase, Round, Scale, ScaleLevel, Session, Tally } from './types';
 
 export function itemById(session: Session | null, id: string | null | undefined): Item | null {
   if (!session || id == null) return null;
@@ -14,7 +14,7 @@ export function currentItem(session: Session | null): Item | null {
 
 export function latestRound(item: Item | null): Round | null {
   if (!item || item.rounds.length === 0) return null;
-  return item.rounds[item.rounds.length - 1];
+  return item.rounds[item.rounds.length - 1] as Round;
 }
 
 /** The round a participant may vote in now, if any. */
@@ -25,11 +25,27 @@ export function openRound(item: Item | null): Round | null {
 
 /** Rounds whose tally everyone may see, oldest first. */
 export function revealedRounds(item: Item | null): Round[] {
-  return item ? item.rounds.filter((r) => r.revealed && r.tally !== null) : [];
+  return item ? (item.rounds as Round[]).filter((r) => r.revealed && r.tally !== null) : [];
+}
+
+/**
+ * Rounds whose tally this client has, oldest first. For participants and screens the server
+ * sends a tally only once it may be seen (revealed, or results live), so this is exactly
+ * what they may show.
+ */
+export function visibleRounds<T extends Tally>(rounds: readonly Round<T>[]): Round<T>[] {
+  return rounds.filter((r) => r.tally !== null);
 }
 
 export function areaOf(session: Session, item: Item): Area | null {
+  if (item.area === null) return null;
   return session.areas.find((a) => a.id === item.area) ?? null;
+}
+
+/** The scale a scale item is answered on, or null (another kind, or a scale the state lacks). */
+export function scaleOf(session: Session, item: Item | null): Scale | null {
+  if (!item || item.kind !== 'scale') return null;
+  return session.scales[item.scale] ?? null;
 }
 
 export interface AreaGroup {
@@ -37,14 +53,18 @@ export interface AreaGroup {
   items: Item[];
 }
 
-/** Items grouped by area, in the session's order; items of an unknown area come last. */
+/**
+ * Items grouped by area, in the session's order; items of an unknown area (or none) come
+ * last. A session without areas (a seminar) is one group with `area` null.
+ */
 export function itemsByArea(session: Session): AreaGroup[] {
+  if (session.areas.length === 0) return session.items.length > 0 ? [{ area: null, items: session.items }] : [];
   const groups: AreaGroup[] = session.areas.map((area) => ({
     area,
     items: session.items.filter((i) => i.area === area.id),
   }));
   const known = new Set(session.areas.map((a) => a.id));
-  const rest = session.items.filter((i) => !known.has(i.area));
+  const rest = session.items.filter((i) => i.area === null || !known.has(i.area));
   if (rest.length > 0) groups.push({ area: null, items: rest });
   return groups.filter((g) => g.items.length > 0);
 }
@@ -68,15 +88,19 @@ const ALLOWED: Record<Action, readonly Phase[]> = {
   reopen: ['locked'],
 };
 
-/** Whether the server accepts `action` in `phase` (protocol, facilitator commands). */
-export function allowed(action: Action, phase: Phase): boolean {
+/** Only scale items can be locked (and so reopened). */
+const SCALE_ONLY: readonly Action[] = ['lock', 'reopen'];
+
+/** Whether the server accepts `action` in `phase` for an item of `kind` (protocol, facilitator commands). */
+export function allowed(action: Action, phase: Phase, kind: Kind = 'scale'): boolean {
+  if (kind !== 'scale' && SCALE_ONLY.includes(action)) return false;
   return ALLOWED[action].includes(phase);
 }
 
 export type NextStep = Action | 'next';
 
-/** The one obvious thing to do next for an item in `phase`. */
-export function primaryStep(phase: Phase): NextStep {
+/** The one obvious thing to do next for an item of `kind` in `phase`. */
+export function primaryStep(phase: Phase, kind: Kind = 'scale'): NextStep {
   switch (phase) {
     case 'pending':
       return 'open';
@@ -85,7 +109,7 @@ export function primaryStep(phase: Phase): NextStep {
     case 'closed':
       return 'reveal';
     case 'revealed':
-      return 'lock';
+      return kind === 'scale' ? 'lock' : 'next';
     case 'locked':
       return 'next';
   }
@@ -93,7 +117,7 @@ export function primaryStep(phase: Phase): NextStep {
 
 /** The level to pre-select in the lock form: the newest round's suggestion. */
 export function suggestedLevel(item: Item | null): number | null {
-  if (!item) return null;
+  if (!item || item.kind !== 'scale') return null;
   for (let i = item.rounds.length - 1; i >= 0; i--) {
     const s = item.rounds[i].spread?.suggested;
     if (s != null) return s;

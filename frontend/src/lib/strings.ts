@@ -2,13 +2,17 @@
 //! Data only; each view keeps its own texts beside it.
 
 import type { Dict, Msg, Params } from './i18n';
-import type { Phase } from './types';
+import type { Kind, Phase } from './types';
 
 /** A wording that depends on `count`, which is shown formatted for `loc` in place of `{n}`. */
 const plural = (loc: string, one: string, other: string) => (p: Params) => {
   const count = Number(p.count);
   return (count === 1 ? one : other).replace('{n}', new Intl.NumberFormat(loc).format(count));
 };
+
+const num = (loc: string, v: string | number | undefined) => new Intl.NumberFormat(loc).format(Number(v ?? 0));
+const people = (loc: string, v: string | number | undefined, one: string, other: string) =>
+  `${num(loc, v)} ${Number(v) === 1 ? one : other}`;
 
 export const common = {
   appName: { sv: 'Samsyn', en: 'Samsyn' },
@@ -69,6 +73,40 @@ export const common = {
     en: 'Results for {title}. Median {median}, consensus {consensus}.',
   },
   announceLocked: { sv: '{title} är låst på nivå {level}.', en: '{title} is locked at level {level}.' },
+  announceRevealedPlain: { sv: 'Resultatet visas för {title}.', en: 'Results are shown for {title}.' },
+  liveResults: { sv: 'Resultat i realtid', en: 'Live results' },
+  colOption: { sv: 'Alternativ', en: 'Option' },
+  colPoints: { sv: 'Poäng', en: 'Points' },
+  colPeople: { sv: 'Personer', en: 'People' },
+  colWord: { sv: 'Ord', en: 'Word' },
+  colCount: { sv: 'Antal', en: 'Count' },
+  choiceCaption: { sv: 'Svar per alternativ, omgång {n}', en: 'Answers per option, round {n}' },
+  choiceChartLabel: {
+    sv: 'Stapeldiagram över svaren. Samma siffror finns i tabellen.',
+    en: 'Bar chart of the answers. The table has the same figures.',
+  },
+  choiceShareHelp: {
+    sv: 'Andel av dem som svarat; flera val per person går',
+    en: 'Share of those who answered; several choices per person allowed',
+  },
+  pointsCaption: { sv: 'Poäng per alternativ, omgång {n}', en: 'Points per option, round {n}' },
+  givenBy: {
+    sv: plural('sv-SE', 'gavs av {n} person', 'gavs av {n} personer'),
+    en: plural('en-GB', 'given by {n} person', 'given by {n} people'),
+  },
+  pointsTotal: {
+    sv: (p: Params) => `${num('sv-SE', p.points)} poäng från ${people('sv-SE', p.people, 'person', 'personer')}`,
+    en: (p: Params) => `${num('en-GB', p.points)} ${Number(p.points) === 1 ? 'point' : 'points'} from ${people('en-GB', p.people, 'person', 'people')}`,
+  },
+  wordsCaption: { sv: 'Ord och hur många som skrev dem, omgång {n}', en: 'Words and how many wrote them, round {n}' },
+  wordsTotal: {
+    sv: (p: Params) => `${num('sv-SE', p.total)} ord från ${people('sv-SE', p.people, 'person', 'personer')}`,
+    en: (p: Params) => `${num('en-GB', p.total)} ${Number(p.total) === 1 ? 'word' : 'words'} from ${people('en-GB', p.people, 'person', 'people')}`,
+  },
+  noWords: { sv: 'Inga ord än.', en: 'No words yet.' },
+  showList: { sv: 'Visa som lista', en: 'Show as list' },
+  wordHidden: { sv: 'dold', en: 'hidden' },
+  wordFiltered: { sv: 'filtrerad', en: 'filtered' },
   unknownSessionTitle: { sv: 'Sessionen finns inte', en: 'No such session' },
   forbiddenTitle: { sv: 'Ingen åtkomst', en: 'No access' },
   refusedTitle: { sv: 'Kunde inte ansluta', en: 'Could not connect' },
@@ -94,13 +132,25 @@ export const common = {
     sv: 'Röstningen är stängd – svaret kom inte med.',
     en: 'Voting is closed – the answer was not counted.',
   },
-  err_invalid_answer: { sv: 'Svaret är inte en nivå på skalan.', en: 'The answer is not a level of the scale.' },
+  err_invalid_answer: { sv: 'Svaret passar inte frågan.', en: 'The answer does not fit the question.' },
   err_invalid_transition: {
     sv: 'Det går inte i frågans nuvarande läge.',
     en: 'That is not possible in the item’s current phase.',
   },
   err_invalid_level: { sv: 'Nivån finns inte på skalan.', en: 'That level is not on the scale.' },
   err_text_too_long: { sv: 'Texten är för lång.', en: 'The text is too long.' },
+  err_invalid_word: {
+    sv: 'Ordet går inte att använda: det är tomt, för långt, saknar bokstäver eller har tecknen < > { }.',
+    en: 'That word cannot be used: it is empty, too long, has no letter or holds < > { }.',
+  },
+  err_duplicate_word: { sv: 'Du har redan skickat det ordet.', en: 'You already sent that word.' },
+  err_too_many_words: { sv: 'Du har redan skickat alla dina ord.', en: 'You have already sent all your words.' },
+  err_invalid_items: { sv: 'Frågorna följer inte reglerna.', en: 'The items break a rule.' },
+  err_item_in_use: {
+    sv: 'En fråga som redan har svar kan inte tas bort eller byta typ.',
+    en: 'An item that already has answers cannot be removed or change kind.',
+  },
+  err_unknown_catalogue: { sv: 'Katalogen finns inte.', en: 'The catalogue does not exist.' },
   err_internal: {
     sv: 'Servern kunde inte spara ändringen. Inget ändrades – försök igen.',
     en: 'The server could not store the change. Nothing changed – try again.',
@@ -114,6 +164,13 @@ export const phaseNames: Record<Phase, Msg> = {
   closed: { sv: 'Röstning stängd', en: 'Voting closed' },
   revealed: { sv: 'Resultat visas', en: 'Results shown' },
   locked: { sv: 'Låst', en: 'Locked' },
+};
+
+export const kindNames: Record<Kind, Msg> = {
+  scale: { sv: 'Skala', en: 'Scale' },
+  choice: { sv: 'Val', en: 'Choice' },
+  points: { sv: 'Poäng', en: 'Points' },
+  words: { sv: 'Ordmoln', en: 'Word cloud' },
 };
 
 /** The message for a server error code; unknown codes get a generic text. */

@@ -1,36 +1,83 @@
 //! Wire types of docs/protocol.md: what the server sends and what a client may send.
 //! Pure declarations; no imports, no behaviour.
 
-/** Every text from the server comes in both languages. */
+/** A text in both languages, as the server sends it in a `state`. */
 export interface Text {
   sv: string;
   en: string;
 }
 
+/**
+ * A text in an item set or a catalogue: a pair, or a plain string used for both languages.
+ * The client also tolerates a plain string (or an empty `{}`) wherever the server sends a text.
+ */
+export type TextIn = Text | string;
+
 export type Role = 'participant' | 'screen' | 'facilitator';
 
-/** A level of the scale (1–5) or the separate "not relevant". */
-export type Answer = number | 'not_relevant';
+/** The kinds of item (protocol, "Item set format"). */
+export type Kind = 'scale' | 'choice' | 'points' | 'words';
+
+/** When participants and screens see a round's tally. */
+export type Results = 'live' | 'after_reveal';
+
+/**
+ * A participant's answer by kind: a scale level (1..n) or "not relevant"; for a choice the
+ * chosen option indices (0-based); for points one whole number per option.
+ */
+export type Answer = number | 'not_relevant' | number[];
 
 export type Phase = 'pending' | 'voting' | 'closed' | 'revealed' | 'locked';
 
 export interface ScaleLevel {
   level: number;
   label: Text;
-  definition: Text;
+  /** Catalogue scales define every level; a seminar's scale may leave it out. */
+  definition?: Text | null;
 }
 
 export interface Scale {
   levels: ScaleLevel[];
-  /** The design allows a scale without "not relevant", so the client tolerates its absence. */
-  not_relevant?: { label: Text; definition: Text } | null;
+  /** Only a scale that has it offers "not relevant". */
+  not_relevant?: { label: Text; definition?: Text | null } | null;
 }
 
-export interface Tally {
-  /** `counts[i]` is the number of ballots on level `i + 1`. */
+/** Scale tally: `counts[i]` is the number of ballots on level `i + 1`. */
+export interface ScaleTally {
   counts: number[];
   not_relevant: number;
 }
+
+/** Choice tally: `counts[i]` is how many chose option `i` (with `multiple`, a ballot may count in several). */
+export interface ChoiceTally {
+  counts: number[];
+}
+
+/** Points tally: the sum of points per option, and how many people gave it any. */
+export interface PointsTally {
+  totals: number[];
+  supporters: number[];
+}
+
+/** One word group of a words tally; the last three fields come to the facilitator only. */
+export interface WordGroup {
+  text: string;
+  count: number;
+  /** Hidden by the facilitator or by the filter. */
+  hidden?: boolean;
+  /** The profanity filter matches it. */
+  filtered?: boolean;
+  /** Words merged into this group. */
+  variants?: string[];
+}
+
+/** Words tally: groups most frequent first (at most 100); `total` counts the words in them. */
+export interface WordsTally {
+  words: WordGroup[];
+  total: number;
+}
+
+export type Tally = ScaleTally | ChoiceTally | PointsTally | WordsTally;
 
 /** Statistics over the level ballots; all but `n` and `not_relevant` are null when `n` is 0. */
 export interface Spread {
@@ -47,14 +94,15 @@ export interface Spread {
   suggested: number | null;
 }
 
-export interface Round {
+export interface Round<T extends Tally = Tally> {
   number: number;
   open: boolean;
   revealed: boolean;
-  /** Ballots cast, not-relevant ones included. */
+  /** Participants who answered (not-relevant ones included; for words: sent at least one). */
   voted: number;
-  /** Null for participants and screens until the round is revealed. */
-  tally: Tally | null;
+  /** Null for participants and screens until the round is revealed, unless results are live. */
+  tally: T | null;
+  /** Scale items only. */
   spread: Spread | null;
 }
 
@@ -70,16 +118,44 @@ export interface ReopenedConsensus extends Consensus {
   reopened_at: number;
 }
 
-export interface Item {
+interface ItemBase<T extends Tally> {
   id: string;
-  area: string;
+  /** The catalogue area, or null (every seminar item). */
+  area: string | null;
+  results: Results;
   title: Text;
   description: Text;
   phase: Phase;
-  rounds: Round[];
+  rounds: Round<T>[];
   consensus: Consensus | null;
   history: ReopenedConsensus[];
 }
+
+export interface ScaleItem extends ItemBase<ScaleTally> {
+  kind: 'scale';
+  /** Key of the item's scale in `session.scales`. */
+  scale: string;
+}
+
+export interface ChoiceItem extends ItemBase<ChoiceTally> {
+  kind: 'choice';
+  options: Text[];
+  multiple: boolean;
+}
+
+export interface PointsItem extends ItemBase<PointsTally> {
+  kind: 'points';
+  options: Text[];
+  budget: number;
+}
+
+export interface WordsItem extends ItemBase<WordsTally> {
+  kind: 'words';
+  max_words: number;
+  max_chars: number;
+}
+
+export type Item = ScaleItem | ChoiceItem | PointsItem | WordsItem;
 
 export interface Area {
   id: string;
@@ -89,18 +165,25 @@ export interface Area {
 export interface Session {
   code: string;
   title: string | null;
-  catalogue: { id: string; version: string };
+  /** The catalogue a workshop was started from; null for a seminar. */
+  catalogue: { id: string; version: string } | null;
   /** Participants connected now. */
   participants: number;
   current: string | null;
-  scale: Scale;
+  /** Whether the word filter is on. */
+  profanity_filter: boolean;
+  /** Scales by key; a scale item names its own. */
+  scales: Record<string, Scale>;
   areas: Area[];
   items: Item[];
 }
 
+/** This participant's answer in the latest round of an item: `answer`, or for words `words`. */
 export interface OwnBallot {
   round: number;
-  answer: Answer;
+  answer?: Answer;
+  /** A words item: the words sent, as stored (normalised). */
+  words?: string[];
 }
 
 // ---- server → client ----
@@ -123,6 +206,8 @@ export interface StateMsg {
 export interface AckMsg {
   type: 'ack';
   id: number;
+  /** The ack of a `word`: the word as stored. */
+  word?: string;
 }
 
 export interface ErrorMsg {
@@ -144,9 +229,13 @@ export type Hello =
 /** A command without its request id; the socket client assigns the id. */
 export type Command =
   | { type: 'vote'; item: string; round: number; answer: Answer }
+  | { type: 'word'; item: string; round: number; text: string }
   | { type: 'open' | 'close' | 'reveal' | 'revote' | 'reopen'; item: string }
   | { type: 'lock'; item: string; level: number; note: string; dissent?: string | null }
-  | { type: 'goto'; item: string | null };
+  | { type: 'goto'; item: string | null }
+  | { type: 'hide_word' | 'show_word' | 'unmerge_word'; item: string; word: string }
+  | { type: 'merge_words'; item: string; word: string; into: string }
+  | { type: 'set_filter'; enabled: boolean };
 
 export type CommandType = Command['type'];
 
@@ -157,10 +246,51 @@ export interface CatalogueSummary {
   version: string;
   title: Text;
   indicators: number;
+  built_in?: boolean;
 }
 
 export interface CreatedSession {
   code: string;
   facilitator_key: string;
   links: { facilitator: string; join: string; screen: string };
+}
+
+/** `{"code": …, "message": …}` of an HTTP error. */
+export interface HttpError {
+  code: string;
+  message: string;
+}
+
+export interface LevelDef {
+  level: number;
+  label: TextIn;
+  definition?: TextIn;
+}
+
+export interface ScaleDef {
+  levels: LevelDef[];
+  not_relevant?: { label: TextIn; definition?: TextIn };
+}
+
+interface ItemDefBase {
+  /** 1–32 of `A–Z a–z 0–9 - _`; optional on import. */
+  id?: string;
+  title: TextIn;
+  description?: TextIn;
+  results?: Results;
+}
+
+/** One item of an item set, by kind (protocol, "Item set format"). */
+export type ItemDef =
+  | (ItemDefBase & { kind: 'scale'; scale: ScaleDef })
+  | (ItemDefBase & { kind: 'choice'; options: TextIn[]; multiple?: boolean })
+  | (ItemDefBase & { kind: 'words'; max_words?: number; max_chars?: number })
+  | (ItemDefBase & { kind: 'points'; options: TextIn[]; budget?: number });
+
+/** The export and import format of a session's items. */
+export interface ItemSet {
+  format: 'samsyn-items';
+  version: 1;
+  title?: string | null;
+  items: ItemDef[];
 }

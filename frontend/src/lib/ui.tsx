@@ -7,9 +7,9 @@ import { otherLang, pick, translate as tr, type Lang } from './i18n';
 import { formatDateTime, formatNumber, formatPercent, share } from './format';
 import type { ErrorInfo } from './reducer';
 import type { ConnectionStatus } from './socket';
-import { common, errorMsg, phaseNames } from './strings';
-import { countAt, latestRound, revealedRounds, scaleLevel, sortedLevels } from './session';
-import type { Consensus, Item, Phase, Round, Scale, Spread } from './types';
+import { common, errorMsg, kindNames, phaseNames } from './strings';
+import { countAt, latestRound, scaleLevel, scaleOf, sortedLevels } from './session';
+import type { Consensus, Item, Kind, Phase, Round, Scale, ScaleTally, Session, Spread } from './types';
 
 export function LangToggle({ lang, setLang }: { lang: Lang; setLang: (l: Lang) => void }) {
   const target = otherLang(lang);
@@ -108,17 +108,39 @@ export function PhaseBadge({ phase, lang }: { phase: Phase; lang: Lang }) {
   return <span class={`badge badge-${phase}`}>{tr(lang, phaseNames[phase])}</span>;
 }
 
+/** Small line icons per kind (24 × 24, stroke in the current colour). */
+const KIND_ICONS: Record<Kind, string> = {
+  scale: 'M4 20v-4M10 20v-8M16 20v-12M22 20V4',
+  choice: 'M3 5h4v4H3zM3 15h4v4H3zM10 7h11M10 17h11M4 7l1 1 2-2',
+  points: 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18zM12 7v10M9 10h6',
+  words: 'M7 18h10a4 4 0 0 0 0-8a5 5 0 0 0-9.6-1.5A4.5 4.5 0 0 0 7 18z',
+};
+
+/** The kind of an item: an icon and its name. */
+export function KindBadge({ kind, lang }: { kind: Kind; lang: Lang }) {
+  return (
+    <span class={`kind kind-${kind}`}>
+      <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+        <path d={KIND_ICONS[kind]} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+      </svg>
+      {tr(lang, kindNames[kind])}
+    </span>
+  );
+}
+
 /** "3 – Påbörjad" */
 export function levelText(scale: Scale, level: number, lang: Lang): string {
   const l = scaleLevel(scale, level);
-  return l ? `${level} – ${pick(l.label, lang)}` : String(level);
+  const label = l ? pick(l.label, lang) : '';
+  // A seminar scale may label its middle levels with their number alone: "2", not "2 – 2".
+  return label && label !== String(level) ? `${level} – ${label}` : String(level);
 }
 
 /**
  * A column chart of one round's tally with a table of the same figures beside it. The
  * chart is hidden from assistive technology because the table says it all.
  */
-export function Distribution({ round, scale, lang }: { round: Round; scale: Scale; lang: Lang }) {
+export function Distribution({ round, scale, lang }: { round: Round<ScaleTally>; scale: Scale; lang: Lang }) {
   const tally = round.tally;
   if (!tally) return null;
   const levels = sortedLevels(scale);
@@ -192,7 +214,18 @@ export function Distribution({ round, scale, lang }: { round: Round; scale: Scal
 }
 
 /** Median and consensus always; with `full`, every figure of the spread. */
-export function SpreadFigures({ spread, lang, full = false }: { spread: Spread; lang: Lang; full?: boolean }) {
+export function SpreadFigures({
+  spread,
+  lang,
+  full = false,
+  notRelevant = true,
+}: {
+  spread: Spread;
+  lang: Lang;
+  full?: boolean;
+  /** Whether the scale has "not relevant" (a seminar's scale may not). */
+  notRelevant?: boolean;
+}) {
   if (spread.n === 0 || spread.median === null) {
     return <p class="muted">{tr(lang, common.noScaleAnswers)}</p>;
   }
@@ -209,7 +242,7 @@ export function SpreadFigures({ spread, lang, full = false }: { spread: Spread; 
     if (spread.within_one !== null) rows.push([tr(lang, common.withinOne), formatPercent(lang, spread.within_one)]);
     if (spread.mode_share !== null) rows.push([tr(lang, common.modeShare), formatPercent(lang, spread.mode_share)]);
     rows.push([tr(lang, common.answersOnScale), formatNumber(lang, spread.n, 0)]);
-    rows.push([tr(lang, common.notRelevantCount), formatNumber(lang, spread.not_relevant, 0)]);
+    if (notRelevant || spread.not_relevant > 0) rows.push([tr(lang, common.notRelevantCount), formatNumber(lang, spread.not_relevant, 0)]);
   }
   return (
     <>
@@ -226,77 +259,6 @@ export function SpreadFigures({ spread, lang, full = false }: { spread: Spread; 
       </dl>
       {spread.two_camps && <p class="camps">{tr(lang, common.twoCamps)}</p>}
     </>
-  );
-}
-
-/** One round's result: heading, distribution and figures. */
-export function RoundResult({
-  round,
-  scale,
-  lang,
-  full = false,
-  headingLevel = 3,
-  children,
-}: {
-  round: Round;
-  scale: Scale;
-  lang: Lang;
-  full?: boolean;
-  headingLevel?: 2 | 3 | 4;
-  children?: ComponentChildren;
-}) {
-  const H = `h${headingLevel}` as 'h2' | 'h3' | 'h4';
-  return (
-    <section class="round-result">
-      <H class="round-title">
-        {tr(lang, common.round, { n: round.number })}
-        {children}
-      </H>
-      {round.voted === 0 ? (
-        <p class="muted">{tr(lang, common.noVotes)}</p>
-      ) : (
-        <>
-          <Distribution round={round} scale={scale} lang={lang} />
-          {round.spread && <SpreadFigures spread={round.spread} lang={lang} full={full} />}
-        </>
-      )}
-    </section>
-  );
-}
-
-/** The revealed rounds of an item for participants and the screen: newest large, earlier beside. */
-export function RevealedResults({
-  item,
-  scale,
-  lang,
-  headingLevel = 2,
-}: {
-  item: Item;
-  scale: Scale;
-  lang: Lang;
-  headingLevel?: 2 | 3;
-}) {
-  const rounds = revealedRounds(item);
-  if (rounds.length === 0) return null;
-  const latest = rounds[rounds.length - 1];
-  const earlier = rounds.slice(0, -1).reverse();
-  const H = `h${headingLevel}` as 'h2' | 'h3';
-  const sub = (headingLevel + 1) as 3 | 4;
-  return (
-    <section class="results" aria-labelledby={`results-${item.id}`}>
-      <H id={`results-${item.id}`}>{tr(lang, common.results)}</H>
-      <div class="results-grid">
-        <RoundResult round={latest} scale={scale} lang={lang} headingLevel={sub} />
-        {earlier.length > 0 && (
-          <div class="earlier">
-            <p class="earlier-title">{tr(lang, common.earlierRounds)}</p>
-            {earlier.map((r) => (
-              <RoundResult key={r.number} round={r} scale={scale} lang={lang} headingLevel={sub} />
-            ))}
-          </div>
-        )}
-      </div>
-    </section>
   );
 }
 
@@ -341,8 +303,8 @@ export function ConsensusView({
 }
 
 /** What a screen reader should hear about the current item now. */
-export function announcement(item: Item | null, scale: Scale | null, lang: Lang): string {
-  if (!item || !scale) return tr(lang, common.waiting);
+export function announcement(item: Item | null, session: Session | null, lang: Lang): string {
+  if (!item || !session) return tr(lang, common.waiting);
   const title = pick(item.title, lang);
   switch (item.phase) {
     case 'pending':
@@ -352,6 +314,7 @@ export function announcement(item: Item | null, scale: Scale | null, lang: Lang)
     case 'closed':
       return tr(lang, common.announceClosed, { title });
     case 'revealed': {
+      if (item.kind !== 'scale') return tr(lang, common.announceRevealedPlain, { title });
       const spread = latestRound(item)?.spread;
       if (!spread || spread.median === null) return tr(lang, common.announceClosed, { title });
       return tr(lang, common.announceRevealed, {
@@ -360,10 +323,12 @@ export function announcement(item: Item | null, scale: Scale | null, lang: Lang)
         consensus: spread.consensus !== null ? formatPercent(lang, spread.consensus) : '–',
       });
     }
-    case 'locked':
+    case 'locked': {
+      const scale = scaleOf(session, item);
       return tr(lang, common.announceLocked, {
         title,
-        level: item.consensus ? levelText(scale, item.consensus.level, lang) : '',
+        level: item.consensus && scale ? levelText(scale, item.consensus.level, lang) : String(item.consensus?.level ?? ''),
       });
+    }
   }
 }

@@ -1,5 +1,5 @@
 //! Phone view (/join, /join/{code}): enter a code, then vote on the current item and see
-//! revealed results. Must stay small: it loads on every participant's phone.
+//! results when they may be seen. Must stay small: it loads on every participant's phone.
 
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
@@ -8,22 +8,14 @@ import { cleanCode, answeredTotal, isJoinCode } from '../lib/format';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { useLang, useLive } from '../lib/live';
 import { codeFromPath } from '../lib/path';
-import { ownVote, type ClientState } from '../lib/reducer';
-import { areaOf, currentItem, latestRound, openRound, sortedLevels } from '../lib/session';
+import { ownVote, ownWords, type ClientState } from '../lib/reducer';
+import { ItemResults } from '../lib/results';
+import { areaOf, currentItem, latestRound, openRound, scaleOf } from '../lib/session';
 import { readStore, tokenKey, writeStore } from '../lib/storage';
 import { common } from '../lib/strings';
-import type { Answer, Command, Item, Session } from '../lib/types';
-import {
-  ConnectionNotice,
-  ConsensusView,
-  ErrorAlert,
-  LangToggle,
-  LiveAnnouncer,
-  Refused,
-  RevealedResults,
-  announcement,
-  levelText,
-} from '../lib/ui';
+import type { Command, Item, Session } from '../lib/types';
+import { ConnectionNotice, ConsensusView, ErrorAlert, LangToggle, LiveAnnouncer, Refused, announcement } from '../lib/ui';
+import { ChoiceBallot, PointsBallot, ScaleBallot, WordsBallot, answerText } from './ballots';
 import { phone } from './strings';
 
 function App() {
@@ -116,7 +108,12 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
       <TopBar lang={lang} setLang={setLang} session={session} code={code} />
       <main id="main" class="page page-narrow">
         <ConnectionNotice status={state.connection} lang={lang} />
-        <ErrorAlert error={state.error} lang={lang} onDismiss={() => dispatch({ type: 'dismiss_error' })} />
+        {/* A refused word is explained beside the word field instead. */}
+        <ErrorAlert
+          error={state.error?.command?.type === 'word' ? null : state.error}
+          lang={lang}
+          onDismiss={() => dispatch({ type: 'dismiss_error' })}
+        />
         {state.fatal ? (
           <Refused code={code} errorCode={state.fatal.code} lang={lang}>
             <p>
@@ -130,10 +127,17 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
         ) : !item ? (
           <h1 class="waiting">{tr(lang, common.waiting)}</h1>
         ) : (
-          <ItemView item={item} session={session} state={state} lang={lang} send={send} />
+          <ItemView
+            item={item}
+            session={session}
+            state={state}
+            lang={lang}
+            send={send}
+            dismiss={() => dispatch({ type: 'dismiss_error' })}
+          />
         )}
       </main>
-      <LiveAnnouncer text={session ? announcement(item, session.scale, lang) : ''} />
+      <LiveAnnouncer text={session ? announcement(item, session, lang) : ''} />
     </>
   );
 }
@@ -144,20 +148,28 @@ function ItemView({
   state,
   lang,
   send,
+  dismiss,
 }: {
   item: Item;
   session: Session;
   state: ClientState;
   lang: Lang;
   send: (c: Command) => number;
+  dismiss: () => void;
 }) {
   const area = areaOf(session, item);
   const round = latestRound(item);
+  const open = openRound(item);
   const total = round ? answeredTotal(round.voted, session.participants) : 0;
+  const scale = scaleOf(session, item);
+  // While voting, show results only when they are live: an earlier round's revealed tally
+  // would otherwise sway a re-vote.
+  const showResults = item.phase === 'revealed' || item.phase === 'locked' || item.results === 'live';
+  const props = { round: open!, session, state, lang, send, dismiss };
   return (
     <article class="item">
       <p class="eyebrow">
-        {area ? pick(area.name, lang) : ''} <span class="item-id">{item.id}</span>
+        {area && pick(area.name, lang)} {session.areas.length > 0 && <span class="item-id">{item.id}</span>}
       </p>
       <h1 class="item-title">{pick(item.title, lang)}</h1>
       {pick(item.description, lang) && <p class="item-desc">{pick(item.description, lang)}</p>}
@@ -170,11 +182,18 @@ function ItemView({
         </p>
       )}
 
-      {item.phase === 'voting' && <Ballot item={item} session={session} state={state} lang={lang} send={send} />}
+      {open && (
+        <div key={`${item.id}:${open.number}`}>
+          {item.kind === 'scale' && <ScaleBallot item={item} {...props} />}
+          {item.kind === 'choice' && <ChoiceBallot item={item} {...props} />}
+          {item.kind === 'points' && <PointsBallot item={item} {...props} />}
+          {item.kind === 'words' && <WordsBallot item={item} {...props} />}
+        </div>
+      )}
 
       {item.phase === 'closed' && (
         <>
-          <p class="waiting-note">{tr(lang, phone.closed)}</p>
+          <p class="waiting-note">{item.results === 'live' ? tr(lang, phone.closedLive) : tr(lang, phone.closed)}</p>
           <OwnAnswer item={item} session={session} state={state} lang={lang} />
         </>
       )}
@@ -185,116 +204,28 @@ function ItemView({
         </p>
       )}
 
-      {item.phase === 'locked' && item.consensus && (
-        <ConsensusView consensus={item.consensus} scale={session.scale} lang={lang} />
-      )}
+      {item.phase === 'locked' && item.consensus && scale && <ConsensusView consensus={item.consensus} scale={scale} lang={lang} />}
 
       {item.phase === 'revealed' && <OwnAnswer item={item} session={session} state={state} lang={lang} />}
 
-      {(item.phase === 'revealed' || item.phase === 'locked') && (
-        <RevealedResults item={item} scale={session.scale} lang={lang} />
-      )}
+      {showResults && <ItemResults item={item} session={session} lang={lang} cloudMaxEm={2.6} />}
     </article>
   );
-}
-
-function answerText(session: Session, answer: Answer, lang: Lang): string {
-  if (answer === 'not_relevant') {
-    return session.scale.not_relevant ? pick(session.scale.not_relevant.label, lang) : tr(lang, common.notRelevantCount);
-  }
-  return levelText(session.scale, answer, lang);
 }
 
 function OwnAnswer({ item, session, state, lang }: { item: Item; session: Session; state: ClientState; lang: Lang }) {
   const round = latestRound(item);
   if (!round) return null;
-  const own = ownVote(state, item.id, round.number);
+  let text: string | null = null;
+  if (item.kind === 'words') {
+    const words = ownWords(state, item.id, round.number).stored;
+    if (words.length > 0) text = words.join(', ');
+  } else {
+    const own = ownVote(state, item.id, round.number);
+    if (own.answer !== null) text = answerText(session, item, own.answer, lang);
+  }
   return (
-    <p class="own-answer">
-      {own.answer === null
-        ? tr(lang, phone.youDidNotAnswer)
-        : tr(lang, phone.youAnswered, { answer: answerText(session, own.answer, lang) })}
-    </p>
-  );
-}
-
-function Ballot({
-  item,
-  session,
-  state,
-  lang,
-  send,
-}: {
-  item: Item;
-  session: Session;
-  state: ClientState;
-  lang: Lang;
-  send: (c: Command) => number;
-}) {
-  const round = openRound(item);
-  if (!round) return null;
-  const own = ownVote(state, item.id, round.number);
-  const vote = (answer: Answer) => {
-    if (own.status === 'received' && own.answer === answer) return;
-    send({ type: 'vote', item: item.id, round: round.number, answer });
-  };
-  const nr = session.scale.not_relevant;
-  const status =
-    own.status === 'received'
-      ? tr(lang, phone.received)
-      : own.status === 'sending'
-        ? state.connection === 'open'
-          ? tr(lang, phone.sending)
-          : tr(lang, phone.sendingLater)
-        : '';
-  return (
-    <section class="ballot" aria-labelledby="ballot-title">
-      <h2 id="ballot-title">{tr(lang, phone.yourAnswer)}</h2>
-      <p class="muted">{tr(lang, phone.chooseLevel)}</p>
-      <div class="scale" role="group" aria-labelledby="ballot-title">
-        {sortedLevels(session.scale).map((l) => (
-          <button
-            type="button"
-            key={l.level}
-            class="scale-btn"
-            aria-pressed={own.answer === l.level}
-            onClick={() => vote(l.level)}
-          >
-            <span class="scale-num" aria-hidden="true">
-              {l.level}
-            </span>
-            <span class="scale-text">
-              <span class="scale-label">
-                <span class="sr-only">{l.level} – </span>
-                {pick(l.label, lang)}
-              </span>
-              <span class="scale-def">{pick(l.definition, lang)}</span>
-            </span>
-          </button>
-        ))}
-      </div>
-      {nr && (
-        <div class="scale scale-apart">
-          <button
-            type="button"
-            class="scale-btn scale-btn-nr"
-            aria-pressed={own.answer === 'not_relevant'}
-            onClick={() => vote('not_relevant')}
-          >
-            <span class="scale-num" aria-hidden="true">
-              –
-            </span>
-            <span class="scale-text">
-              <span class="scale-label">{pick(nr.label, lang)}</span>
-              <span class="scale-def">{pick(nr.definition, lang)}</span>
-            </span>
-          </button>
-        </div>
-      )}
-      <p class={`vote-status vote-${own.status}`} role="status">
-        {status}
-      </p>
-    </section>
+    <p class="own-answer">{text === null ? tr(lang, phone.youDidNotAnswer) : tr(lang, phone.youAnswered, { answer: text })}</p>
   );
 }
 

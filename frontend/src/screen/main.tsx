@@ -1,5 +1,6 @@
 //! Screen view (/screen/{code}): the projector. Join code, link and QR, the current item,
-//! voting progress, revealed results and the locked consensus. Read-only.
+//! voting progress, results by kind (live or revealed; the word cloud) and the locked
+//! consensus. Read-only.
 
 import { render } from 'preact';
 import '../styles.css';
@@ -7,19 +8,11 @@ import { answeredTotal } from '../lib/format';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { useLang, useLive } from '../lib/live';
 import { codeFromPath } from '../lib/path';
-import { areaOf, currentItem, latestRound } from '../lib/session';
+import { ItemResults } from '../lib/results';
+import { areaOf, currentItem, latestRound, scaleOf } from '../lib/session';
 import { common } from '../lib/strings';
 import type { Item, Session } from '../lib/types';
-import {
-  ConnectionNotice,
-  ConsensusView,
-  LangToggle,
-  LiveAnnouncer,
-  PhaseBadge,
-  Refused,
-  RevealedResults,
-  announcement,
-} from '../lib/ui';
+import { ConnectionNotice, ConsensusView, LangToggle, LiveAnnouncer, PhaseBadge, Refused, announcement } from '../lib/ui';
 import { screen } from './strings';
 
 function App() {
@@ -54,7 +47,7 @@ function App() {
           </div>
         )}
       </main>
-      <LiveAnnouncer text={session ? announcement(item, session.scale, lang) : ''} />
+      <LiveAnnouncer text={session ? announcement(item, session, lang) : ''} />
     </>
   );
 }
@@ -81,16 +74,20 @@ function ScreenItem({ item, session, lang }: { item: Item; session: Session; lan
   const round = latestRound(item);
   const total = round ? answeredTotal(round.voted, session.participants) : 0;
   const pct = round && total > 0 ? Math.round((round.voted / total) * 100) : 0;
+  const scale = scaleOf(session, item);
+  // While voting, only live results are shown (an earlier revealed round would sway a re-vote).
+  const showResults = item.phase === 'revealed' || item.phase === 'locked' || item.results === 'live';
   return (
-    <article class="item item-screen">
+    <article class={`item item-screen item-${item.kind}`}>
       <p class="eyebrow">
-        {area ? pick(area.name, lang) : ''} <span class="item-id">{item.id}</span> <PhaseBadge phase={item.phase} lang={lang} />
+        {area && pick(area.name, lang)} {session.areas.length > 0 && <span class="item-id">{item.id}</span>}{' '}
+        <PhaseBadge phase={item.phase} lang={lang} />
       </p>
       <h1 class="item-title">{pick(item.title, lang)}</h1>
       {pick(item.description, lang) && <p class="item-desc">{pick(item.description, lang)}</p>}
       {item.phase === 'pending' && <p class="waiting-note">{tr(lang, screen.notOpenYet)}</p>}
       {(item.phase === 'voting' || item.phase === 'closed') && round && (
-        <div class="screen-progress">
+        <div class={showResults ? 'screen-progress screen-progress-small' : 'screen-progress'}>
           <p class="progress progress-big" aria-live="polite">
             {tr(lang, common.votedOf, { voted: round.voted, total })}
           </p>
@@ -107,12 +104,8 @@ function ScreenItem({ item, session, lang }: { item: Item; session: Session; lan
           <p class="waiting-note">{item.phase === 'voting' ? tr(lang, screen.voteNow) : tr(lang, screen.closed)}</p>
         </div>
       )}
-      {item.phase === 'locked' && item.consensus && (
-        <ConsensusView consensus={item.consensus} scale={session.scale} lang={lang} />
-      )}
-      {(item.phase === 'revealed' || item.phase === 'locked') && (
-        <RevealedResults item={item} scale={session.scale} lang={lang} />
-      )}
+      {item.phase === 'locked' && item.consensus && scale && <ConsensusView consensus={item.consensus} scale={scale} lang={lang} />}
+      {showResults && <ItemResults item={item} session={session} lang={lang} />}
     </article>
   );
 }

@@ -1,15 +1,20 @@
-//! Start page (/): start a workshop from a built-in catalogue, return to the sessions this
-//! browser created, or join one by code. Talks REST only; no socket.
+//! Start page (/): start a workshop from a catalogue (or import one), build a seminar or
+//! import its items, return to the sessions this browser created, or join one by code.
+//! Talks REST only; no socket.
 
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import '../styles.css';
+import { Builder } from '../builder/Builder';
+import { exportFileName, readItemFile, toItemSet, type Draft } from '../builder/model';
+import { bld } from '../builder/strings';
 import { cleanCode, formatDateTime, isJoinCode } from '../lib/format';
+import { download, readFile, request } from '../lib/http';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { useLang } from '../lib/live';
 import { readStore, writeStore } from '../lib/storage';
 import { common, errorMsg } from '../lib/strings';
-import type { CatalogueSummary, CreatedSession } from '../lib/types';
+import type { CatalogueSummary, CreatedSession, Text } from '../lib/types';
 import { LangToggle } from '../lib/ui';
 import { SAVED_KEY, addSaved, parseSaved, removeSaved, type SavedSession } from './saved';
 import { start } from './strings';
@@ -26,6 +31,9 @@ function App() {
     setSaved(list);
     writeStore(SAVED_KEY, JSON.stringify(list));
   };
+  const [building, setBuilding] = useState(false);
+  const buildButton = useRef<HTMLButtonElement>(null);
+  const onCreated = (entry: SavedSession) => updateSaved(addSaved(saved, entry));
   return (
     <>
       <header class="topbar">
@@ -36,10 +44,24 @@ function App() {
       <main id="main" class="page page-start">
         <h1>{tr(lang, common.appName)}</h1>
         <p class="lead">{tr(lang, start.lead)}</p>
-        <div class="start-grid">
-          <StartForm lang={lang} onCreated={(entry) => updateSaved(addSaved(saved, entry))} />
-          <JoinForm lang={lang} />
-        </div>
+        {building ? (
+          <SeminarBuilder
+            lang={lang}
+            onCreated={onCreated}
+            onCancel={() => {
+              setBuilding(false);
+              setTimeout(() => buildButton.current?.focus(), 0);
+            }}
+          />
+        ) : (
+          <div class="start-grid">
+            <StartForm lang={lang} onCreated={onCreated} />
+            <div class="start-side">
+              <SeminarCard lang={lang} onBuild={() => setBuilding(true)} onCreated={onCreated} buildRef={buildButton} />
+              <JoinForm lang={lang} />
+            </div>
+          </div>
+        )}
         <SavedList lang={lang} saved={saved} onForget={(code) => updateSaved(removeSaved(saved, code))} />
       </main>
     </>
@@ -53,20 +75,50 @@ function StartForm({ lang, onCreated }: { lang: Lang; onCreated: (entry: SavedSe
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  const [importMsg, setImportMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const [importing, setImporting] = useState(false);
+
+  const load = async (select?: string) => {
+    const res = await request<CatalogueSummary[]>('/api/catalogues');
+    if (!res.ok || !Array.isArray(res.data)) {
+      setCatalogues({ state: 'failed' });
+      return;
+    }
+    const list = res.data;
+    setCatalogues({ state: 'ready', list });
+    if (select) setChosen(select);
+    else if (list.length > 0) setChosen((c) => c ?? list[0].id);
+  };
+
   useEffect(() => {
-    let live = true;
-    fetch('/api/catalogues', { headers: { Accept: 'application/json' } })
-      .then((r) => (r.ok ? (r.json() as Promise<CatalogueSummary[]>) : Promise.reject(new Error(String(r.status)))))
-      .then((list) => {
-        if (!live) return;
-        setCatalogues({ state: 'ready', list });
-        if (list.length > 0) setChosen((c) => c ?? list[0].id);
-      })
-      .catch(() => live && setCatalogues({ state: 'failed' }));
-    return () => {
-      live = false;
-    };
+    void load();
   }, []);
+
+  const importCatalogue = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    if (!file || importing) return;
+    setImporting(true);
+    setImportMsg(null);
+    const text = await readFile(file);
+    const res = await request<{ id?: string; title?: Text }>('/api/catalogues', { method: 'POST', body: text });
+    input.value = '';
+    setImporting(false);
+    if (res.ok) {
+      // The protocol leaves the answer's shape open; the server sends {id, version, indicators}.
+      const id = typeof res.data?.id === 'string' ? res.data.id : undefined;
+      await load(id);
+      const title = pick(res.data?.title, lang) || catalogueTitle(text, lang) || id || file.name;
+      setImportMsg({ ok: true, text: tr(lang, start.catalogueImported, { title }) });
+      return;
+    }
+    const why =
+      res.code === 'network'
+        ? tr(lang, start.networkFailed)
+        : res.code === 'item_in_use'
+          ? tr(lang, start.catalogueExists)
+          : res.message || tr(lang, errorMsg(res.code));
+    setImportMsg({ ok: false, text: `${tr(lang, start.catalogueFailed)} ${why}` });
+  };
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -122,7 +174,10 @@ function StartForm({ lang, onCreated }: { lang: Lang; onCreated: (entry: SavedSe
                 />
                 <span>
                   <span class="radio-title">{pick(c.title, lang)}</span>
-                  <span class="radio-def">{tr(lang, start.indicators, { n: c.indicators, version: c.version })}</span>
+                  <span class="radio-def">
+                    {tr(lang, start.indicators, { n: c.indicators, version: c.version })}
+                    {c.built_in && ` · ${tr(lang, start.builtIn)}`}
+                  </span>
                 </span>
               </label>
             ))}
@@ -147,6 +202,157 @@ function StartForm({ lang, onCreated }: { lang: Lang; onCreated: (entry: SavedSe
           {busy ? tr(lang, start.starting) : tr(lang, start.startButton)}
         </button>
       </form>
+      <div class="file-import">
+        <label for="catalogue-file">{tr(lang, start.importCatalogue)}</label>
+        <input
+          id="catalogue-file"
+          type="file"
+          accept=".json,application/json"
+          disabled={importing}
+          aria-describedby="catalogue-file-help catalogue-file-msg"
+          onChange={(e) => void importCatalogue(e.target as HTMLInputElement)}
+        />
+        <p id="catalogue-file-help" class="muted small">
+          {tr(lang, start.importCatalogueHelp)}
+        </p>
+        <p id="catalogue-file-msg" role="status" class={importMsg && !importMsg.ok ? 'field-error' : 'ok-text'}>
+          {importing ? tr(lang, start.importing) : (importMsg?.text ?? '')}
+        </p>
+      </div>
+    </section>
+  );
+}
+
+/** The title of a catalogue file, for the message after importing it. */
+function catalogueTitle(text: string, lang: Lang): string {
+  try {
+    const value = JSON.parse(text) as { title?: Text | string };
+    return pick(value.title, lang);
+  } catch {
+    return '';
+  }
+}
+
+/** POSTs a new session with items; answers the created session or the error text to show. */
+async function createSeminar(
+  lang: Lang,
+  title: string | null,
+  items: unknown[],
+): Promise<{ created: CreatedSession } | { error: string }> {
+  const body: { title?: string; items: unknown[] } = { items };
+  if (title) body.title = title;
+  const res = await request<CreatedSession>('/api/sessions', { method: 'POST', body });
+  if (res.ok) return { created: res.data };
+  if (res.code === 'network') return { error: tr(lang, start.networkFailed) };
+  return { error: res.message || `${tr(lang, errorMsg(res.code))} (HTTP ${res.status})` };
+}
+
+function SeminarCard({
+  lang,
+  onBuild,
+  onCreated,
+  buildRef,
+}: {
+  lang: Lang;
+  onBuild: () => void;
+  onCreated: (entry: SavedSession) => void;
+  buildRef: { current: HTMLButtonElement | null };
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const importItems = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    if (!file || busy) return;
+    setBusy(true);
+    setError(null);
+    const parsed = readItemFile(await readFile(file));
+    input.value = '';
+    if ('problem' in parsed) {
+      setError(`${tr(lang, bld.importFailed)} ${tr(lang, bld[`i_${parsed.problem}`])}`);
+      setBusy(false);
+      return;
+    }
+    const result = await createSeminar(lang, parsed.title, parsed.items);
+    if ('error' in result) {
+      setError(`${tr(lang, bld.importFailed)} ${result.error}`);
+      setBusy(false);
+      return;
+    }
+    const { created } = result;
+    onCreated({ code: created.code, title: parsed.title ?? '', facilitator: created.links.facilitator, created: Date.now() });
+    location.assign(created.links.facilitator);
+  };
+
+  return (
+    <section class="card" aria-labelledby="seminar-title">
+      <h2 id="seminar-title">{tr(lang, start.seminarTitle)}</h2>
+      <p class="muted">{tr(lang, start.seminarLead)}</p>
+      <button type="button" class="btn btn-primary btn-large" ref={buildRef} onClick={onBuild}>
+        {tr(lang, start.buildButton)}
+      </button>
+      <div class="file-import">
+        <label for="items-file">{tr(lang, bld.importItems)}</label>
+        <input
+          id="items-file"
+          type="file"
+          accept=".json,application/json"
+          disabled={busy}
+          aria-describedby="items-file-help items-file-error"
+          onChange={(e) => void importItems(e.target as HTMLInputElement)}
+        />
+        <p id="items-file-help" class="muted small">
+          {tr(lang, bld.importCreates)}
+        </p>
+        <p id="items-file-error" role="alert" class="field-error">
+          {busy ? tr(lang, bld.importing) : (error ?? '')}
+        </p>
+      </div>
+    </section>
+  );
+}
+
+function SeminarBuilder({
+  lang,
+  onCreated,
+  onCancel,
+}: {
+  lang: Lang;
+  onCreated: (entry: SavedSession) => void;
+  onCancel: () => void;
+}) {
+  const [draft, setDraft] = useState<Draft>({ title: '', items: [] });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    document.getElementById('builder-title')?.focus();
+  }, []);
+
+  const save = async (d: Draft) => {
+    setBusy(true);
+    setError(null);
+    const set = toItemSet(d);
+    const result = await createSeminar(lang, set.title ?? null, set.items);
+    if ('error' in result) {
+      setError(result.error);
+      setBusy(false);
+      setTimeout(() => document.getElementById('builder-problems')?.focus(), 0);
+      return;
+    }
+    const { created } = result;
+    onCreated({ code: created.code, title: d.title.trim(), facilitator: created.links.facilitator, created: Date.now() });
+    location.assign(created.links.facilitator);
+  };
+
+  return (
+    <section class="card card-wide">
+      <Builder lang={lang} mode="create" draft={draft} setDraft={setDraft} busy={busy} serverError={error} onSave={(d) => void save(d)} onCancel={onCancel}>
+        <p>
+          <button type="button" class="btn btn-small" onClick={() => download(exportFileName(draft.title, null), JSON.stringify(toItemSet(draft), null, 2))}>
+            {tr(lang, bld.downloadDraft)}
+          </button>
+        </p>
+      </Builder>
     </section>
   );
 }

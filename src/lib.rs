@@ -5,5 +5,6 @@ pub mod app;
 pub mod config;
 pub mod domain;
 pub mod live;
+pub mod metrics;
 pub mod store;
 pub mod web;

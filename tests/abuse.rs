@@ -47,6 +47,17 @@ async fn a_flooding_client_is_slowed_while_others_vote_normally() {
             .sum::<u64>(),
         2
     );
+
+    // The operator sees it in /metrics (figures are per process, so other tests may add to them).
+    let metrics = reqwest::get(server.url("/metrics")).await.unwrap().text().await.unwrap();
+    let figure = |name: &str| -> f64 {
+        let value = metrics.lines().find_map(|l| l.strip_prefix(name)?.trim().parse().ok());
+        value.unwrap_or_else(|| panic!("{name} in {metrics}"))
+    };
+    assert!(figure("samsyn_rate_limited_total") >= limited as f64);
+    assert!(figure("samsyn_votes_applied_total") >= 2.0);
+    assert!(figure("samsyn_connections{role=\"participant\"}") >= 2.0);
+    assert!(figure("samsyn_update_latency_seconds_count") >= 1.0);
 }
 
 #[tokio::test]

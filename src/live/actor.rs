@@ -6,9 +6,11 @@ use super::LiveError;
 use crate::domain::session::OwnAnswer;
 use crate::domain::view::{render, Audience};
 use crate::domain::{Actor, Agenda, Command, Event, ParticipantNo, Session};
+use crate::metrics::METRICS;
 use crate::store::Store;
 use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -219,7 +221,10 @@ impl SessionActor {
 
     async fn run(mut self, mut requests: mpsc::Receiver<Request>) {
         let mut dirty = false;
+        // When the oldest unpublished change happened, for the update-latency histogram.
+        let mut changed_at = Instant::now();
         let mut last_publish = Instant::now();
+        METRICS.live_sessions.fetch_add(1, Relaxed);
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
             let publish_at = last_publish + STATE_INTERVAL;
@@ -228,23 +233,30 @@ impl SessionActor {
                     if received == 0 {
                         break;
                     }
-                    dirty |= self.handle_batch(&mut batch).await;
+                    let started = Instant::now();
+                    if self.handle_batch(&mut batch).await && !dirty {
+                        dirty = true;
+                        changed_at = started;
+                    }
                     if self.stopping {
                         break;
                     }
                     if dirty && Instant::now() >= publish_at {
                         self.publish();
+                        METRICS.observe_update_latency(changed_at.elapsed());
                         dirty = false;
                         last_publish = Instant::now();
                     }
                 }
                 _ = tokio::time::sleep_until(publish_at), if dirty => {
                     self.publish();
+                    METRICS.observe_update_latency(changed_at.elapsed());
                     dirty = false;
                     last_publish = Instant::now();
                 }
             }
         }
+        METRICS.live_sessions.fetch_sub(1, Relaxed);
     }
 
     /// Decides every request of a batch against the evolving state, commits all their events at once,
@@ -343,6 +355,16 @@ impl SessionActor {
                 return true;
             }
         }
+        if !events.is_empty() {
+            METRICS.commits.fetch_add(1, Relaxed);
+            for event in &events {
+                match event {
+                    Event::BallotCast { .. } => METRICS.votes_applied.fetch_add(1, Relaxed),
+                    Event::WordAdded { .. } => METRICS.words_applied.fetch_add(1, Relaxed),
+                    _ => 0,
+                };
+            }
+        }
         for p in pending {
             match p {
                 Pending::Join(reply, outcome) => {
@@ -378,6 +400,7 @@ impl SessionActor {
             };
             match serde_json::to_vec(&frame) {
                 Ok(bytes) => {
+                    METRICS.updates_published.fetch_add(1, Relaxed);
                     sender.send_replace(Bytes::from(bytes));
                 }
                 Err(error) => tracing::error!(%error, "could not serialize state"),

@@ -37,6 +37,12 @@ pub struct CatalogueEntry {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(api::healthz))
+        .route(
+            "/metrics",
+            get(|| async {
+                ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::metrics::METRICS.render())
+            }),
+        )
         .route("/ws", get(socket::upgrade))
         .nest("/api", api::routes().merge(export::routes()))
         .merge(assets::routes())

@@ -7,6 +7,7 @@ use super::AppState;
 use crate::domain::view::Audience;
 use crate::domain::{Actor, Event, ParticipantNo};
 use crate::live::{LiveError, SessionHandle};
+use crate::metrics::{RoleGauge, METRICS};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -14,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 use std::time::Instant;
 use tokio::sync::watch;
@@ -53,6 +55,8 @@ struct Joined {
     frames: watch::Receiver<Bytes>,
     /// Tells the session this participant left when the connection ends, however it ends.
     _presence: Option<Presence>,
+    /// Counts the connection under its role in `/metrics` while it lives.
+    _counted: RoleGauge,
 }
 
 struct Presence {
@@ -83,7 +87,11 @@ async fn serve(socket: WebSocket, app: AppState, ip: IpAddr, _counted: Connectio
         async |sink: &mut futures_util::stream::SplitSink<WebSocket, Message>, message: Message| -> Result<(), Gone> {
             match tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await {
                 Ok(Ok(())) => Ok(()),
-                _ => Err(Gone),
+                Ok(Err(_)) => Err(Gone),
+                Err(_) => {
+                    METRICS.slow_clients_dropped.fetch_add(1, Relaxed);
+                    Err(Gone)
+                }
             }
         };
 
@@ -96,6 +104,7 @@ async fn serve(socket: WebSocket, app: AppState, ip: IpAddr, _counted: Connectio
                         let replies = if rate.allow(Instant::now()) {
                             handle_text(&app, &mut joined, text.as_str(), ip).await
                         } else {
+                            METRICS.rate_limited.fetch_add(1, Relaxed);
                             let message = format!("at most {MESSAGES_PER_SECOND} messages a second; this one was dropped");
                             vec![error_msg(wire::parse(text.as_str()).ok().map(|m| m.id()), "rate_limited", message)]
                         };
@@ -117,7 +126,11 @@ async fn serve(socket: WebSocket, app: AppState, ip: IpAddr, _counted: Connectio
             changed = async { joined.as_mut().expect("guarded").frames.changed().await }, if joined.is_some() => {
                 if changed.is_err() { break; }
                 let frame = joined.as_mut().expect("guarded").frames.borrow_and_update().clone();
-                send(&mut sink, text_frame(frame)).await
+                let sent = send(&mut sink, text_frame(frame)).await;
+                if sent.is_ok() {
+                    METRICS.updates_delivered.fetch_add(1, Relaxed);
+                }
+                sent
             }
             _ = ping.tick() => send(&mut sink, Message::Ping(Bytes::new())).await,
             _ = &mut hello_deadline, if joined.is_none() => {
@@ -233,6 +246,7 @@ async fn hello(
                     actor: Actor::Participant(joined.participant),
                     handle,
                     _presence: Some(presence),
+                    _counted: RoleGauge::new(&METRICS.participants_connected),
                 },
                 Message::Text(text.into()),
             ))
@@ -248,7 +262,17 @@ async fn hello(
             };
             let welcome = ServerMsg::Welcome { id, role, code: handle.code(), token: None, ballots: None }.to_text();
             Ok((
-                Joined { frames: handle.frames(audience), actor, handle, _presence: None },
+                Joined {
+                    frames: handle.frames(audience),
+                    actor,
+                    handle,
+                    _presence: None,
+                    _counted: RoleGauge::new(if role == Role::Facilitator {
+                        &METRICS.facilitators_connected
+                    } else {
+                        &METRICS.screens_connected
+                    }),
+                },
                 Message::Text(welcome.into()),
             ))
         }

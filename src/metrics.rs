@@ -1,0 +1,121 @@
+//! Live figures for operators, in the Prometheus text format at `/metrics`: the same numbers the load
+//! generator reports. Plain atomics, so counting costs a few nanoseconds on the hot path.
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+
+/// Upper bounds of the update-latency histogram, in milliseconds.
+const LATENCY_BUCKETS_MS: [u64; 10] = [1, 5, 10, 25, 50, 100, 150, 250, 500, 1000];
+
+pub struct Metrics {
+    pub participants_connected: AtomicI64,
+    pub screens_connected: AtomicI64,
+    pub facilitators_connected: AtomicI64,
+    pub live_sessions: AtomicI64,
+    pub votes_applied: AtomicU64,
+    pub words_applied: AtomicU64,
+    pub commits: AtomicU64,
+    pub updates_published: AtomicU64,
+    pub updates_delivered: AtomicU64,
+    pub slow_clients_dropped: AtomicU64,
+    pub rate_limited: AtomicU64,
+    latency_buckets: [AtomicU64; LATENCY_BUCKETS_MS.len()],
+    latency_count: AtomicU64,
+    latency_sum_us: AtomicU64,
+}
+
+pub static METRICS: Metrics = Metrics {
+    participants_connected: AtomicI64::new(0),
+    screens_connected: AtomicI64::new(0),
+    facilitators_connected: AtomicI64::new(0),
+    live_sessions: AtomicI64::new(0),
+    votes_applied: AtomicU64::new(0),
+    words_applied: AtomicU64::new(0),
+    commits: AtomicU64::new(0),
+    updates_published: AtomicU64::new(0),
+    updates_delivered: AtomicU64::new(0),
+    slow_clients_dropped: AtomicU64::new(0),
+    rate_limited: AtomicU64::new(0),
+    latency_buckets: [const { AtomicU64::new(0) }; LATENCY_BUCKETS_MS.len()],
+    latency_count: AtomicU64::new(0),
+    latency_sum_us: AtomicU64::new(0),
+};
+
+impl Metrics {
+    /// Records how long a change waited before its state frame was published.
+    pub fn observe_update_latency(&self, waited: std::time::Duration) {
+        let ms = waited.as_millis() as u64;
+        for (bucket, bound) in self.latency_buckets.iter().zip(LATENCY_BUCKETS_MS) {
+            if ms <= bound {
+                bucket.fetch_add(1, Relaxed);
+            }
+        }
+        self.latency_count.fetch_add(1, Relaxed);
+        self.latency_sum_us.fetch_add(waited.as_micros() as u64, Relaxed);
+    }
+
+    /// The exposition text.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let head = |out: &mut String, name: &str, kind: &str, help: &str| {
+            let _ = write!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n");
+        };
+        head(&mut out, "samsyn_live_sessions", "gauge", "Sessions with a running actor.");
+        let _ = writeln!(out, "samsyn_live_sessions {}", self.live_sessions.load(Relaxed));
+        head(&mut out, "samsyn_connections", "gauge", "Open WebSocket connections that said hello, by role.");
+        for (role, value) in [
+            ("participant", &self.participants_connected),
+            ("screen", &self.screens_connected),
+            ("facilitator", &self.facilitators_connected),
+        ] {
+            let _ = writeln!(out, "samsyn_connections{{role=\"{role}\"}} {}", value.load(Relaxed));
+        }
+        let counters = [
+            ("samsyn_votes_applied_total", "Ballots stored (new or changed).", &self.votes_applied),
+            ("samsyn_words_applied_total", "Word-cloud words stored.", &self.words_applied),
+            ("samsyn_commits_total", "Store transactions (one per batch of requests).", &self.commits),
+            (
+                "samsyn_updates_published_total",
+                "State frames serialized (once per audience per change).",
+                &self.updates_published,
+            ),
+            ("samsyn_updates_delivered_total", "State frames written to sockets.", &self.updates_delivered),
+            (
+                "samsyn_slow_clients_dropped_total",
+                "Sockets dropped because a write blocked too long.",
+                &self.slow_clients_dropped,
+            ),
+            ("samsyn_rate_limited_total", "Messages refused by the per-connection rate limit.", &self.rate_limited),
+        ];
+        for (name, help, value) in counters {
+            head(&mut out, name, "counter", help);
+            let _ = writeln!(out, "{name} {}", value.load(Relaxed));
+        }
+        let name = "samsyn_update_latency_seconds";
+        head(&mut out, name, "histogram", "Time from a change to the publication of its state frame.");
+        for (bucket, bound) in self.latency_buckets.iter().zip(LATENCY_BUCKETS_MS) {
+            let _ = writeln!(out, "{name}_bucket{{le=\"{}\"}} {}", bound as f64 / 1000.0, bucket.load(Relaxed));
+        }
+        let count = self.latency_count.load(Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
+        let _ = writeln!(out, "{name}_sum {}", self.latency_sum_us.load(Relaxed) as f64 / 1e6);
+        let _ = writeln!(out, "{name}_count {count}");
+        out
+    }
+}
+
+/// Counts one connection of a role while it lives.
+pub struct RoleGauge(&'static AtomicI64);
+
+impl RoleGauge {
+    pub fn new(gauge: &'static AtomicI64) -> Self {
+        gauge.fetch_add(1, Relaxed);
+        RoleGauge(gauge)
+    }
+}
+
+impl Drop for RoleGauge {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Relaxed);
+    }
+}

@@ -143,6 +143,16 @@ pub struct Env {
     pub at_final: AtomicUsize,
     /// Set before the facilitator closes the items: from then on phones keep their last state.
     pub closing: AtomicBool,
+    /// Set once every client had time to receive the final state, before anyone disconnects: a state sent
+    /// after that (the participant count dropping as phones leave) is not the final state.
+    pub frozen: AtomicBool,
+}
+
+impl Env {
+    /// Whether a state received now may be the final state.
+    pub fn keeps_final_view(&self) -> bool {
+        self.closing.load(Ordering::SeqCst) && !self.frozen.load(Ordering::SeqCst)
+    }
 }
 
 #[tokio::main]
@@ -253,6 +263,7 @@ async fn run(args: Args) -> Result<Value, String> {
         done: AtomicUsize::new(0),
         at_final: AtomicUsize::new(0),
         closing: AtomicBool::new(false),
+        frozen: AtomicBool::new(false),
     });
     let facilitator = Viewer::join(&env, "facilitator", Some(&key)).await?;
     let screen = Viewer::join(&env, "screen", None).await?;
@@ -337,7 +348,8 @@ async fn run(args: Args) -> Result<Value, String> {
     }
     let server_rss_end = args.server_pid.and_then(|pid| measure::rss_kb(&pid.to_string()));
 
-    // The end: viewers first, so the screen's last state is the one the phones hold too.
+    // The end: freeze the final views, then the viewers leave, then the phones.
+    env.frozen.store(true, Ordering::SeqCst);
     let screen_report = screen.finish().await;
     let facilitator_report = facilitator.finish().await;
     controls.update(|c| c.finish = true);
@@ -545,9 +557,26 @@ fn summarise(reports: &[PhoneReport], screen: &ViewerReport, facilitator: &Viewe
         && screen_choice["voted"] == choice["voted"]
         && public_words(&screen_words, false) == public_words(&words, true);
     let final_bytes = screen.last.as_deref().unwrap_or("");
-    let phones_diverged =
-        reports.iter().filter(|r| r.joined && r.final_view.as_ref().is_none_or(|v| v.as_str() != final_bytes)).count();
-    let views_diverged = phones_diverged + usize::from(!screen_ok);
+    let final_version = client::state_version(final_bytes).unwrap_or(0);
+    // How the diverged phones differ: no state since closing began, an older or newer version, or the same
+    // version with other content (a live figure such as `participants`).
+    let mut diverged = BTreeMap::<&str, u64>::new();
+    for r in reports.iter().filter(|r| r.joined) {
+        let kind = match r.final_view.as_ref() {
+            None => "none",
+            Some(view) if view.as_str() == final_bytes => continue,
+            Some(view) => match client::state_version(view).unwrap_or(0).cmp(&final_version) {
+                std::cmp::Ordering::Less => "older",
+                std::cmp::Ordering::Greater => "newer",
+                std::cmp::Ordering::Equal => "same_version",
+            },
+        };
+        *diverged.entry(kind).or_default() += 1;
+    }
+    if !screen_ok {
+        diverged.insert("screen", 1);
+    }
+    let views_diverged: u64 = diverged.values().sum();
 
     let updates = sum(|r| r.updates) + screen.updates + facilitator.updates;
     json!({
@@ -564,6 +593,7 @@ fn summarise(reports: &[PhoneReport], screen: &ViewerReport, facilitator: &Viewe
         "tally_exact": tally_exact,
         "final_tally": {"counts": counts, "voted": choice["voted"], "words_total": actual_words.values().sum::<u64>()},
         "views_diverged": views_diverged,
+        "views_diverged_by": diverged,
         "ack_ms": ack.summary(),
         "screen_ms": screen_lat.summary(),
         "phone_ms": phone.summary(),

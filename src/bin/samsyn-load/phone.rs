@@ -280,8 +280,8 @@ impl Phone {
 
     async fn hello_inner(&mut self) -> Result<(Ws, Value), String> {
         let mut ws = self.env.target.connect(self.ix).await?;
-        self.next_id = 1;
-        let mut hello = json!({"type": "hello", "id": 0, "role": "participant", "code": self.env.code});
+        let id = self.fresh_id();
+        let mut hello = json!({"type": "hello", "id": id, "role": "participant", "code": self.env.code});
         if let Some(token) = &self.token {
             hello["token"] = json!(token);
         }
@@ -297,7 +297,7 @@ impl Phone {
                 self.seen_version = version;
                 self.parsed_version = version;
                 self.report.updates += 1;
-                if self.env.closing.load(Ordering::SeqCst) {
+                if self.env.keeps_final_view() {
                     self.report.final_view = Some(text);
                 }
                 return Ok((ws, welcome.expect("checked")));
@@ -357,8 +357,9 @@ impl Phone {
                     if matches!(inflight.command, Command::Vote(_)) {
                         self.report.votes_resent += 1;
                     }
-                    let first_vote = inflight.first_vote;
-                    if self.transmit(&mut ws, inflight.command, first_vote, true).await {
+                    // With its original id: a server that applied it before the drop answers with that
+                    // outcome instead of applying it again (docs/protocol.md, "Reconnect rule").
+                    if self.transmit(&mut ws, inflight.command, inflight.first_vote, Some(inflight.id)).await {
                         return Some(ws);
                     }
                 }
@@ -414,13 +415,22 @@ impl Phone {
             Command::Vote(_) => self.report.votes_sent += 1,
             Command::Word(_) => self.report.words_sent += 1,
         }
-        self.transmit(ws, command, first_vote, false).await
+        self.transmit(ws, command, first_vote, None).await
     }
 
-    /// Writes a command with a fresh request id and remembers it until its answer arrives.
-    async fn transmit(&mut self, ws: &mut Ws, command: Command, first_vote: bool, resent: bool) -> bool {
+    /// Request ids never repeat for this participant, not even across connections: a resent command
+    /// keeps its id, and a server that remembers answers by id must not mistake a new command for it.
+    fn fresh_id(&mut self) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
+        id
+    }
+
+    /// Writes a command (a fresh one, or a resend with its original id) and remembers it until its
+    /// answer arrives.
+    async fn transmit(&mut self, ws: &mut Ws, command: Command, first_vote: bool, resend_of: Option<u64>) -> bool {
+        let resent = resend_of.is_some();
+        let id = resend_of.unwrap_or_else(|| self.fresh_id());
         let text = match &command {
             Command::Vote(option) => {
                 format!(r#"{{"type":"vote","id":{id},"item":"{CHOICE}","round":1,"answer":[{option}]}}"#)
@@ -514,7 +524,7 @@ impl Phone {
                 }
             }
         }
-        if self.env.closing.load(Ordering::SeqCst) {
+        if self.env.keeps_final_view() {
             self.report.final_view = Some(text);
         }
     }

@@ -184,6 +184,6 @@ async fn read(
             }
         }
     }
-    let _ = ws.close(None).await;
+    let _ = tokio::time::timeout(Duration::from_secs(2), ws.close(None)).await;
     report
 }

@@ -68,6 +68,10 @@ pub async fn run(
     if let Some(days) = config.ballot_retention_days {
         tokio::spawn(compact_periodically(registry.clone(), days, state.shutdown.clone()));
     }
+    // No Nagle delay: a welcome and its first state are two small writes that should leave at once.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+        let _ = stream.set_nodelay(true);
+    });
     axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown.await;

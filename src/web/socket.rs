@@ -22,6 +22,8 @@ use tokio::sync::watch;
 
 /// A frame larger than this closes the connection (64 KiB); below it, [`wire::MAX_MESSAGE_BYTES`] applies.
 const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// Read buffer per connection (4 KiB): a vote is under 100 bytes, the largest message 8 KiB.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
 /// How often the server pings, so dead connections are noticed and proxies keep the socket open.
 const PING_INTERVAL: Duration = Duration::from_secs(20);
 /// A connection that has not said hello by then is closed, so idle sockets cannot pile up (30 s).
@@ -45,6 +47,10 @@ pub async fn upgrade(
     };
     ws.max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
+        // Tungstenite's defaults reserve (and zero) 128 KiB per read; client messages are tiny.
+        .read_buffer_size(READ_BUFFER_BYTES)
+        // Each send is flushed right away anyway; no need to gather 128 KiB first.
+        .write_buffer_size(0)
         .on_upgrade(move |socket| serve(socket, app, ip, guard))
 }
 

@@ -19,6 +19,7 @@ async fn a_flooding_client_is_slowed_while_others_vote_normally() {
     let mut flood = Client::participant(&addr, &session.code, None).await;
     let mut calm = Client::participant(&addr, &session.code, None).await;
 
+    let burst_started = std::time::Instant::now();
     for n in 0..300u64 {
         let message = json!({"type": "vote", "id": 1000 + n, "item": "L1", "round": 1, "answer": (n % 5) + 1});
         flood.send_text(message.to_string()).await;
@@ -35,8 +36,11 @@ async fn a_flooding_client_is_slowed_while_others_vote_normally() {
             acked += 1;
         }
     }
-    assert!(limited > 200, "most of a 300-message burst is refused ({limited})");
+    // The bucket refills at 20 a second while the burst is worked through, so allow for the time taken.
+    let allowance = 40.0 + 20.0 * burst_started.elapsed().as_secs_f64() + 1.0;
+    assert!((acked as f64) <= allowance, "at most the burst plus the refill is accepted ({acked} > {allowance:.0})");
     assert!(acked >= 40, "the burst allowance is honoured ({acked})");
+    assert!(limited > 0);
     let state = facilitator.wait_state(|s| last_round(s, "L1")["voted"] == 2).await;
     assert_eq!(
         last_round(&state, "L1")["tally"]["counts"]

@@ -20,8 +20,30 @@ use tokio::time::Instant;
 const MAILBOX: usize = 1024;
 /// Most requests decided and committed together; larger batches amortise the fsync further.
 const MAX_BATCH: usize = 256;
-/// Shortest time between two state frames of one session (100 ms): a burst of votes costs one frame.
-pub const STATE_INTERVAL: Duration = Duration::from_millis(100);
+/// Shortest time between two state frames for the screen and the facilitator (50 ms, about 20 a second):
+/// a burst of votes costs one frame, and the projector still moves smoothly.
+pub const STATE_INTERVAL: Duration = Duration::from_millis(50);
+/// Phones get frames at least this often apart (100 ms) ...
+pub const PHONE_INTERVAL_MIN: Duration = Duration::from_millis(100);
+/// ... and this far apart at most (1 s), however large the audience.
+pub const PHONE_INTERVAL_MAX: Duration = Duration::from_millis(1000);
+/// Phones online per 100 ms of phone interval: 1,000 phones get 10 frames a second, 5,000 get 2,
+/// 10,000 and more get 1. Every phone frame costs one write per phone, so the cadence follows the audience.
+const PHONES_PER_TICK: usize = 1000;
+
+/// Which stream of state frames a connection follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    Facilitator,
+    Screen,
+    Phone,
+}
+
+/// The phone cadence for an audience of `online` phones.
+pub fn phone_interval(online: usize) -> Duration {
+    let ticks = (online / PHONES_PER_TICK).max(1) as u32;
+    (PHONE_INTERVAL_MIN * ticks).min(PHONE_INTERVAL_MAX)
+}
 
 /// What a connection gets back from joining as a participant.
 #[derive(Debug, Clone)]
@@ -63,7 +85,8 @@ enum Request {
 #[derive(Clone)]
 pub struct SessionHandle {
     mailbox: mpsc::Sender<Request>,
-    public: watch::Receiver<Bytes>,
+    phones: watch::Receiver<Bytes>,
+    screens: watch::Receiver<Bytes>,
     facilitator: watch::Receiver<Bytes>,
     facilitator_key: Arc<str>,
     code: Arc<str>,
@@ -150,10 +173,11 @@ impl SessionHandle {
 
     /// The latest state frame for an audience. A watch keeps only the newest frame, so a slow reader
     /// skips to the current state instead of building a backlog.
-    pub fn frames(&self, audience: Audience) -> watch::Receiver<Bytes> {
-        match audience {
-            Audience::Facilitator => self.facilitator.clone(),
-            Audience::Public => self.public.clone(),
+    pub fn frames(&self, feed: Feed) -> watch::Receiver<Bytes> {
+        match feed {
+            Feed::Facilitator => self.facilitator.clone(),
+            Feed::Screen => self.screens.clone(),
+            Feed::Phone => self.phones.clone(),
         }
     }
 }
@@ -166,7 +190,9 @@ pub(super) struct SessionActor {
     store: Arc<dyn Store>,
     /// Connections per participant online; a participant with two tabs counts once.
     online: HashMap<ParticipantNo, u32>,
-    public: watch::Sender<Bytes>,
+    /// Phones and screens get the same bytes (the public view), phones at an adaptive cadence.
+    phones: watch::Sender<Bytes>,
+    screens: watch::Sender<Bytes>,
     facilitator: watch::Sender<Bytes>,
     clock: fn() -> i64,
     /// Set by a stop request: the actor ends after the current batch, dropping its frame senders.
@@ -201,16 +227,19 @@ impl SessionActor {
             session,
             store,
             online: HashMap::new(),
-            public: watch::Sender::new(Bytes::new()),
+            phones: watch::Sender::new(Bytes::new()),
+            screens: watch::Sender::new(Bytes::new()),
             facilitator: watch::Sender::new(Bytes::new()),
             clock,
             stopping: false,
             recent: HashMap::new(),
         };
         actor.publish();
+        actor.publish_to_phones();
         let handle = SessionHandle {
             mailbox,
-            public: actor.public.subscribe(),
+            phones: actor.phones.subscribe(),
+            screens: actor.screens.subscribe(),
             facilitator: actor.facilitator.subscribe(),
             facilitator_key: facilitator_key.into(),
             code,
@@ -220,14 +249,16 @@ impl SessionActor {
     }
 
     async fn run(mut self, mut requests: mpsc::Receiver<Request>) {
-        let mut dirty = false;
+        // Changes not yet published to the screen and facilitator, and not yet passed on to phones.
+        let (mut dirty, mut phones_behind) = (false, false);
         // When the oldest unpublished change happened, for the update-latency histogram.
         let mut changed_at = Instant::now();
-        let mut last_publish = Instant::now();
+        let (mut last_publish, mut last_phones) = (Instant::now(), Instant::now());
         METRICS.live_sessions.fetch_add(1, Relaxed);
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
             let publish_at = last_publish + STATE_INTERVAL;
+            let phones_at = last_phones + phone_interval(self.online.len());
             tokio::select! {
                 received = requests.recv_many(&mut batch, MAX_BATCH) => {
                     if received == 0 {
@@ -241,19 +272,21 @@ impl SessionActor {
                     if self.stopping {
                         break;
                     }
-                    if dirty && Instant::now() >= publish_at {
-                        self.publish();
-                        METRICS.observe_update_latency(changed_at.elapsed());
-                        dirty = false;
-                        last_publish = Instant::now();
-                    }
                 }
-                _ = tokio::time::sleep_until(publish_at), if dirty => {
-                    self.publish();
-                    METRICS.observe_update_latency(changed_at.elapsed());
-                    dirty = false;
-                    last_publish = Instant::now();
-                }
+                _ = tokio::time::sleep_until(publish_at), if dirty => {}
+                _ = tokio::time::sleep_until(phones_at), if phones_behind => {}
+            }
+            let now = Instant::now();
+            if dirty && now >= publish_at {
+                self.publish();
+                METRICS.observe_update_latency(changed_at.elapsed());
+                (dirty, phones_behind) = (false, true);
+                last_publish = now;
+            }
+            if phones_behind && now >= last_phones + phone_interval(self.online.len()) {
+                self.publish_to_phones();
+                phones_behind = false;
+                last_phones = now;
             }
         }
         METRICS.live_sessions.fetch_sub(1, Relaxed);
@@ -389,10 +422,16 @@ impl SessionActor {
         }
     }
 
+    /// Hands phones the newest public frame: the same bytes the screens got, shared, not copied.
+    fn publish_to_phones(&mut self) {
+        let frame = self.screens.borrow().clone();
+        self.phones.send_replace(frame);
+    }
+
     /// Serializes the state once per audience and hands the bytes to every subscribed connection.
     fn publish(&mut self) {
         let online = self.online.len();
-        for (audience, sender) in [(Audience::Public, &self.public), (Audience::Facilitator, &self.facilitator)] {
+        for (audience, sender) in [(Audience::Public, &self.screens), (Audience::Facilitator, &self.facilitator)] {
             let frame = StateFrame {
                 kind: "state",
                 version: self.session.version,
@@ -416,4 +455,18 @@ struct StateFrame<'a> {
     kind: &'static str,
     version: u64,
     session: crate::domain::view::SessionView<'a>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_get_fewer_frames_as_the_audience_grows_but_at_least_one_a_second() {
+        assert_eq!(phone_interval(0), Duration::from_millis(100));
+        assert_eq!(phone_interval(999), Duration::from_millis(100));
+        assert_eq!(phone_interval(5_000), Duration::from_millis(500));
+        assert_eq!(phone_interval(19_000), Duration::from_millis(1000));
+        assert_eq!(phone_interval(1_000_000), Duration::from_millis(1000));
+    }
 }

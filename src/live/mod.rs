@@ -4,7 +4,7 @@
 mod actor;
 mod registry;
 
-pub use actor::{Joined, SessionHandle};
+pub use actor::{phone_interval, Feed, Joined, SessionHandle};
 pub use registry::{Created, Registry};
 
 use crate::domain::DomainError;

@@ -4,9 +4,8 @@
 use super::limits::{ConnectionGuard, RateLimit, MESSAGES_PER_SECOND, MESSAGE_BURST};
 use super::wire::{self, BallotWire, ClientMsg, Role, ServerMsg};
 use super::AppState;
-use crate::domain::view::Audience;
 use crate::domain::{Actor, Event, ParticipantNo};
-use crate::live::{LiveError, SessionHandle};
+use crate::live::{Feed, LiveError, SessionHandle};
 use crate::metrics::{RoleGauge, METRICS};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
@@ -248,7 +247,7 @@ async fn hello(
             let presence = Presence { handle: handle.clone(), participant: joined.participant };
             Ok((
                 Joined {
-                    frames: handle.frames(Audience::Public),
+                    frames: handle.frames(Feed::Phone),
                     actor: Actor::Participant(joined.participant),
                     handle,
                     _presence: Some(presence),
@@ -262,9 +261,9 @@ async fn hello(
                 if !key.as_deref().is_some_and(|k| handle.is_facilitator_key(k)) {
                     return Err(LiveError::WrongKey);
                 }
-                (Actor::Facilitator, Audience::Facilitator)
+                (Actor::Facilitator, Feed::Facilitator)
             } else {
-                (Actor::Screen, Audience::Public)
+                (Actor::Screen, Feed::Screen)
             };
             let welcome = ServerMsg::Welcome { id, role, code: handle.code(), token: None, ballots: None }.to_text();
             Ok((

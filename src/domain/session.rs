@@ -457,6 +457,14 @@ pub struct Consensus {
     pub locked_at: i64,
 }
 
+impl Consensus {
+    /// The event that locks this consensus on `item`.
+    fn locked(&self, item: String) -> Event {
+        let (level, note, dissent, at) = (self.level, self.note.clone(), self.dissent.clone(), self.locked_at);
+        Event::ConsensusLocked { item, level, note, dissent, at }
+    }
+}
+
 /// A lock that was later reopened; kept so the group can see how its view moved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PastConsensus {
@@ -1034,13 +1042,7 @@ impl Session {
             // Earlier locks first: a lock closes the latest round, which must not touch rounds opened after a reopen.
             for past in &state.history {
                 let c = &past.consensus;
-                events.push(Event::ConsensusLocked {
-                    item: item(),
-                    level: c.level,
-                    note: c.note.clone(),
-                    dissent: c.dissent.clone(),
-                    at: c.locked_at,
-                });
+                events.push(c.locked(item()));
                 events.push(Event::ConsensusReopened { item: item(), at: past.reopened_at });
             }
             for round in &state.rounds {
@@ -1055,13 +1057,7 @@ impl Session {
                 }
             }
             if let Some(c) = &state.consensus {
-                events.push(Event::ConsensusLocked {
-                    item: item(),
-                    level: c.level,
-                    note: c.note.clone(),
-                    dissent: c.dissent.clone(),
-                    at: c.locked_at,
-                });
+                events.push(c.locked(item()));
             }
             let moderation = &state.moderation;
             events.extend(moderation.hidden.iter().map(|word| Event::WordHidden { item: item(), word: word.clone() }));

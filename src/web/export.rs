@@ -242,10 +242,15 @@ async fn export_csv(
     Query(query): Query<Lang>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let handle = as_facilitator(&app, &code, &headers).await?;
-    let session = handle.snapshot().await?;
-    let summary = summarise(&session);
+    let (session, summary) = summarised(&app, &code, &headers).await?;
     Ok(attachment("text/csv; charset=utf-8", format!("samsyn-{code}.csv"), csv(&session, &summary, english(&query))))
+}
+
+/// The session and its summary, for the facilitator only.
+async fn summarised(app: &AppState, code: &str, headers: &HeaderMap) -> Result<(Session, Summary), ApiError> {
+    let session = as_facilitator(app, code, headers).await?.snapshot().await?;
+    let summary = summarise(&session);
+    Ok((session, summary))
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -455,9 +460,7 @@ async fn report(
     Query(query): Query<Lang>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let handle = as_facilitator(&app, &code, &headers).await?;
-    let session = handle.snapshot().await?;
-    let summary = summarise(&session);
+    let (session, summary) = summarised(&app, &code, &headers).await?;
     let mut response = report_html(&session, &summary, &code, english(&query)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));

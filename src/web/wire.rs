@@ -304,3 +304,30 @@ mod tests {
         assert_eq!(serde_json::to_string(&BallotWire::from(&own)).unwrap(), r#"{"round":1,"words":["framtid"]}"#);
     }
 }
+
+#[cfg(test)]
+mod decoding {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever arrives, reading it either gives a message or an error: it never panics.
+        #[test]
+        fn any_text_reads_or_is_refused(text in "\\PC{0,200}") {
+            let _ = parse(&text);
+        }
+
+        /// Near-misses of real messages, with fields of every JSON type, are refused or read, never a panic.
+        #[test]
+        fn messages_with_wrong_field_types_are_handled(
+            kind in prop_oneof![Just("vote"), Just("word"), Just("lock"), Just("hello"), Just("set_action"), Just("x")],
+            value in prop_oneof![Just("1".to_string()), Just("-1".to_string()), Just("1e400".to_string()), Just("\"s\"".to_string()),
+                                 Just("[1,[2]]".to_string()), Just("{}".to_string()), Just("null".to_string()), Just("true".to_string())],
+        ) {
+            for field in ["id", "item", "round", "answer", "text", "level", "role", "code"] {
+                let text = format!(r#"{{"type":"{kind}","id":1,"item":"a","round":1,"{field}":{value}}}"#);
+                let _ = parse(&text).map(ClientMsg::into_command);
+            }
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! Test data shaped like the protocol's examples: a small session and its messages.
 
-import type { ChoiceItem, Item, PointsItem, Round, ScaleItem, Session, StateMsg, Tally, WordsItem } from '../src/lib/types';
+import type { ChoiceItem, IndicatorSummary, Item, PointsItem, Round, ScaleItem, Session, StateMsg, Summary, Tally, WordsItem } from '../src/lib/types';
 
 const t = (sv: string, en = sv) => ({ sv, en });
 
@@ -63,4 +63,45 @@ export function session(over: Partial<Session> = {}): Session {
 
 export function stateMsg(version: number, over: Partial<Session> = {}): StateMsg {
   return { type: 'state', version, session: session(over) };
+}
+
+/** A summary line of an indicator. */
+export function indicator(id: string, level: number | null, over: Partial<IndicatorSummary> = {}): IndicatorSummary {
+  return {
+    id,
+    area: id.slice(0, 1),
+    title: t(`Titel ${id}`, `Title ${id}`),
+    level,
+    note: level === null ? null : `Motivering ${id}`,
+    dissent: null,
+    first_consensus: null,
+    first_n: 0,
+    rounds: level === null ? 0 : 1,
+    replaces: [],
+    ...over,
+  };
+}
+
+/** A summary shaped like the protocol's example, over `indicators`. */
+export function summary(indicators: IndicatorSummary[], over: Partial<Summary> = {}): Summary {
+  const areas = ['L', 'I'].map((id) => {
+    const mine = indicators.filter((i) => i.area === id);
+    const levels = mine.map((i) => i.level).filter((l): l is number => l !== null);
+    return {
+      id,
+      name: id === 'L' ? t('Ledning', 'Leadership') : t('Infrastruktur', 'Infrastructure'),
+      average: levels.length ? levels.reduce((a, b) => a + b, 0) / levels.length : null,
+      locked: levels.length,
+      indicators: mine.length,
+    };
+  });
+  return {
+    top: 5,
+    indicators,
+    areas,
+    disagreements: [],
+    open: indicators.filter((i) => i.level === null).length,
+    priorities: [],
+    ...over,
+  };
 }

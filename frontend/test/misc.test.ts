@@ -10,6 +10,9 @@ import { phone } from '../src/phone/strings';
 import { screen } from '../src/screen/strings';
 import { SAVED_MAX, addSaved, parseSaved, removeSaved } from '../src/start/saved';
 import { start } from '../src/start/strings';
+import { cmp } from '../src/start/compareStrings';
+import { sm } from '../src/facilitate/summaryStrings';
+import { sumText } from '../src/lib/summaryStrings';
 
 const key = (k: string, target: unknown = { tagName: 'BODY' }, mods: Partial<Record<string, boolean>> = {}) => ({
   key: k,
@@ -80,14 +83,14 @@ describe('saved sessions', () => {
 });
 
 describe('UI texts', () => {
-  const dicts: Record<string, Dict> = { common, phaseNames, kindNames, phone, screen, fac, start, bld };
+  const dicts: Record<string, Dict> = { common, phaseNames, kindNames, phone, screen, fac, start, bld, sumText, sm, cmp };
 
   it('exist in both Swedish and English', () => {
     for (const [name, dict] of Object.entries(dicts)) {
       for (const [k, msg] of Object.entries(dict)) {
         for (const lang of ['sv', 'en'] as const) {
           const form = msg[lang];
-          const text = typeof form === 'function' ? form({ count: 2, n: 2 }) : form;
+          const text = typeof form === 'function' ? form({ count: 2, n: 2, steps: 2, up: 1, down: 1, same: 1, none: 1, list: 'L1' }) : form;
           expect(text.trim().length, `${name}.${k}.${lang}`).toBeGreaterThan(0);
         }
       }
@@ -114,6 +117,8 @@ describe('UI texts', () => {
       'invalid_items',
       'item_in_use',
       'unknown_catalogue',
+      'invalid_field',
+      'not_comparable',
       'internal',
     ];
     for (const code of codes) expect(errorMsg(code), code).not.toBe(common.err_unknown);

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { busyWith, initialState, moderating, ownVote, ownWords, reduce, type ClientEvent, type ClientState } from '../src/lib/reducer';
-import { stateMsg } from './fixtures';
+import { indicator, stateMsg, summary } from './fixtures';
 
 const run = (events: ClientEvent[], from: ClientState = initialState) => events.reduce(reduce, from);
 
@@ -248,5 +248,43 @@ describe('words', () => {
     expect(moderating(s, 'ord', 'framtid')).toBe(false);
     expect(moderating(s, 'ord', null)).toBe(true);
     expect(moderating(reduce(s, { type: 'ack', id: 4 }), 'ord', null)).toBe(false);
+  });
+});
+
+describe('summary and action plan', () => {
+  const facilitator: ClientEvent = { type: 'welcome', id: 1, role: 'facilitator', code: '482913' };
+
+  it('come with the state and are replaced with it', () => {
+    const plan = [{ id: 'a1', item: 'I1', text: 'Inventera nätet', owner: '', due: null, status: 'todo' as const }];
+    const s = run([
+      facilitator,
+      stateMsg(3, { summary_shared: false, summary: summary([indicator('L1', 2)]), actions: plan, occasion: null }),
+      stateMsg(4, { summary_shared: true, summary: summary([indicator('L1', 3)]), actions: [], occasion: { organisation: 'Exempelby', field: null, date: '2026-11-23', finished_at: 1 } }),
+    ]);
+    expect(s.session?.summary_shared).toBe(true);
+    expect(s.session?.summary?.indicators[0].level).toBe(3);
+    expect(s.session?.actions).toEqual([]);
+    expect(s.session?.occasion?.organisation).toBe('Exempelby');
+  });
+
+  it('report a refused action with its command, so that its form can show the error at the field', () => {
+    const command = { type: 'set_action' as const, item: 'I1', text: 'x', owner: '', due: '2027-13-01', status: 'todo' as const };
+    const s = run([
+      facilitator,
+      { type: 'sent', id: 5, command },
+      { type: 'error', id: 5, code: 'invalid_field', message: 'due: a date is written YYYY-MM-DD' },
+    ]);
+    expect(s.error).toMatchObject({ code: 'invalid_field', command: { type: 'set_action', due: '2027-13-01' } });
+    expect(s.pending).toEqual({});
+  });
+
+  it('do not make the indicator of an action busy', () => {
+    const s = run([
+      facilitator,
+      { type: 'sent', id: 5, command: { type: 'set_action', item: 'I1', text: 'x', owner: '', due: null, status: 'todo' } },
+      { type: 'sent', id: 6, command: { type: 'start_prioritisation', max_level: 3, budget: 100 } },
+    ]);
+    expect(busyWith(s, 'I1')).toBe(false);
+    expect(Object.keys(s.pending)).toHaveLength(2);
   });
 });

@@ -285,6 +285,42 @@ describe('SocketClient', () => {
     expect(sockets).toHaveLength(2); // the scheduled attempt was cancelled
   });
 
+  it('gives up a connection the browser calls offline, and resends what it held once back', () => {
+    const c = client();
+    c.start();
+    join();
+    const first = last();
+    // The network is gone: the socket itself says nothing, the page's offline event calls drop().
+    c.drop();
+    expect(first.closed).toBe(true);
+    expect(c.status).toBe('reconnecting');
+    const id = c.send({ type: 'vote', item: 'L1', round: 1, answer: 5 });
+    expect(first.sent.some((m) => m.type === 'vote')).toBe(false);
+    first.receive({ type: 'ack', id }); // a late frame from the dropped socket is ignored
+    expect(c.pendingIds()).toEqual([id]);
+    // Online again: reconnectNow() skips the backoff; the vote goes out after the welcome.
+    c.reconnectNow();
+    expect(sockets).toHaveLength(2);
+    join();
+    expect(c.status).toBe('open');
+    expect(last().sent.filter((m) => m.type === 'vote')).toEqual([{ type: 'vote', id, item: 'L1', round: 1, answer: 5 }]);
+  });
+
+  it('ignores drop() while no connection is up, and after stop()', () => {
+    const c = client();
+    c.drop();
+    expect(sockets).toHaveLength(0);
+    c.start();
+    join();
+    last().drop();
+    c.drop(); // already lost and waiting for the retry
+    vi.advanceTimersByTime(500);
+    expect(sockets).toHaveLength(2);
+    c.stop();
+    c.drop();
+    expect(c.status).toBe('closed');
+  });
+
   it('stops reconnecting after stop()', () => {
     const c = client();
     c.start();

@@ -14,6 +14,7 @@ import { ConsensusView, KindBadge, PhaseBadge, levelText } from '../lib/ui';
 import { shortcutKey, type Step } from './keys';
 import { Moderation } from './moderation';
 import { fac } from './strings';
+import { sm } from './summaryStrings';
 
 const ACTIONS: Action[] = ['open', 'close', 'reveal', 'revote', 'lock', 'reopen'];
 
@@ -31,6 +32,7 @@ export function Detail({
   onLock,
   state,
   send,
+  onSummary,
 }: {
   session: Session;
   item: Item;
@@ -43,6 +45,8 @@ export function Detail({
   onLock: (level: number, note: string, dissent: string) => void;
   state: ClientState;
   send: (c: Command) => number;
+  /** Opens the summary and action plan; null when the state has no summary. */
+  onSummary: (() => void) | null;
 }) {
   const area = areaOf(session, item);
   const round = latestRound(item);
@@ -65,9 +69,13 @@ export function Detail({
     return (
       <button
         type="button"
-        key={step}
+        // The primary button keeps its element as its action changes (open → close → reveal…),
+        // so that a keyboard user who pressed it keeps the focus on the next obvious action.
+        key={isPrimary ? 'primary' : step}
         class={isPrimary ? 'btn btn-primary btn-large' : 'btn'}
-        disabled={busy}
+        // Not `disabled`: the browser would take the focus away while the command is on its way.
+        // `run` ignores presses while busy.
+        aria-disabled={busy || undefined}
         aria-keyshortcuts={key ?? undefined}
         onClick={() => run(step)}
       >
@@ -93,7 +101,7 @@ export function Detail({
           {item.results === 'live' ? tr(lang, fac.resultsLive) : tr(lang, fac.resultsAfter)}
         </span>
       </p>
-      <h2 id="detail-title" class="item-title">
+      <h2 id="detail-title" class="item-title" tabIndex={-1}>
         {pick(item.title, lang)}
       </h2>
       {pick(item.description, lang) && <p class="item-desc">{pick(item.description, lang)}</p>}
@@ -144,6 +152,14 @@ export function Detail({
       ) : null}
 
       {item.consensus && scale && <ConsensusView consensus={item.consensus} scale={scale} lang={lang} headingLevel={3} />}
+
+      {item.kind === 'points' && item.targets && item.targets.length > 0 && onSummary && (
+        <p>
+          <button type="button" class="btn" onClick={onSummary}>
+            {tr(lang, sm.backToSummary)}
+          </button>
+        </p>
+      )}
 
       {item.kind === 'words' && <Moderation item={item} session={session} state={state} lang={lang} send={send} />}
 

@@ -1,6 +1,6 @@
 //! Facilitator console (/facilitate/{code}#key=…): agenda, the selected item with its next
 //! action, live tallies of every round, the lock form, word moderation, join information,
-//! shortcuts, and the agenda editor.
+//! shortcuts, the agenda editor, and the summary with the action plan, exports and delete.
 
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -13,12 +13,15 @@ import { allowed, itemById, nextItem, type Action } from '../lib/session';
 import { common } from '../lib/strings';
 import type { Command, Item } from '../lib/types';
 import { ConnectionNotice, ErrorAlert, LangToggle, Refused } from '../lib/ui';
+import type { Done } from '../lib/socket';
 import { Agenda } from './agenda';
+import { LOCAL_COMMANDS } from './command';
 import { Detail } from './detail';
 import { AgendaEditor } from './editor';
 import type { Step } from './keys';
 import { shortcutStep } from './keys';
 import { fac } from './strings';
+import { SummaryView } from './summary';
 
 function App() {
   const [lang, setLang] = useLang();
@@ -73,6 +76,8 @@ function Console({
   // Asks the lock form to show itself and take focus (button or L); counted per item.
   const [lockAsk, setLockAsk] = useState<{ item: string; n: number } | null>(null);
   const [editing, setEditing] = useState(false);
+  // The main column shows the selected item, or the summary and action plan.
+  const [view, setView] = useState<'item' | 'summary'>('item');
 
   // The selection follows the item shown to everyone whenever that changes.
   const current = session?.current ?? null;
@@ -110,10 +115,31 @@ function Console({
   };
 
   useShortcuts((step) => {
-    // The editor has its own buttons; a stray letter there must not move the meeting on.
-    if (editing) return;
+    // The editor and the summary have their own buttons; a stray letter there must not move
+    // the meeting on (the selected item is out of sight).
+    if (editing || view === 'summary') return;
     if (step === 'next' || step === 'lock' || (selected && allowed(step as Action, selected.phase, selected.kind))) run(step);
   });
+
+  const openItem = (id: string) => {
+    setSelectedId(id);
+    setView('item');
+    setTimeout(() => document.getElementById('detail-title')?.focus(), 0);
+  };
+  const openSummary = () => {
+    setView('summary');
+    setTimeout(() => document.getElementById('summary-title')?.focus(), 0);
+  };
+
+  // A prioritisation started from the summary becomes current: follow it to its detail.
+  const sendFromSummary = (command: Command, done?: Done) =>
+    send(command, (error) => {
+      done?.(error);
+      if (!error && command.type === 'start_prioritisation') setView('item');
+    });
+
+  // Errors of the summary's forms are shown beside their fields instead.
+  const alertError = state.error?.command && LOCAL_COMMANDS.has(state.error.command.type) ? null : state.error;
 
   const closeEditor = () => {
     setEditing(false);
@@ -144,7 +170,7 @@ function Console({
       </header>
       <div class="console-messages">
         <ConnectionNotice status={state.connection} lang={lang} />
-        <ErrorAlert error={state.error} lang={lang} onDismiss={() => dispatch({ type: 'dismiss_error' })} />
+        <ErrorAlert error={alertError} lang={lang} onDismiss={() => dispatch({ type: 'dismiss_error' })} />
       </div>
       {state.fatal ? (
         <main id="main" class="page page-narrow">
@@ -169,12 +195,19 @@ function Console({
           <Agenda
             session={session}
             selectedId={selected?.id ?? null}
-            onSelect={setSelectedId}
+            onSelect={(id) => {
+              setSelectedId(id);
+              setView('item');
+            }}
             onEdit={() => setEditing(true)}
+            summaryOpen={view === 'summary'}
+            onSummary={openSummary}
             lang={lang}
           />
           <main id="main" class="console-main">
-            {selected ? (
+            {view === 'summary' ? (
+              <SummaryView code={code} secret={secret} session={session} lang={lang} send={sendFromSummary} onOpenItem={openItem} />
+            ) : selected ? (
               <Detail
                 key={selected.id}
                 session={session}
@@ -189,6 +222,7 @@ function Console({
                 }
                 state={state}
                 send={send}
+                onSummary={session.summary ? openSummary : null}
               />
             ) : (
               <>

@@ -40,3 +40,14 @@ export function share(part: number, whole: number): number {
 export function answeredTotal(voted: number, participants: number): number {
   return Math.max(voted, participants);
 }
+
+/**
+ * A calendar date `YYYY-MM-DD` in the language's medium style ("30 juni 2027"); the text as
+ * it is when it is not such a date. Read as a local date, so it never shifts a day.
+ */
+export function formatIsoDate(lang: Lang, iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return iso;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium' }).format(d);
+}

@@ -45,10 +45,14 @@ export function useLive(hello: (() => Hello) | null, onMessage?: (msg: ServerMsg
     const wake = () => {
       if (document.visibilityState === 'visible') client.reconnectNow();
     };
+    // Going offline closes no socket by itself; say so at once instead of looking connected.
+    const offline = () => client.drop();
     window.addEventListener('online', wake);
+    window.addEventListener('offline', offline);
     document.addEventListener('visibilitychange', wake);
     return () => {
       window.removeEventListener('online', wake);
+      window.removeEventListener('offline', offline);
       document.removeEventListener('visibilitychange', wake);
       client.stop();
       clientRef.current = null;

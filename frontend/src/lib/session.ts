@@ -1,7 +1,7 @@
 //! Pure questions about a session snapshot: which item, which round, what may happen next.
 //! No DOM, no socket; the phase rules mirror the command table in docs/protocol.md.
 
-import type { Area, Item, Kind, Phase, Round, Scale, ScaleLevel, Session, Tally } from './types';
+import type { Area, IndicatorSummary, Item, Kind, Phase, Round, Scale, ScaleLevel, Session, Summary, Tally } from './types';
 
 export function itemById(session: Session | null, id: string | null | undefined): Item | null {
   if (!session || id == null) return null;
@@ -137,4 +137,32 @@ export function sortedLevels(scale: Scale): ScaleLevel[] {
 /** Count of ballots on `level` in a tally (`counts[i]` is level `i + 1`). */
 export function countAt(counts: readonly number[], level: number): number {
   return counts[level - 1] ?? 0;
+}
+
+/**
+ * Whether participants and screens show the shared summary now: it is shared and no item is
+ * being voted on or showing its result (a prioritisation, say), which goes first until the
+ * facilitator stops showing it.
+ */
+export function showsSummary(session: Session): boolean {
+  if (!session.summary_shared || !session.summary) return false;
+  const current = session.current === null ? null : session.items.find((i) => i.id === session.current);
+  return !current || current.phase === 'pending' || current.phase === 'locked';
+}
+
+export interface AreaIndicators {
+  area: Area | null;
+  indicators: IndicatorSummary[];
+}
+
+/** Indicators grouped by the session's areas, in order; those of no known area last. */
+export function indicatorsByArea(summary: Summary, areas: readonly Area[]): AreaIndicators[] {
+  const known = new Set(areas.map((a) => a.id));
+  const groups: AreaIndicators[] = areas.map((area) => ({
+    area,
+    indicators: summary.indicators.filter((i) => i.area === area.id),
+  }));
+  const rest = summary.indicators.filter((i) => i.area === null || !known.has(i.area));
+  if (rest.length > 0) groups.push({ area: null, indicators: rest });
+  return groups.filter((g) => g.indicators.length > 0);
 }

@@ -143,6 +143,19 @@ export class SocketClient {
     this.connect();
   }
 
+  /**
+   * Gives up the current connection at once and reconnects with backoff, e.g. when the
+   * browser says it went offline: a dead network closes no socket, so without this the page
+   * would look connected (and a vote would say "sending") until TCP gives up, minutes later.
+   * Unacknowledged commands are resent after the next welcome.
+   */
+  drop(): void {
+    const ws = this.ws;
+    if (!this.running || ws === null) return;
+    this.lost(ws);
+    ws.close(4002, 'offline');
+  }
+
   /** Ids of commands sent but not answered yet. */
   pendingIds(): number[] {
     return [...this.pending.keys()];

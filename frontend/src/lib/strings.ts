@@ -150,6 +150,11 @@ export const common = {
     sv: 'En fråga som redan har svar kan inte tas bort eller byta typ.',
     en: 'An item that already has answers cannot be removed or change kind.',
   },
+  err_invalid_field: { sv: 'Ett fält är inte rätt ifyllt.', en: 'A field is not filled in correctly.' },
+  err_not_comparable: {
+    sv: 'Tillfällena går inte att jämföra: de gäller olika organisationer.',
+    en: 'The occasions cannot be compared: they are of different organisations.',
+  },
   err_unknown_catalogue: { sv: 'Katalogen finns inte.', en: 'The catalogue does not exist.' },
   err_internal: {
     sv: 'Servern kunde inte spara ändringen. Inget ändrades – försök igen.',

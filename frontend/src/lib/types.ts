@@ -118,10 +118,20 @@ export interface ReopenedConsensus extends Consensus {
   reopened_at: number;
 }
 
+/** A suggested action from the catalogue, for groups whose locked level is at most `up_to`. */
+export interface Suggestion {
+  up_to: number;
+  text: TextIn;
+}
+
 interface ItemBase<T extends Tally> {
   id: string;
   /** The catalogue area, or null (every seminar item). */
   area: string | null;
+  /** Catalogue items may carry suggested actions per level (protocol, "Summary and action plan"). */
+  suggestions?: Suggestion[];
+  /** Ids this indicator had in earlier catalogue versions. */
+  replaces?: string[];
   results: Results;
   title: Text;
   description: Text;
@@ -147,6 +157,8 @@ export interface PointsItem extends ItemBase<PointsTally> {
   kind: 'points';
   options: Text[];
   budget: number;
+  /** A prioritisation (start_prioritisation): the indicator id behind each option. */
+  targets?: string[];
 }
 
 export interface WordsItem extends ItemBase<WordsTally> {
@@ -162,6 +174,72 @@ export interface Area {
   name: Text;
 }
 
+/** One indicator of the summary: its locked level (null while open), note and dissent. */
+export interface IndicatorSummary {
+  id: string;
+  area: string | null;
+  title: Text;
+  level: number | null;
+  note: string | null;
+  dissent: string | null;
+  /** Tastle–Wierman consensus of the first round (0–1), when it had level answers. */
+  first_consensus: number | null;
+  first_n: number;
+  rounds: number;
+  replaces: string[];
+}
+
+export interface AreaSummary {
+  id: string;
+  name: Text;
+  /** Mean locked level over the area's locked indicators; null when none is locked. */
+  average: number | null;
+  locked: number;
+  indicators: number;
+}
+
+/** One indicator of the latest prioritisation, most points first. */
+export interface Priority {
+  item: string;
+  points: number;
+  supporters: number;
+}
+
+export interface Summary {
+  /** The highest level of the scale, for drawing the radar chart. */
+  top: number;
+  indicators: IndicatorSummary[];
+  areas: AreaSummary[];
+  /** Up to five indicator ids, lowest first-round consensus first. */
+  disagreements: string[];
+  /** Indicators without a locked level. */
+  open: number;
+  priorities: Priority[];
+}
+
+export type ActionStatus = 'todo' | 'doing' | 'done';
+
+/** One action of the action plan, on a scale item. */
+export interface PlanAction {
+  id: string;
+  item: string;
+  text: string;
+  owner: string;
+  /** `YYYY-MM-DD` or null. */
+  due: string | null;
+  status: ActionStatus;
+}
+
+/** A finished assessment (protocol: `occasion`). */
+export interface Occasion {
+  organisation: string;
+  field: string | null;
+  /** `YYYY-MM-DD`. */
+  date: string;
+  /** Milliseconds since the Unix epoch. */
+  finished_at: number;
+}
+
 export interface Session {
   code: string;
   title: string | null;
@@ -172,6 +250,14 @@ export interface Session {
   current: string | null;
   /** Whether the word filter is on. */
   profanity_filter: boolean;
+  /** Whether participants and screens see the summary and the plan. */
+  summary_shared?: boolean;
+  /** The summary: always for the facilitator, for others once shared; else null. */
+  summary?: Summary | null;
+  /** The action plan in priority order; null like `summary`. */
+  actions?: PlanAction[] | null;
+  /** Set once the facilitator has finished the assessment. */
+  occasion?: Occasion | null;
   /** Scales by key; a scale item names its own. */
   scales: Record<string, Scale>;
   areas: Area[];
@@ -235,7 +321,21 @@ export type Command =
   | { type: 'goto'; item: string | null }
   | { type: 'hide_word' | 'show_word' | 'unmerge_word'; item: string; word: string }
   | { type: 'merge_words'; item: string; word: string; into: string }
-  | { type: 'set_filter'; enabled: boolean };
+  | { type: 'set_filter'; enabled: boolean }
+  | { type: 'share_summary'; shared: boolean }
+  | { type: 'start_prioritisation'; max_level: number; budget: number }
+  | {
+      type: 'set_action';
+      /** The action to replace; left out to add one. */
+      action?: string;
+      item: string;
+      text: string;
+      owner: string;
+      due: string | null;
+      status: ActionStatus;
+    }
+  | { type: 'remove_action'; action: string }
+  | { type: 'finish'; organisation: string; field: string | null; date: string };
 
 export type CommandType = Command['type'];
 
@@ -293,4 +393,37 @@ export interface ItemSet {
   version: 1;
   title?: string | null;
   items: ItemDef[];
+}
+
+// ---- comparing occasions (POST /api/compare) ----
+
+export interface CompareSide {
+  title: string;
+  catalogue: { id: string; version: string } | null;
+  occasion: Occasion | null;
+}
+
+export interface IndicatorChange {
+  id: string;
+  /** The indicator's id in the earlier occasion, when it differs. */
+  then_id: string | null;
+  area: string | null;
+  title: Text;
+  then: number | null;
+  now: number | null;
+  /** now − then, when both are locked. */
+  moved: number | null;
+}
+
+export interface AreaChange {
+  id: string;
+  name: Text;
+  then: number | null;
+  now: number | null;
+}
+
+export interface CompareResult {
+  then: CompareSide;
+  now: CompareSide;
+  comparison: { indicators: IndicatorChange[]; areas: AreaChange[] };
 }

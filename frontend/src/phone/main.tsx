@@ -1,8 +1,9 @@
 //! Phone view (/join, /join/{code}): enter a code, then vote on the current item and see
-//! results when they may be seen. Must stay small: it loads on every participant's phone.
+//! results when they may be seen, and the summary with the plan once it is shared.
+//! Must stay small: it loads on every participant's phone.
 
 import { render } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import '../styles.css';
 import { cleanCode, answeredTotal, isJoinCode } from '../lib/format';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
@@ -10,7 +11,7 @@ import { useLang, useLive } from '../lib/live';
 import { codeFromPath } from '../lib/path';
 import { ownVote, ownWords, type ClientState } from '../lib/reducer';
 import { ItemResults } from '../lib/results';
-import { areaOf, currentItem, latestRound, openRound, scaleOf } from '../lib/session';
+import { areaOf, currentItem, latestRound, openRound, scaleOf, showsSummary } from '../lib/session';
 import { readStore, tokenKey, writeStore } from '../lib/storage';
 import { common } from '../lib/strings';
 import type { Command, Item, Session } from '../lib/types';
@@ -124,6 +125,8 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
           </Refused>
         ) : !session ? (
           <p class="muted">{tr(lang, phone.loading)}</p>
+        ) : session.summary && showsSummary(session) ? (
+          <SharedSummary session={session} lang={lang} />
         ) : !item ? (
           <h1 class="waiting">{tr(lang, common.waiting)}</h1>
         ) : (
@@ -137,9 +140,36 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
           />
         )}
       </main>
-      <LiveAnnouncer text={session ? announcement(item, session, lang) : ''} />
+      <LiveAnnouncer text={session ? (showsSummary(session) ? tr(lang, phone.summaryShown) : announcement(item, session, lang)) : ''} />
     </>
   );
+}
+
+type SummaryModule = typeof import('./summary');
+
+/** The summary's code, loaded the first time a summary is shared: most sessions never show one. */
+let summaryModule: Promise<SummaryModule> | null = null;
+
+function SharedSummary({ session, lang }: { session: Session; lang: Lang }) {
+  const [mod, setMod] = useState<SummaryModule | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    summaryModule ??= import('./summary');
+    summaryModule.then(
+      (m) => live && setMod(m),
+      () => {
+        // Offline for a moment: try again shortly.
+        summaryModule = null;
+        setTimeout(() => live && setAttempt((a) => a + 1), 3000);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [attempt]);
+  if (!mod || !session.summary) return <p class="muted">{tr(lang, phone.loading)}</p>;
+  return <mod.PhoneSummary session={session} summary={session.summary} lang={lang} />;
 }
 
 function ItemView({

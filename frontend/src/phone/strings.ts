@@ -71,5 +71,6 @@ export const phone = {
     sv: '”{word}” gick inte att använda. Prova ett annat ord.',
     en: '“{word}” could not be used. Try another word.',
   },
+  summaryShown: { sv: 'Samtalsledaren visar sammanfattningen.', en: 'The facilitator shows the summary.' },
   answerNotRelevant: { sv: 'Ej relevant', en: 'Not relevant' },
 } satisfies Dict;

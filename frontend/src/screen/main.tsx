@@ -1,6 +1,6 @@
 //! Screen view (/screen/{code}): the projector. Join code, link and QR, the current item,
 //! voting progress, results by kind (live or revealed; the word cloud) and the locked
-//! consensus. Read-only.
+//! consensus, and the summary once the facilitator shares it. Read-only.
 
 import { render } from 'preact';
 import '../styles.css';
@@ -9,11 +9,13 @@ import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { useLang, useLive } from '../lib/live';
 import { codeFromPath } from '../lib/path';
 import { ItemResults } from '../lib/results';
-import { areaOf, currentItem, latestRound, scaleOf } from '../lib/session';
+import { areaOf, currentItem, latestRound, scaleOf, showsSummary } from '../lib/session';
 import { common } from '../lib/strings';
+import { sumText } from '../lib/summaryStrings';
 import type { Item, Session } from '../lib/types';
 import { ConnectionNotice, ConsensusView, LangToggle, LiveAnnouncer, PhaseBadge, Refused, announcement } from '../lib/ui';
 import { screen } from './strings';
+import { ScreenSummary } from './summary';
 
 function App() {
   const [lang, setLang] = useLang();
@@ -32,6 +34,13 @@ function App() {
         <ConnectionNotice status={code ? state.connection : 'closed'} lang={lang} />
         {!code || state.fatal ? (
           <Refused code={code ?? ''} errorCode={state.fatal?.code ?? 'unknown_session'} lang={lang} />
+        ) : session?.summary && showsSummary(session) ? (
+          <>
+            <ScreenSummary session={session} summary={session.summary} lang={lang} />
+            <p class="join-line">
+              {tr(lang, screen.joinAt)} {location.origin}/join/{code} · {tr(lang, screen.code)} <strong>{code}</strong>
+            </p>
+          </>
         ) : (
           <div class={item ? 'screen-grid' : 'screen-grid screen-grid-idle'}>
             <JoinPanel code={code} lang={lang} participants={session?.participants ?? null} />
@@ -47,7 +56,7 @@ function App() {
           </div>
         )}
       </main>
-      <LiveAnnouncer text={session ? announcement(item, session, lang) : ''} />
+      <LiveAnnouncer text={session ? (showsSummary(session) ? tr(lang, sumText.summaryTitle) : announcement(item, session, lang)) : ''} />
     </>
   );
 }

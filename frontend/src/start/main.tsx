@@ -1,5 +1,6 @@
 //! Start page (/): start a workshop from a catalogue (or import one), build a seminar or
-//! import its items, return to the sessions this browser created, or join one by code.
+//! import its items, return to the sessions this browser created, compare two of them as
+//! occasions, or join one by code.
 //! Talks REST only; no socket.
 
 import { render } from 'preact';
@@ -16,6 +17,8 @@ import { readStore, writeStore } from '../lib/storage';
 import { common, errorMsg } from '../lib/strings';
 import type { CatalogueSummary, CreatedSession, Text } from '../lib/types';
 import { LangToggle } from '../lib/ui';
+import { CompareOccasions } from './compare';
+import { cmp } from './compareStrings';
 import { SAVED_KEY, addSaved, parseSaved, removeSaved, type SavedSession } from './saved';
 import { start } from './strings';
 
@@ -33,6 +36,19 @@ function App() {
   };
   const [building, setBuilding] = useState(false);
   const buildButton = useRef<HTMLButtonElement>(null);
+  // After "Delete the session" the console comes here with ?deleted=482913.
+  const [deleted] = useState(() => {
+    const code = new URLSearchParams(location.search).get('deleted');
+    return code && isJoinCode(code) ? code : null;
+  });
+  // Filled in after the first render, so that the status region announces it.
+  const [deletedNotice, setDeletedNotice] = useState<string | null>(null);
+  useEffect(() => {
+    if (!deleted) return;
+    updateSaved(removeSaved(saved, deleted));
+    history.replaceState(null, '', '/');
+    setTimeout(() => setDeletedNotice(deleted), 50);
+  }, []);
   const onCreated = (entry: SavedSession) => updateSaved(addSaved(saved, entry));
   return (
     <>
@@ -44,6 +60,9 @@ function App() {
       <main id="main" class="page page-start">
         <h1>{tr(lang, common.appName)}</h1>
         <p class="lead">{tr(lang, start.lead)}</p>
+        <div role="status" class={deletedNotice ? 'notice notice-ok' : 'notice-empty'}>
+          {deletedNotice ? tr(lang, cmp.deleted, { code: deletedNotice }) : ''}
+        </div>
         {building ? (
           <SeminarBuilder
             lang={lang}
@@ -63,6 +82,7 @@ function App() {
           </div>
         )}
         <SavedList lang={lang} saved={saved} onForget={(code) => updateSaved(removeSaved(saved, code))} />
+        <CompareOccasions lang={lang} saved={saved} />
       </main>
     </>
   );

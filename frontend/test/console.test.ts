@@ -1,0 +1,40 @@
+//! The console's form errors: an invalid_field refusal goes to the field it names, anything
+//! else to the whole form; the summary's own errors stay out of the console's alert.
+
+import { describe, expect, it } from 'vitest';
+import { LOCAL_COMMANDS, errorText, fieldError, formError } from '../src/facilitate/command';
+import { prioritisations } from '../src/facilitate/summary';
+import { item, pointsItem, session } from './fixtures';
+
+const err = (code: string, message: string) => ({ type: 'error' as const, id: 3, code, message });
+const fields = ['text', 'owner', 'due'] as const;
+
+describe('form errors', () => {
+  it('put an invalid_field error at the field it names, in our words and the server’s', () => {
+    const e = err('invalid_field', 'due: a date is written YYYY-MM-DD');
+    expect(fieldError('sv', e, fields, 'due')).toBe('Skriv datumet som ÅÅÅÅ-MM-DD. (due: a date is written YYYY-MM-DD)');
+    expect(fieldError('sv', e, fields, 'text')).toBeNull();
+    expect(formError('sv', e, fields)).toBeNull();
+  });
+
+  it('put other errors on the whole form', () => {
+    const unknown = err('invalid_field', 'there is no action "a9"');
+    expect(fieldError('en', unknown, fields, 'text')).toBeNull();
+    expect(formError('en', unknown, fields)).toBe('A field is not filled in correctly. (there is no action "a9")');
+    const gaps = err('invalid_transition', 'only 1 locked indicators are at or below that level; a prioritisation needs 2 or more');
+    expect(errorText('en', gaps)).toContain('a prioritisation needs 2 or more');
+    expect(formError('sv', null, fields)).toBeNull();
+  });
+
+  it('keep the summary’s commands out of the console alert', () => {
+    for (const type of ['share_summary', 'start_prioritisation', 'set_action', 'remove_action', 'finish']) {
+      expect(LOCAL_COMMANDS.has(type)).toBe(true);
+    }
+    expect(LOCAL_COMMANDS.has('lock')).toBe(false);
+  });
+
+  it('know a prioritisation by its targets', () => {
+    const s = session({ items: [item('L1'), pointsItem('prio'), pointsItem('prio1', { targets: ['L1', 'I1'] })] });
+    expect(prioritisations(s).map((p) => p.id)).toEqual(['prio1']);
+  });
+});

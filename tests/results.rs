@@ -48,6 +48,8 @@ async fn an_assessment_ends_with_a_summary_a_prioritised_plan_and_exports_withou
     assert_eq!(state["summary"]["areas"][0]["average"], 3.0);
     assert_eq!(state["summary"]["disagreements"][0], "L1");
     assert_eq!(phones[0].state["summary"], Value::Null);
+    assert!(item(&state, "L1")["suggestions"].as_array().is_some_and(|s| !s.is_empty()), "the console gets suggestions");
+    assert!(item(&phones[0].state, "L1").get("suggestions").is_none(), "phones do not");
     let hidden = http.get(server.url(&format!("/api/sessions/{}/summary", session.code))).send().await.unwrap();
     assert_eq!(hidden.status(), 403);
     facilitator.ok(json!({"type": "share_summary", "shared": true})).await;
@@ -158,6 +160,8 @@ async fn two_occasions_of_one_organisation_compare_and_a_deleted_session_is_gone
     assert_eq!((l1["then"].as_u64(), l1["now"].as_u64(), l1["moved"].as_i64()), (Some(2), Some(4), Some(2)));
     assert_eq!(body["comparison"]["areas"][0]["then"], 2.0);
     assert_eq!(body["then"]["occasion"]["date"], "2024-11-20");
+    assert_eq!(body["scale"]["levels"][3]["label"]["sv"], "Nästan där");
+    assert_eq!(l1["in_then"], true);
 
     let mut wrong = request.clone();
     wrong["then"]["key"] = json!("0".repeat(64));

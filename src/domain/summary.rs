@@ -157,6 +157,8 @@ pub struct Comparison {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorChange {
     pub id: String,
+    /// Whether the earlier occasion had this indicator (by id or through `replaces`).
+    pub in_then: bool,
     /// The indicator's id in the earlier occasion, when it differs (a renamed indicator).
     pub then_id: Option<String>,
     pub area: Option<String>,
@@ -190,6 +192,7 @@ pub fn compare(then: &Summary, now: &Summary) -> Comparison {
             let then_level = matched.and_then(|m| m.level);
             IndicatorChange {
                 id: current.id.clone(),
+                in_then: matched.is_some(),
                 then_id: matched.filter(|m| m.id != current.id).map(|m| m.id.clone()),
                 area: current.area.clone(),
                 title: current.title.clone(),

@@ -3,7 +3,7 @@
 //! of the tally. Moderation lives here too: hidden and filtered words never reach the public view.
 
 use super::answer::RoundTally;
-use super::catalogue::{Scale, Text};
+use super::catalogue::{Scale, Suggestion, Text};
 use super::item::{ItemKind, Results};
 use super::session::{Action, CatalogueRef, Consensus, Moderation, Occasion, PastConsensus, Phase, Session};
 use super::spread::{Spread, Tally};
@@ -60,6 +60,12 @@ pub struct ItemView<'a> {
     pub rounds: Vec<RoundView<'a>>,
     pub consensus: Option<&'a Consensus>,
     pub history: &'a [PastConsensus],
+    /// Catalogue suggestions for the action plan and earlier ids: for the facilitator only, to keep
+    /// every phone's frame small.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestions: Option<&'a [Suggestion]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<&'a [String]>,
 }
 
 #[derive(Debug, Serialize)]
@@ -195,6 +201,8 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
                     .collect(),
                 consensus: state.consensus.as_ref(),
                 history: &state.history,
+                suggestions: (facilitator && !item.suggestions.is_empty()).then_some(item.suggestions.as_slice()),
+                replaces: (facilitator && !item.replaces.is_empty()).then_some(item.replaces.as_slice()),
             })
             .collect(),
     }

@@ -285,7 +285,7 @@ fn radar(summary: &Summary, en: bool) -> String {
     let title = if en { "Average locked level per area" } else { "Genomsnittlig låst nivå per område" };
     let _ = write!(
         svg,
-        r##"<svg class="radar" viewBox="0 0 320 300" role="img" aria-label="{}"><g fill="none" stroke="#8a94a6">"##,
+        r##"<svg class="radar" viewBox="-80 -10 480 320" role="img" aria-label="{}"><g fill="none" stroke="#8a94a6">"##,
         esc(title)
     );
     for ring in 1..=summary.top {
@@ -507,9 +507,17 @@ async fn compare_occasions(State(app): State<AppState>, body: axum::body::Bytes)
         }
     }
     let comparison = compare(&summarise(then), &summarise(now));
+    if !comparison.indicators.is_empty() && !comparison.indicators.iter().any(|i| i.in_then) {
+        let message =
+            "no indicator of the earlier occasion maps to one of the later (different catalogues without a mapping)";
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "not_comparable", message));
+    }
+    // The later occasion's scale, so a client can label levels without another request.
+    let scale = now.spec.items.iter().find_map(|item| now.scale_of(item));
     let describe =
         |s: &Session| json!({ "title": s.spec.title, "catalogue": s.spec.catalogue, "occasion": s.occasion });
-    Ok(Json(json!({ "then": describe(then), "now": describe(now), "comparison": comparison })).into_response())
+    Ok(Json(json!({ "then": describe(then), "now": describe(now), "scale": scale, "comparison": comparison }))
+        .into_response())
 }
 
 /// Deletes the session and everything stored about it.

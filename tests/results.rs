@@ -48,7 +48,10 @@ async fn an_assessment_ends_with_a_summary_a_prioritised_plan_and_exports_withou
     assert_eq!(state["summary"]["areas"][0]["average"], 3.0);
     assert_eq!(state["summary"]["disagreements"][0], "L1");
     assert_eq!(phones[0].state["summary"], Value::Null);
-    assert!(item(&state, "L1")["suggestions"].as_array().is_some_and(|s| !s.is_empty()), "the console gets suggestions");
+    assert!(
+        item(&state, "L1")["suggestions"].as_array().is_some_and(|s| !s.is_empty()),
+        "the console gets suggestions"
+    );
     assert!(item(&phones[0].state, "L1").get("suggestions").is_none(), "phones do not");
     let hidden = http.get(server.url(&format!("/api/sessions/{}/summary", session.code))).send().await.unwrap();
     assert_eq!(hidden.status(), 403);
@@ -98,6 +101,48 @@ async fn an_assessment_ends_with_a_summary_a_prioritised_plan_and_exports_withou
         assert!(!text.contains(phone.token.as_deref().unwrap()), "no resume token in an export");
     }
     assert!(!text.contains("\"participant\""), "no ballot linked to anyone");
+
+    // The export imports again as an occasion with the same outcome, on this or another server.
+    let imported = http.post(server.url("/api/occasions")).body(text.clone()).send().await.unwrap();
+    assert_eq!(imported.status(), 201);
+    let imported: Value = imported.json().await.unwrap();
+    let (copy_code, copy_key) = (imported["code"].as_str().unwrap(), imported["facilitator_key"].as_str().unwrap());
+    let copy = Client::facilitator(&addr, copy_code, copy_key).await;
+    let original = &export["session"];
+    for id in ["L1", "L2", "I1", "prio1"] {
+        assert_eq!(item(&copy.state, id)["rounds"], item(original, id)["rounds"], "{id}");
+        assert_eq!(item(&copy.state, id)["consensus"], item(original, id)["consensus"], "{id}");
+    }
+    assert_eq!(copy.state["summary"], original["summary"]);
+    assert_eq!(copy.state["actions"], original["actions"]);
+    assert_eq!(copy.state["occasion"], original["occasion"]);
+    assert_eq!(copy.state["areas"], original["areas"]);
+    let mut tampered = export.clone();
+    let l1 = tampered["session"]["items"].as_array_mut().unwrap().iter_mut().find(|i| i["id"] == "L1").unwrap();
+    l1["consensus"]["level"] = json!(9);
+    l1["rounds"][0]["tally"]["counts"] = json!([1, 2]);
+    let response = http.post(server.url("/api/occasions")).json(&tampered).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    let tampered_code = response.json::<Value>().await.unwrap();
+    let check = Client::facilitator(
+        &addr,
+        tampered_code["code"].as_str().unwrap(),
+        tampered_code["facilitator_key"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(item(&check.state, "L1")["consensus"], Value::Null, "a level off the scale is left out");
+    assert_eq!(
+        last_round(&check.state, "L1")["tally"]["counts"],
+        json!([0, 0, 0, 0, 0]),
+        "a tally of the wrong size is left out"
+    );
+    let not_an_export = http
+        .post(server.url("/api/occasions"))
+        .json(&json!({"format": "x", "session": {"items": []}, "item_set": {"items": []}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_an_export.status(), 400);
 
     // CSV for Excel: BOM, semicolons, Swedish text intact, formulas defused.
     let csv_response = http

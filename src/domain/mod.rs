@@ -4,6 +4,7 @@
 pub mod answer;
 pub mod catalogue;
 pub mod item;
+pub mod occasion;
 pub mod session;
 pub mod spread;
 pub mod summary;

@@ -35,6 +35,15 @@ impl Registry {
 
     /// Creates and stores a session with a fresh join code and facilitator key, and starts its actor.
     pub async fn create(&self, spec: SessionSpec) -> Result<Created, LiveError> {
+        self.create_with(spec, Vec::new()).await
+    }
+
+    /// Creates a session that starts with `events` already applied (an imported occasion).
+    pub async fn create_with(
+        &self,
+        spec: SessionSpec,
+        events: Vec<crate::domain::Event>,
+    ) -> Result<Created, LiveError> {
         let facilitator_key = random_hex(32);
         for _ in 0..20 {
             let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
@@ -48,11 +57,13 @@ impl Registry {
             };
             match self.store.create_session(&stored).await {
                 Ok(()) => {
+                    self.store.append(&stored.id, 1, &events).await?;
+                    let session = Session::replay(spec, &events);
                     let handle = SessionActor::spawn(
                         stored.id,
                         code.clone(),
                         facilitator_key.clone(),
-                        Session::new(spec),
+                        session,
                         self.store.clone(),
                         self.clock,
                     );

@@ -172,17 +172,21 @@ async fn create_session(State(app): State<AppState>, body: Bytes) -> Result<Resp
     .map_err(LiveError::from)?;
     let created = app.registry.create(spec).await?;
     tracing::info!(session = %created.code, "session created");
-    let code = &created.code;
-    let body = json!({
+    Ok((StatusCode::CREATED, Json(created_body(&created))).into_response())
+}
+
+/// What the creator of a session gets: the code, the key, and the three links.
+pub(super) fn created_body(created: &crate::live::Created) -> serde_json::Value {
+    let (code, key) = (&created.code, &created.facilitator_key);
+    json!({
         "code": code,
-        "facilitator_key": created.facilitator_key,
+        "facilitator_key": key,
         "links": {
-            "facilitator": format!("/facilitate/{code}#key={}", created.facilitator_key),
+            "facilitator": format!("/facilitate/{code}#key={key}"),
             "join": format!("/join/{code}"),
             "screen": format!("/screen/{code}"),
         }
-    });
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    })
 }
 
 fn item_set_response(title: &str, agenda: &Agenda) -> Response {

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{code}/report.html", get(report))
         .route("/sessions/{code}", axum::routing::delete(delete_session))
         .route("/compare", post(compare_occasions))
+        .route("/occasions", post(import_occasion))
 }
 
 #[derive(Deserialize)]
@@ -518,6 +519,34 @@ async fn compare_occasions(State(app): State<AppState>, body: axum::body::Bytes)
         |s: &Session| json!({ "title": s.spec.title, "catalogue": s.spec.catalogue, "occasion": s.occasion });
     Ok(Json(json!({ "then": describe(then), "now": describe(now), "scale": scale, "comparison": comparison }))
         .into_response())
+}
+
+#[derive(Deserialize)]
+struct ExportFile {
+    format: String,
+    session: crate::domain::occasion::ExportedSession,
+    item_set: crate::domain::item::ItemSetInput,
+}
+
+/// Imports an `export.json` as a new session: its items, every round's counts, locks with notes and
+/// dissent, moderation, the action plan and the occasion — so occasions from another server, or from
+/// before a reinstall, can be compared. Answers like `POST /api/sessions`.
+async fn import_occasion(State(app): State<AppState>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    let file: ExportFile = super::api::read_json(&body)?;
+    if file.format != "samsyn-occasion" {
+        let message = format!("format: expected \"samsyn-occasion\", found {:?}", file.format);
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_items", message));
+    }
+    let agenda = crate::domain::item::agenda_from_input(file.item_set.items, &Default::default())
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_items", format!("item_set.{e}")))?;
+    let events = file.session.events(&agenda);
+    let title = file.item_set.title.unwrap_or(file.session.title.clone());
+    let mut spec = crate::domain::SessionSpec::from_agenda(&title, agenda).map_err(crate::live::LiveError::from)?;
+    spec.catalogue = file.session.catalogue;
+    spec.areas = file.session.areas;
+    let created = app.registry.create_with(spec, events).await?;
+    tracing::info!(session = %created.code, "occasion imported");
+    Ok((StatusCode::CREATED, Json(super::api::created_body(&created))).into_response())
 }
 
 /// Deletes the session and everything stored about it.

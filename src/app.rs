@@ -54,7 +54,13 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = Arc::new(SqliteStore::open(&config.data).await?);
-    let registry = Arc::new(Registry::new(store.clone() as Arc<dyn Store>, now_ms));
+    // Session actors get a runtime (one thread) of their own: see `Registry::new`.
+    let actors = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("samsyn-actors")
+        .enable_all()
+        .build()?;
+    let registry = Arc::new(Registry::new(store.clone() as Arc<dyn Store>, now_ms, actors.handle().clone()));
     let built_in = built_in_catalogues().into_iter().map(|catalogue| CatalogueEntry { catalogue, built_in: true });
     let imported = store.catalogues().await?.into_iter().map(|catalogue| CatalogueEntry { catalogue, built_in: false });
     let (stop_sockets, stopping) = watch::channel(false);
@@ -80,6 +86,8 @@ pub async fn run(
         })
         .await?;
     registry.clear();
+    // Dropping a runtime inside another would block it; let the actor thread wind down on its own.
+    actors.shutdown_background();
     store.close().await;
     tracing::info!("stopped");
     Ok(())

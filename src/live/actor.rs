@@ -218,6 +218,7 @@ impl SessionActor {
         session: Session,
         store: Arc<dyn Store>,
         clock: fn() -> i64,
+        runtime: &tokio::runtime::Handle,
     ) -> SessionHandle {
         let code: Arc<str> = code.into();
         let (mailbox, requests) = mpsc::channel(MAILBOX);
@@ -244,7 +245,7 @@ impl SessionActor {
             facilitator_key: facilitator_key.into(),
             code,
         };
-        tokio::spawn(actor.run(requests));
+        runtime.spawn(actor.run(requests));
         handle
     }
 

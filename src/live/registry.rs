@@ -22,11 +22,15 @@ pub struct Registry {
     /// Serialises loads so two first connections to one stored session start one actor, not two.
     loading: tokio::sync::Mutex<()>,
     clock: fn() -> i64,
+    /// Where session actors run. Their own thread, so a commit and its acks never wait in line behind
+    /// the thousands of socket tasks one published frame wakes on the main runtime.
+    actors: tokio::runtime::Handle,
 }
 
 impl Registry {
-    pub fn new(store: Arc<dyn Store>, clock: fn() -> i64) -> Self {
-        Registry { sessions: DashMap::new(), store, loading: tokio::sync::Mutex::new(()), clock }
+    /// `actors` is the runtime session actors run on (see [`Registry::actors`]).
+    pub fn new(store: Arc<dyn Store>, clock: fn() -> i64, actors: tokio::runtime::Handle) -> Self {
+        Registry { sessions: DashMap::new(), store, loading: tokio::sync::Mutex::new(()), clock, actors }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -66,6 +70,7 @@ impl Registry {
                         session,
                         self.store.clone(),
                         self.clock,
+                        &self.actors,
                     );
                     self.sessions.insert(code.clone(), handle);
                     return Ok(Created { code, facilitator_key });
@@ -99,6 +104,7 @@ impl Registry {
             session,
             self.store.clone(),
             self.clock,
+            &self.actors,
         );
         self.sessions.insert(code.to_string(), handle.clone());
         Ok(handle)

@@ -204,9 +204,12 @@ pub(super) struct SessionActor {
     recent: HashMap<Actor, (u64, Command, Vec<Event>)>,
 }
 
+/// A reply held until the batch's events are committed, so nobody hears of, or reads, what is not stored.
 enum Pending {
     Join(oneshot::Sender<Result<Joined, LiveError>>, Result<Joined, LiveError>),
     Command(oneshot::Sender<Result<Vec<Event>, LiveError>>, Result<Vec<Event>, LiveError>),
+    Snapshot(oneshot::Sender<Session>),
+    Agenda(oneshot::Sender<(String, Agenda)>),
 }
 
 impl SessionActor {
@@ -312,9 +315,7 @@ impl SessionActor {
                         presence_changed = true;
                     }
                 }
-                Request::Snapshot { reply } => {
-                    let _ = reply.send(self.session.clone());
-                }
+                Request::Snapshot { reply } => pending.push(Pending::Snapshot(reply)),
                 Request::Stop => self.stopping = true,
                 Request::Compact { reply } => {
                     // Requests decided earlier in this batch are not stored yet; leave compaction for a quiet moment.
@@ -330,9 +331,7 @@ impl SessionActor {
                     }
                     let _ = reply.send(outcome);
                 }
-                Request::Agenda { reply } => {
-                    let _ = reply.send((self.session.spec.title.clone(), self.session.agenda()));
-                }
+                Request::Agenda { reply } => pending.push(Pending::Agenda(reply)),
                 Request::Join { token, reply } => {
                     let known = token.as_deref().and_then(|t| self.session.participant(t).map(|p| (p, t.to_string())));
                     let (participant, token) = known.unwrap_or_else(|| {
@@ -384,6 +383,7 @@ impl SessionActor {
                         Pending::Command(reply, _) => {
                             let _ = reply.send(Err(LiveError::NotStored));
                         }
+                        read => self.answer_read(read),
                     }
                 }
                 return true;
@@ -407,9 +407,23 @@ impl SessionActor {
                 Pending::Command(reply, outcome) => {
                     let _ = reply.send(outcome);
                 }
+                read => self.answer_read(read),
             }
         }
         presence_changed || !events.is_empty()
+    }
+
+    /// Answers a read with the state as stored (after the batch's commit, or after a reload).
+    fn answer_read(&self, read: Pending) {
+        match read {
+            Pending::Snapshot(reply) => {
+                let _ = reply.send(self.session.clone());
+            }
+            Pending::Agenda(reply) => {
+                let _ = reply.send((self.session.spec.title.clone(), self.session.agenda()));
+            }
+            Pending::Join(..) | Pending::Command(..) => {}
+        }
     }
 
     /// After a failed commit, the in-memory state is ahead of the store: rebuild it from what is stored.

@@ -111,7 +111,10 @@ async fn serve(socket: WebSocket, app: AppState, ip: IpAddr, _counted: Connectio
                         } else {
                             METRICS.rate_limited.fetch_add(1, Relaxed);
                             let message = format!("at most {MESSAGES_PER_SECOND} messages a second; this one was dropped");
-                            vec![error_msg(wire::parse(text.as_str()).ok().map(|m| m.id()), "rate_limited", message)]
+                            // Find the request id only in messages small enough to be read at all.
+                            let small = text.len() <= wire::MAX_MESSAGE_BYTES;
+                            let id = small.then(|| wire::parse(text.as_str()).ok().map(|m| m.id())).flatten();
+                            vec![error_msg(id, "rate_limited", message)]
                         };
                         let mut result = Ok(());
                         for reply in replies {

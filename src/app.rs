@@ -69,6 +69,7 @@ pub async fn run(
         catalogues: Arc::new(RwLock::new(built_in.chain(imported).collect())),
         public_url: config.public_url.clone(),
         limits: crate::web::limits::Limits::new(config.max_connections_per_address, config.allowed_origins.clone()),
+        ping_interval: std::time::Duration::from_secs(config.ping_interval_secs),
         shutdown: stopping,
     };
     if let Some(days) = config.ballot_retention_days {

@@ -33,4 +33,9 @@ pub struct Config {
     /// Pages served by Samsyn itself are always allowed.
     #[arg(long, env = "SAMSYN_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
+
+    /// Seconds between pings on every socket. Keep it below your proxy's idle timeout; a socket that
+    /// answers nothing for three intervals is dropped.
+    #[arg(long, env = "SAMSYN_PING_INTERVAL_SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub ping_interval_secs: u64,
 }

@@ -117,3 +117,18 @@ async fn a_restarting_server_closes_sockets_with_the_reconnect_code() {
     assert_eq!(code, Some(1012));
     stopping.await.unwrap();
 }
+
+#[tokio::test]
+async fn a_phone_that_goes_silent_is_dropped_and_no_longer_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start_configured(dir.path(), None, 1).await;
+    let addr = server.addr.to_string();
+    let session = create_workshop(&server.url("")).await;
+    let mut facilitator = Client::facilitator(&addr, &session.code, &session.key).await;
+    // This phone says hello and then reads nothing more, so it never answers a ping: a dead network.
+    let _silent = Client::participant(&addr, &session.code, None).await;
+    facilitator.wait_state(|s| s["participants"] == 1).await;
+    // The facilitator keeps reading (and so answers pings) and sees the silent phone leave after ~3 s.
+    let state = facilitator.wait_state(|s| s["participants"] == 0).await;
+    assert_eq!(state["participants"], 0);
+}

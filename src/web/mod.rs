@@ -24,6 +24,8 @@ pub struct AppState {
     /// Base of absolute links (QR codes), e.g. `https://samsyn.example.se`; taken from the Host header when unset.
     pub public_url: Option<String>,
     pub limits: Arc<limits::Limits>,
+    /// How often sockets are pinged; one silent for three intervals is dropped.
+    pub ping_interval: std::time::Duration,
     /// Flips to `true` when the server shuts down; sockets then close cleanly.
     pub shutdown: watch::Receiver<bool>,
 }

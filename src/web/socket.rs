@@ -23,8 +23,9 @@ use tokio::sync::watch;
 const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// Read buffer per connection (4 KiB): a vote is under 100 bytes, the largest message 8 KiB.
 const READ_BUFFER_BYTES: usize = 4 * 1024;
-/// How often the server pings, so dead connections are noticed and proxies keep the socket open.
-const PING_INTERVAL: Duration = Duration::from_secs(20);
+/// A connection from which nothing (not even a pong) has arrived for this many ping intervals is gone:
+/// a phone whose network died closes no socket, and would otherwise count as present for many minutes.
+const SILENT_PINGS: u32 = 3;
 /// A connection that has not said hello by then is closed, so idle sockets cannot pile up (30 s).
 const HELLO_TIMEOUT: Duration = Duration::from_secs(30);
 /// A write that takes longer than this means the client stopped reading: drop it.
@@ -83,10 +84,11 @@ async fn serve(socket: WebSocket, app: AppState, ip: IpAddr, _counted: Connectio
     let mut rate = RateLimit::new(MESSAGES_PER_SECOND, MESSAGE_BURST);
     let mut joined: Option<Joined> = None;
     let mut shutdown = app.shutdown.clone();
-    let mut ping = tokio::time::interval(PING_INTERVAL);
+    let mut ping = tokio::time::interval(app.ping_interval);
     ping.tick().await;
     let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
     tokio::pin!(hello_deadline);
+    let mut last_heard = Instant::now();
 
     let send =
         async |sink: &mut futures_util::stream::SplitSink<WebSocket, Message>, message: Message| -> Result<(), Gone> {
@@ -104,6 +106,7 @@ async fn serve(socket: WebSocket, app: AppState, ip: IpAddr, _counted: Connectio
         let outcome: Result<(), Gone> = tokio::select! {
             incoming = stream.next() => {
                 let Some(Ok(message)) = incoming else { break };
+                last_heard = Instant::now();
                 match message {
                     Message::Text(text) => {
                         let replies = if rate.allow(Instant::now()) {
@@ -140,7 +143,12 @@ async fn serve(socket: WebSocket, app: AppState, ip: IpAddr, _counted: Connectio
                 }
                 sent
             }
-            _ = ping.tick() => send(&mut sink, Message::Ping(Bytes::new())).await,
+            _ = ping.tick() => {
+                if last_heard.elapsed() > app.ping_interval * SILENT_PINGS {
+                    break;
+                }
+                send(&mut sink, Message::Ping(Bytes::new())).await
+            }
             _ = &mut hello_deadline, if joined.is_none() => {
                 let close = CloseFrame { code: 1008, reason: Utf8Bytes::from_static("no hello") };
                 let _ = send(&mut sink, Message::Close(Some(close))).await;

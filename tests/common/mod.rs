@@ -30,6 +30,15 @@ impl TestServer {
 
     /// Starts with a ballot retention period in days (see `--ballot-retention-days`).
     pub async fn start_with(data: &Path, ballot_retention_days: Option<u32>) -> TestServer {
+        TestServer::start_configured(data, ballot_retention_days, 20).await
+    }
+
+    /// Starts with a retention period and a ping interval in seconds.
+    pub async fn start_configured(
+        data: &Path,
+        ballot_retention_days: Option<u32>,
+        ping_interval_secs: u64,
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let config = samsyn::config::Config {
@@ -39,6 +48,7 @@ impl TestServer {
             ballot_retention_days,
             max_connections_per_address: 5000,
             allowed_origins: vec![],
+            ping_interval_secs,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -260,6 +260,15 @@ impl Client {
         }
     }
 
+    /// The latest state once it has at least `version` (it may already).
+    pub async fn wait_version(&mut self, version: u64) -> Value {
+        if self.version >= version {
+            return self.state.clone();
+        }
+        let message = self.next(|m| m["type"] == "state" && m["version"].as_u64().is_some_and(|v| v >= version)).await;
+        message["session"].clone()
+    }
+
     pub async fn close(mut self) {
         let _ = self.socket.close(None).await;
     }

@@ -1,9 +1,10 @@
 //! Wires the parts together and serves until shutdown. Tests call [`run`] with a listener on port 0.
 
+use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::domain::catalogue::{Catalogue, BUILT_IN};
 use crate::live::Registry;
-use crate::store::{SqliteStore, Store};
+use crate::store::{PostgresStore, SqliteStore, Store};
 use crate::web::{router, AppState, CatalogueEntry};
 use std::future::Future;
 use std::sync::{Arc, RwLock};
@@ -26,6 +27,38 @@ pub fn built_in_catalogues() -> Vec<Catalogue> {
             catalogue
         })
         .collect()
+}
+
+/// Copies every session and imported catalogue from the SQLite file in `data` to PostgreSQL at `url`.
+/// Sessions whose code is already there are skipped, so the copy can be run again after an interruption.
+pub async fn copy_to_postgres(data: &std::path::Path, url: &str) -> anyhow::Result<()> {
+    if !data.join("samsyn.db").exists() {
+        anyhow::bail!("no SQLite data at {}", data.join("samsyn.db").display());
+    }
+    let from = SqliteStore::open(data).await?;
+    let to = PostgresStore::connect(url).await?;
+    let (mut copied, mut skipped) = (0, 0);
+    for catalogue in from.catalogues().await? {
+        match to.save_catalogue(&catalogue, now_ms()).await {
+            Ok(()) | Err(crate::store::StoreError::CatalogueExists) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    for code in from.session_codes().await? {
+        let Some(session) = from.load_session(&code).await? else { continue };
+        match to.create_session(&session).await {
+            Ok(()) => {
+                to.append(&session.id, 1, &session.events, None).await?;
+                copied += 1;
+            }
+            Err(crate::store::StoreError::CodeTaken) => skipped += 1,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    println!("copied {copied} sessions to PostgreSQL; {skipped} were there already");
+    from.close().await;
+    to.close().await;
+    Ok(())
 }
 
 /// How often old sessions are checked for ballots past their retention (1 hour).
@@ -53,14 +86,21 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let store = Arc::new(SqliteStore::open(&config.data).await?);
+    let store: Arc<dyn Store> = match &config.postgres_url {
+        Some(url) => Arc::new(PostgresStore::connect(url).await?),
+        None => Arc::new(SqliteStore::open(&config.data).await?),
+    };
     // Session actors get a runtime (one thread) of their own: see `Registry::new`.
     let actors = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("samsyn-actors")
         .enable_all()
         .build()?;
-    let registry = Arc::new(Registry::new(store.clone() as Arc<dyn Store>, now_ms, actors.handle().clone()));
+    let mut registry = Registry::new(store.clone(), now_ms, actors.handle().clone());
+    if let Some(url) = &config.redis_url {
+        registry = registry.with_cluster(Cluster::connect(url, store.clone()).await?);
+    }
+    let registry = Arc::new(registry);
     let built_in = built_in_catalogues().into_iter().map(|catalogue| CatalogueEntry { catalogue, built_in: true });
     let imported = store.catalogues().await?.into_iter().map(|catalogue| CatalogueEntry { catalogue, built_in: false });
     let (stop_sockets, stopping) = watch::channel(false);

@@ -12,7 +12,7 @@ pub struct Config {
     pub addr: SocketAddr,
 
     /// Folder for the data (the SQLite file samsyn.db); created if missing.
-    #[arg(long, env = "SAMSYN_DATA", default_value = "data")]
+    #[arg(long, env = "SAMSYN_DATA", default_value = "data", global = true)]
     pub data: PathBuf,
 
     /// Public base URL for links and QR codes (e.g. https://samsyn.kommun.se); by default taken from each request's Host.
@@ -38,4 +38,25 @@ pub struct Config {
     /// answers nothing for three intervals is dropped.
     #[arg(long, env = "SAMSYN_PING_INTERVAL_SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub ping_interval_secs: u64,
+
+    /// Store data in PostgreSQL instead of the SQLite file (e.g. postgres://samsyn:secret@db/samsyn).
+    /// Required for several nodes; `--data` is then unused.
+    #[arg(long, env = "SAMSYN_POSTGRES_URL", global = true)]
+    pub postgres_url: Option<String>,
+
+    /// Run as one of several nodes, coordinated through this Redis (e.g. redis://10.0.0.5:6379).
+    /// Needs `--postgres-url`. Every node is started the same way; no sticky routing is needed.
+    #[arg(long, env = "SAMSYN_REDIS_URL", requires = "postgres_url")]
+    pub redis_url: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Task>,
+}
+
+/// Jobs the binary can do instead of serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Task {
+    /// Copies every session and imported catalogue from the SQLite file in `--data` to the PostgreSQL
+    /// database of `--postgres-url`, then exits. Sessions already there are left as they are.
+    CopyToPostgres,
 }

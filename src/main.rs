@@ -1,7 +1,7 @@
 //! The `samsyn` binary: reads settings, binds, and hands over to [`samsyn::app::run`].
 
 use clap::Parser;
-use samsyn::config::Config;
+use samsyn::config::{Config, Task};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -10,6 +10,11 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     let config = Config::parse();
+    if let Some(Task::CopyToPostgres) = config.command {
+        let url =
+            config.postgres_url.as_deref().ok_or_else(|| anyhow::anyhow!("copy-to-postgres needs --postgres-url"))?;
+        return samsyn::app::copy_to_postgres(&config.data, url).await;
+    }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     tracing::info!(data = %config.data.display(), "Samsyn is running: open http://{addr}");

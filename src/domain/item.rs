@@ -166,7 +166,7 @@ fn fail(path: String, message: impl Into<String>) -> ItemsError {
 }
 
 /// An agenda: items and the scales they name.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Agenda {
     pub items: Vec<ItemSpec>,
     pub scales: BTreeMap<String, Scale>,

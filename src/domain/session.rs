@@ -18,7 +18,7 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub type ParticipantNo = u32;
 
 /// Who sends a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Actor {
     Facilitator,
     Participant(ParticipantNo),
@@ -132,7 +132,7 @@ impl SessionSpec {
 }
 
 /// What a client asks for. Decided by [`Session::decide`] into events, or refused with a [`DomainError`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Command {
     Vote {
         item: String,
@@ -523,7 +523,7 @@ impl ItemState {
 }
 
 /// A participant's own answer in an item's latest round, for a reconnecting phone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnAnswer {
     pub round: u32,
     pub answer: Option<Answer>,

@@ -54,9 +54,11 @@ pub struct Joined {
     pub answers: BTreeMap<String, OwnAnswer>,
 }
 
-enum Request {
+pub(crate) enum Request {
     Join {
         token: Option<String>,
+        /// The command-stream entry this came from, when another node forwarded it (see `crate::cluster`).
+        entry: Option<String>,
         reply: oneshot::Sender<Result<Joined, LiveError>>,
     },
     Leave {
@@ -77,6 +79,7 @@ enum Request {
         /// The client's request id; with it a resent command is recognised and applied once.
         request: Option<u64>,
         command: Command,
+        entry: Option<String>,
         reply: oneshot::Sender<Result<Vec<Event>, LiveError>>,
     },
 }
@@ -93,6 +96,34 @@ pub struct SessionHandle {
 }
 
 impl SessionHandle {
+    /// A handle whose requests go to `mailbox` and whose frames come from the given watches: how a node that
+    /// does not run a session's actor serves its sockets (see `crate::cluster`).
+    pub(crate) fn relayed(
+        mailbox: mpsc::Sender<Request>,
+        [facilitator, screens, phones]: [watch::Receiver<Bytes>; 3],
+        facilitator_key: &str,
+        code: &str,
+    ) -> Self {
+        SessionHandle {
+            mailbox,
+            phones,
+            screens,
+            facilitator,
+            facilitator_key: facilitator_key.into(),
+            code: code.into(),
+        }
+    }
+
+    /// True once the actor (or relay) behind this handle has ended: the registry then looks the session up again.
+    pub fn is_closed(&self) -> bool {
+        self.mailbox.is_closed()
+    }
+
+    /// Puts a request in the mailbox, waiting for room. Forwarded requests go in one by one, in stream order.
+    pub(crate) async fn submit(&self, request: Request) -> Result<(), LiveError> {
+        self.mailbox.send(request).await.map_err(|_| LiveError::Closed)
+    }
+
     pub fn code(&self) -> &str {
         &self.code
     }
@@ -107,7 +138,7 @@ impl SessionHandle {
     /// The caller must call [`SessionHandle::leave`] when the connection ends.
     pub async fn join(&self, token: Option<String>) -> Result<Joined, LiveError> {
         let (reply, answer) = oneshot::channel();
-        self.mailbox.send(Request::Join { token, reply }).await.map_err(|_| LiveError::Closed)?;
+        self.mailbox.send(Request::Join { token, entry: None, reply }).await.map_err(|_| LiveError::Closed)?;
         answer.await.map_err(|_| LiveError::Closed)?
     }
 
@@ -139,7 +170,7 @@ impl SessionHandle {
         command: Command,
     ) -> Result<Vec<Event>, LiveError> {
         let (reply, answer) = oneshot::channel();
-        let message = Request::Command { actor, request, command, reply };
+        let message = Request::Command { actor, request, command, entry: None, reply };
         self.mailbox.send(message).await.map_err(|_| LiveError::Closed)?;
         answer.await.map_err(|_| LiveError::Closed)?
     }
@@ -303,6 +334,8 @@ impl SessionActor {
         let mut events: Vec<Event> = Vec::new();
         let mut pending = Vec::with_capacity(batch.len());
         let mut presence_changed = false;
+        // The newest forwarded entry decided in this batch; stored with its events (entries arrive in order).
+        let mut cursor: Option<String> = None;
         let now = (self.clock)();
         for request in batch.drain(..) {
             match request {
@@ -332,7 +365,8 @@ impl SessionActor {
                     let _ = reply.send(outcome);
                 }
                 Request::Agenda { reply } => pending.push(Pending::Agenda(reply)),
-                Request::Join { token, reply } => {
+                Request::Join { token, entry, reply } => {
+                    cursor = entry.or(cursor);
                     let known = token.as_deref().and_then(|t| self.session.participant(t).map(|p| (p, t.to_string())));
                     let (participant, token) = known.unwrap_or_else(|| {
                         let token = uuid::Uuid::new_v4().to_string();
@@ -346,7 +380,8 @@ impl SessionActor {
                     let answers = self.session.answers_of(participant);
                     pending.push(Pending::Join(reply, Ok(Joined { participant, token, answers })));
                 }
-                Request::Command { actor, request, command, reply } => {
+                Request::Command { actor, request, command, entry, reply } => {
+                    cursor = entry.or(cursor);
                     let retry = request.and_then(|id| {
                         let (seen, old, first_time) = self.recent.get(&actor)?;
                         (*seen == id && *old == command).then(|| first_time.clone())
@@ -370,7 +405,7 @@ impl SessionActor {
             }
         }
         if !events.is_empty() {
-            if let Err(error) = self.store.append(&self.id, first_seq, &events).await {
+            if let Err(error) = self.store.append(&self.id, first_seq, &events, cursor.as_deref()).await {
                 tracing::error!(session = %self.code, %error, "could not store events; reloading the session");
                 // What this batch remembered was never stored.
                 self.recent.clear();
@@ -447,18 +482,23 @@ impl SessionActor {
     fn publish(&mut self) {
         let online = self.online.len();
         for (audience, sender) in [(Audience::Public, &self.screens), (Audience::Facilitator, &self.facilitator)] {
-            let frame = StateFrame {
-                kind: "state",
-                version: self.session.version,
-                session: render(&self.session, &self.code, online, audience),
-            };
-            match serde_json::to_vec(&frame) {
-                Ok(bytes) => {
-                    METRICS.updates_published.fetch_add(1, Relaxed);
-                    sender.send_replace(Bytes::from(bytes));
-                }
-                Err(error) => tracing::error!(%error, "could not serialize state"),
+            if let Some(bytes) = state_frame(&self.session, &self.code, online, audience) {
+                METRICS.updates_published.fetch_add(1, Relaxed);
+                sender.send_replace(bytes);
             }
+        }
+    }
+}
+
+/// The `state` message for one audience, serialized.
+pub(crate) fn state_frame(session: &Session, code: &str, online: usize, audience: Audience) -> Option<Bytes> {
+    let frame =
+        StateFrame { kind: "state", version: session.version, session: render(session, code, online, audience) };
+    match serde_json::to_vec(&frame) {
+        Ok(bytes) => Some(Bytes::from(bytes)),
+        Err(error) => {
+            tracing::error!(%error, "could not serialize state");
+            None
         }
     }
 }

@@ -5,6 +5,7 @@ mod actor;
 mod registry;
 
 pub use actor::{phone_interval, Feed, Joined, SessionHandle};
+pub(crate) use actor::{state_frame, Request};
 pub use registry::{Created, Registry};
 
 use crate::domain::DomainError;
@@ -24,6 +25,11 @@ pub enum LiveError {
     Store(#[from] StoreError),
     #[error("the session is shutting down")]
     Closed,
+    #[error("the node running this session did not answer in time; try again")]
+    Unavailable,
+    /// An error from the node that runs the session, passed on with its code.
+    #[error("{message}")]
+    Remote { code: &'static str, message: String },
 }
 
 impl LiveError {
@@ -34,6 +40,30 @@ impl LiveError {
             LiveError::UnknownSession => "unknown_session",
             LiveError::WrongKey => "forbidden",
             LiveError::NotStored | LiveError::Store(_) | LiveError::Closed => "internal",
+            LiveError::Unavailable => "unavailable",
+            LiveError::Remote { code, .. } => code,
         }
+    }
+
+    /// Rebuilds an error another node reported by its code. Codes this node does not know become `internal`.
+    pub fn remote(code: &str, message: String) -> Self {
+        const KNOWN: &[&str] = &[
+            "forbidden",
+            "unknown_item",
+            "round_closed",
+            "invalid_answer",
+            "invalid_transition",
+            "invalid_level",
+            "text_too_long",
+            "invalid_word",
+            "duplicate_word",
+            "too_many_words",
+            "item_in_use",
+            "invalid_field",
+            "unknown_session",
+            "unavailable",
+        ];
+        let code = KNOWN.iter().find(|known| **known == code).copied().unwrap_or("internal");
+        LiveError::Remote { code, message }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::actor::{SessionActor, SessionHandle};
 use super::LiveError;
+use crate::cluster::Cluster;
 use crate::domain::{Session, SessionSpec};
 use crate::store::{Store, StoreError, StoredSession};
 use dashmap::DashMap;
@@ -25,12 +26,20 @@ pub struct Registry {
     /// Where session actors run. Their own thread, so a commit and its acks never wait in line behind
     /// the thousands of socket tasks one published frame wakes on the main runtime.
     actors: tokio::runtime::Handle,
+    /// Set when this is one of several nodes: sessions are then run here only while this node holds their lease.
+    cluster: Option<Arc<Cluster>>,
 }
 
 impl Registry {
     /// `actors` is the runtime session actors run on (see [`Registry::actors`]).
     pub fn new(store: Arc<dyn Store>, clock: fn() -> i64, actors: tokio::runtime::Handle) -> Self {
-        Registry { sessions: DashMap::new(), store, loading: tokio::sync::Mutex::new(()), clock, actors }
+        Registry { sessions: DashMap::new(), store, loading: tokio::sync::Mutex::new(()), clock, actors, cluster: None }
+    }
+
+    /// Makes this registry one node of several (see [`crate::cluster`]).
+    pub fn with_cluster(mut self, cluster: Arc<Cluster>) -> Self {
+        self.cluster = Some(cluster);
+        self
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -58,10 +67,17 @@ impl Registry {
                 spec: spec.clone(),
                 created_at: (self.clock)(),
                 events: vec![],
+                cursor: None,
             };
+            // With several nodes the creator runs the new session; a code whose lease is held is in use elsewhere.
+            if let Some(cluster) = &self.cluster {
+                if !cluster.acquire(&code).await? {
+                    continue;
+                }
+            }
             match self.store.create_session(&stored).await {
                 Ok(()) => {
-                    self.store.append(&stored.id, 1, &events).await?;
+                    self.store.append(&stored.id, 1, &events, None).await?;
                     let session = Session::replay(spec, &events);
                     let handle = SessionActor::spawn(
                         stored.id,
@@ -72,6 +88,9 @@ impl Registry {
                         self.clock,
                         &self.actors,
                     );
+                    if let Some(cluster) = &self.cluster {
+                        cluster.own(handle.clone(), None);
+                    }
                     self.sessions.insert(code.clone(), handle);
                     return Ok(Created { code, facilitator_key });
                 }
@@ -84,17 +103,39 @@ impl Registry {
 
     /// The handle of a session, loading it from the store if it is not live yet.
     pub async fn get(&self, code: &str) -> Result<SessionHandle, LiveError> {
-        if let Some(handle) = self.sessions.get(code) {
-            return Ok(handle.clone());
+        if let Some(handle) = self.live(code) {
+            return Ok(handle);
         }
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(LiveError::UnknownSession);
         }
         let _guard = self.loading.lock().await;
-        if let Some(handle) = self.sessions.get(code) {
-            return Ok(handle.clone());
+        if let Some(handle) = self.live(code) {
+            return Ok(handle);
         }
-        let stored = self.store.load_session(code).await?.ok_or(LiveError::UnknownSession)?;
+        if let Some(cluster) = &self.cluster {
+            // Run it here if no node does; otherwise relay to the node that does. Between the two
+            // checks the owner may vanish or appear, so look again a few times.
+            for _ in 0..5 {
+                if cluster.acquire(code).await? {
+                    break;
+                }
+                if let Some(handle) = cluster.relay(code).await? {
+                    self.sessions.insert(code.to_string(), handle.clone());
+                    return Ok(handle);
+                }
+            }
+        }
+        let stored = match self.store.load_session(code).await {
+            Ok(Some(stored)) => stored,
+            missing_or_failed => {
+                if let Some(cluster) = &self.cluster {
+                    cluster.release(code).await;
+                }
+                return Err(missing_or_failed.err().map_or(LiveError::UnknownSession, LiveError::from));
+            }
+        };
+        let cursor = stored.cursor.clone();
         let session = Session::replay(stored.spec, &stored.events);
         tracing::info!(session = %code, events = stored.events.len(), "session loaded from the store");
         let handle = SessionActor::spawn(
@@ -106,8 +147,22 @@ impl Registry {
             self.clock,
             &self.actors,
         );
+        if let Some(cluster) = &self.cluster {
+            cluster.own(handle.clone(), cursor);
+        }
         self.sessions.insert(code.to_string(), handle.clone());
         Ok(handle)
+    }
+
+    /// The handle of a session running (or relayed) here. A handle whose actor or relay has ended is
+    /// forgotten, so the next lookup finds the session's current owner.
+    fn live(&self, code: &str) -> Option<SessionHandle> {
+        let handle = self.sessions.get(code)?.clone();
+        if handle.is_closed() {
+            self.sessions.remove_if(code, |_, h| h.is_closed());
+            return None;
+        }
+        Some(handle)
     }
 
     /// Deletes a session for good: stops its actor (closing its connections) and removes its stored data.

@@ -1,7 +1,9 @@
 //! Durable storage behind one small trait. The live layer depends on [`Store`], never on a database.
 
+mod postgres;
 mod sqlite;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{Catalogue, Event, SessionSpec};
@@ -16,6 +18,8 @@ pub struct StoredSession {
     pub spec: SessionSpec,
     pub created_at: i64,
     pub events: Vec<Event>,
+    /// With several nodes: the last command-stream entry whose events are among `events`. `None` on one node.
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,9 +46,17 @@ pub trait Store: Send + Sync + 'static {
     /// Loads a session with all its events, by join code.
     async fn load_session(&self, code: &str) -> Result<Option<StoredSession>, StoreError>;
 
-    /// Appends events numbered `first_seq`, `first_seq + 1`, … in one transaction. Returns once they are
-    /// durable: the caller acknowledges to clients only after this succeeds.
-    async fn append(&self, session_id: &str, first_seq: u64, events: &[Event]) -> Result<(), StoreError>;
+    /// Appends events numbered `first_seq`, `first_seq + 1`, … in one transaction, and with them `cursor`
+    /// (the last command-stream entry they answer) when given. Returns once they are durable: the caller
+    /// acknowledges to clients only after this succeeds. Fails with [`StoreError::OutOfOrder`] if event
+    /// `first_seq` is already stored, which is also what stops a second node writing to the same session.
+    async fn append(
+        &self,
+        session_id: &str,
+        first_seq: u64,
+        events: &[Event],
+        cursor: Option<&str>,
+    ) -> Result<(), StoreError>;
 
     /// Stores an imported catalogue. Fails with [`StoreError::CatalogueExists`] if its id and version are stored.
     async fn save_catalogue(&self, catalogue: &Catalogue, imported_at: i64) -> Result<(), StoreError>;
@@ -57,6 +69,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Codes of sessions created before `before` (ms) whose ballots have not been compacted yet.
     async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError>;
+
+    /// Every session's join code, oldest first (for copying a whole store).
+    async fn session_codes(&self) -> Result<Vec<String>, StoreError>;
 
     /// Removes a session and all its events.
     async fn delete_session(&self, code: &str) -> Result<(), StoreError>;

@@ -64,10 +64,12 @@ impl Store for SqliteStore {
     }
 
     async fn load_session(&self, code: &str) -> Result<Option<StoredSession>, StoreError> {
-        let Some(row) = sqlx::query("SELECT id, code, facilitator_key, spec, created_at FROM sessions WHERE code = ?")
-            .bind(code)
-            .fetch_optional(&self.pool)
-            .await?
+        let Some(row) = sqlx::query(
+            "SELECT id, code, facilitator_key, spec, created_at, stream_cursor FROM sessions WHERE code = ?",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?
         else {
             return Ok(None);
         };
@@ -84,10 +86,17 @@ impl Store for SqliteStore {
             spec: serde_json::from_str(row.get::<&str, _>("spec"))?,
             created_at: row.get("created_at"),
             events,
+            cursor: row.get("stream_cursor"),
         }))
     }
 
-    async fn append(&self, session_id: &str, first_seq: u64, events: &[Event]) -> Result<(), StoreError> {
+    async fn append(
+        &self,
+        session_id: &str,
+        first_seq: u64,
+        events: &[Event],
+        cursor: Option<&str>,
+    ) -> Result<(), StoreError> {
         if events.is_empty() {
             return Ok(());
         }
@@ -104,6 +113,13 @@ impl Store for SqliteStore {
                 .bind(session_id)
                 .bind((first_seq + offset as u64) as i64)
                 .bind(serde_json::to_string(event)?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(cursor) = cursor {
+            sqlx::query("UPDATE sessions SET stream_cursor = ? WHERE id = ?")
+                .bind(cursor)
+                .bind(session_id)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -164,6 +180,10 @@ impl Store for SqliteStore {
         Ok(codes)
     }
 
+    async fn session_codes(&self) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT code FROM sessions ORDER BY created_at, code").fetch_all(&self.pool).await?)
+    }
+
     async fn delete_session(&self, code: &str) -> Result<(), StoreError> {
         // Events go with their session (ON DELETE CASCADE); both in one transaction.
         sqlx::query("DELETE FROM sessions WHERE code = ?").bind(code).execute(&self.pool).await?;
@@ -195,6 +215,7 @@ mod tests {
             spec: SessionSpec::workshop(&catalogue, "Test").unwrap(),
             created_at: 1,
             events: vec![],
+            cursor: None,
         }
     }
 
@@ -208,8 +229,8 @@ mod tests {
             Event::RoundOpened { item: "L1".into(), round: 1 },
             Event::BallotCast { item: "L1".into(), round: 1, participant: 1, answer: Answer::Level(3) },
         ];
-        store.append("id-123456", 1, &events).await.unwrap();
-        assert!(matches!(store.append("id-123456", 1, &events).await, Err(StoreError::OutOfOrder { .. })));
+        store.append("id-123456", 1, &events, None).await.unwrap();
+        assert!(matches!(store.append("id-123456", 1, &events, None).await, Err(StoreError::OutOfOrder { .. })));
         assert!(matches!(store.create_session(&stored("123456")).await, Err(StoreError::CodeTaken)));
         store.close().await;
 

@@ -67,6 +67,15 @@ impl From<LiveError> for ApiError {
                 tracing::error!(%error, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            LiveError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            LiveError::Remote { code, .. } => match *code {
+                "unknown_session" => StatusCode::NOT_FOUND,
+                "forbidden" => StatusCode::FORBIDDEN,
+                "item_in_use" => StatusCode::CONFLICT,
+                "internal" => StatusCode::INTERNAL_SERVER_ERROR,
+                "unavailable" => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::BAD_REQUEST,
+            },
         };
         ApiError::new(status, error.code(), error.to_string())
     }

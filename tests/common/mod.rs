@@ -2,6 +2,8 @@
 //! speaks the protocol and remembers the latest state, like a phone would.
 #![allow(dead_code)]
 
+pub mod services;
+
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -49,6 +51,9 @@ impl TestServer {
             max_connections_per_address: 5000,
             allowed_origins: vec![],
             ping_interval_secs,
+            postgres_url: None,
+            redis_url: None,
+            command: None,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -155,6 +160,47 @@ impl Client {
             version: 0,
             token: None,
             welcome: Value::Null,
+        }
+    }
+
+    /// Connects, or `None` if the server does not answer (a node that is down).
+    pub async fn try_connect(addr: &str) -> Option<Client> {
+        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.ok()?;
+        Some(Client {
+            socket,
+            next_id: 1,
+            received: vec![],
+            state: Value::Null,
+            version: 0,
+            token: None,
+            welcome: Value::Null,
+        })
+    }
+
+    /// Sends a command and returns its reply, or `None` if the socket closes or nothing answers within
+    /// [`WAIT`]: what a phone on a failing network or node sees. A welcome also records the token.
+    pub async fn try_request(&mut self, mut command: Value) -> Option<Value> {
+        let id = self.next_id;
+        self.next_id += 1;
+        command["id"] = json!(id);
+        self.socket.send(Message::text(command.to_string())).await.ok()?;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.socket.next()).await.ok()??.ok()?;
+            let Message::Text(text) = message else { continue };
+            self.received.push(text.to_string());
+            let value: Value = serde_json::from_str(&text).ok()?;
+            if value["type"] == "state" {
+                self.version = value["version"].as_u64().unwrap_or(0);
+                self.state = value["session"].clone();
+            }
+            if value["id"] == json!(id) {
+                if value["type"] == "welcome" {
+                    self.token = value["token"].as_str().map(String::from);
+                    self.welcome = value.clone();
+                }
+                return Some(value);
+            }
         }
     }
 

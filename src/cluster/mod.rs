@@ -1,0 +1,706 @@
+//! Several nodes, one session (docs/decisions/0001-several-nodes.md). One node owns a session: it holds the
+//! session's lease in Redis and runs its actor, exactly as a single node does. Every other node with
+//! sockets in that session relays: it appends their requests to the session's command stream, which the
+//! owner reads in order, and passes the owner's serialized frames (Redis pub/sub) to its sockets as they
+//! are. PostgreSQL holds the events; its primary key on (session, seq) fences a node that lost its lease
+//! without knowing it. This module is the only one that knows Redis.
+
+mod wire;
+
+use crate::domain::view::Audience;
+use crate::domain::{Event, Session};
+use crate::live::{state_frame, Feed, Joined, LiveError, Request, SessionHandle};
+use crate::store::Store;
+use bytes::Bytes;
+use dashmap::DashMap;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection};
+use redis::streams::{StreamReadOptions, StreamReadReply};
+use redis::{AsyncCommands, IntoConnectionInfo, ProtocolVersion, PushInfo, PushKind, Value};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, watch, Notify};
+use tokio::time::Instant;
+use wire::{Forwarded, Outcome, Reply};
+
+/// How long a lease lasts without renewal (3 s): the longest a session is without an owner after its node dies.
+const LEASE_TTL: Duration = Duration::from_secs(3);
+/// How often an owner renews its leases and a relaying node checks who owns its sessions.
+const LEASE_CHECK: Duration = Duration::from_secs(1);
+/// A forwarded request not answered within this time fails with `unavailable`; the client may resend it.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest an owner's stream read waits for new entries before looking around (1 s).
+const READ_BLOCK_MS: usize = 1000;
+/// Most stream entries read at once; they go to the actor in order and are committed in its batches.
+const READ_COUNT: usize = 512;
+/// Stream entries older than this are trimmed by the owner: long applied, or their clients gave up and resent.
+const STREAM_KEEP_MS: u64 = 60_000;
+/// Requests waiting in a relaying node before they are appended to the stream.
+const RELAY_MAILBOX: usize = 1024;
+
+fn lease_key(code: &str) -> String {
+    format!("samsyn:{{{code}}}:lease")
+}
+
+fn stream_key(code: &str) -> String {
+    format!("samsyn:{{{code}}}:commands")
+}
+
+fn frames_channel(code: &str) -> String {
+    format!("samsyn:{{{code}}}:frames")
+}
+
+fn replies_channel(node: &str) -> String {
+    format!("samsyn:node:{node}:replies")
+}
+
+/// Renews a lease held by `ARGV[1]`, or takes it again if it is gone (Redis restarted). 0: another node has it.
+const RENEW: &str = r#"
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+"#;
+
+/// Gives a lease up, if this node still holds it.
+const RELEASE: &str = r#"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"#;
+
+/// This node's part of the cluster: its Redis connection and what it relays.
+pub struct Cluster {
+    node: String,
+    client: redis::Client,
+    redis: ConnectionManager,
+    shared: Arc<Shared>,
+    next_corr: AtomicU64,
+    store: Arc<dyn Store>,
+}
+
+/// What the Redis connection's push handler needs: replies awaited and the frame relays, by key.
+struct Shared {
+    replies_channel: String,
+    waiting: DashMap<u64, Waiting>,
+    relays: DashMap<String, Arc<Relay>>,
+    refresh: DashMap<String, Arc<Notify>>,
+    /// Counts lost Redis connections: after one, relayed sessions ask their owners for fresh frames.
+    disconnects: AtomicU64,
+}
+
+/// A forwarded request's caller, waiting for the owner's reply.
+struct Waiting {
+    code: Arc<str>,
+    since: Instant,
+    reply: ReplyTo,
+}
+
+enum ReplyTo {
+    Join(oneshot::Sender<Result<Joined, LiveError>>),
+    Command(oneshot::Sender<Result<Vec<Event>, LiveError>>),
+    Compact(oneshot::Sender<Result<(), LiveError>>),
+}
+
+impl ReplyTo {
+    fn answer(self, outcome: Outcome) {
+        let failed = |code: &str, message: String| LiveError::remote(code, message);
+        match (self, outcome) {
+            (ReplyTo::Join(tx), Outcome::Joined { participant, token, answers }) => {
+                let _ = tx.send(Ok(Joined { participant, token, answers }));
+            }
+            (ReplyTo::Command(tx), Outcome::Events { events }) => {
+                let _ = tx.send(Ok(events));
+            }
+            (ReplyTo::Compact(tx), Outcome::Done) => {
+                let _ = tx.send(Ok(()));
+            }
+            (reply, Outcome::Failed { code, message }) => reply.fail(failed(&code, message)),
+            (reply, _) => reply.fail(LiveError::remote("internal", "the owner answered something else".into())),
+        }
+    }
+
+    fn fail(self, error: LiveError) {
+        match self {
+            ReplyTo::Join(tx) => {
+                let _ = tx.send(Err(error));
+            }
+            ReplyTo::Command(tx) => {
+                let _ = tx.send(Err(error));
+            }
+            ReplyTo::Compact(tx) => {
+                let _ = tx.send(Err(error));
+            }
+        }
+    }
+}
+
+/// The frames of a session this node relays: the newest of each audience, and its version.
+struct Relay {
+    /// Facilitator, screen, phone: the order of [`FEED_TAGS`].
+    senders: [watch::Sender<Bytes>; 3],
+    versions: [AtomicU64; 3],
+}
+
+/// The first byte of a frame on the frames channel: which audience it is for.
+const FEED_TAGS: [u8; 3] = [b'f', b's', b'p'];
+
+impl Relay {
+    fn new(facilitator: Bytes, public: Bytes, version: u64) -> Self {
+        Relay {
+            senders: [watch::Sender::new(facilitator), watch::Sender::new(public.clone()), watch::Sender::new(public)],
+            versions: [AtomicU64::new(version), AtomicU64::new(version), AtomicU64::new(version)],
+        }
+    }
+
+    /// Takes a frame from the owner: `tag`, version (8 bytes, big-endian), then the `state` message.
+    /// Older versions and repeats of the current frame are ignored, so a refresh costs the sockets nothing.
+    fn accept(&self, payload: Vec<u8>) {
+        if payload.len() < 9 {
+            return;
+        }
+        let Some(index) = FEED_TAGS.iter().position(|tag| *tag == payload[0]) else { return };
+        let version = u64::from_be_bytes(payload[1..9].try_into().expect("8 bytes"));
+        if version < self.versions[index].load(Relaxed) {
+            return;
+        }
+        self.versions[index].store(version, Relaxed);
+        let frame = Bytes::from(payload).slice(9..);
+        self.senders[index].send_if_modified(|current| {
+            let changed = *current != frame;
+            if changed {
+                *current = frame;
+            }
+            changed
+        });
+    }
+}
+
+impl Shared {
+    /// Handles what Redis pushes: replies to this node, frames of relayed sessions, lost connections.
+    /// Runs on the connection's reader, so it only parses and hands over.
+    fn on_push(&self, push: PushInfo) {
+        match push.kind {
+            PushKind::Disconnection => {
+                self.disconnects.fetch_add(1, Relaxed);
+            }
+            PushKind::Message => {
+                let mut data = push.data.into_iter();
+                let (Some(Value::BulkString(channel)), Some(Value::BulkString(payload))) = (data.next(), data.next())
+                else {
+                    return;
+                };
+                let Ok(channel) = std::str::from_utf8(&channel) else { return };
+                if channel == self.replies_channel {
+                    match serde_json::from_slice::<Reply>(&payload) {
+                        Ok(reply) => {
+                            if let Some((_, waiting)) = self.waiting.remove(&reply.corr) {
+                                waiting.reply.answer(reply.outcome);
+                            }
+                        }
+                        Err(error) => tracing::warn!(%error, "unreadable reply from another node"),
+                    }
+                } else if let Some(code) = channel.strip_prefix("samsyn:{").and_then(|c| c.strip_suffix("}:frames")) {
+                    if let Some(relay) = self.relays.get(code).map(|r| r.clone()) {
+                        relay.accept(payload);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Fails every forwarded request of `code` (or every one older than the reply timeout) with `unavailable`.
+    fn give_up(&self, code: Option<&str>) {
+        let expired: Vec<u64> = self
+            .waiting
+            .iter()
+            .filter(|w| code.map_or(w.since.elapsed() > REPLY_TIMEOUT, |code| &*w.code == code))
+            .map(|w| *w.key())
+            .collect();
+        for corr in expired {
+            if let Some((_, waiting)) = self.waiting.remove(&corr) {
+                waiting.reply.fail(LiveError::Unavailable);
+            }
+        }
+    }
+}
+
+fn unavailable(error: redis::RedisError) -> LiveError {
+    tracing::warn!(%error, "redis");
+    LiveError::Unavailable
+}
+
+impl Cluster {
+    /// Connects to Redis at `url` as a new node, with a node id of its own.
+    pub async fn connect(url: &str, store: Arc<dyn Store>) -> anyhow::Result<Arc<Cluster>> {
+        let info = url.into_connection_info()?;
+        // RESP3: replies and frames arrive as pushes on the same connection that sends commands.
+        let settings = info.redis_settings().clone().set_protocol(ProtocolVersion::RESP3);
+        let client = redis::Client::open(info.set_redis_settings(settings))?;
+        let node = uuid::Uuid::new_v4().simple().to_string();
+        let shared = Arc::new(Shared {
+            replies_channel: replies_channel(&node),
+            waiting: DashMap::new(),
+            relays: DashMap::new(),
+            refresh: DashMap::new(),
+            disconnects: AtomicU64::new(0),
+        });
+        let on_push = {
+            let shared = shared.clone();
+            move |push: PushInfo| {
+                shared.on_push(push);
+                Ok::<(), std::convert::Infallible>(())
+            }
+        };
+        let config = ConnectionManagerConfig::new()
+            .set_push_sender(on_push)
+            .set_automatic_resubscription()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_max_delay(Duration::from_secs(1));
+        let mut redis = client.get_connection_manager_with_config(config).await?;
+        redis.subscribe(replies_channel(&node)).await?;
+        tracing::info!(node = %node, "joined the cluster");
+        let cluster = Arc::new(Cluster { node, client, redis, shared, next_corr: AtomicU64::new(1), store });
+        tokio::spawn(expire_replies(Arc::downgrade(&cluster.shared)));
+        Ok(cluster)
+    }
+
+    /// This node's id, as it appears in leases.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Takes the lease of `code` if no node holds it. `true`: this node now owns the session.
+    pub async fn acquire(&self, code: &str) -> Result<bool, LiveError> {
+        let mut redis = self.redis.clone();
+        let taken: Option<String> = redis::cmd("SET")
+            .arg(lease_key(code))
+            .arg(&self.node)
+            .arg("NX")
+            .arg("PX")
+            .arg(LEASE_TTL.as_millis() as u64)
+            .query_async(&mut redis)
+            .await
+            .map_err(unavailable)?;
+        Ok(taken.is_some())
+    }
+
+    /// Gives up the lease of `code` if this node holds it (taken for a session that turned out not to exist).
+    pub async fn release(&self, code: &str) {
+        let mut redis = self.redis.clone();
+        let _: Result<i64, _> =
+            redis::Script::new(RELEASE).key(lease_key(code)).arg(&self.node).invoke_async(&mut redis).await;
+    }
+
+    /// The node holding the lease of `code`, if any.
+    async fn owner(&self, code: &str) -> Result<Option<String>, LiveError> {
+        self.redis.clone().get(lease_key(code)).await.map_err(unavailable)
+    }
+
+    /// Starts owning a session whose actor `handle` has just been spawned: keeps its lease, reads its
+    /// command stream from `cursor` (the last entry whose events are stored) and publishes its frames.
+    pub fn own(self: &Arc<Self>, handle: SessionHandle, cursor: Option<String>) {
+        let refresh = Arc::new(Notify::new());
+        self.shared.refresh.insert(handle.code().to_string(), refresh.clone());
+        tokio::spawn(self.clone().keep_lease(handle.clone()));
+        tokio::spawn(self.clone().read_commands(handle.clone(), cursor));
+        tokio::spawn(self.clone().publish_frames(handle, refresh));
+    }
+
+    /// Renews the lease while the actor runs; stops the actor if another node took the session, and gives
+    /// the lease up when the actor ends.
+    async fn keep_lease(self: Arc<Self>, handle: SessionHandle) {
+        let (key, renew, release) = (lease_key(handle.code()), redis::Script::new(RENEW), redis::Script::new(RELEASE));
+        let mut redis = self.redis.clone();
+        let mut tick = tokio::time::interval(LEASE_CHECK);
+        loop {
+            tick.tick().await;
+            if handle.is_closed() {
+                let _: Result<i64, _> = release.key(&key).arg(&self.node).invoke_async(&mut redis).await;
+                self.shared.refresh.remove(handle.code());
+                return;
+            }
+            let renewed: Result<i64, _> =
+                renew.key(&key).arg(&self.node).arg(LEASE_TTL.as_millis() as u64).invoke_async(&mut redis).await;
+            match renewed {
+                Ok(1) => {}
+                Ok(_) => {
+                    tracing::warn!(session = %handle.code(), "another node took the session over; stopping here");
+                    handle.stop().await;
+                }
+                // Nobody else can take the lease while Redis is unreachable for them too; if only this
+                // node lost Redis, the store's sequence check stops both from writing the same event.
+                Err(error) => tracing::warn!(session = %handle.code(), %error, "could not renew the lease"),
+            }
+        }
+    }
+
+    /// Feeds the owner's actor with the requests other nodes appended to the session's stream, in order.
+    async fn read_commands(self: Arc<Self>, handle: SessionHandle, cursor: Option<String>) {
+        let key = stream_key(handle.code());
+        let mut cursor = cursor.unwrap_or_else(|| "0-0".into());
+        let mut connection: Option<MultiplexedConnection> = None;
+        let mut trimmed_at = Instant::now();
+        let options = StreamReadOptions::default().block(READ_BLOCK_MS).count(READ_COUNT);
+        while !handle.is_closed() {
+            // A blocking read holds its connection, so each owned session reads on one of its own.
+            let Some(redis) = connection.as_mut() else {
+                let config = redis::AsyncConnectionConfig::new()
+                    .set_connection_timeout(Some(Duration::from_secs(2)))
+                    .set_response_timeout(Some(Duration::from_millis(READ_BLOCK_MS as u64) + Duration::from_secs(2)));
+                match self.client.get_multiplexed_async_connection_with_config(&config).await {
+                    Ok(made) => connection = Some(made),
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot reach redis to read commands; retrying");
+                        tokio::time::sleep(LEASE_CHECK).await;
+                    }
+                }
+                continue;
+            };
+            let read: Result<Option<StreamReadReply>, _> = redis.xread_options(&[&key], &[&cursor], &options).await;
+            let entries = match read {
+                Ok(reply) => reply.map(|r| r.keys.into_iter().flat_map(|k| k.ids).collect()).unwrap_or_default(),
+                Err(error) => {
+                    tracing::warn!(%error, "reading commands failed; reconnecting");
+                    connection = None;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+            };
+            let entries: Vec<redis::streams::StreamId> = entries;
+            for entry in entries {
+                cursor = entry.id.clone();
+                let forwarded = match entry.map.get("m") {
+                    Some(Value::BulkString(json)) => serde_json::from_slice::<Forwarded>(json),
+                    _ => continue,
+                };
+                match forwarded {
+                    Ok(forwarded) => {
+                        if self.dispatch(&handle, entry.id, forwarded).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(error) => tracing::warn!(%error, "unreadable forwarded request skipped"),
+                }
+            }
+            if trimmed_at.elapsed() > Duration::from_secs(10) {
+                trimmed_at = Instant::now();
+                if let Some(ms) = cursor.split('-').next().and_then(|ms| ms.parse::<u64>().ok()) {
+                    let oldest = ms.saturating_sub(STREAM_KEEP_MS);
+                    let _: Result<i64, _> = redis::cmd("XTRIM")
+                        .arg(&key)
+                        .arg("MINID")
+                        .arg("~")
+                        .arg(oldest)
+                        .query_async(&mut self.redis.clone())
+                        .await;
+                }
+            }
+        }
+    }
+
+    /// Hands one forwarded request to the actor (in stream order) and sends its answer back when it comes.
+    async fn dispatch(&self, handle: &SessionHandle, entry: String, forwarded: Forwarded) -> Result<(), LiveError> {
+        match forwarded {
+            Forwarded::Join { node, corr, token } => {
+                let (reply, answer) = oneshot::channel();
+                handle.submit(Request::Join { token, entry: Some(entry), reply }).await?;
+                self.answer_later(node, corr, async move {
+                    match answer.await {
+                        Ok(Ok(joined)) => Outcome::Joined {
+                            participant: joined.participant,
+                            token: joined.token,
+                            answers: joined.answers,
+                        },
+                        Ok(Err(error)) => Outcome::failed(&error),
+                        Err(_) => Outcome::failed(&LiveError::Closed),
+                    }
+                });
+            }
+            Forwarded::Leave { participant } => handle.leave(participant),
+            Forwarded::Command { node, corr, actor, request, command } => {
+                let (reply, answer) = oneshot::channel();
+                handle.submit(Request::Command { actor, request, command, entry: Some(entry), reply }).await?;
+                self.answer_later(node, corr, async move {
+                    match answer.await {
+                        Ok(Ok(events)) => Outcome::Events { events },
+                        Ok(Err(error)) => Outcome::failed(&error),
+                        Err(_) => Outcome::failed(&LiveError::Closed),
+                    }
+                });
+            }
+            Forwarded::Compact { node, corr } => {
+                let (reply, answer) = oneshot::channel();
+                handle.submit(Request::Compact { reply }).await?;
+                self.answer_later(node, corr, async move {
+                    match answer.await {
+                        Ok(Ok(())) => Outcome::Done,
+                        Ok(Err(error)) => Outcome::failed(&error),
+                        Err(_) => Outcome::failed(&LiveError::Closed),
+                    }
+                });
+            }
+            Forwarded::Stop => handle.stop().await,
+            Forwarded::Refresh => {
+                if let Some(refresh) = self.shared.refresh.get(handle.code()) {
+                    refresh.notify_one();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Publishes `outcome` to the node that forwarded the request, once it is known.
+    fn answer_later(
+        &self,
+        node: String,
+        corr: u64,
+        outcome: impl std::future::Future<Output = Outcome> + Send + 'static,
+    ) {
+        let mut redis = self.redis.clone();
+        tokio::spawn(async move {
+            let reply = Reply { corr, outcome: outcome.await };
+            let Ok(json) = serde_json::to_vec(&reply) else { return };
+            let published: Result<i64, _> = redis.publish(replies_channel(&node), json).await;
+            if let Err(error) = published {
+                tracing::warn!(%error, "could not send a reply to another node; its client will resend");
+            }
+        });
+    }
+
+    /// Publishes every new frame of an owned session to the nodes relaying it, and all of them on request.
+    async fn publish_frames(self: Arc<Self>, handle: SessionHandle, refresh: Arc<Notify>) {
+        let channel = frames_channel(handle.code());
+        let [mut facilitator, mut screen, mut phone] =
+            [Feed::Facilitator, Feed::Screen, Feed::Phone].map(|feed| handle.frames(feed));
+        let mut redis = self.redis.clone();
+        loop {
+            let changed: Vec<usize> = tokio::select! {
+                r = facilitator.changed() => if r.is_err() { return } else { vec![0] },
+                r = screen.changed() => if r.is_err() { return } else { vec![1] },
+                r = phone.changed() => if r.is_err() { return } else { vec![2] },
+                _ = refresh.notified() => vec![0, 1, 2],
+            };
+            let feeds = [&mut facilitator, &mut screen, &mut phone];
+            let mut pipe = redis::pipe();
+            for index in changed {
+                let frame = feeds[index].borrow_and_update().clone();
+                let mut payload = Vec::with_capacity(frame.len() + 9);
+                payload.push(FEED_TAGS[index]);
+                payload.extend_from_slice(&frame_version(&frame).to_be_bytes());
+                payload.extend_from_slice(&frame);
+                pipe.publish(&channel, payload).ignore();
+            }
+            if let Err(error) = pipe.query_async::<()>(&mut redis).await {
+                tracing::warn!(%error, "could not publish frames; relaying nodes catch up on the next change");
+            }
+        }
+    }
+
+    /// Serves a session owned by another node: requests go to its stream, its frames come back by pub/sub.
+    /// `None` if no node owns it any more (the caller then tries to take it).
+    pub async fn relay(self: &Arc<Self>, code: &str) -> Result<Option<SessionHandle>, LiveError> {
+        let Some(owner) = self.owner(code).await? else { return Ok(None) };
+        // Subscribe before reading the state: a change is then either in the store or on the channel.
+        let mut redis = self.redis.clone();
+        redis.subscribe(frames_channel(code)).await.map_err(unavailable)?;
+        let Some(stored) = self.store.load_session(code).await? else {
+            let _ = redis.unsubscribe(frames_channel(code)).await;
+            return Err(LiveError::UnknownSession);
+        };
+        let session = Session::replay(stored.spec, &stored.events);
+        let render = |audience| state_frame(&session, code, 0, audience).unwrap_or_default();
+        let relay = Arc::new(Relay::new(render(Audience::Facilitator), render(Audience::Public), session.version));
+        self.shared.relays.insert(code.to_string(), relay.clone());
+        let (mailbox, requests) = mpsc::channel(RELAY_MAILBOX);
+        let receivers = [0, 1, 2].map(|index| relay.senders[index].subscribe());
+        let handle = SessionHandle::relayed(mailbox, receivers, &stored.facilitator_key, code);
+        tracing::info!(session = %code, owner = %owner, "relaying a session another node runs");
+        tokio::spawn(self.clone().forward_requests(code.to_string(), owner, relay, requests));
+        Ok(Some(handle))
+    }
+
+    /// Appends the requests of this node's sockets to the owner's stream until the owner changes.
+    async fn forward_requests(
+        self: Arc<Self>,
+        code: String,
+        owner: String,
+        relay: Arc<Relay>,
+        mut requests: mpsc::Receiver<Request>,
+    ) {
+        let code_arc: Arc<str> = code.as_str().into();
+        let key = stream_key(&code);
+        let mut redis = self.redis.clone();
+        let mut tick = tokio::time::interval(LEASE_CHECK);
+        let mut misses = 0;
+        let mut disconnects = self.shared.disconnects.load(Relaxed);
+        let mut batch = Vec::new();
+        // Ask the owner for its current frames: the ones read from the store did not know who is online.
+        let mut forwards = vec![Forwarded::Refresh];
+        loop {
+            let mut stop = false;
+            if forwards.is_empty() {
+                tokio::select! {
+                    received = requests.recv_many(&mut batch, READ_COUNT) => {
+                        if received == 0 {
+                            break;
+                        }
+                    }
+                    _ = tick.tick() => {
+                        match self.owner(&code).await {
+                            Ok(Some(holder)) if holder == owner => misses = 0,
+                            Ok(Some(_)) => break,
+                            // Gone: the owner died, or Redis restarted and the owner will take it again within a second.
+                            Ok(None) => {
+                                misses += 1;
+                                if misses >= 2 {
+                                    break;
+                                }
+                            }
+                            Err(_) => {}
+                        }
+                        let now = self.shared.disconnects.load(Relaxed);
+                        if now != disconnects {
+                            disconnects = now;
+                            forwards.push(Forwarded::Refresh);
+                        }
+                    }
+                }
+            }
+            let mut corrs = Vec::new();
+            for request in batch.drain(..) {
+                let corr = self.next_corr.fetch_add(1, Relaxed);
+                let node = self.node.clone();
+                let mut wait = |reply| {
+                    corrs.push(corr);
+                    let waiting = Waiting { code: code_arc.clone(), since: Instant::now(), reply };
+                    self.shared.waiting.insert(corr, waiting);
+                };
+                match request {
+                    Request::Join { token, reply, .. } => {
+                        wait(ReplyTo::Join(reply));
+                        forwards.push(Forwarded::Join { node, corr, token });
+                    }
+                    Request::Leave { participant } => forwards.push(Forwarded::Leave { participant }),
+                    Request::Command { actor, request, command, reply, .. } => {
+                        wait(ReplyTo::Command(reply));
+                        forwards.push(Forwarded::Command { node, corr, actor, request, command });
+                    }
+                    Request::Compact { reply } => {
+                        wait(ReplyTo::Compact(reply));
+                        forwards.push(Forwarded::Compact { node, corr });
+                    }
+                    Request::Stop => {
+                        forwards.push(Forwarded::Stop);
+                        stop = true;
+                    }
+                    // Reads are answered from the store, which holds everything the owner acknowledged.
+                    Request::Snapshot { reply } => {
+                        let store = self.store.clone();
+                        let code = code.clone();
+                        tokio::spawn(async move {
+                            if let Ok(Some(stored)) = store.load_session(&code).await {
+                                let _ = reply.send(Session::replay(stored.spec, &stored.events));
+                            }
+                        });
+                    }
+                    Request::Agenda { reply } => {
+                        let store = self.store.clone();
+                        let code = code.clone();
+                        tokio::spawn(async move {
+                            if let Ok(Some(stored)) = store.load_session(&code).await {
+                                let session = Session::replay(stored.spec, &stored.events);
+                                let _ = reply.send((session.spec.title.clone(), session.agenda()));
+                            }
+                        });
+                    }
+                }
+            }
+            if !forwards.is_empty() {
+                let mut pipe = redis::pipe();
+                for forwarded in forwards.drain(..) {
+                    if let Ok(json) = serde_json::to_vec(&forwarded) {
+                        pipe.cmd("XADD").arg(&key).arg("*").arg("m").arg(json).ignore();
+                    }
+                }
+                if let Err(error) = pipe.query_async::<()>(&mut redis).await {
+                    tracing::warn!(session = %code, %error, "could not forward requests; their clients get `unavailable`");
+                    for corr in corrs {
+                        if let Some((_, waiting)) = self.shared.waiting.remove(&corr) {
+                            waiting.reply.fail(LiveError::Unavailable);
+                        }
+                    }
+                }
+            }
+            if stop {
+                break;
+            }
+        }
+        tracing::info!(session = %code, "stopped relaying; sockets reconnect to the session's new owner");
+        self.shared.relays.remove_if(&code, |_, current| Arc::ptr_eq(current, &relay));
+        if !self.shared.relays.contains_key(&code) {
+            let _ = redis.unsubscribe(frames_channel(&code)).await;
+        }
+        self.shared.give_up(Some(&code));
+    }
+}
+
+/// Fails forwarded requests whose reply is overdue, once a second, while the cluster lives.
+async fn expire_replies(shared: std::sync::Weak<Shared>) {
+    let mut tick = tokio::time::interval(LEASE_CHECK);
+    loop {
+        tick.tick().await;
+        let Some(shared) = shared.upgrade() else { return };
+        shared.give_up(None);
+    }
+}
+
+/// The `version` of a serialized `state` message, read from its start (`{"type":"state","version":N,…`).
+fn frame_version(frame: &[u8]) -> u64 {
+    const FIELD: &[u8] = b"\"version\":";
+    let head = &frame[..frame.len().min(64)];
+    let Some(at) = head.windows(FIELD.len()).position(|w| w == FIELD) else { return 0 };
+    head[at + FIELD.len()..].iter().take_while(|b| b.is_ascii_digit()).fold(0, |n, b| n * 10 + u64::from(b - b'0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_version_is_read_from_the_start_of_the_message() {
+        assert_eq!(frame_version(br#"{"type":"state","version":4711,"session":{}}"#), 4711);
+        assert_eq!(frame_version(b"{}"), 0);
+    }
+
+    #[test]
+    fn a_relay_keeps_the_newest_frame_and_ignores_older_versions_and_repeats() {
+        let relay = Relay::new(Bytes::from_static(b"f1"), Bytes::from_static(b"p1"), 1);
+        let mut screen = relay.senders[1].subscribe();
+        screen.borrow_and_update();
+        let frame = |tag: u8, version: u64, body: &[u8]| {
+            let mut payload = vec![tag];
+            payload.extend_from_slice(&version.to_be_bytes());
+            payload.extend_from_slice(body);
+            payload
+        };
+        relay.accept(frame(b's', 3, b"s3"));
+        assert_eq!(&screen.borrow_and_update()[..], b"s3");
+        relay.accept(frame(b's', 2, b"s2"));
+        relay.accept(frame(b's', 3, b"s3"));
+        assert!(!screen.has_changed().unwrap(), "an older version or the same frame again changes nothing");
+        relay.accept(frame(b'x', 9, b"??"));
+        relay.accept(vec![b's']);
+        assert_eq!(&relay.senders[1].borrow()[..], b"s3");
+        assert_eq!(&relay.senders[0].borrow()[..], b"f1");
+    }
+}

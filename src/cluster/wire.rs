@@ -1,0 +1,81 @@
+//! What nodes send each other through Redis: forwarded requests (stream entries) and their replies (pub/sub).
+//! JSON, so an operator can read a stream with `redis-cli XRANGE`.
+
+use crate::domain::session::OwnAnswer;
+use crate::domain::{Actor, Command, Event, ParticipantNo};
+use crate::live::LiveError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A request a relaying node appends to a session's command stream. `node` and `corr` say where the reply goes.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(super) enum Forwarded {
+    Join {
+        node: String,
+        corr: u64,
+        token: Option<String>,
+    },
+    Leave {
+        participant: ParticipantNo,
+    },
+    Command {
+        node: String,
+        corr: u64,
+        actor: Actor,
+        request: Option<u64>,
+        command: Command,
+    },
+    Compact {
+        node: String,
+        corr: u64,
+    },
+    Stop,
+    /// Publish the current frames again (a node started relaying, or lost its Redis connection for a while).
+    Refresh,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct Reply {
+    pub corr: u64,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(super) enum Outcome {
+    Joined { participant: ParticipantNo, token: String, answers: BTreeMap<String, OwnAnswer> },
+    Events { events: Vec<Event> },
+    Done,
+    Failed { code: String, message: String },
+}
+
+impl Outcome {
+    pub fn failed(error: &LiveError) -> Self {
+        Outcome::Failed { code: error.code().to_string(), message: error.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::RawAnswer;
+
+    #[test]
+    fn a_forwarded_vote_reads_back_as_the_same_command() {
+        let vote = Forwarded::Command {
+            node: "n1".into(),
+            corr: 7,
+            actor: Actor::Participant(12),
+            request: Some(3),
+            command: Command::Vote { item: "L1".into(), round: 1, answer: RawAnswer::Number(4) },
+        };
+        let json = serde_json::to_string(&vote).unwrap();
+        let Forwarded::Command { actor, command, request, .. } = serde_json::from_str(&json).unwrap() else {
+            panic!("not a command: {json}");
+        };
+        assert_eq!(actor, Actor::Participant(12));
+        assert_eq!(request, Some(3));
+        assert_eq!(command, Command::Vote { item: "L1".into(), round: 1, answer: RawAnswer::Number(4) });
+    }
+}

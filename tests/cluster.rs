@@ -1,0 +1,262 @@
+//! Several nodes, one session: three `samsyn` processes on a PostgreSQL and a Redis of the test's own, with
+//! participants spread over all of them. Every view must end equal to the state rebuilt from PostgreSQL,
+//! through a node's death and a Redis restart. Skipped (with a message) where Redis or PostgreSQL is missing.
+
+mod common;
+
+use common::services::*;
+use common::*;
+use samsyn::domain::view::{render, Audience};
+use samsyn::domain::Session;
+use samsyn::store::{PostgresStore, Store};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+fn phase(state: &Value, id: &str) -> String {
+    item(state, id)["phase"].as_str().unwrap_or_default().to_string()
+}
+
+/// The public view as PostgreSQL's events rebuild it, with the online count the client saw.
+async fn public_view_from_postgres(postgres: &Postgres, code: &str, online: &Value) -> (u64, Value) {
+    let store = PostgresStore::connect(&postgres.url()).await.unwrap();
+    let stored = store.load_session(code).await.unwrap().expect("session is stored");
+    let session = Session::replay(stored.spec, &stored.events);
+    let mut view = serde_json::to_value(render(&session, code, 0, Audience::Public)).unwrap();
+    view["participants"] = online.clone();
+    store.close().await;
+    (session.version, view)
+}
+
+async fn create_seminar(base: &str) -> Created {
+    let items = json!([{"id": "ord", "kind": "words", "title": "Digitalisering får mig att känna …", "max_words": 3}]);
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/sessions"))
+        .json(&json!({"title": "Regiondagen", "items": items}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.unwrap();
+    Created { code: body["code"].as_str().unwrap().into(), key: body["facilitator_key"].as_str().unwrap().into() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_run_a_workshop_and_a_word_cloud_and_every_view_equals_postgres() {
+    if !services_available() {
+        return;
+    }
+    let (postgres, redis) = (Postgres::start().await, Redis::start().await);
+    let nodes = [
+        Node::start(&postgres, &redis).await,
+        Node::start(&postgres, &redis).await,
+        Node::start(&postgres, &redis).await,
+    ];
+
+    // The workshop is created on node 0 (which runs it); the facilitator and screen sit on the others.
+    let session = create_workshop(&nodes[0].url("")).await;
+    let mut facilitator = Client::facilitator(&nodes[1].addr, &session.code, &session.key).await;
+    let mut screen = Client::screen(&nodes[2].addr, &session.code).await;
+    let mut phones = Vec::new();
+    for i in 0..9 {
+        phones.push(Client::participant(&nodes[i % 3].addr, &session.code, None).await);
+    }
+    facilitator.wait_state(|s| s["participants"] == 9).await;
+    screen.wait_state(|s| s["participants"] == 9).await;
+
+    facilitator.ok(act("open", "L1")).await;
+    let levels = [1, 2, 3, 3, 4, 4, 4, 5, 5];
+    for (phone, level) in phones.iter_mut().zip(levels) {
+        phone.wait_state(|s| phase(s, "L1") == "voting").await;
+        phone.ok(vote("L1", 1, json!(level))).await;
+    }
+    let state = facilitator.wait_state(|s| last_round(s, "L1")["voted"] == 9).await;
+    assert_eq!(last_round(&state, "L1")["tally"]["counts"], json!([1, 1, 2, 3, 2]));
+    let seen = screen.wait_state(|s| last_round(s, "L1")["voted"] == 9).await;
+    assert_eq!(last_round(&seen, "L1")["tally"], Value::Null, "no tally on the screen before the reveal");
+
+    facilitator.ok(act("reveal", "L1")).await;
+    for phone in phones.iter_mut() {
+        let state = phone.wait_state(|s| phase(s, "L1") == "revealed").await;
+        assert_eq!(last_round(&state, "L1")["tally"]["counts"], json!([1, 1, 2, 3, 2]));
+    }
+    let mut lock = act("lock", "L1");
+    lock["level"] = json!(4);
+    lock["note"] = json!("Ledningen har beslutat, men arbetet har inte nått ut");
+    facilitator.ok(lock).await;
+    facilitator.ok(json!({"type": "goto", "item": "L2"})).await;
+    for phone in phones.iter_mut() {
+        let state = phone.wait_state(|s| phase(s, "L1") == "locked" && s["current"] == "L2").await;
+        assert_eq!(item(&state, "L1")["consensus"]["note"], "Ledningen har beslutat, men arbetet har inte nått ut");
+    }
+    for phone in phones.iter_mut() {
+        let (version, expected) = public_view_from_postgres(&postgres, &session.code, &json!(9)).await;
+        let state = phone.wait_version(version).await;
+        assert_eq!(state, expected, "a phone's view equals the state rebuilt from PostgreSQL");
+    }
+
+    // A word cloud created on node 2, moderated from node 0, answered through all three.
+    let seminar = create_seminar(&nodes[2].url("")).await;
+    let mut moderator = Client::facilitator(&nodes[0].addr, &seminar.code, &seminar.key).await;
+    let mut wall = Client::screen(&nodes[1].addr, &seminar.code).await;
+    let mut crowd = Vec::new();
+    for i in 0..12 {
+        crowd.push(Client::participant(&nodes[i % 3].addr, &seminar.code, None).await);
+    }
+    moderator.ok(act("open", "ord")).await;
+    let words = ["möjligheter", "Framtid", "stress", "framtid ", "Möjligheter", "ångest"];
+    for (i, phone) in crowd.iter_mut().enumerate() {
+        phone.wait_state(|s| phase(s, "ord") == "voting").await;
+        let text = words[i % words.len()];
+        phone.ok(json!({"type": "word", "item": "ord", "round": 1, "text": text})).await;
+    }
+    let cloud = wall.wait_state(|s| last_round(s, "ord")["voted"] == 12).await;
+    let groups = last_round(&cloud, "ord")["tally"].to_string();
+    for word in ["möjligheter", "framtid", "stress", "ångest"] {
+        assert!(groups.contains(word), "{word} is in the cloud on the screen: {groups}");
+    }
+    moderator.ok(json!({"type": "hide_word", "item": "ord", "word": "stress"})).await;
+    for phone in crowd.iter_mut() {
+        let (version, expected) = public_view_from_postgres(&postgres, &seminar.code, &json!(12)).await;
+        let state = phone.wait_version(version).await;
+        assert_eq!(state, expected, "a phone's word cloud equals the one rebuilt from PostgreSQL");
+    }
+    let (version, _) = public_view_from_postgres(&postgres, &seminar.code, &json!(12)).await;
+    let cloud = wall.wait_version(version).await;
+    assert!(!last_round(&cloud, "ord")["tally"].to_string().contains("stress"), "a hidden word leaves the screen");
+}
+
+/// Sends a vote until it is acknowledged, reconnecting (to the next node) when the socket or the node fails,
+/// as a phone does. Returns the client, connected.
+async fn vote_until_acked(mut phone: Option<Client>, addrs: &[String], code: &str, token: &str, level: u32) -> Client {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let mut attempt = 0;
+    loop {
+        assert!(tokio::time::Instant::now() < deadline, "vote was never acknowledged");
+        let mut client = match phone.take() {
+            Some(client) => client,
+            None => {
+                let addr = &addrs[attempt % addrs.len()];
+                attempt += 1;
+                match tokio::time::timeout(Duration::from_secs(5), try_participant(addr, code, token)).await {
+                    Ok(Some(client)) => client,
+                    _ => {
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        continue;
+                    }
+                }
+            }
+        };
+        match client.try_request(vote("L1", 1, json!(level))).await {
+            Some(reply) if reply["type"] == "ack" => return client,
+            _ => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+async fn try_participant(addr: &str, code: &str, token: &str) -> Option<Client> {
+    let mut client = Client::try_connect(addr).await?;
+    let reply =
+        client.try_request(json!({"type": "hello", "role": "participant", "code": code, "token": token})).await?;
+    (reply["type"] == "welcome").then_some(client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_node_dies_mid_round_and_another_takes_over_with_every_acknowledged_vote() {
+    if !services_available() {
+        return;
+    }
+    let (postgres, redis) = (Postgres::start().await, Redis::start().await);
+    let owner = Node::start(&postgres, &redis).await;
+    let others = [Node::start(&postgres, &redis).await, Node::start(&postgres, &redis).await];
+    let survivors: Vec<String> = others.iter().map(|n| n.addr.clone()).collect();
+    let session = create_workshop(&owner.url("")).await;
+    let mut facilitator = Client::facilitator(&others[0].addr, &session.code, &session.key).await;
+
+    let mut phones = Vec::new();
+    for i in 0..12 {
+        let addr = if i % 3 == 0 { owner.addr.clone() } else { survivors[i % 2].clone() };
+        phones.push(Client::participant(&addr, &session.code, None).await);
+    }
+    let tokens: Vec<String> = phones.iter().map(|p| p.token.clone().unwrap()).collect();
+    facilitator.ok(act("open", "L1")).await;
+    // The first half vote before the owner dies.
+    let mut phones: Vec<Option<Client>> = phones.into_iter().map(Some).collect();
+    for (i, phone) in phones.iter_mut().enumerate().take(6) {
+        let mut client = phone.take().unwrap();
+        client.wait_state(|s| phase(s, "L1") == "voting").await;
+        client.ok(vote("L1", 1, json!(1 + i % 5))).await;
+        *phone = Some(client);
+    }
+    let killed_at = tokio::time::Instant::now();
+    owner.kill_9().await;
+
+    // The rest vote through whatever node answers; phones of the dead node reconnect to the others.
+    for (i, phone) in phones.iter_mut().enumerate() {
+        let client = phone.take().unwrap();
+        let client = if i < 6 {
+            client
+        } else {
+            vote_until_acked(Some(client), &survivors, &session.code, &tokens[i], (1 + i % 5) as u32).await
+        };
+        *phone = Some(client);
+    }
+    let took_over = killed_at.elapsed();
+    let mut facilitator = Client::facilitator(&survivors[1], &session.code, &session.key).await;
+    let state = facilitator.wait_state(|s| last_round(s, "L1")["voted"] == 12).await;
+    let counts = last_round(&state, "L1")["tally"]["counts"].clone();
+    assert_eq!(counts, json!([3, 3, 2, 2, 2]), "every acknowledged vote is counted after the takeover");
+    eprintln!("takeover: all 12 votes acknowledged {:.1} s after the owner was killed", took_over.as_secs_f64());
+
+    // A phone that lost its node converges on a survivor with its own vote remembered.
+    let mut back = try_participant(&survivors[0], &session.code, &tokens[0]).await.expect("reconnects");
+    assert_eq!(back.welcome["ballots"]["L1"]["answer"], json!(1));
+    let state = back.wait_state(|s| last_round(s, "L1")["voted"] == 12).await;
+    let (version, expected) = public_view_from_postgres(&postgres, &session.code, &state["participants"]).await;
+    let state = back.wait_version(version).await;
+    let mut expected = expected;
+    expected["participants"] = state["participants"].clone();
+    assert_eq!(state, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_restarts_mid_session_and_clients_converge_with_nothing_acknowledged_lost() {
+    if !services_available() {
+        return;
+    }
+    let (postgres, mut redis) = (Postgres::start().await, Redis::start().await);
+    let nodes = [Node::start(&postgres, &redis).await, Node::start(&postgres, &redis).await];
+    let addrs: Vec<String> = nodes.iter().map(|n| n.addr.clone()).collect();
+    let session = create_workshop(&nodes[0].url("")).await;
+    let mut facilitator = Client::facilitator(&addrs[0], &session.code, &session.key).await;
+    let mut screen = Client::screen(&addrs[1], &session.code).await;
+    let mut phones = Vec::new();
+    for i in 0..10 {
+        phones.push(Some(Client::participant(&addrs[i % 2], &session.code, None).await));
+    }
+    let tokens: Vec<String> = phones.iter().map(|p| p.as_ref().unwrap().token.clone().unwrap()).collect();
+    facilitator.ok(act("open", "L1")).await;
+    for phone in phones.iter_mut().take(5) {
+        let mut client = phone.take().unwrap();
+        client.wait_state(|s| phase(s, "L1") == "voting").await;
+        client.ok(vote("L1", 1, json!(5))).await;
+        *phone = Some(client);
+    }
+
+    redis.restart(Duration::from_millis(500)).await;
+
+    for (i, phone) in phones.iter_mut().enumerate().skip(5) {
+        let client = phone.take().unwrap();
+        *phone = Some(vote_until_acked(Some(client), &addrs, &session.code, &tokens[i], 2).await);
+    }
+    let state = screen.wait_state(|s| last_round(s, "L1")["voted"] == 10).await;
+    assert_eq!(last_round(&state, "L1")["voted"], 10, "the screen on the relaying node converges");
+    facilitator.ok(act("reveal", "L1")).await;
+    let mut facilitator = Client::facilitator(&addrs[1], &session.code, &session.key).await;
+    let state = facilitator.wait_state(|s| phase(s, "L1") == "revealed").await;
+    assert_eq!(last_round(&state, "L1")["tally"]["counts"], json!([0, 5, 0, 0, 5]));
+    let (version, expected) = public_view_from_postgres(&postgres, &session.code, &json!(0)).await;
+    let state = screen.wait_version(version).await;
+    let mut expected = expected;
+    expected["participants"] = state["participants"].clone();
+    assert_eq!(state, expected, "the screen's view equals PostgreSQL's after the restart");
+}

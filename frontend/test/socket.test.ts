@@ -201,6 +201,25 @@ describe('SocketClient', () => {
     expect([a, b, d]).not.toContain(hello.id);
   });
 
+  it('keeps a command refused as unavailable, reconnects and resends it', () => {
+    const c = client();
+    c.start();
+    join();
+    const done: (ErrorMsg | null)[] = [];
+    const id = c.send({ type: 'vote', item: 'L1', round: 1, answer: 3 }, (e) => done.push(e));
+    const first = last();
+    first.receive({ type: 'error', id, code: 'unavailable', message: 'try again' });
+    expect(done).toEqual([]);
+    expect(first.closed).toBe(true);
+    expect(c.pendingIds()).toEqual([id]);
+    vi.advanceTimersByTime(500);
+    join();
+    expect(last()).not.toBe(first);
+    expect(last().sent.filter((m) => m.type === 'vote').map((m) => m.id)).toEqual([id]);
+    last().receive({ type: 'ack', id });
+    expect(done).toEqual([null]);
+  });
+
   it('settles a command with the server error and forgets it', () => {
     const c = client();
     c.start();

@@ -235,6 +235,15 @@ export class SocketClient {
       return;
     }
 
+    if (msg.type === 'error' && msg.code === 'unavailable' && msg.id !== null && this.pending.has(msg.id)) {
+      // The node this socket reached could not reach the session's node (one node of several is down or
+      // taking the session over). The command stays pending: reconnect, probably to another node, and resend.
+      const ws = this.ws;
+      ws?.close(4001, 'retry');
+      if (ws) this.lost(ws);
+      return;
+    }
+
     if ((msg.type === 'ack' || msg.type === 'error') && msg.id !== null) {
       const p = this.pending.get(msg.id);
       if (p) {

@@ -160,6 +160,10 @@ export const common = {
     sv: 'Servern kunde inte spara ändringen. Inget ändrades – försök igen.',
     en: 'The server could not store the change. Nothing changed – try again.',
   },
+  err_unavailable: {
+    sv: 'Servern når inte sessionen just nu. Försöker igen …',
+    en: 'The server cannot reach the session right now. Trying again …',
+  },
   err_unknown: { sv: 'Okänt fel.', en: 'Unknown error.' },
 } satisfies Dict;
 

@@ -1,0 +1,125 @@
+//! The store contract: what the live layer relies on, checked the same way against the SQLite file and a real
+//! PostgreSQL (started by the test, skipped with a message where PostgreSQL is missing). Also the copy of a
+//! SQLite installation into PostgreSQL with `samsyn copy-to-postgres`.
+
+mod common;
+
+use common::services::*;
+use common::*;
+use samsyn::domain::catalogue::{Catalogue, BUILT_IN};
+use samsyn::domain::{Answer, Event, SessionSpec};
+use samsyn::store::{PostgresStore, SqliteStore, Store, StoreError, StoredSession};
+use serde_json::json;
+use std::sync::Arc;
+
+fn stored(code: &str, created_at: i64) -> StoredSession {
+    let catalogue: Catalogue = serde_json::from_str(BUILT_IN[0].1).unwrap();
+    StoredSession {
+        id: format!("id-{code}"),
+        code: code.into(),
+        facilitator_key: "k".into(),
+        spec: SessionSpec::workshop(&catalogue, "Kontraktskommun").unwrap(),
+        created_at,
+        events: vec![],
+        cursor: None,
+    }
+}
+
+fn ballot(participant: u32, level: u8) -> Event {
+    Event::BallotCast { item: "L1".into(), round: 1, participant, answer: Answer::Level(level) }
+}
+
+/// Every promise of the `Store` trait, on a fresh store.
+async fn contract(store: Arc<dyn Store>) {
+    store.ping().await.unwrap();
+    store.create_session(&stored("111111", 10)).await.unwrap();
+    store.create_session(&stored("222222", 20)).await.unwrap();
+    assert!(matches!(store.create_session(&stored("111111", 30)).await, Err(StoreError::CodeTaken)));
+    assert!(store.load_session("999999").await.unwrap().is_none());
+
+    // Appends are numbered; a gap or a repeat is refused and changes nothing.
+    let first = vec![Event::RoundOpened { item: "L1".into(), round: 1 }, ballot(1, 3)];
+    store.append("id-111111", 1, &first, None).await.unwrap();
+    assert!(matches!(store.append("id-111111", 1, &[ballot(2, 4)], None).await, Err(StoreError::OutOfOrder { .. })));
+    assert!(matches!(store.append("id-111111", 5, &[ballot(2, 4)], None).await, Err(StoreError::OutOfOrder { .. })));
+    store.append("id-111111", 3, &[ballot(2, 4)], Some("1700000000000-3")).await.unwrap();
+    store.append("id-111111", 4, &[], Some("ignored")).await.unwrap();
+    let loaded = store.load_session("111111").await.unwrap().unwrap();
+    assert_eq!(loaded.events, vec![first[0].clone(), first[1].clone(), ballot(2, 4)]);
+    assert_eq!(loaded.cursor.as_deref(), Some("1700000000000-3"), "the stream cursor is stored with its events");
+    assert_eq!(loaded.spec.items.len(), 32);
+    assert_eq!((loaded.id.as_str(), loaded.facilitator_key.as_str(), loaded.created_at), ("id-111111", "k", 10));
+
+    // Two writers racing for the same event number: exactly one wins (the fence between two owners).
+    let (one, other) = ([ballot(1, 1)], [ballot(2, 2)]);
+    let (a, b) = tokio::join!(store.append("id-222222", 1, &one, None), store.append("id-222222", 1, &other, None));
+    assert!(a.is_ok() != b.is_ok(), "one of two racing appends is refused: {a:?} {b:?}");
+    assert_eq!(store.load_session("222222").await.unwrap().unwrap().events.len(), 1);
+
+    // Catalogues: stored once per id and version, listed in import order.
+    let mut catalogue: Catalogue = serde_json::from_str(BUILT_IN[0].1).unwrap();
+    catalogue.id = "egen".into();
+    store.save_catalogue(&catalogue, 5).await.unwrap();
+    assert!(matches!(store.save_catalogue(&catalogue, 6).await, Err(StoreError::CatalogueExists)));
+    assert_eq!(store.catalogues().await.unwrap().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["egen"]);
+
+    // Compaction replaces the log and marks the session; deletion removes it with its events.
+    assert_eq!(store.sessions_to_compact(15).await.unwrap(), ["111111"]);
+    store.replace_events("id-111111", &[Event::RoundOpened { item: "L1".into(), round: 1 }], 40).await.unwrap();
+    assert_eq!(store.load_session("111111").await.unwrap().unwrap().events.len(), 1);
+    assert!(store.sessions_to_compact(100).await.unwrap() == ["222222"]);
+    assert_eq!(store.session_codes().await.unwrap(), ["111111", "222222"]);
+    store.delete_session("111111").await.unwrap();
+    assert!(store.load_session("111111").await.unwrap().is_none());
+    assert_eq!(store.session_codes().await.unwrap(), ["222222"]);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn the_sqlite_store_keeps_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    contract(Arc::new(SqliteStore::open(dir.path()).await.unwrap())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_store_keeps_the_contract() {
+    if !services_available() {
+        return;
+    }
+    let postgres = Postgres::start().await;
+    contract(Arc::new(PostgresStore::connect(&postgres.url()).await.unwrap())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_installation_is_copied_to_postgres_and_served_from_there() {
+    if !services_available() {
+        return;
+    }
+    let (dir, postgres) = (tempfile::tempdir().unwrap(), Postgres::start().await);
+    let data = dir.path().to_str().unwrap();
+    let server = Node::start_with(&["--data", data]).await;
+    let session = create_workshop(&server.url("")).await;
+    let mut facilitator = Client::facilitator(&server.addr, &session.code, &session.key).await;
+    facilitator.ok(act("open", "L1")).await;
+    for level in [2, 3, 3] {
+        let mut phone = Client::participant(&server.addr, &session.code, None).await;
+        phone.ok(vote("L1", 1, json!(level))).await;
+    }
+    facilitator.ok(act("reveal", "L1")).await;
+    let before = facilitator.wait_state(|s| last_round(s, "L1")["tally"]["counts"] == json!([0, 1, 2, 0, 0])).await;
+    server.kill_9().await;
+
+    let copy = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_samsyn")).args(args).env("RUST_LOG", "warn").output().unwrap()
+    };
+    let output = copy(&["copy-to-postgres", "--data", data, "--postgres-url", &postgres.url()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("copied 1 sessions"));
+    let again = copy(&["copy-to-postgres", "--data", data, "--postgres-url", &postgres.url()]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("copied 0 sessions to PostgreSQL; 1 were there already"));
+
+    let node = Node::start_with(&["--postgres-url", &postgres.url()]).await;
+    let mut facilitator = Client::facilitator(&node.addr, &session.code, &session.key).await;
+    let after = facilitator.wait_state(|s| last_round(s, "L1")["tally"]["counts"] == json!([0, 1, 2, 0, 0])).await;
+    assert_eq!(after["items"], before["items"], "the copied session is the same session");
+}

@@ -260,3 +260,30 @@ async fn redis_restarts_mid_session_and_clients_converge_with_nothing_acknowledg
     expected["participants"] = state["participants"].clone();
     assert_eq!(state, expected, "the screen's view equals PostgreSQL's after the restart");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relaying_node_dies_and_its_participants_go_offline_while_the_others_carry_on() {
+    if !services_available() {
+        return;
+    }
+    let (postgres, redis) = (Postgres::start().await, Redis::start().await);
+    let (owner, relay) = (Node::start(&postgres, &redis).await, Node::start(&postgres, &redis).await);
+    let session = create_workshop(&owner.url("")).await;
+    let mut facilitator = Client::facilitator(&owner.addr, &session.code, &session.key).await;
+    let mut phones = Vec::new();
+    for i in 0..6 {
+        let addr = if i < 4 { &relay.addr } else { &owner.addr };
+        phones.push(Client::participant(addr, &session.code, None).await);
+    }
+    facilitator.wait_state(|s| s["participants"] == 6).await;
+    relay.kill_9().await;
+    let gone = tokio::time::Instant::now();
+    facilitator.wait_state(|s| s["participants"] == 2).await;
+    eprintln!("the dead node's participants went offline after {:.1} s", gone.elapsed().as_secs_f64());
+    facilitator.ok(act("open", "L1")).await;
+    for phone in phones.iter_mut().skip(4) {
+        phone.wait_state(|s| phase(s, "L1") == "voting").await;
+        phone.ok(vote("L1", 1, json!(3))).await;
+    }
+    facilitator.wait_state(|s| last_round(s, "L1")["voted"] == 2).await;
+}

@@ -35,6 +35,9 @@ const READ_BLOCK_MS: usize = 1000;
 const READ_COUNT: usize = 512;
 /// Stream entries older than this are trimmed by the owner: long applied, or their clients gave up and resent.
 const STREAM_KEEP_MS: u64 = 60_000;
+/// An owner lets a relaying node's participants go after its alive key has been missing this many checks
+/// in a row (one a second); a Redis restart empties it for less than a second.
+const NODE_GONE_AFTER: u32 = 3;
 /// Requests waiting in a relaying node before they are appended to the stream.
 const RELAY_MAILBOX: usize = 1024;
 
@@ -48,6 +51,11 @@ fn stream_key(code: &str) -> String {
 
 fn frames_channel(code: &str) -> String {
     format!("samsyn:{{{code}}}:frames")
+}
+
+/// Present while the node lives: its participants count as online only as long as this key does.
+fn alive_key(node: &str) -> String {
+    format!("samsyn:node:{node}:alive")
 }
 
 fn replies_channel(node: &str) -> String {
@@ -271,6 +279,7 @@ impl Cluster {
         tracing::info!(node = %node, "joined the cluster");
         let cluster = Arc::new(Cluster { node, client, redis, shared, next_corr: AtomicU64::new(1), store });
         tokio::spawn(expire_replies(Arc::downgrade(&cluster.shared)));
+        tokio::spawn(stay_alive(cluster.node.clone(), cluster.redis.clone(), Arc::downgrade(&cluster.shared)));
         Ok(cluster)
     }
 
@@ -350,6 +359,9 @@ impl Cluster {
         let mut cursor = cursor.unwrap_or_else(|| "0-0".into());
         let mut connection: Option<MultiplexedConnection> = None;
         let mut trimmed_at = Instant::now();
+        // Nodes whose participants are online here, with how many checks in a row found them gone.
+        let mut relaying: std::collections::HashMap<String, u32> = Default::default();
+        let mut checked_at = Instant::now();
         let options = StreamReadOptions::default().block(READ_BLOCK_MS).count(READ_COUNT);
         while !handle.is_closed() {
             // A blocking read holds its connection, so each owned session reads on one of its own.
@@ -385,11 +397,20 @@ impl Cluster {
                 };
                 match forwarded {
                     Ok(forwarded) => {
+                        if let Forwarded::Join { node, .. } = &forwarded {
+                            relaying.entry(node.clone()).or_default();
+                        }
                         if self.dispatch(&handle, entry.id, forwarded).await.is_err() {
                             return;
                         }
                     }
                     Err(error) => tracing::warn!(%error, "unreadable forwarded request skipped"),
+                }
+            }
+            if checked_at.elapsed() >= LEASE_CHECK && !relaying.is_empty() {
+                checked_at = Instant::now();
+                if self.let_gone_nodes_go(&handle, &mut relaying).await.is_err() {
+                    return;
                 }
             }
             if trimmed_at.elapsed() > Duration::from_secs(10) {
@@ -408,12 +429,42 @@ impl Cluster {
         }
     }
 
+    /// Tells the actor about relaying nodes that died, so their participants stop counting as online.
+    async fn let_gone_nodes_go(
+        &self,
+        handle: &SessionHandle,
+        relaying: &mut std::collections::HashMap<String, u32>,
+    ) -> Result<(), LiveError> {
+        let mut redis = self.redis.clone();
+        let nodes: Vec<String> = relaying.keys().cloned().collect();
+        let keys: Vec<String> = nodes.iter().map(|node| alive_key(node)).collect();
+        let Ok(alive): Result<Vec<bool>, _> = redis::cmd("MGET")
+            .arg(&keys)
+            .query_async::<Vec<Option<String>>>(&mut redis)
+            .await
+            .map(|v| v.into_iter().map(|x| x.is_some()).collect())
+        else {
+            return Ok(());
+        };
+        for (node, alive) in nodes.into_iter().zip(alive) {
+            let misses = relaying.get_mut(&node).expect("listed");
+            *misses = if alive { 0 } else { *misses + 1 };
+            if *misses >= NODE_GONE_AFTER {
+                relaying.remove(&node);
+                tracing::warn!(session = %handle.code(), node = %node, "a relaying node is gone; its participants are offline");
+                handle.submit(Request::NodeGone { node: node.as_str().into() }).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Hands one forwarded request to the actor (in stream order) and sends its answer back when it comes.
     async fn dispatch(&self, handle: &SessionHandle, entry: String, forwarded: Forwarded) -> Result<(), LiveError> {
         match forwarded {
             Forwarded::Join { node, corr, token } => {
                 let (reply, answer) = oneshot::channel();
-                handle.submit(Request::Join { token, entry: Some(entry), reply }).await?;
+                let via = Some(node.as_str().into());
+                handle.submit(Request::Join { token, entry: Some(entry), via, reply }).await?;
                 self.answer_later(node, corr, async move {
                     match answer.await {
                         Ok(Ok(joined)) => Outcome::Joined {
@@ -426,7 +477,9 @@ impl Cluster {
                     }
                 });
             }
-            Forwarded::Leave { participant } => handle.leave(participant),
+            Forwarded::Leave { node, participant } => {
+                handle.submit(Request::Leave { participant, via: Some(node.as_str().into()) }).await?
+            }
             Forwarded::Command { node, corr, actor, request, command } => {
                 let (reply, answer) = oneshot::channel();
                 handle.submit(Request::Command { actor, request, command, entry: Some(entry), reply }).await?;
@@ -590,7 +643,8 @@ impl Cluster {
                         wait(ReplyTo::Join(reply));
                         forwards.push(Forwarded::Join { node, corr, token });
                     }
-                    Request::Leave { participant } => forwards.push(Forwarded::Leave { participant }),
+                    Request::Leave { participant, .. } => forwards.push(Forwarded::Leave { node, participant }),
+                    Request::NodeGone { .. } => {}
                     Request::Command { actor, request, command, reply, .. } => {
                         wait(ReplyTo::Command(reply));
                         forwards.push(Forwarded::Command { node, corr, actor, request, command });
@@ -651,6 +705,24 @@ impl Cluster {
             let _ = redis.unsubscribe(frames_channel(&code)).await;
         }
         self.shared.give_up(Some(&code));
+    }
+}
+
+/// Keeps this node's alive key, once a second, while the cluster lives.
+async fn stay_alive(node: String, mut redis: ConnectionManager, shared: std::sync::Weak<Shared>) {
+    let mut tick = tokio::time::interval(LEASE_CHECK);
+    while shared.upgrade().is_some() {
+        tick.tick().await;
+        let set: Result<(), _> = redis
+            .set_options(
+                alive_key(&node),
+                1,
+                redis::SetOptions::default().with_expiration(redis::SetExpiry::PX(LEASE_TTL.as_millis() as u64)),
+            )
+            .await;
+        if let Err(error) = set {
+            tracing::warn!(%error, "could not tell the cluster this node is alive");
+        }
     }
 }
 

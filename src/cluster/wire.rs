@@ -17,6 +17,7 @@ pub(super) enum Forwarded {
         token: Option<String>,
     },
     Leave {
+        node: String,
         participant: ParticipantNo,
     },
     Command {

@@ -59,10 +59,18 @@ pub(crate) enum Request {
         token: Option<String>,
         /// The command-stream entry this came from, when another node forwarded it (see `crate::cluster`).
         entry: Option<String>,
+        /// The node whose socket this is, when another node forwarded it: its connections are counted
+        /// apart, so they can be let go at once if that node dies.
+        via: Option<Arc<str>>,
         reply: oneshot::Sender<Result<Joined, LiveError>>,
     },
     Leave {
         participant: ParticipantNo,
+        via: Option<Arc<str>>,
+    },
+    /// A node that relayed connections to this session is gone: its participants are no longer online.
+    NodeGone {
+        node: Arc<str>,
     },
     Agenda {
         reply: oneshot::Sender<(String, Agenda)>,
@@ -138,13 +146,18 @@ impl SessionHandle {
     /// The caller must call [`SessionHandle::leave`] when the connection ends.
     pub async fn join(&self, token: Option<String>) -> Result<Joined, LiveError> {
         let (reply, answer) = oneshot::channel();
-        self.mailbox.send(Request::Join { token, entry: None, reply }).await.map_err(|_| LiveError::Closed)?;
+        self.mailbox
+            .send(Request::Join { token, entry: None, via: None, reply })
+            .await
+            .map_err(|_| LiveError::Closed)?;
         answer.await.map_err(|_| LiveError::Closed)?
     }
 
     /// Marks one connection of a participant as gone. Never blocks: called from `Drop`.
     pub fn leave(&self, participant: ParticipantNo) {
-        if let Err(mpsc::error::TrySendError::Full(request)) = self.mailbox.try_send(Request::Leave { participant }) {
+        if let Err(mpsc::error::TrySendError::Full(request)) =
+            self.mailbox.try_send(Request::Leave { participant, via: None })
+        {
             let mailbox = self.mailbox.clone();
             tokio::spawn(async move {
                 let _ = mailbox.send(request).await;
@@ -221,6 +234,8 @@ pub(super) struct SessionActor {
     store: Arc<dyn Store>,
     /// Connections per participant online; a participant with two tabs counts once.
     online: HashMap<ParticipantNo, u32>,
+    /// The part of `online` that other nodes relay, by node.
+    relayed: HashMap<Arc<str>, HashMap<ParticipantNo, u32>>,
     /// Phones and screens get the same bytes (the public view), phones at an adaptive cadence.
     phones: watch::Sender<Bytes>,
     screens: watch::Sender<Bytes>,
@@ -262,6 +277,7 @@ impl SessionActor {
             session,
             store,
             online: HashMap::new(),
+            relayed: HashMap::new(),
             phones: watch::Sender::new(Bytes::new()),
             screens: watch::Sender::new(Bytes::new()),
             facilitator: watch::Sender::new(Bytes::new()),
@@ -339,11 +355,20 @@ impl SessionActor {
         let now = (self.clock)();
         for request in batch.drain(..) {
             match request {
-                Request::Leave { participant } => {
-                    if let Some(count) = self.online.get_mut(&participant) {
-                        *count -= 1;
-                        if *count == 0 {
-                            self.online.remove(&participant);
+                Request::Leave { participant, via } => {
+                    // A leave relayed from a node already declared gone was counted off then.
+                    let counted = match via {
+                        None => true,
+                        Some(node) => self.relayed.get_mut(&node).is_some_and(|there| take_one(there, participant)),
+                    };
+                    if counted {
+                        presence_changed |= take_one(&mut self.online, participant);
+                    }
+                }
+                Request::NodeGone { node } => {
+                    for (participant, connections) in self.relayed.remove(&node).unwrap_or_default() {
+                        for _ in 0..connections {
+                            take_one(&mut self.online, participant);
                         }
                         presence_changed = true;
                     }
@@ -365,7 +390,7 @@ impl SessionActor {
                     let _ = reply.send(outcome);
                 }
                 Request::Agenda { reply } => pending.push(Pending::Agenda(reply)),
-                Request::Join { token, entry, reply } => {
+                Request::Join { token, entry, via, reply } => {
                     cursor = entry.or(cursor);
                     let known = token.as_deref().and_then(|t| self.session.participant(t).map(|p| (p, t.to_string())));
                     let (participant, token) = known.unwrap_or_else(|| {
@@ -376,6 +401,9 @@ impl SessionActor {
                         (self.session.participant(&token).expect("just joined"), token)
                     });
                     *self.online.entry(participant).or_default() += 1;
+                    if let Some(node) = via {
+                        *self.relayed.entry(node).or_default().entry(participant).or_default() += 1;
+                    }
                     presence_changed = true;
                     let answers = self.session.answers_of(participant);
                     pending.push(Pending::Join(reply, Ok(Joined { participant, token, answers })));
@@ -488,6 +516,16 @@ impl SessionActor {
             }
         }
     }
+}
+
+/// Counts one connection of `participant` off; true if it had one.
+fn take_one(connections: &mut HashMap<ParticipantNo, u32>, participant: ParticipantNo) -> bool {
+    let Some(count) = connections.get_mut(&participant) else { return false };
+    *count -= 1;
+    if *count == 0 {
+        connections.remove(&participant);
+    }
+    true
 }
 
 /// The `state` message for one audience, serialized.

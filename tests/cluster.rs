@@ -52,6 +52,18 @@ async fn three_nodes_run_a_workshop_and_a_word_cloud_and_every_view_equals_postg
         Node::start(&postgres, &redis).await,
     ];
 
+    // A catalogue imported on one node can be listed and used on another.
+    let http = reqwest::Client::new();
+    let mut own: Value = http.get(nodes[0].url("/api/catalogues/lika")).send().await.unwrap().json().await.unwrap();
+    own["id"] = json!("egen-lika");
+    let imported = http.post(nodes[1].url("/api/catalogues")).json(&own).send().await.unwrap();
+    assert_eq!(imported.status(), 201);
+    let listed: Value = http.get(nodes[2].url("/api/catalogues")).send().await.unwrap().json().await.unwrap();
+    assert!(listed.as_array().unwrap().iter().any(|c| c["id"] == "egen-lika"), "{listed}");
+    let created =
+        http.post(nodes[2].url("/api/sessions")).json(&json!({"catalogue": "egen-lika"})).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+
     // The workshop is created on node 0 (which runs it); the facilitator and screen sit on the others.
     let session = create_workshop(&nodes[0].url("")).await;
     let mut facilitator = Client::facilitator(&nodes[1].addr, &session.code, &session.key).await;

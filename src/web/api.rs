@@ -113,7 +113,17 @@ pub async fn healthz(State(app): State<AppState>) -> Response {
     }
 }
 
-async fn list_catalogues(State(app): State<AppState>) -> Response {
+/// Reads the imported catalogues again: with several nodes, another node may have imported one.
+async fn refresh_catalogues(app: &AppState) -> Result<(), ApiError> {
+    let imported = app.registry.store().catalogues().await.map_err(LiveError::Store)?;
+    let mut list = app.catalogues.write().expect("catalogue list lock");
+    list.retain(|entry| entry.built_in);
+    list.extend(imported.into_iter().map(|catalogue| super::CatalogueEntry { catalogue, built_in: false }));
+    Ok(())
+}
+
+async fn list_catalogues(State(app): State<AppState>) -> Result<Response, ApiError> {
+    refresh_catalogues(&app).await?;
     let catalogues = app.catalogues.read().expect("catalogue list lock");
     let list: Vec<_> = catalogues
         .iter()
@@ -122,7 +132,7 @@ async fn list_catalogues(State(app): State<AppState>) -> Response {
             json!({ "id": c.id, "version": c.version, "title": c.title, "indicators": c.indicator_count(), "built_in": entry.built_in })
         })
         .collect();
-    Json(list).into_response()
+    Ok(Json(list).into_response())
 }
 
 /// The newest stored version of a catalogue (imports come after built-ins in the list).
@@ -135,6 +145,7 @@ fn find_catalogue(app: &AppState, id: &str) -> Result<Catalogue, ApiError> {
 }
 
 async fn catalogue(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    refresh_catalogues(&app).await?;
     Ok(Json(find_catalogue(&app, &id)?).into_response())
 }
 
@@ -152,7 +163,6 @@ async fn import_catalogue(State(app): State<AppState>, body: Bytes) -> Result<Re
     }
     tracing::info!(catalogue = %catalogue.id, version = %catalogue.version, "catalogue imported");
     let answer = json!({ "id": catalogue.id, "version": catalogue.version, "indicators": catalogue.indicator_count() });
-    app.catalogues.write().expect("catalogue list lock").push(super::CatalogueEntry { catalogue, built_in: false });
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
@@ -171,7 +181,10 @@ async fn create_session(State(app): State<AppState>, body: Bytes) -> Result<Resp
     let request: NewSession = read_json(&body)?;
     let spec = match (request.catalogue, request.items) {
         (Some(_), Some(_)) => return Err(ApiError::invalid("give either a catalogue or items, not both")),
-        (Some(id), None) => SessionSpec::workshop(&find_catalogue(&app, &id)?, &request.title),
+        (Some(id), None) => {
+            refresh_catalogues(&app).await?;
+            SessionSpec::workshop(&find_catalogue(&app, &id)?, &request.title)
+        }
         (None, items) => {
             let agenda = agenda_from_input(items.unwrap_or_default(), &BTreeMap::new())
                 .map_err(|e| ApiError::invalid(e.to_string()))?;

@@ -97,8 +97,12 @@ pub async fn run(
         .enable_all()
         .build()?;
     let mut registry = Registry::new(store.clone(), now_ms, actors.handle().clone());
-    if let Some(url) = &config.redis_url {
-        registry = registry.with_cluster(Cluster::connect(url, store.clone()).await?);
+    let cluster = match &config.redis_url {
+        Some(url) => Some(Cluster::connect(url, store.clone()).await?),
+        None => None,
+    };
+    if let Some(cluster) = &cluster {
+        registry = registry.with_cluster(cluster.clone());
     }
     let registry = Arc::new(registry);
     let built_in = built_in_catalogues().into_iter().map(|catalogue| CatalogueEntry { catalogue, built_in: true });
@@ -127,6 +131,9 @@ pub async fn run(
         })
         .await?;
     registry.clear();
+    if let Some(cluster) = &cluster {
+        cluster.leave().await;
+    }
     // Dropping a runtime inside another would block it; let the actor thread wind down on its own.
     actors.shutdown_background();
     store.close().await;

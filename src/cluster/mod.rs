@@ -303,6 +303,16 @@ impl Cluster {
         Ok(taken.is_some())
     }
 
+    /// Takes the lease of a code for a new session, and clears any command stream left under that code by
+    /// a deleted session, so none of its commands reach the new one.
+    pub async fn acquire_new(&self, code: &str) -> Result<bool, LiveError> {
+        if !self.acquire(code).await? {
+            return Ok(false);
+        }
+        let _: i64 = self.redis.clone().del(stream_key(code)).await.map_err(unavailable)?;
+        Ok(true)
+    }
+
     /// Gives up the lease of `code` if this node holds it (taken for a session that turned out not to exist).
     pub async fn release(&self, code: &str) {
         let mut redis = self.redis.clone();

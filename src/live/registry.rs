@@ -71,7 +71,7 @@ impl Registry {
             };
             // With several nodes the creator runs the new session; a code whose lease is held is in use elsewhere.
             if let Some(cluster) = &self.cluster {
-                if !cluster.acquire(&code).await? {
+                if !cluster.acquire_new(&code).await? {
                     continue;
                 }
             }

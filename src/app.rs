@@ -61,6 +61,9 @@ pub async fn copy_to_postgres(data: &std::path::Path, url: &str) -> anyhow::Resu
     Ok(())
 }
 
+/// How long a shutdown waits for sockets to send their close frames (5 s).
+const SOCKETS_CLOSE_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How often old sessions are checked for ballots past their retention (1 hour).
 const COMPACTION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
@@ -108,6 +111,7 @@ pub async fn run(
     let built_in = built_in_catalogues().into_iter().map(|catalogue| CatalogueEntry { catalogue, built_in: true });
     let imported = store.catalogues().await?.into_iter().map(|catalogue| CatalogueEntry { catalogue, built_in: false });
     let (stop_sockets, stopping) = watch::channel(false);
+    let (sockets, mut sockets_closed) = tokio::sync::mpsc::channel::<()>(1);
     let state = AppState {
         registry: registry.clone(),
         catalogues: Arc::new(RwLock::new(built_in.chain(imported).collect())),
@@ -115,6 +119,7 @@ pub async fn run(
         limits: crate::web::limits::Limits::new(config.max_connections_per_address, config.allowed_origins.clone()),
         ping_interval: std::time::Duration::from_secs(config.ping_interval_secs),
         shutdown: stopping,
+        sockets,
     };
     if let Some(days) = config.ballot_retention_days {
         tokio::spawn(compact_periodically(registry.clone(), days, state.shutdown.clone()));
@@ -130,6 +135,11 @@ pub async fn run(
             let _ = stop_sockets.send(true);
         })
         .await?;
+    // Upgraded sockets outlive the HTTP server (which held the other senders); let each send its close
+    // frame (1012) before going on.
+    if tokio::time::timeout(SOCKETS_CLOSE_WITHIN, sockets_closed.recv()).await.is_err() {
+        tracing::warn!("some sockets did not close in time");
+    }
     registry.clear();
     if let Some(cluster) = &cluster {
         cluster.leave().await;

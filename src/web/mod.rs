@@ -28,6 +28,9 @@ pub struct AppState {
     pub ping_interval: std::time::Duration,
     /// Flips to `true` when the server shuts down; sockets then close cleanly.
     pub shutdown: watch::Receiver<bool>,
+    /// Held by every open socket; at shutdown the server waits until all are dropped, so each socket has
+    /// sent its close frame before the process exits.
+    pub sockets: tokio::sync::mpsc::Sender<()>,
 }
 
 pub struct CatalogueEntry {

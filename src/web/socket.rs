@@ -51,7 +51,13 @@ pub async fn upgrade(
         .read_buffer_size(READ_BUFFER_BYTES)
         // Each send is flushed right away anyway; no need to gather 128 KiB first.
         .write_buffer_size(0)
-        .on_upgrade(move |socket| serve(socket, app, ip, guard))
+        .on_upgrade(move |socket| {
+            let open = app.sockets.clone();
+            async move {
+                serve(socket, app, ip, guard).await;
+                drop(open);
+            }
+        })
 }
 
 /// Who this connection is, once it said hello.

@@ -111,6 +111,14 @@ impl ServerProcess {
         format!("http://{}{path}", self.addr)
     }
 
+    /// Sends SIGTERM, as systemd does on stop, and waits for the exit. Returns whether it exited cleanly.
+    pub async fn terminate(mut self) -> bool {
+        let pid = self.child.id().expect("running").to_string();
+        let sent = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success());
+        tokio::time::timeout(WAIT, self.child.wait()).await.expect("exits in time").unwrap().success()
+    }
+
     /// Kills the process at once, as a crash or power cut would: no shutdown code runs.
     pub async fn kill_9(mut self) {
         self.child.start_kill().unwrap();

@@ -124,9 +124,11 @@ pub async fn run(
     if let Some(days) = config.ballot_retention_days {
         tokio::spawn(compact_periodically(registry.clone(), days, state.shutdown.clone()));
     }
+    // Request heads are due in time, so stalled or trickled handshakes cannot hold sockets for ever.
+    let listener = crate::web::limits::DeadlineListener::new(listener, crate::web::limits::REQUEST_HEAD_TIMEOUT);
     // No Nagle delay: a welcome and its first state are two small writes that should leave at once.
     let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
-        let _ = stream.set_nodelay(true);
+        let _ = stream.get_ref().set_nodelay(true);
     });
     axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {

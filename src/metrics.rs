@@ -19,6 +19,8 @@ pub struct Metrics {
     pub updates_delivered: AtomicU64,
     pub slow_clients_dropped: AtomicU64,
     pub rate_limited: AtomicU64,
+    pub tcp_connections: AtomicI64,
+    pub stalled_requests_dropped: AtomicU64,
     latency_buckets: [AtomicU64; LATENCY_BUCKETS_MS.len()],
     latency_count: AtomicU64,
     latency_sum_us: AtomicU64,
@@ -36,6 +38,8 @@ pub static METRICS: Metrics = Metrics {
     updates_delivered: AtomicU64::new(0),
     slow_clients_dropped: AtomicU64::new(0),
     rate_limited: AtomicU64::new(0),
+    tcp_connections: AtomicI64::new(0),
+    stalled_requests_dropped: AtomicU64::new(0),
     latency_buckets: [const { AtomicU64::new(0) }; LATENCY_BUCKETS_MS.len()],
     latency_count: AtomicU64::new(0),
     latency_sum_us: AtomicU64::new(0),
@@ -70,6 +74,21 @@ impl Metrics {
         ] {
             let _ = writeln!(out, "samsyn_connections{{role=\"{role}\"}} {}", value.load(Relaxed));
         }
+        head(&mut out, "samsyn_tcp_connections", "gauge", "Open TCP connections: HTTP requests and WebSockets.");
+        let _ = writeln!(out, "samsyn_tcp_connections {}", self.tcp_connections.load(Relaxed));
+        // What a leak would show first: tasks that never end, descriptors never closed, memory never freed.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            head(&mut out, "samsyn_tasks_alive", "gauge", "Tasks alive on the server's runtime (not the actors').");
+            let _ = writeln!(out, "samsyn_tasks_alive {}", runtime.metrics().num_alive_tasks());
+        }
+        if let Some(fds) = open_fds() {
+            head(&mut out, "process_open_fds", "gauge", "Open file descriptors: sockets, the database and its WAL.");
+            let _ = writeln!(out, "process_open_fds {fds}");
+        }
+        if let Some(bytes) = resident_bytes() {
+            head(&mut out, "process_resident_memory_bytes", "gauge", "Resident memory (RSS) in bytes.");
+            let _ = writeln!(out, "process_resident_memory_bytes {bytes}");
+        }
         let counters = [
             ("samsyn_votes_applied_total", "Ballots stored (new or changed).", &self.votes_applied),
             ("samsyn_words_applied_total", "Word-cloud words stored.", &self.words_applied),
@@ -86,6 +105,11 @@ impl Metrics {
                 &self.slow_clients_dropped,
             ),
             ("samsyn_rate_limited_total", "Messages refused by the per-connection rate limit.", &self.rate_limited),
+            (
+                "samsyn_stalled_requests_dropped_total",
+                "Connections closed because a request head or body stalled.",
+                &self.stalled_requests_dropped,
+            ),
         ];
         for (name, help, value) in counters {
             head(&mut out, name, "counter", help);
@@ -102,6 +126,18 @@ impl Metrics {
         let _ = writeln!(out, "{name}_count {count}");
         out
     }
+}
+
+/// Open file descriptors of this process, where the system shows them (Linux).
+fn open_fds() -> Option<usize> {
+    Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
+}
+
+/// Resident memory of this process, where the system shows it (Linux).
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib = status.lines().find_map(|line| line.strip_prefix("VmRSS:"))?.trim().strip_suffix("kB")?;
+    Some(kib.trim().parse::<u64>().ok()? * 1024)
 }
 
 /// Counts one connection of a role while it lives.

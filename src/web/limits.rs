@@ -1,11 +1,18 @@
 //! Protection against careless and hostile clients: message rate per connection, connections and failed
-//! hellos per address, and allowed origins. Addresses live only in memory, only as long as they matter,
-//! and are never logged or stored.
+//! hellos per address, allowed origins, and deadlines for HTTP requests that stall. Addresses live only in
+//! memory, only as long as they matter, and are never logged or stored.
 
+use crate::metrics::METRICS;
 use dashmap::DashMap;
+use std::future::Future;
+use std::io;
 use std::net::IpAddr;
+use std::pin::Pin;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// Messages a connection may send per second on average (20) and in a burst (40): a phone sends a
 /// handful per minute, a facilitator a few per second at most.
@@ -15,6 +22,14 @@ pub const MESSAGE_BURST: f64 = 40.0;
 /// enumerating 6-digit codes or guessing keys while forgiving a few typos.
 pub const FAILED_HELLOS: u32 = 20;
 pub const FAILED_HELLO_WINDOW: Duration = Duration::from_secs(60);
+/// A connection must send a whole request head (the request line and headers, a WebSocket upgrade
+/// included) within 10 s of opening, or of the server's last write: a phone sends its under-2-KiB head at
+/// once, while a client that trickles it byte by byte or stalls halfway would otherwise hold a socket for
+/// ever. The same limit closes idle keep-alive connections.
+pub const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Once a head has arrived, a request during which nothing is read or written for 60 s is dropped too: a
+/// body that stopped coming. (No handler takes that long; a WebSocket has switched protocols by then.)
+pub const REQUEST_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A token bucket: refills at `rate` per second up to `burst`.
 #[derive(Debug)]
@@ -122,9 +137,292 @@ impl Drop for ConnectionGuard {
     }
 }
 
+/// A listener whose connections must keep to [`REQUEST_HEAD_TIMEOUT`] and [`REQUEST_IDLE_TIMEOUT`]
+/// until they switch to the WebSocket protocol. axum's server has no header read timeout of its own.
+pub struct DeadlineListener<L> {
+    inner: L,
+    head_timeout: Duration,
+}
+
+impl<L> DeadlineListener<L> {
+    pub fn new(inner: L, head_timeout: Duration) -> Self {
+        DeadlineListener { inner, head_timeout }
+    }
+}
+
+impl<L: axum::serve::Listener> axum::serve::Listener for DeadlineListener<L> {
+    type Io = Deadlined<L::Io>;
+    type Addr = L::Addr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        let (io, addr) = self.inner.accept().await;
+        (Deadlined::new(io, self.head_timeout, REQUEST_IDLE_TIMEOUT), addr)
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        self.inner.local_addr()
+    }
+}
+
+/// Where a connection is in the HTTP exchange, as far as the bytes show (HTTP/1.1 only; Samsyn serves no h2c).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Waiting for a request head; `line` tracks the end of lines to spot the blank one that ends it.
+    Head { line: Line },
+    /// The head arrived; the request's body is read and its answer written.
+    Request,
+    /// Switched protocols (a WebSocket): the socket loop's own pings and deadlines apply from here on.
+    Upgraded,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Line {
+    /// Nothing but (ignored) empty lines yet.
+    Start,
+    Within,
+    /// Just after a line feed: another one, maybe after a carriage return, ends the head.
+    Ended,
+}
+
+/// A connection's stream with the request deadlines: reads fail with `TimedOut` once one has passed,
+/// and the server then closes the connection. Counts itself in `samsyn_tcp_connections` while open.
+pub struct Deadlined<S> {
+    inner: S,
+    stage: Stage,
+    head_timeout: Duration,
+    idle_timeout: Duration,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+    timed_out: bool,
+}
+
+impl<S> Deadlined<S> {
+    pub fn new(inner: S, head_timeout: Duration, idle_timeout: Duration) -> Self {
+        METRICS.tcp_connections.fetch_add(1, Relaxed);
+        let deadline = Box::pin(tokio::time::sleep(head_timeout));
+        Deadlined {
+            inner,
+            stage: Stage::Head { line: Line::Start },
+            head_timeout,
+            idle_timeout,
+            deadline,
+            timed_out: false,
+        }
+    }
+
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    fn arm(&mut self, timeout: Duration) {
+        self.deadline.as_mut().reset(tokio::time::Instant::now() + timeout);
+    }
+
+    /// Follows the bytes a client sent.
+    fn received(&mut self, bytes: &[u8]) {
+        match self.stage {
+            Stage::Upgraded => {}
+            Stage::Request => {
+                if !bytes.is_empty() {
+                    self.arm(self.idle_timeout);
+                }
+            }
+            Stage::Head { mut line } => {
+                for &byte in bytes {
+                    line = match (line, byte) {
+                        (Line::Start, b'\r' | b'\n') => Line::Start,
+                        (Line::Ended, b'\n') => {
+                            self.stage = Stage::Request;
+                            self.arm(self.idle_timeout);
+                            return;
+                        }
+                        (_, b'\n') => Line::Ended,
+                        (Line::Ended, b'\r') => Line::Ended,
+                        _ => Line::Within,
+                    };
+                }
+                self.stage = Stage::Head { line };
+            }
+        }
+    }
+
+    /// Follows what the server wrote: `first` is the start of one write.
+    fn sent(&mut self, first: &[u8]) {
+        match self.stage {
+            Stage::Upgraded => {}
+            _ if first.starts_with(b"HTTP/1.1 101 ") => self.stage = Stage::Upgraded,
+            // "100 Continue": the client sends its body next.
+            _ if first.starts_with(b"HTTP/1.1 100 ") => self.arm(self.idle_timeout),
+            // An answer (or more of it) went out: the next request head is due within the head timeout.
+            _ => {
+                self.stage = Stage::Head { line: Line::Start };
+                self.arm(self.head_timeout);
+            }
+        }
+    }
+
+    fn time_out(&mut self) -> io::Error {
+        if !self.timed_out {
+            self.timed_out = true;
+            METRICS.stalled_requests_dropped.fetch_add(1, Relaxed);
+        }
+        io::Error::new(io::ErrorKind::TimedOut, "the request did not arrive in time")
+    }
+}
+
+impl<S> Drop for Deadlined<S> {
+    fn drop(&mut self) {
+        METRICS.tcp_connections.fetch_sub(1, Relaxed);
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Deadlined<S> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        let before = buf.filled().len();
+        let result = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if this.stage == Stage::Upgraded {
+            return result;
+        }
+        match result {
+            Poll::Ready(Ok(())) => {
+                // Bytes that trickle in after the deadline do not save a head.
+                let late = tokio::time::Instant::now() >= this.deadline.deadline();
+                if late && matches!(this.stage, Stage::Head { .. }) {
+                    return Poll::Ready(Err(this.time_out()));
+                }
+                this.received(&buf.filled()[before..]);
+                Poll::Ready(Ok(()))
+            }
+            Poll::Pending => match this.deadline.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(this.time_out())),
+                Poll::Pending => Poll::Pending,
+            },
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+        }
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Deadlined<S> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let result = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if let Poll::Ready(Ok(written)) = result {
+            if written > 0 {
+                self.sent(buf);
+            }
+        }
+        result
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let result = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if let Poll::Ready(Ok(written)) = result {
+            if written > 0 {
+                let first = bufs.iter().find(|b| !b.is_empty()).map(|b| &b[..]).unwrap_or_default();
+                self.sent(first);
+            }
+        }
+        result
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    const HEAD: Duration = Duration::from_millis(300);
+
+    /// A server end with short deadlines, and the client's end.
+    fn pair() -> (Deadlined<tokio::io::DuplexStream>, tokio::io::DuplexStream) {
+        let (server, client) = tokio::io::duplex(64 * 1024);
+        (Deadlined::new(server, HEAD, HEAD * 2), client)
+    }
+
+    async fn read_some(server: &mut Deadlined<tokio::io::DuplexStream>) -> io::Result<usize> {
+        server.read(&mut [0u8; 1024]).await
+    }
+
+    #[tokio::test]
+    async fn a_head_trickled_in_byte_by_byte_is_cut_off_at_the_deadline() {
+        let (mut server, mut client) = pair();
+        let start = Instant::now();
+        let trickle = tokio::spawn(async move {
+            for byte in b"GET /ws HTTP/1.1\r\nHost: samsyn\r\nUpgrade: websocket\r\n".iter() {
+                if client.write_all(&[*byte]).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        });
+        let error = loop {
+            match read_some(&mut server).await {
+                Ok(_) => continue,
+                Err(error) => break error,
+            }
+        };
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+        assert!(start.elapsed() >= HEAD && start.elapsed() < HEAD * 3, "{:?}", start.elapsed());
+        drop(server);
+        trickle.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn blank_lines_alone_are_no_head() {
+        let (mut server, mut client) = pair();
+        client.write_all(b"\r\n\r\n\n\n").await.unwrap();
+        assert_eq!(read_some(&mut server).await.unwrap(), 6);
+        assert_eq!(read_some(&mut server).await.unwrap_err().kind(), io::ErrorKind::TimedOut);
+    }
+
+    #[tokio::test]
+    async fn a_switch_to_the_websocket_protocol_lifts_the_deadlines() {
+        let (mut server, mut client) = pair();
+        client.write_all(b"GET /ws HTTP/1.1\r\nHost: samsyn\r\n\r\n").await.unwrap();
+        read_some(&mut server).await.unwrap();
+        server.write_all(b"HTTP/1.1 101 Switching Protocols\r\n\r\n").await.unwrap();
+        let quiet = tokio::time::timeout(HEAD * 4, read_some(&mut server)).await;
+        assert!(quiet.is_err(), "a quiet WebSocket is left to its own pings: {quiet:?}");
+    }
+
+    #[tokio::test]
+    async fn after_an_answer_the_next_head_is_due_in_time() {
+        let (mut server, mut client) = pair();
+        client.write_all(b"GET /healthz HTTP/1.1\nHost: samsyn\n\n").await.unwrap();
+        read_some(&mut server).await.unwrap();
+        server.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok").await.unwrap();
+        let start = Instant::now();
+        assert_eq!(read_some(&mut server).await.unwrap_err().kind(), io::ErrorKind::TimedOut);
+        assert!(start.elapsed() < HEAD * 3);
+    }
+
+    #[tokio::test]
+    async fn a_body_that_keeps_coming_is_not_cut_off() {
+        let (mut server, mut client) = pair();
+        client.write_all(b"POST /api/sessions HTTP/1.1\r\ncontent-length: 8\r\n\r\n").await.unwrap();
+        read_some(&mut server).await.unwrap();
+        for _ in 0..8 {
+            tokio::time::sleep(HEAD / 2).await;
+            client.write_all(b"x").await.unwrap();
+            assert_eq!(read_some(&mut server).await.unwrap(), 1);
+        }
+        assert_eq!(read_some(&mut server).await.unwrap_err().kind(), io::ErrorKind::TimedOut, "then it stalls");
+    }
 
     #[test]
     fn a_bucket_allows_a_burst_then_the_steady_rate() {

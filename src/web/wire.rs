@@ -195,6 +195,10 @@ impl ClientMsg {
 
 /// Reads a client message; on failure, the request id if one could be found, and what was wrong.
 pub fn parse(text: &str) -> Result<ClientMsg, (Option<u64>, String)> {
+    // serde would also read `["vote", 5, …]` (fields in declaration order); the protocol is objects only.
+    if !text.trim_start().starts_with('{') {
+        return Err((None, "a message is a JSON object, e.g. {\"type\": \"vote\", …}".into()));
+    }
     serde_json::from_str(text).map_err(|error| {
         #[derive(Deserialize)]
         struct JustId {

@@ -113,10 +113,15 @@ impl ServerProcess {
 
     /// Sends SIGTERM, as systemd does on stop, and waits for the exit. Returns whether it exited cleanly.
     pub async fn terminate(mut self) -> bool {
-        let pid = self.child.id().expect("running").to_string();
+        let pid = self.pid().to_string();
         let sent = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         assert!(sent.success());
         tokio::time::timeout(WAIT, self.child.wait()).await.expect("exits in time").unwrap().success()
+    }
+
+    /// The process id, to read its descriptors and memory under /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("the server is running")
     }
 
     /// Kills the process at once, as a crash or power cut would: no shutdown code runs.
@@ -293,6 +298,29 @@ impl Client {
         }
     }
 
+    /// Like [`Client::next`], but `None` when nothing that matches arrives within `wait` or the socket ends,
+    /// for clients that keep reading in the background.
+    pub async fn next_within(&mut self, wait: Duration, wanted: impl Fn(&Value) -> bool) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let Ok(Some(Ok(message))) = tokio::time::timeout_at(deadline, self.socket.next()).await else {
+                return None;
+            };
+            let Message::Text(text) = message else {
+                continue;
+            };
+            self.received.push(text.to_string());
+            let value: Value = serde_json::from_str(&text).unwrap();
+            if value["type"] == "state" {
+                self.version = value["version"].as_u64().unwrap();
+                self.state = value["session"].clone();
+            }
+            if wanted(&value) {
+                return Some(value);
+            }
+        }
+    }
+
     /// Waits until the latest state satisfies `wanted` (it may already).
     pub async fn wait_state(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         if !self.state.is_null() && wanted(&self.state) {
@@ -346,4 +374,28 @@ pub fn vote(item: &str, round: u32, answer: Value) -> Value {
 
 pub fn act(kind: &str, item: &str) -> Value {
     json!({"type": kind, "item": item})
+}
+
+/// One figure from `/metrics`: the first sample whose name (with labels) is exactly `sample`.
+/// Each call opens and closes its own connection, so no idle keep-alive connection lingers on the server.
+pub async fn metric(base: &str, sample: &str) -> f64 {
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let text = http.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(sample)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("{sample} is not in /metrics"))
+        .parse()
+        .unwrap()
+}
+
+/// Open file descriptors of a process (Linux).
+pub fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().count()
+}
+
+/// Resident memory of a process in bytes (Linux).
+pub fn resident_bytes(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib = status.lines().find_map(|line| line.strip_prefix("VmRSS:")).unwrap().trim().trim_end_matches("kB");
+    kib.trim().parse::<u64>().unwrap() * 1024
 }

@@ -116,7 +116,11 @@ pub async fn run(
         registry: registry.clone(),
         catalogues: Arc::new(RwLock::new(built_in.chain(imported).collect())),
         public_url: config.public_url.clone(),
-        limits: crate::web::limits::Limits::new(config.max_connections_per_address, config.allowed_origins.clone()),
+        limits: crate::web::limits::Limits::behind(
+            config.max_connections_per_address,
+            config.allowed_origins.clone(),
+            config.trusted_proxies.clone(),
+        ),
         ping_interval: std::time::Duration::from_secs(config.ping_interval_secs),
         shutdown: stopping,
         sockets,

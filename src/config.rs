@@ -39,6 +39,11 @@ pub struct Config {
     #[arg(long, env = "SAMSYN_PING_INTERVAL_SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub ping_interval_secs: u64,
 
+    /// Addresses of your reverse proxies, comma-separated. Connections from them are counted under the
+    /// client address the proxy puts in `X-Forwarded-For`; from anywhere else that header is ignored.
+    #[arg(long, env = "SAMSYN_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Store data in PostgreSQL instead of the SQLite file (e.g. postgres://samsyn:secret@db/samsyn).
     /// Required for several nodes; `--data` is then unused.
     #[arg(long, env = "SAMSYN_POSTGRES_URL", global = true)]

@@ -123,3 +123,42 @@ async fn a_sqlite_installation_is_copied_to_postgres_and_served_from_there() {
     let after = facilitator.wait_state(|s| last_round(s, "L1")["tally"]["counts"] == json!([0, 1, 2, 0, 0])).await;
     assert_eq!(after["items"], before["items"], "the copied session is the same session");
 }
+
+/// Sessions are independent: their actors commit at the same moments, and none may be refused for it.
+async fn concurrent_sessions_all_commit(store: Arc<dyn Store>) {
+    let codes: Vec<String> = (0..8).map(|i| format!("30000{i}")).collect();
+    for code in &codes {
+        store.create_session(&stored(code, 1)).await.unwrap();
+    }
+    let mut writers = Vec::new();
+    for code in codes.clone() {
+        let store = store.clone();
+        writers.push(tokio::spawn(async move {
+            for seq in 1..=40u64 {
+                let event = [ballot(seq as u32, 1 + (seq % 5) as u8)];
+                store.append(&format!("id-{code}"), seq, &event, None).await.unwrap();
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.expect("every commit of every session succeeds");
+    }
+    for code in &codes {
+        assert_eq!(store.load_session(code).await.unwrap().unwrap().events.len(), 40);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_commits_of_different_sessions_at_the_same_time_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    concurrent_sessions_all_commit(Arc::new(SqliteStore::open(dir.path()).await.unwrap())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_commits_of_different_sessions_at_the_same_time_all_succeed() {
+    if !services_available() {
+        return;
+    }
+    let postgres = Postgres::start().await;
+    concurrent_sessions_all_commit(Arc::new(PostgresStore::connect(&postgres.url()).await.unwrap())).await;
+}

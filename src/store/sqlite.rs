@@ -100,7 +100,9 @@ impl Store for SqliteStore {
         if events.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        // IMMEDIATE: take the write lock now, waiting up to the busy timeout. A deferred transaction that
+        // reads first fails at once with "database is locked" when another session's actor commits meanwhile.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?")
             .bind(session_id)
             .fetch_one(&mut *tx)
@@ -151,7 +153,7 @@ impl Store for SqliteStore {
     }
 
     async fn replace_events(&self, session_id: &str, events: &[Event], compacted_at: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("DELETE FROM events WHERE session_id = ?").bind(session_id).execute(&mut *tx).await?;
         for (offset, event) in events.iter().enumerate() {
             sqlx::query("INSERT INTO events (session_id, seq, event) VALUES (?, ?, ?)")

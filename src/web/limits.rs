@@ -66,13 +66,38 @@ pub struct Limits {
     failures: DashMap<IpAddr, (Instant, u32)>,
     /// Extra origins allowed to open the WebSocket besides the server's own host.
     allowed_origins: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, limits count the client's address.
+    trusted_proxies: Vec<IpAddr>,
 }
 
 impl Limits {
     pub fn new(max_connections: usize, allowed_origins: Vec<String>) -> Arc<Self> {
+        Limits::behind(max_connections, allowed_origins, Vec::new())
+    }
+
+    /// Limits for a server whose clients come through the `trusted_proxies`.
+    pub fn behind(max_connections: usize, allowed_origins: Vec<String>, trusted_proxies: Vec<IpAddr>) -> Arc<Self> {
         let allowed_origins =
             allowed_origins.into_iter().map(|o| o.trim_end_matches('/').to_ascii_lowercase()).collect();
-        Arc::new(Limits { max_connections, connections: DashMap::new(), failures: DashMap::new(), allowed_origins })
+        let (connections, failures) = (DashMap::new(), DashMap::new());
+        Arc::new(Limits { max_connections, connections, failures, allowed_origins, trusted_proxies })
+    }
+
+    /// The address a connection's limits count: the peer, or, when the peer is a trusted proxy, the
+    /// nearest address in `X-Forwarded-For` that is not one of ours (the ones left of it could be made up).
+    pub fn client_ip(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+        if !self.trusted_proxies.contains(&peer) {
+            return peer;
+        }
+        let chain = forwarded_for.unwrap_or_default().split(',').rev().map(|hop| hop.trim().parse::<IpAddr>());
+        for hop in chain {
+            match hop {
+                Ok(ip) if self.trusted_proxies.contains(&ip) => continue,
+                Ok(ip) => return ip,
+                Err(_) => break,
+            }
+        }
+        peer
     }
 
     /// Counts a new connection from `ip`; `None` when the address already has the most allowed.
@@ -431,6 +456,20 @@ mod tests {
         assert_eq!((0..8).filter(|_| limit.allow(start)).count(), 5);
         assert!(limit.allow(start + Duration::from_millis(100)));
         assert!(!limit.allow(start + Duration::from_millis(100)));
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_client_address_counts_and_a_forged_one_does_not() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let limits = Limits::behind(10, vec![], vec![proxy, "10.0.0.3".parse().unwrap()]);
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(limits.client_ip(proxy, Some("192.0.2.7")), ip("192.0.2.7"));
+        // A client may send its own X-Forwarded-For; only the hop our proxies added is believed.
+        assert_eq!(limits.client_ip(proxy, Some("6.6.6.6, 192.0.2.7, 10.0.0.3")), ip("192.0.2.7"));
+        assert_eq!(limits.client_ip(proxy, None), proxy);
+        assert_eq!(limits.client_ip(proxy, Some("not an address")), proxy);
+        // From anyone else the header means nothing.
+        assert_eq!(limits.client_ip(ip("192.0.2.9"), Some("192.0.2.7")), ip("192.0.2.9"));
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub async fn upgrade(
     if !app.limits.origin_allowed(header_text(header::ORIGIN), header_text(header::HOST)) {
         return (StatusCode::FORBIDDEN, "this origin may not open a Samsyn socket").into_response();
     }
-    let ip = peer.ip();
+    let ip = app.limits.client_ip(peer.ip(), header_text(header::HeaderName::from_static("x-forwarded-for")));
     let Some(guard) = app.limits.connect(ip) else {
         return (StatusCode::TOO_MANY_REQUESTS, "too many connections from this address").into_response();
     };

@@ -51,6 +51,7 @@ impl TestServer {
             max_connections_per_address: 5000,
             allowed_origins: vec![],
             ping_interval_secs,
+            trusted_proxies: vec![],
             postgres_url: None,
             redis_url: None,
             command: None,

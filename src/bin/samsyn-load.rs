@@ -15,7 +15,7 @@ mod plan;
 mod viewer;
 
 use clap::Parser;
-use client::Target;
+use client::{Protocol, Target};
 use measure::{round1, ErrorLog, Samples, Snapshot};
 use phone::{Control, Opened, PhoneReport};
 use plan::{Workload, CHOICE, WORDS};
@@ -62,12 +62,21 @@ loopback server the connections are spread over the source addresses 127.0.0.1 â
 --source-addrs), so no single source address runs out of ephemeral ports or reaches the server's limit on \
 sockets per client address (--max-connections-per-address, default 5,000); this works on Linux, where all of \
 127.0.0.0/8 is local (elsewhere pass --source-addrs 1 and keep below that limit).\n\n\
-It contacts only the server at --url, and stops by itself: everything is bounded by --max-secs."
+Several servers: --url may be given more than once (or comma-separated). The session is created on the \
+first, where the facilitator and the screen connect too; participants are spread round robin over all of them.\n\n\
+--protocol socketio sends the same messages as Socket.IO events named \"msg\" (Engine.IO v4 over the WebSocket), \
+to run the same workload against a Socket.IO server that implements the protocol.\n\n\
+It contacts only the servers at --url, and stops by itself: everything is bounded by --max-secs."
 )]
 struct Args {
-    /// The server, e.g. http://127.0.0.1:8080 (plain HTTP; the WebSocket is at /ws).
-    #[arg(long, default_value = "http://127.0.0.1:8080")]
-    url: String,
+    /// The server, e.g. http://127.0.0.1:8080 (plain HTTP; the WebSocket is at /ws). Repeat it (or separate
+    /// with commas) for several servers: the session lives on the first, participants go round robin.
+    #[arg(long, default_value = "http://127.0.0.1:8080", value_delimiter = ',')]
+    url: Vec<String>,
+
+    /// How messages travel over the WebSocket: Samsyn's own framing, or as Socket.IO events.
+    #[arg(long, value_enum, default_value_t = Protocol::Samsyn)]
+    protocol: Protocol,
 
     /// Simulated participants (phones).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=200_000))]
@@ -122,6 +131,11 @@ struct Args {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
+
+    /// After the join storm, wait for a line on standard input before opening the vote: several
+    /// generators can then join one after another and vote at the same time.
+    #[arg(long)]
+    wait_for_go: bool,
 }
 
 /// What every client task shares.
@@ -223,7 +237,7 @@ async fn run(args: Args) -> Result<Value, String> {
     let deadline = started + Duration::from_secs_f64(args.max_secs);
     let n = args.participants as usize;
     let spread = if args.source_addrs == 0 { n.div_ceil(PER_SOURCE).max(4) } else { args.source_addrs };
-    let target = Target::resolve(&args.url, spread).await?;
+    let target = Target::resolve(&args.url, spread, args.protocol).await?;
     let seed = args.seed.unwrap_or_else(rand::random);
     let workload = Workload {
         window: Duration::from_secs_f64(args.vote_window_secs),
@@ -247,7 +261,7 @@ async fn run(args: Args) -> Result<Value, String> {
     let key = created["facilitator_key"].as_str().ok_or("no facilitator_key in the answer")?.to_string();
     progress(format!(
         "session {code} created on {}; {n} participants from {} source address(es)",
-        args.url,
+        args.url.join(", "),
         target.source_count().max(1)
     ));
 
@@ -290,6 +304,13 @@ async fn run(args: Args) -> Result<Value, String> {
     progress(format!("{connected} of {n} joined in {join_secs:.1} s"));
     let snap_joined = Snapshot::take(args.server_pid);
     let server_rss_joined = args.server_pid.and_then(|pid| measure::rss_kb(&pid.to_string()));
+    if args.wait_for_go {
+        progress("waiting for a line on standard input".into());
+        // A plain thread: one blocked on standard input must not keep the process from exiting.
+        let (tx, go) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || tx.send(std::io::stdin().read_line(&mut String::new())));
+        let _ = tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), go).await;
+    }
     // Let presence updates of the storm settle, so the vote starts from a quiet session.
     tokio::time::sleep(Duration::from_millis(200)).await;
 
@@ -400,7 +421,7 @@ async fn run(args: Args) -> Result<Value, String> {
     obj.insert(
         "settings".into(),
         json!({
-            "url": args.url,
+            "url": args.url.join(","),
             "join_rate": args.join_rate,
             "vote_window_secs": args.vote_window_secs,
             "change_share": args.change_share,

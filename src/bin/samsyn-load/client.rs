@@ -1,36 +1,111 @@
-//! Connections to the server under test: the target address, one TCP socket per client bound to a
+//! Connections to the server under test: the target addresses, one TCP socket per client bound to a
 //! chosen loopback source address, the WebSocket upgrade with small buffers, the one HTTP call
-//! (creating the session), and cheap readers for the server's messages.
+//! (creating the session), and cheap readers for the server's messages. With `--protocol socketio` the
+//! same messages travel as Socket.IO events (Engine.IO v4 framing), to compare with a Socket.IO server.
 
+use bytes::Bytes;
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::Value;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 use tokio_tungstenite::WebSocketStream;
-
-pub type Ws = WebSocketStream<TcpStream>;
 
 /// How long one connect, upgrade and hello may take before it counts as failed.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest HTTP answer read (1 MiB).
 const MAX_HTTP_ANSWER: u64 = 1 << 20;
+/// A Socket.IO event carrying one protocol message: `42["msg",{...}]` (Engine.IO message, Socket.IO event).
+const SOCKETIO_EVENT: &str = r#"42["msg","#;
 
-/// The server under test and the local addresses to connect from.
+/// How the protocol's messages travel over the WebSocket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Protocol {
+    /// Samsyn's own: one JSON message per text frame, at /ws.
+    Samsyn,
+    /// Each message as a Socket.IO event named "msg" (Engine.IO v4 over WebSocket, at /socket.io/).
+    Socketio,
+}
+
+/// The servers under test (the first one holds the session) and the local addresses to connect from.
 pub struct Target {
-    pub addr: SocketAddr,
+    nodes: Vec<Node>,
+    protocol: Protocol,
+}
+
+/// One server of the target.
+struct Node {
+    addr: SocketAddr,
     /// `host:port` as given in the URL, for the Host header.
-    pub host: String,
+    host: String,
     /// Loopback source addresses the clients are spread over; empty: let the kernel choose.
     sources: Vec<IpAddr>,
 }
 
 impl Target {
-    /// Resolves an `http://host:port` URL. `spread` is how many loopback source addresses to use when
-    /// the server is on IPv4 loopback (127.0.0.1 … 127.0.0.spread).
-    pub async fn resolve(url: &str, spread: usize) -> Result<Target, String> {
+    /// Resolves `http://host:port` URLs. `spread` is how many loopback source addresses to use for each
+    /// server on IPv4 loopback (127.0.0.1 … 127.0.0.spread).
+    pub async fn resolve(urls: &[String], spread: usize, protocol: Protocol) -> Result<Target, String> {
+        if urls.is_empty() {
+            return Err("give at least one --url".into());
+        }
+        let mut nodes = Vec::with_capacity(urls.len());
+        for url in urls {
+            nodes.push(Node::resolve(url, spread).await?);
+        }
+        Ok(Target { nodes, protocol })
+    }
+
+    pub fn source_count(&self) -> usize {
+        self.nodes[0].sources.len()
+    }
+
+    /// Opens a WebSocket for client `n`. Clients go to the servers round robin (client 0, the facilitator's
+    /// and the screen's, to the first), and each server's clients to its source addresses round robin, so
+    /// each source address needs only its share of the ephemeral ports.
+    pub async fn connect(&self, n: usize) -> Result<Ws, String> {
+        let node = &self.nodes[n % self.nodes.len()];
+        let nth = n / self.nodes.len();
+        let socket = if node.addr.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }
+            .map_err(|e| format!("socket: {e}"))?;
+        if !node.sources.is_empty() {
+            let local = SocketAddr::new(node.sources[nth % node.sources.len()], 0);
+            socket.bind(local).map_err(|e| format!("bind {local}: {e}"))?;
+        }
+        let stream = socket.connect(node.addr).await.map_err(|e| format!("connect: {e}"))?;
+        // Votes and acks are tiny: without this, Nagle's algorithm can hold one back for a delayed ACK.
+        stream.set_nodelay(true).map_err(|e| format!("nodelay: {e}"))?;
+        let url = match self.protocol {
+            Protocol::Samsyn => format!("ws://{}/ws", node.host),
+            Protocol::Socketio => format!("ws://{}/socket.io/?EIO=4&transport=websocket", node.host),
+        };
+        let (inner, _) = tokio_tungstenite::client_async_with_config(url, stream, Some(ws_config()))
+            .await
+            .map_err(|e| format!("upgrade: {e}"))?;
+        let mut ws = Ws { inner, socketio: false, pong_due: false, flush_due: false };
+        if self.protocol == Protocol::Socketio {
+            socketio_connect(&mut ws.inner).await?;
+            ws.socketio = true;
+        }
+        Ok(ws)
+    }
+
+    /// `POST path` with a JSON body to the first server; returns the status code and the body.
+    pub async fn post_json(&self, path: &str, body: &str) -> Result<(u16, String), String> {
+        tokio::time::timeout(CONNECT_TIMEOUT, self.nodes[0].post_json(path, body))
+            .await
+            .map_err(|_| format!("POST {path}: no answer within {CONNECT_TIMEOUT:?}"))?
+    }
+}
+
+impl Node {
+    async fn resolve(url: &str, spread: usize) -> Result<Node, String> {
         let rest = url
             .strip_prefix("http://")
             .ok_or_else(|| format!("--url must start with http:// (got {url}); the generator speaks plain HTTP"))?;
@@ -50,40 +125,10 @@ impl Target {
             }
             _ => Vec::new(),
         };
-        Ok(Target { addr, host, sources })
+        Ok(Node { addr, host, sources })
     }
 
-    pub fn source_count(&self) -> usize {
-        self.sources.len()
-    }
-
-    /// Opens a WebSocket to `/ws`. Client `n` connects from the n-th source address (round robin), so
-    /// each source address needs only its share of the ephemeral ports.
-    pub async fn connect(&self, n: usize) -> Result<Ws, String> {
-        let socket = if self.addr.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }
-            .map_err(|e| format!("socket: {e}"))?;
-        if !self.sources.is_empty() {
-            let local = SocketAddr::new(self.sources[n % self.sources.len()], 0);
-            socket.bind(local).map_err(|e| format!("bind {local}: {e}"))?;
-        }
-        let stream = socket.connect(self.addr).await.map_err(|e| format!("connect: {e}"))?;
-        // Votes and acks are tiny: without this, Nagle's algorithm can hold one back for a delayed ACK.
-        stream.set_nodelay(true).map_err(|e| format!("nodelay: {e}"))?;
-        let url = format!("ws://{}/ws", self.host);
-        let (ws, _) = tokio_tungstenite::client_async_with_config(url, stream, Some(ws_config()))
-            .await
-            .map_err(|e| format!("upgrade: {e}"))?;
-        Ok(ws)
-    }
-
-    /// `POST path` with a JSON body; returns the status code and the body.
-    pub async fn post_json(&self, path: &str, body: &str) -> Result<(u16, String), String> {
-        tokio::time::timeout(CONNECT_TIMEOUT, self.post_json_inner(path, body))
-            .await
-            .map_err(|_| format!("POST {path}: no answer within {CONNECT_TIMEOUT:?}"))?
-    }
-
-    async fn post_json_inner(&self, path: &str, body: &str) -> Result<(u16, String), String> {
+    async fn post_json(&self, path: &str, body: &str) -> Result<(u16, String), String> {
         let mut stream = TcpStream::connect(self.addr).await.map_err(|e| format!("POST {path}: connect: {e}"))?;
         let request = format!(
             "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
@@ -95,6 +140,141 @@ impl Target {
         let mut answer = Vec::new();
         stream.take(MAX_HTTP_ANSWER).read_to_end(&mut answer).await.map_err(|e| format!("POST {path}: read: {e}"))?;
         parse_http_answer(&answer).ok_or_else(|| format!("POST {path}: unreadable HTTP answer"))
+    }
+}
+
+/// One client's WebSocket. In Samsyn mode it passes messages through untouched; in Socket.IO mode it
+/// unwraps and wraps the `msg` events and answers the server's pings, so the clients above see the same
+/// protocol messages either way.
+pub struct Ws {
+    inner: WebSocketStream<TcpStream>,
+    socketio: bool,
+    /// A Socket.IO ping waits for its pong: sent the next time the connection is read.
+    pong_due: bool,
+    flush_due: bool,
+}
+
+/// What one Engine.IO text frame carries.
+enum Packet {
+    Event(Utf8Bytes),
+    Ping,
+    Close,
+    Other,
+}
+
+/// Reads an Engine.IO frame. An event's JSON is cut out of the frame's bytes, not copied.
+fn engine_packet(text: Utf8Bytes) -> Packet {
+    match text.as_str() {
+        "2" => Packet::Ping,
+        // Engine.IO close, or a Socket.IO disconnect of the namespace.
+        "1" | "41" => Packet::Close,
+        t if t.starts_with(SOCKETIO_EVENT) && t.ends_with(']') => {
+            let end = t.len() - 1;
+            match Utf8Bytes::try_from(Bytes::from(text).slice(SOCKETIO_EVENT.len()..end)) {
+                Ok(inner) => Packet::Event(inner),
+                Err(_) => Packet::Other,
+            }
+        }
+        // Another event: pass it on whole, so the client reports it as unexpected.
+        t if t.starts_with("42") => Packet::Event(text),
+        _ => Packet::Other,
+    }
+}
+
+/// The Socket.IO handshake after the upgrade: the Engine.IO `open` packet, then joining the default
+/// namespace (`40`) and waiting for its confirmation.
+async fn socketio_connect(ws: &mut WebSocketStream<TcpStream>) -> Result<(), String> {
+    let mut opened = false;
+    loop {
+        let message =
+            ws.next().await.ok_or("closed during the Socket.IO handshake")?.map_err(|e| format!("read: {e}"))?;
+        let Message::Text(text) = message else { continue };
+        if !opened && text.starts_with('0') {
+            opened = true;
+            ws.send(Message::text("40")).await.map_err(|e| format!("send: {e}"))?;
+        } else if opened && text.starts_with("40") {
+            return Ok(());
+        } else if text.starts_with("44") {
+            return Err(format!("Socket.IO refused the connection: {text}"));
+        }
+    }
+}
+
+impl Ws {
+    /// Closes the WebSocket with a close frame.
+    pub async fn close(&mut self, frame: Option<CloseFrame>) -> Result<(), WsError> {
+        self.inner.close(frame).await
+    }
+
+    /// Sends a pong owed to the server's ping, as far as the socket takes it without waiting.
+    fn poll_pong(&mut self, cx: &mut Context<'_>) -> Result<(), WsError> {
+        if self.pong_due {
+            match self.inner.poll_ready_unpin(cx) {
+                Poll::Ready(Ok(())) => {
+                    self.inner.start_send_unpin(Message::text("3"))?;
+                    (self.pong_due, self.flush_due) = (false, true);
+                }
+                Poll::Ready(Err(error)) => return Err(error),
+                Poll::Pending => {}
+            }
+        }
+        if self.flush_due {
+            if let Poll::Ready(result) = self.inner.poll_flush_unpin(cx) {
+                result?;
+                self.flush_due = false;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Stream for Ws {
+    type Item = Result<Message, WsError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if !this.socketio {
+            return this.inner.poll_next_unpin(cx);
+        }
+        loop {
+            if let Err(error) = this.poll_pong(cx) {
+                return Poll::Ready(Some(Err(error)));
+            }
+            let text = match ready!(this.inner.poll_next_unpin(cx)) {
+                Some(Ok(Message::Text(text))) => text,
+                other => return Poll::Ready(other),
+            };
+            match engine_packet(text) {
+                Packet::Event(message) => return Poll::Ready(Some(Ok(Message::Text(message)))),
+                Packet::Ping => this.pong_due = true,
+                Packet::Close => return Poll::Ready(Some(Ok(Message::Close(None)))),
+                Packet::Other => {}
+            }
+        }
+    }
+}
+
+impl Sink<Message> for Ws {
+    type Error = WsError;
+
+    fn poll_ready(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
+        self.inner.poll_ready_unpin(cx)
+    }
+
+    fn start_send(mut self: Pin<&mut Self>, item: Message) -> Result<(), WsError> {
+        let item = match item {
+            Message::Text(text) if self.socketio => Message::text(format!("{SOCKETIO_EVENT}{text}]")),
+            other => other,
+        };
+        self.inner.start_send_unpin(item)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
+        self.inner.poll_flush_unpin(cx)
+    }
+
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
+        self.inner.poll_close_unpin(cx)
     }
 }
 
@@ -196,6 +376,17 @@ impl StateLite {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn socketio_events_are_unwrapped_and_pings_recognised() {
+        let Packet::Event(inner) = engine_packet(Utf8Bytes::from(r#"42["msg",{"type":"ack","id":3}]"#)) else {
+            panic!("an event")
+        };
+        assert_eq!(inner.as_str(), r#"{"type":"ack","id":3}"#);
+        assert!(matches!(engine_packet(Utf8Bytes::from("2")), Packet::Ping));
+        assert!(matches!(engine_packet(Utf8Bytes::from("41")), Packet::Close));
+        assert!(matches!(engine_packet(Utf8Bytes::from(r#"40{"sid":"x"}"#)), Packet::Other));
+    }
 
     #[test]
     fn the_version_is_read_from_the_start_of_a_state() {

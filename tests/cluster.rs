@@ -299,3 +299,33 @@ async fn a_relaying_node_dies_and_its_participants_go_offline_while_the_others_c
     }
     facilitator.wait_state(|s| last_round(s, "L1")["voted"] == 2).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_load_generator_spread_over_two_nodes_loses_nothing_and_every_view_converges() {
+    if !services_available() {
+        return;
+    }
+    let (postgres, redis) = (Postgres::start().await, Redis::start().await);
+    let nodes = [Node::start(&postgres, &redis).await, Node::start(&postgres, &redis).await];
+    let urls: Vec<String> = nodes.iter().map(|n| n.url("")).collect();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_samsyn-load"))
+        .args(["--url", &urls[0], "--url", &urls[1], "--participants", "400"])
+        .args(["--vote-window-secs", "3", "--stall-secs", "2", "--seed", "8", "--max-secs", "90", "--json"])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .await
+        .expect("the load generator runs");
+    assert!(output.status.success(), "samsyn-load failed");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON object on stdout");
+    let field = |name: &str| report[name].as_u64().unwrap_or_else(|| panic!("{name} missing: {report:#}"));
+    assert_eq!(field("connected"), 400, "every phone joined, half of them through the relaying node: {report:#}");
+    assert_eq!(field("join_failures"), 0, "{report:#}");
+    assert_eq!(field("votes_acked"), field("votes_sent"), "{report:#}");
+    assert_eq!(field("votes_lost"), 0, "{report:#}");
+    assert_eq!(field("votes_extra"), 0, "{report:#}");
+    assert_eq!(field("words_acked"), field("words_sent"), "{report:#}");
+    assert_eq!(field("words_lost"), 0, "{report:#}");
+    assert_eq!(report["tally_exact"], true, "{report:#}");
+    assert_eq!(field("views_diverged"), 0, "every phone on either node ends with the final state: {report:#}");
+    assert_eq!(report["errors"]["count"], 0, "{report:#}");
+}

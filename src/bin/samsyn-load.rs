@@ -13,6 +13,8 @@ mod phone;
 mod plan;
 #[path = "samsyn-load/viewer.rs"]
 mod viewer;
+#[path = "samsyn-load/workers.rs"]
+mod workers;
 
 use clap::Parser;
 use client::{Protocol, Target};
@@ -136,6 +138,19 @@ struct Args {
     /// generators can then join one after another and vote at the same time.
     #[arg(long)]
     wait_for_go: bool,
+
+    /// Processes to spread the phones over (this one and P − 1 workers it starts): one process may hold
+    /// about 20,000 sockets, so a session larger than that (on several servers) needs more than one.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
+    processes: u32,
+
+    /// Internal: run as a worker of another samsyn-load's session with this join code.
+    #[arg(long, hide = true)]
+    worker: Option<String>,
+
+    /// Internal: a worker's first phone number (phones are numbered across all processes).
+    #[arg(long, hide = true, default_value_t = 0)]
+    worker_first: usize,
 }
 
 /// What every client task shares.
@@ -173,6 +188,15 @@ impl Env {
 async fn main() -> ExitCode {
     let args = Args::parse();
     let json_out = args.json;
+    if let Some(code) = args.worker.clone() {
+        return match run_worker(args, code).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("samsyn-load worker: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let hard_limit = Duration::from_secs_f64(args.max_secs.clamp(1.0, 86_400.0)) + Duration::from_secs(30);
     match tokio::time::timeout(hard_limit, run(args)).await {
         Ok(Ok(report)) => {
@@ -235,7 +259,11 @@ async fn run(args: Args) -> Result<Value, String> {
     check(&args)?;
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(args.max_secs);
-    let n = args.participants as usize;
+    let total = args.participants as usize;
+    let processes = args.processes as usize;
+    // This process's phones; the workers take the rest, in equal shares.
+    let per_worker = total / processes;
+    let n = total - per_worker * (processes - 1);
     let spread = if args.source_addrs == 0 { n.div_ceil(PER_SOURCE).max(4) } else { args.source_addrs };
     let target = Target::resolve(&args.url, spread, args.protocol).await?;
     let seed = args.seed.unwrap_or_else(rand::random);
@@ -260,9 +288,14 @@ async fn run(args: Args) -> Result<Value, String> {
     let code = created["code"].as_str().ok_or("no code in the answer")?.to_string();
     let key = created["facilitator_key"].as_str().ok_or("no facilitator_key in the answer")?.to_string();
     progress(format!(
-        "session {code} created on {}; {n} participants from {} source address(es)",
+        "session {code} created on {}; {n} participants from {} source address(es){}",
         args.url.join(", "),
-        target.source_count().max(1)
+        target.source_count().max(1),
+        if processes > 1 {
+            format!(", {} more in {} worker processes", total - n, processes - 1)
+        } else {
+            String::new()
+        }
     ));
 
     let env = Arc::new(Env {
@@ -281,6 +314,11 @@ async fn run(args: Args) -> Result<Value, String> {
     });
     let facilitator = Viewer::join(&env, "facilitator", Some(&key)).await?;
     let screen = Viewer::join(&env, "screen", None).await?;
+    let mut workers = Vec::new();
+    for w in 1..processes {
+        let first = n + (w - 1) * per_worker;
+        workers.push(workers::Worker::start(&worker_args(&args, &env.code, seed, first, per_worker))?);
+    }
     let server_rss_before = args.server_pid.and_then(|pid| measure::rss_kb(&pid.to_string()));
 
     // The join storm: phones start at --join-rate; each joins, then waits for the facilitator.
@@ -299,8 +337,11 @@ async fn run(args: Args) -> Result<Value, String> {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     wait_until(deadline, || env.join_resolved.load(Ordering::SeqCst) >= phones.len()).await;
+    wait_until(deadline, || workers.iter().all(|w| w.state.answered_join.load(Ordering::SeqCst))).await;
     let join_secs = join_started.elapsed().as_secs_f64();
-    let connected = env.live.load(Ordering::SeqCst);
+    let connected =
+        env.live.load(Ordering::SeqCst) + workers.iter().map(|w| w.state.joined.load(Ordering::SeqCst)).sum::<usize>();
+    let n = total;
     progress(format!("{connected} of {n} joined in {join_secs:.1} s"));
     let snap_joined = Snapshot::take(args.server_pid);
     let server_rss_joined = args.server_pid.and_then(|pid| measure::rss_kb(&pid.to_string()));
@@ -322,25 +363,32 @@ async fn run(args: Args) -> Result<Value, String> {
     let mut vote_result: Result<(), String> = async {
         let opened = open(&facilitator, CHOICE).await?;
         controls.update(|c| c.choice = Some(opened));
+        tell(&mut workers, &format!("choice {}", opened.version)).await;
         progress(format!("voting on {CHOICE} opened"));
         tokio::time::sleep_until((opened.at + workload.window.mul_f64(plan::WORDS_OPEN_AT)).min(vote_deadline)).await;
         let opened = open(&facilitator, WORDS).await?;
         words_opened = true;
         controls.update(|c| c.words = Some(opened));
+        tell(&mut workers, &format!("words {}", opened.version)).await;
         progress(format!("word cloud {WORDS} opened"));
         Ok(())
     }
     .await;
-    let all_done = wait_until(vote_deadline, || env.done.load(Ordering::SeqCst) >= phones.len()).await;
+    let all_done = wait_until(vote_deadline, || {
+        env.done.load(Ordering::SeqCst) >= phones.len() && workers.iter().all(|w| w.state.done.load(Ordering::SeqCst))
+    })
+    .await;
     let snap_voted = Snapshot::take(args.server_pid);
     progress(format!(
-        "{} of {n} phones done{}",
+        "{} of this process's {} phones done{}",
         env.done.load(Ordering::SeqCst),
+        phones.len(),
         if all_done { "" } else { " (stopped at the time limit)" }
     ));
 
     // Closing: the facilitator closes both items; every client must end with the same final state.
     env.closing.store(true, Ordering::SeqCst);
+    tell(&mut workers, "closing").await;
     let mut final_version = None;
     if vote_result.is_ok() {
         vote_result = async {
@@ -360,6 +408,7 @@ async fn run(args: Args) -> Result<Value, String> {
     }
     if let Some(version) = final_version {
         controls.update(|c| c.final_version = Some(version));
+        tell(&mut workers, &format!("final {version}")).await;
         let settle_deadline = (Instant::now() + STATE_WAIT).min(deadline);
         wait_until(settle_deadline, || {
             env.at_final.load(Ordering::SeqCst) >= env.live.load(Ordering::SeqCst) && screen.version() >= version
@@ -371,14 +420,22 @@ async fn run(args: Args) -> Result<Value, String> {
 
     // The end: freeze the final views, then the viewers leave, then the phones.
     env.frozen.store(true, Ordering::SeqCst);
+    tell(&mut workers, "frozen").await;
     let screen_report = screen.finish().await;
     let facilitator_report = facilitator.finish().await;
     controls.update(|c| c.finish = true);
-    let mut reports = Vec::with_capacity(phones.len());
+    tell(&mut workers, "finish").await;
+    let mut reports = Vec::with_capacity(n);
     for phone in phones {
         match phone.await {
             Ok(report) => reports.push(report),
             Err(error) => env.errors.add(|| format!("a phone task failed: {error}")),
+        }
+    }
+    for worker in workers {
+        match worker.finish(deadline + Duration::from_secs(20)).await {
+            Some(theirs) => reports.extend(theirs),
+            None => env.errors.add(|| "a worker process gave no reports".into()),
         }
     }
     if let Err(error) = &vote_result {
@@ -386,6 +443,13 @@ async fn run(args: Args) -> Result<Value, String> {
     }
     let duration = started.elapsed().as_secs_f64();
 
+    if processes > 1 {
+        // The screen's count of first votes includes the workers' phones, which this process does not
+        // count: the vote → screen latency cannot be matched, so it is left unmeasured.
+        for report in &mut reports {
+            report.first_vote = None;
+        }
+    }
     let mut report = summarise(&reports, &screen_report, &facilitator_report, &env);
     let obj = report.as_object_mut().expect("summary is an object");
     obj.insert("participants".into(), json!(n));
@@ -459,6 +523,124 @@ impl Controls {
             sender.send_replace(self.current);
         }
     }
+}
+
+/// Passes a line of the coordinator's word to every worker process.
+async fn tell(workers: &mut [workers::Worker], line: &str) {
+    for worker in workers.iter_mut() {
+        worker.tell(line).await;
+    }
+}
+
+/// The command line of a worker running `count` phones from number `first` in session `code`.
+fn worker_args(args: &Args, code: &str, seed: u64, first: usize, count: usize) -> Vec<String> {
+    let mut out: Vec<String> = vec![
+        format!("--url={}", args.url.join(",")),
+        format!("--participants={count}"),
+        format!("--join-rate={}", args.join_rate / f64::from(args.processes)),
+        format!("--vote-window-secs={}", args.vote_window_secs),
+        format!("--change-share={}", args.change_share),
+        format!("--words-share={}", args.words_share),
+        format!("--stall-share={}", args.stall_share),
+        format!("--stall-secs={}", args.stall_secs),
+        format!("--reconnect-share={}", args.reconnect_share),
+        format!("--source-addrs={}", args.source_addrs),
+        format!("--seed={seed}"),
+        format!("--max-secs={}", args.max_secs),
+        format!("--worker={code}"),
+        format!("--worker-first={first}"),
+    ];
+    if args.protocol == Protocol::Socketio {
+        out.push("--protocol=socketio".into());
+    }
+    out
+}
+
+/// A worker process: joins its phones to the coordinator's session and follows the coordinator's word.
+async fn run_worker(args: Args, code: String) -> Result<(), String> {
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs_f64(args.max_secs);
+    let n = args.participants as usize;
+    let spread = if args.source_addrs == 0 { n.div_ceil(PER_SOURCE).max(4) } else { args.source_addrs };
+    let target = Target::resolve(&args.url, spread, args.protocol).await?;
+    let seed = args.seed.ok_or("a worker needs --seed")?;
+    let workload = Workload {
+        window: Duration::from_secs_f64(args.vote_window_secs),
+        change_share: args.change_share,
+        words_share: args.words_share,
+        stall_share: args.stall_share,
+        stall_secs: args.stall_secs,
+        reconnect_share: args.reconnect_share,
+    };
+    let env = Arc::new(Env {
+        target,
+        code,
+        deadline,
+        errors: ErrorLog::default(),
+        join_errors: ErrorLog::default(),
+        first_votes_sent: AtomicU64::new(0),
+        join_resolved: AtomicUsize::new(0),
+        live: AtomicUsize::new(0),
+        done: AtomicUsize::new(0),
+        at_final: AtomicUsize::new(0),
+        closing: AtomicBool::new(false),
+        frozen: AtomicBool::new(false),
+    });
+    let mut controls = Controls::default();
+    let mut phones = Vec::with_capacity(n);
+    let join_started = Instant::now();
+    while phones.len() < n && Instant::now() < deadline {
+        let due = ((join_started.elapsed().as_secs_f64() * args.join_rate).floor() as usize + 1).min(n);
+        while phones.len() < due {
+            let ix = args.worker_first + phones.len();
+            let mut rng = SmallRng::seed_from_u64(seed ^ (ix as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let plan = plan::phone_plan(&workload, &mut rng);
+            phones.push(tokio::spawn(phone::run(ix, plan, rng, env.clone(), controls.subscribe())));
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    wait_until(deadline, || env.join_resolved.load(Ordering::SeqCst) >= phones.len()).await;
+    workers::say(&format!("joined {}", env.live.load(Ordering::SeqCst)));
+
+    // The coordinator's word, line by line; a plain thread, since stdin blocks.
+    let (lines_tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut said_done = false;
+    let mut tick = tokio::time::interval(Duration::from_millis(20));
+    loop {
+        tokio::select! {
+            line = lines.recv() => {
+                let Some(line) = line else { break };
+                let mut update = |change: &dyn Fn(&mut Control)| controls.update(change);
+                if !workers::obey(&line, &env, &mut update) {
+                    break;
+                }
+            }
+            _ = tick.tick() => {
+                if !said_done && env.done.load(Ordering::SeqCst) >= phones.len() {
+                    said_done = true;
+                    workers::say("done");
+                }
+                if Instant::now() > deadline + Duration::from_secs(10) {
+                    break;
+                }
+            }
+        }
+    }
+    let mut reports = Vec::with_capacity(n);
+    for phone in phones {
+        if let Ok(report) = phone.await {
+            reports.push(report);
+        }
+    }
+    workers::say_reports(&reports);
+    Ok(())
 }
 
 /// Opens an item and waits until the facilitator's state shows it voting.

@@ -243,12 +243,14 @@ fn check(args: &Args) -> Result<(), String> {
         return Err("--max-secs must be between 1 and 86400".into());
     }
     if let Some(limit) = measure::open_files_limit() {
-        let needed = u64::from(args.participants) + SPARE_FDS;
+        // Each process holds its share (see --processes); the coordinator's is the largest.
+        let share = u64::from(args.participants)
+            - u64::from(args.participants / args.processes) * u64::from(args.processes - 1);
+        let needed = share + SPARE_FDS;
         if needed > limit {
             return Err(format!(
-                "{} participants need about {needed} file descriptors, but this process may open {limit} \
-                 (ulimit -n). Raise the limit or use fewer participants.",
-                args.participants
+                "{share} participants need about {needed} file descriptors, but this process may open {limit} \
+                 (ulimit -n). Raise the limit, use fewer participants or more --processes."
             ));
         }
     }

@@ -29,15 +29,7 @@ async fn public_view_from_postgres(postgres: &Postgres, code: &str, online: &Val
 
 async fn create_seminar(base: &str) -> Created {
     let items = json!([{"id": "ord", "kind": "words", "title": "Digitalisering får mig att känna …", "max_words": 3}]);
-    let response = reqwest::Client::new()
-        .post(format!("{base}/api/sessions"))
-        .json(&json!({"title": "Regiondagen", "items": items}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let body: Value = response.json().await.unwrap();
-    Created { code: body["code"].as_str().unwrap().into(), key: body["facilitator_key"].as_str().unwrap().into() }
+    create_session(base, json!({"title": "Regiondagen", "items": items})).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -46,11 +38,7 @@ async fn three_nodes_run_a_workshop_and_a_word_cloud_and_every_view_equals_postg
         return;
     }
     let (postgres, redis) = (Postgres::start().await, Redis::start().await);
-    let nodes = [
-        Node::start(&postgres, &redis).await,
-        Node::start(&postgres, &redis).await,
-        Node::start(&postgres, &redis).await,
-    ];
+    let nodes = [node(&postgres, &redis).await, node(&postgres, &redis).await, node(&postgres, &redis).await];
 
     // A catalogue imported on one node can be listed and used on another.
     let http = reqwest::Client::new();
@@ -178,8 +166,8 @@ async fn the_owner_node_dies_mid_round_and_another_takes_over_with_every_acknowl
         return;
     }
     let (postgres, redis) = (Postgres::start().await, Redis::start().await);
-    let owner = Node::start(&postgres, &redis).await;
-    let others = [Node::start(&postgres, &redis).await, Node::start(&postgres, &redis).await];
+    let owner = node(&postgres, &redis).await;
+    let others = [node(&postgres, &redis).await, node(&postgres, &redis).await];
     let survivors: Vec<String> = others.iter().map(|n| n.addr.clone()).collect();
     let session = create_workshop(&owner.url("")).await;
     let mut facilitator = Client::facilitator(&others[0].addr, &session.code, &session.key).await;
@@ -236,7 +224,7 @@ async fn redis_restarts_mid_session_and_clients_converge_with_nothing_acknowledg
         return;
     }
     let (postgres, mut redis) = (Postgres::start().await, Redis::start().await);
-    let nodes = [Node::start(&postgres, &redis).await, Node::start(&postgres, &redis).await];
+    let nodes = [node(&postgres, &redis).await, node(&postgres, &redis).await];
     let addrs: Vec<String> = nodes.iter().map(|n| n.addr.clone()).collect();
     let session = create_workshop(&nodes[0].url("")).await;
     let mut facilitator = Client::facilitator(&addrs[0], &session.code, &session.key).await;
@@ -279,7 +267,7 @@ async fn a_relaying_node_dies_and_its_participants_go_offline_while_the_others_c
         return;
     }
     let (postgres, redis) = (Postgres::start().await, Redis::start().await);
-    let (owner, relay) = (Node::start(&postgres, &redis).await, Node::start(&postgres, &redis).await);
+    let (owner, relay) = (node(&postgres, &redis).await, node(&postgres, &redis).await);
     let session = create_workshop(&owner.url("")).await;
     let mut facilitator = Client::facilitator(&owner.addr, &session.code, &session.key).await;
     let mut phones = Vec::new();
@@ -306,7 +294,7 @@ async fn the_load_generator_in_two_processes_over_two_nodes_loses_nothing_and_ev
         return;
     }
     let (postgres, redis) = (Postgres::start().await, Redis::start().await);
-    let nodes = [Node::start(&postgres, &redis).await, Node::start(&postgres, &redis).await];
+    let nodes = [node(&postgres, &redis).await, node(&postgres, &redis).await];
     let urls: Vec<String> = nodes.iter().map(|n| n.url("")).collect();
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_samsyn-load"))
         // Two generator processes as well: the path a session larger than one process's sockets takes.

@@ -20,15 +20,7 @@ fn seminar_items() -> Value {
 }
 
 async fn create_seminar(base: &str) -> Created {
-    let response = reqwest::Client::new()
-        .post(format!("{base}/api/sessions"))
-        .json(&json!({"title": "Digitaliseringsdagen", "items": seminar_items()}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let body: Value = response.json().await.unwrap();
-    Created { code: body["code"].as_str().unwrap().into(), key: body["facilitator_key"].as_str().unwrap().into() }
+    create_session(base, json!({"title": "Digitaliseringsdagen", "items": seminar_items()})).await
 }
 
 /// Words each phone sends: ordinary ones, case and space variants, a pair to merge, a swear word.

@@ -97,7 +97,7 @@ async fn a_sqlite_installation_is_copied_to_postgres_and_served_from_there() {
     }
     let (dir, postgres) = (tempfile::tempdir().unwrap(), Postgres::start().await);
     let data = dir.path().to_str().unwrap();
-    let server = Node::start_with(&["--data", data]).await;
+    let server = ServerProcess::start_with(&["--data", data]).await;
     let session = create_workshop(&server.url("")).await;
     let mut facilitator = Client::facilitator(&server.addr, &session.code, &session.key).await;
     facilitator.ok(act("open", "L1")).await;
@@ -118,7 +118,7 @@ async fn a_sqlite_installation_is_copied_to_postgres_and_served_from_there() {
     let again = copy(&["copy-to-postgres", "--data", data, "--postgres-url", &postgres.url()]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("copied 0 sessions to PostgreSQL; 1 were there already"));
 
-    let node = Node::start_with(&["--postgres-url", &postgres.url()]).await;
+    let node = ServerProcess::start_with(&["--postgres-url", &postgres.url()]).await;
     let mut facilitator = Client::facilitator(&node.addr, &session.code, &session.key).await;
     let after = facilitator.wait_state(|s| last_round(s, "L1")["tally"]["counts"] == json!([0, 1, 2, 0, 0])).await;
     assert_eq!(after["items"], before["items"], "the copied session is the same session");

@@ -178,6 +178,23 @@ pub struct Env {
 }
 
 impl Env {
+    fn new(target: Target, code: String, deadline: Instant) -> Self {
+        Env {
+            target,
+            code,
+            deadline,
+            errors: ErrorLog::default(),
+            join_errors: ErrorLog::default(),
+            first_votes_sent: AtomicU64::new(0),
+            join_resolved: AtomicUsize::new(0),
+            live: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+            at_final: AtomicUsize::new(0),
+            closing: AtomicBool::new(false),
+            frozen: AtomicBool::new(false),
+        }
+    }
+
     /// Whether a state received now may be the final state.
     pub fn keeps_final_view(&self) -> bool {
         self.closing.load(Ordering::SeqCst) && !self.frozen.load(Ordering::SeqCst)
@@ -269,14 +286,7 @@ async fn run(args: Args) -> Result<Value, String> {
     let spread = if args.source_addrs == 0 { n.div_ceil(PER_SOURCE).max(4) } else { args.source_addrs };
     let target = Target::resolve(&args.url, spread, args.protocol).await?;
     let seed = args.seed.unwrap_or_else(rand::random);
-    let workload = Workload {
-        window: Duration::from_secs_f64(args.vote_window_secs),
-        change_share: args.change_share,
-        words_share: args.words_share,
-        stall_share: args.stall_share,
-        stall_secs: args.stall_secs,
-        reconnect_share: args.reconnect_share,
-    };
+    let workload = workload(&args);
     let progress = |message: String| {
         eprintln!("[{:6.1} s] {message}", started.elapsed().as_secs_f64());
     };
@@ -300,20 +310,7 @@ async fn run(args: Args) -> Result<Value, String> {
         }
     ));
 
-    let env = Arc::new(Env {
-        target,
-        code,
-        deadline,
-        errors: ErrorLog::default(),
-        join_errors: ErrorLog::default(),
-        first_votes_sent: AtomicU64::new(0),
-        join_resolved: AtomicUsize::new(0),
-        live: AtomicUsize::new(0),
-        done: AtomicUsize::new(0),
-        at_final: AtomicUsize::new(0),
-        closing: AtomicBool::new(false),
-        frozen: AtomicBool::new(false),
-    });
+    let env = Arc::new(Env::new(target, code, deadline));
     let facilitator = Viewer::join(&env, "facilitator", Some(&key)).await?;
     let screen = Viewer::join(&env, "screen", None).await?;
     let mut workers = Vec::new();
@@ -326,18 +323,8 @@ async fn run(args: Args) -> Result<Value, String> {
     // The join storm: phones start at --join-rate; each joins, then waits for the facilitator.
     let snap_start = Snapshot::take(args.server_pid);
     let mut controls = Controls::default();
-    let mut phones = Vec::with_capacity(n);
     let join_started = Instant::now();
-    while phones.len() < n && Instant::now() < deadline {
-        let due = ((join_started.elapsed().as_secs_f64() * args.join_rate).floor() as usize + 1).min(n);
-        while phones.len() < due {
-            let ix = phones.len();
-            let mut rng = SmallRng::seed_from_u64(seed ^ (ix as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let plan = plan::phone_plan(&workload, &mut rng);
-            phones.push(tokio::spawn(phone::run(ix, plan, rng, env.clone(), controls.subscribe())));
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let phones = join_storm(0, n, args.join_rate, seed, &workload, &env, &mut controls).await;
     wait_until(deadline, || env.join_resolved.load(Ordering::SeqCst) >= phones.len()).await;
     wait_until(deadline, || workers.iter().all(|w| w.state.answered_join.load(Ordering::SeqCst))).await;
     let join_secs = join_started.elapsed().as_secs_f64();
@@ -558,6 +545,44 @@ fn worker_args(args: &Args, code: &str, seed: u64, first: usize, count: usize) -
     out
 }
 
+/// The workload the options describe.
+fn workload(args: &Args) -> Workload {
+    Workload {
+        window: Duration::from_secs_f64(args.vote_window_secs),
+        change_share: args.change_share,
+        words_share: args.words_share,
+        stall_share: args.stall_share,
+        stall_secs: args.stall_secs,
+        reconnect_share: args.reconnect_share,
+    }
+}
+
+/// Starts phones `first` … `first + n − 1` at `rate` a second (until the deadline); each joins, then
+/// follows its plan and the coordinator's word. A phone's plan depends on its number and the seed only.
+async fn join_storm(
+    first: usize,
+    n: usize,
+    rate: f64,
+    seed: u64,
+    workload: &Workload,
+    env: &Arc<Env>,
+    controls: &mut Controls,
+) -> Vec<tokio::task::JoinHandle<PhoneReport>> {
+    let mut phones = Vec::with_capacity(n);
+    let started = Instant::now();
+    while phones.len() < n && Instant::now() < env.deadline {
+        let due = ((started.elapsed().as_secs_f64() * rate).floor() as usize + 1).min(n);
+        while phones.len() < due {
+            let ix = first + phones.len();
+            let mut rng = SmallRng::seed_from_u64(seed ^ (ix as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let plan = plan::phone_plan(workload, &mut rng);
+            phones.push(tokio::spawn(phone::run(ix, plan, rng, env.clone(), controls.subscribe())));
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    phones
+}
+
 /// A worker process: joins its phones to the coordinator's session and follows the coordinator's word.
 async fn run_worker(args: Args, code: String) -> Result<(), String> {
     let started = Instant::now();
@@ -566,41 +591,10 @@ async fn run_worker(args: Args, code: String) -> Result<(), String> {
     let spread = if args.source_addrs == 0 { n.div_ceil(PER_SOURCE).max(4) } else { args.source_addrs };
     let target = Target::resolve(&args.url, spread, args.protocol).await?;
     let seed = args.seed.ok_or("a worker needs --seed")?;
-    let workload = Workload {
-        window: Duration::from_secs_f64(args.vote_window_secs),
-        change_share: args.change_share,
-        words_share: args.words_share,
-        stall_share: args.stall_share,
-        stall_secs: args.stall_secs,
-        reconnect_share: args.reconnect_share,
-    };
-    let env = Arc::new(Env {
-        target,
-        code,
-        deadline,
-        errors: ErrorLog::default(),
-        join_errors: ErrorLog::default(),
-        first_votes_sent: AtomicU64::new(0),
-        join_resolved: AtomicUsize::new(0),
-        live: AtomicUsize::new(0),
-        done: AtomicUsize::new(0),
-        at_final: AtomicUsize::new(0),
-        closing: AtomicBool::new(false),
-        frozen: AtomicBool::new(false),
-    });
+    let workload = workload(&args);
+    let env = Arc::new(Env::new(target, code, deadline));
     let mut controls = Controls::default();
-    let mut phones = Vec::with_capacity(n);
-    let join_started = Instant::now();
-    while phones.len() < n && Instant::now() < deadline {
-        let due = ((join_started.elapsed().as_secs_f64() * args.join_rate).floor() as usize + 1).min(n);
-        while phones.len() < due {
-            let ix = args.worker_first + phones.len();
-            let mut rng = SmallRng::seed_from_u64(seed ^ (ix as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let plan = plan::phone_plan(&workload, &mut rng);
-            phones.push(tokio::spawn(phone::run(ix, plan, rng, env.clone(), controls.subscribe())));
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let phones = join_storm(args.worker_first, n, args.join_rate, seed, &workload, &env, &mut controls).await;
     wait_until(deadline, || env.join_resolved.load(Ordering::SeqCst) >= phones.len()).await;
     workers::say(&format!("joined {}", env.live.load(Ordering::SeqCst)));
 

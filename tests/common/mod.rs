@@ -94,9 +94,14 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub async fn start(data: &Path) -> ServerProcess {
+        ServerProcess::start_with(&["--data", data.to_str().expect("a UTF-8 path")]).await
+    }
+
+    /// Starts the binary with these settings (besides `--addr 127.0.0.1:0`).
+    pub async fn start_with(args: &[&str]) -> ServerProcess {
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_samsyn"))
-            .args(["--addr", "127.0.0.1:0", "--data"])
-            .arg(data)
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .kill_on_drop(true)
@@ -105,6 +110,13 @@ impl ServerProcess {
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let line = tokio::time::timeout(WAIT, lines.next_line()).await.expect("server starts").unwrap().unwrap();
         let addr = line.rsplit("http://").next().unwrap().trim().to_string();
+        // Keep reading its log (warnings) so it never writes into a closed pipe; show it with the test's.
+        let name = addr.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                eprintln!("[server {name}] {line}");
+            }
+        });
         ServerProcess { addr, child }
     }
 
@@ -139,12 +151,12 @@ pub struct Created {
 }
 
 pub async fn create_workshop(base: &str) -> Created {
-    let response = reqwest::Client::new()
-        .post(format!("{base}/api/sessions"))
-        .json(&json!({"catalogue": "lika", "title": "Testkommun 2026"}))
-        .send()
-        .await
-        .unwrap();
+    create_session(base, json!({"catalogue": "lika", "title": "Testkommun 2026"})).await
+}
+
+/// Creates a session from a `POST /api/sessions` body (a catalogue or items) and asserts it was created.
+pub async fn create_session(base: &str, body: Value) -> Created {
+    let response = reqwest::Client::new().post(format!("{base}/api/sessions")).json(&body).send().await.unwrap();
     assert_eq!(response.status(), 201);
     let body: Value = response.json().await.unwrap();
     Created { code: body["code"].as_str().unwrap().into(), key: body["facilitator_key"].as_str().unwrap().into() }
@@ -165,16 +177,7 @@ pub struct Client {
 
 impl Client {
     pub async fn connect(addr: &str) -> Client {
-        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
-        Client {
-            socket,
-            next_id: 1,
-            received: vec![],
-            state: Value::Null,
-            version: 0,
-            token: None,
-            welcome: Value::Null,
-        }
+        Client::try_connect(addr).await.expect("the server accepts a WebSocket")
     }
 
     /// Connects, or `None` if the server does not answer (a node that is down).

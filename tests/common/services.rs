@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 fn which(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")
@@ -182,45 +181,6 @@ impl Drop for Postgres {
 }
 
 /// One `samsyn` node (the real binary) on PostgreSQL and Redis.
-pub struct Node {
-    pub addr: String,
-    child: tokio::process::Child,
-}
-
-impl Node {
-    pub async fn start(postgres: &Postgres, redis: &Redis) -> Node {
-        Node::start_with(&["--postgres-url", &postgres.url(), "--redis-url", &redis.url()]).await
-    }
-
-    pub async fn start_with(args: &[&str]) -> Node {
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_samsyn"))
-            .args(["--addr", "127.0.0.1:0"])
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let line = tokio::time::timeout(super::WAIT, lines.next_line()).await.expect("node starts").unwrap().unwrap();
-        let addr = line.rsplit("http://").next().unwrap().trim().to_string();
-        // Keep reading the node's log (its warnings) so it never writes into a closed pipe; show it with the test's.
-        let name = addr.clone();
-        tokio::spawn(async move {
-            while let Ok(Some(line)) = lines.next_line().await {
-                eprintln!("[node {name}] {line}");
-            }
-        });
-        Node { addr, child }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// Kills the node at once (SIGKILL), as a crash would.
-    pub async fn kill_9(mut self) {
-        self.child.start_kill().unwrap();
-        self.child.wait().await.unwrap();
-    }
+pub async fn node(postgres: &Postgres, redis: &Redis) -> super::ServerProcess {
+    super::ServerProcess::start_with(&["--postgres-url", &postgres.url(), "--redis-url", &redis.url()]).await
 }

@@ -30,6 +30,11 @@ pub const PHONE_INTERVAL_MAX: Duration = Duration::from_millis(1000);
 /// Phones online per 100 ms of phone interval: 1,000 phones get 10 frames a second, 5,000 get 2,
 /// 10,000 and more get 1. Every phone frame costs one write per phone, so the cadence follows the audience.
 const PHONES_PER_TICK: usize = 1000;
+/// Up to this many phones online (a workshop, a small seminar), the screen and the facilitator get frames
+/// as often as every [`SMALL_INTERVAL`] (20 ms), so a vote shows on the projector at once. Phones keep
+/// their cadence: each phone would parse every frame, and its own vote shows when it is acknowledged.
+const SMALL_AUDIENCE: usize = 100;
+const SMALL_INTERVAL: Duration = Duration::from_millis(20);
 
 /// Which stream of state frames a connection follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +42,15 @@ pub enum Feed {
     Facilitator,
     Screen,
     Phone,
+}
+
+/// The screen and facilitator cadence for an audience of `online` phones.
+pub fn state_interval(online: usize) -> Duration {
+    if online <= SMALL_AUDIENCE {
+        SMALL_INTERVAL
+    } else {
+        STATE_INTERVAL
+    }
 }
 
 /// The phone cadence for an audience of `online` phones.
@@ -308,7 +322,7 @@ impl SessionActor {
         METRICS.live_sessions.fetch_add(1, Relaxed);
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
-            let publish_at = last_publish + STATE_INTERVAL;
+            let publish_at = last_publish + state_interval(self.online.len());
             let phones_at = last_phones + phone_interval(self.online.len());
             tokio::select! {
                 received = requests.recv_many(&mut batch, MAX_BATCH) => {
@@ -561,5 +575,12 @@ mod tests {
         assert_eq!(phone_interval(5_000), Duration::from_millis(500));
         assert_eq!(phone_interval(19_000), Duration::from_millis(1000));
         assert_eq!(phone_interval(1_000_000), Duration::from_millis(1000));
+    }
+
+    #[test]
+    fn screens_get_frames_at_once_in_a_workshop_and_twenty_a_second_in_a_crowd() {
+        assert_eq!(state_interval(10), Duration::from_millis(20));
+        assert_eq!(state_interval(101), Duration::from_millis(50));
+        assert_eq!(state_interval(19_000), Duration::from_millis(50));
     }
 }

@@ -4,7 +4,7 @@
 mod actor;
 mod registry;
 
-pub use actor::{phone_interval, Feed, Joined, SessionHandle};
+pub use actor::{phone_interval, state_interval, Feed, Joined, SessionHandle};
 pub(crate) use actor::{state_frame, Request};
 pub use registry::{Created, Registry};
 

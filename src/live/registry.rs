@@ -116,14 +116,19 @@ impl Registry {
         if let Some(cluster) = &self.cluster {
             // Run it here if no node does; otherwise relay to the node that does. Between the two
             // checks the owner may vanish or appear, so look again a few times.
+            let mut owned = false;
             for _ in 0..5 {
                 if cluster.acquire(code).await? {
+                    owned = true;
                     break;
                 }
                 if let Some(handle) = cluster.relay(code).await? {
                     self.sessions.insert(code.to_string(), handle.clone());
                     return Ok(handle);
                 }
+            }
+            if !owned {
+                return Err(LiveError::Unavailable);
             }
         }
         let stored = match self.store.load_session(code).await {

@@ -5,9 +5,9 @@ use crate::config::Config;
 use crate::domain::catalogue::{Catalogue, BUILT_IN};
 use crate::live::Registry;
 use crate::store::{PostgresStore, SqliteStore, Store};
-use crate::web::{router, AppState, CatalogueEntry};
+use crate::web::{router, AppState};
 use std::future::Future;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -108,13 +108,11 @@ pub async fn run(
         registry = registry.with_cluster(cluster.clone());
     }
     let registry = Arc::new(registry);
-    let built_in = built_in_catalogues().into_iter().map(|catalogue| CatalogueEntry { catalogue, built_in: true });
-    let imported = store.catalogues().await?.into_iter().map(|catalogue| CatalogueEntry { catalogue, built_in: false });
     let (stop_sockets, stopping) = watch::channel(false);
     let (sockets, mut sockets_closed) = tokio::sync::mpsc::channel::<()>(1);
     let state = AppState {
         registry: registry.clone(),
-        catalogues: Arc::new(RwLock::new(built_in.chain(imported).collect())),
+        built_in: Arc::new(built_in_catalogues()),
         public_url: config.public_url.clone(),
         limits: crate::web::limits::Limits::behind(
             config.max_connections_per_address,

@@ -79,19 +79,7 @@ impl Registry {
                 Ok(()) => {
                     self.store.append(&stored.id, 1, &events, None).await?;
                     let session = Session::replay(spec, &events);
-                    let handle = SessionActor::spawn(
-                        stored.id,
-                        code.clone(),
-                        facilitator_key.clone(),
-                        session,
-                        self.store.clone(),
-                        self.clock,
-                        &self.actors,
-                    );
-                    if let Some(cluster) = &self.cluster {
-                        cluster.own(handle.clone(), None);
-                    }
-                    self.sessions.insert(code.clone(), handle);
+                    self.run_here(stored.id, &code, &facilitator_key, session, None);
                     return Ok(Created { code, facilitator_key });
                 }
                 Err(StoreError::CodeTaken) => continue,
@@ -140,13 +128,25 @@ impl Registry {
                 return Err(missing_or_failed.err().map_or(LiveError::UnknownSession, LiveError::from));
             }
         };
-        let cursor = stored.cursor.clone();
         let session = Session::replay(stored.spec, &stored.events);
         tracing::info!(session = %code, events = stored.events.len(), "session loaded from the store");
+        Ok(self.run_here(stored.id, code, &stored.facilitator_key, session, stored.cursor))
+    }
+
+    /// Starts a session's actor on this node and lists it; with several nodes this node holds its lease,
+    /// so it also keeps the lease, reads the command stream from `cursor` and publishes frames.
+    fn run_here(
+        &self,
+        id: String,
+        code: &str,
+        facilitator_key: &str,
+        session: Session,
+        cursor: Option<String>,
+    ) -> SessionHandle {
         let handle = SessionActor::spawn(
-            stored.id,
-            stored.code,
-            stored.facilitator_key,
+            id,
+            code.to_string(),
+            facilitator_key.to_string(),
             session,
             self.store.clone(),
             self.clock,
@@ -156,7 +156,7 @@ impl Registry {
             cluster.own(handle.clone(), cursor);
         }
         self.sessions.insert(code.to_string(), handle.clone());
-        Ok(handle)
+        handle
     }
 
     /// The handle of a session running (or relayed) here. A handle whose actor or relay has ended is

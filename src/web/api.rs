@@ -113,40 +113,35 @@ pub async fn healthz(State(app): State<AppState>) -> Response {
     }
 }
 
-/// Reads the imported catalogues again: with several nodes, another node may have imported one.
-async fn refresh_catalogues(app: &AppState) -> Result<(), ApiError> {
+/// Every catalogue with whether it is built in: the built-in ones first, then the imported ones in import
+/// order, read from the store (with several nodes, another node may have imported one).
+async fn all_catalogues(app: &AppState) -> Result<Vec<(Catalogue, bool)>, ApiError> {
     let imported = app.registry.store().catalogues().await.map_err(LiveError::Store)?;
-    let mut list = app.catalogues.write().expect("catalogue list lock");
-    list.retain(|entry| entry.built_in);
-    list.extend(imported.into_iter().map(|catalogue| super::CatalogueEntry { catalogue, built_in: false }));
-    Ok(())
+    let built_in = app.built_in.iter().map(|catalogue| (catalogue.clone(), true));
+    Ok(built_in.chain(imported.into_iter().map(|catalogue| (catalogue, false))).collect())
 }
 
 async fn list_catalogues(State(app): State<AppState>) -> Result<Response, ApiError> {
-    refresh_catalogues(&app).await?;
-    let catalogues = app.catalogues.read().expect("catalogue list lock");
-    let list: Vec<_> = catalogues
+    let list: Vec<_> = all_catalogues(&app)
+        .await?
         .iter()
-        .map(|entry| {
-            let c = &entry.catalogue;
-            json!({ "id": c.id, "version": c.version, "title": c.title, "indicators": c.indicator_count(), "built_in": entry.built_in })
+        .map(|(c, built_in)| {
+            json!({ "id": c.id, "version": c.version, "title": c.title, "indicators": c.indicator_count(), "built_in": built_in })
         })
         .collect();
     Ok(Json(list).into_response())
 }
 
 /// The newest stored version of a catalogue (imports come after built-ins in the list).
-fn find_catalogue(app: &AppState, id: &str) -> Result<Catalogue, ApiError> {
-    let catalogues = app.catalogues.read().expect("catalogue list lock");
-    let found = catalogues.iter().rev().find(|entry| entry.catalogue.id == id);
+async fn find_catalogue(app: &AppState, id: &str) -> Result<Catalogue, ApiError> {
+    let found = all_catalogues(app).await?.into_iter().rev().find(|(catalogue, _)| catalogue.id == id);
     found
-        .map(|entry| entry.catalogue.clone())
+        .map(|(catalogue, _)| catalogue)
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown_catalogue", format!("no catalogue {id:?}")))
 }
 
 async fn catalogue(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    refresh_catalogues(&app).await?;
-    Ok(Json(find_catalogue(&app, &id)?).into_response())
+    Ok(Json(find_catalogue(&app, &id).await?).into_response())
 }
 
 async fn import_catalogue(State(app): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
@@ -181,10 +176,7 @@ async fn create_session(State(app): State<AppState>, body: Bytes) -> Result<Resp
     let request: NewSession = read_json(&body)?;
     let spec = match (request.catalogue, request.items) {
         (Some(_), Some(_)) => return Err(ApiError::invalid("give either a catalogue or items, not both")),
-        (Some(id), None) => {
-            refresh_catalogues(&app).await?;
-            SessionSpec::workshop(&find_catalogue(&app, &id)?, &request.title)
-        }
+        (Some(id), None) => SessionSpec::workshop(&find_catalogue(&app, &id).await?, &request.title),
         (None, items) => {
             let agenda = agenda_from_input(items.unwrap_or_default(), &BTreeMap::new())
                 .map_err(|e| ApiError::invalid(e.to_string()))?;

@@ -12,15 +12,16 @@ use crate::domain::Catalogue;
 use crate::live::Registry;
 use axum::routing::get;
 use axum::Router;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use tokio::sync::watch;
 
 /// What every handler needs. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub registry: Arc<Registry>,
-    /// Built-in catalogues first, then imported ones in import order.
-    pub catalogues: Arc<RwLock<Vec<CatalogueEntry>>>,
+    /// The catalogues built into the binary. Imported ones are read from the store when asked for, so
+    /// every node of several sees one imported on another.
+    pub built_in: Arc<Vec<Catalogue>>,
     /// Base of absolute links (QR codes), e.g. `https://samsyn.example.se`; taken from the Host header when unset.
     pub public_url: Option<String>,
     pub limits: Arc<limits::Limits>,
@@ -31,11 +32,6 @@ pub struct AppState {
     /// Held by every open socket; at shutdown the server waits until all are dropped, so each socket has
     /// sent its close frame before the process exits.
     pub sockets: tokio::sync::mpsc::Sender<()>,
-}
-
-pub struct CatalogueEntry {
-    pub catalogue: Catalogue,
-    pub built_in: bool,
 }
 
 /// The whole router, separate from serving so tests can build it.

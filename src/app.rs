@@ -122,6 +122,7 @@ pub async fn run(
         ping_interval: std::time::Duration::from_secs(config.ping_interval_secs),
         shutdown: stopping,
         sockets,
+        fanouts: Default::default(),
     };
     if let Some(days) = config.ballot_retention_days {
         tokio::spawn(compact_periodically(registry.clone(), days, state.shutdown.clone()));

@@ -37,7 +37,7 @@ const SMALL_AUDIENCE: usize = 100;
 const SMALL_INTERVAL: Duration = Duration::from_millis(20);
 
 /// Which stream of state frames a connection follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Feed {
     Facilitator,
     Screen,

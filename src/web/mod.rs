@@ -4,6 +4,8 @@
 mod api;
 mod assets;
 mod export;
+mod fanout;
+pub mod frame;
 pub mod limits;
 mod socket;
 pub mod wire;
@@ -32,6 +34,8 @@ pub struct AppState {
     /// Held by every open socket; at shutdown the server waits until all are dropped, so each socket has
     /// sent its close frame before the process exits.
     pub sockets: tokio::sync::mpsc::Sender<()>,
+    /// The sockets following each session's state frames on this node.
+    pub fanouts: Arc<fanout::Fanouts>,
 }
 
 /// The whole router, separate from serving so tests can build it.

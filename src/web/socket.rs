@@ -1,72 +1,98 @@
-//! One WebSocket connection: hello, then commands in and state frames out, in a single `select!` loop.
-//! A connection only ever waits on itself; a slow or silent client never holds up the session.
+//! One WebSocket connection: the handshake, then hello, then commands in and state frames out, in a single
+//! `select!` loop. A connection only ever waits on itself; a slow or silent client never holds up the
+//! session. State frames do not pass through this loop at all: the fan-out writes them (see `fanout`).
 
+use super::fanout::{Conn, Io, Subscription};
+use super::frame::{self, Decoder, Incoming};
 use super::limits::{ConnectionGuard, RateLimit, MESSAGES_PER_SECOND, MESSAGE_BURST};
 use super::wire::{self, BallotWire, ClientMsg, Role, ServerMsg};
 use super::AppState;
 use crate::domain::{Actor, Event, ParticipantNo};
 use crate::live::{Feed, LiveError, SessionHandle};
 use crate::metrics::{RoleGauge, METRICS};
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
-use futures_util::{SinkExt, StreamExt};
+use hyper_util::rt::TokioIo;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
 use std::time::Duration;
 use std::time::Instant;
-use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 
-/// A frame larger than this closes the connection (64 KiB); below it, [`wire::MAX_MESSAGE_BYTES`] applies.
-const MAX_FRAME_BYTES: usize = 64 * 1024;
-/// Read buffer per connection (1 KiB): a vote is under 100 bytes and a hello about 200; the rare larger
-/// message (at most 8 KiB) is read in a few steps. Every connection keeps this buffer, so it is most of
-/// what an idle phone costs: 4 KiB → 1 KiB took 12.5 → 9.5 KB per phone at 5,000 phones.
-const READ_BUFFER_BYTES: usize = 1024;
 /// A connection from which nothing (not even a pong) has arrived for this many ping intervals is gone:
 /// a phone whose network died closes no socket, and would otherwise count as present for many minutes.
 const SILENT_PINGS: u32 = 3;
 /// A connection that has not said hello by then is closed, so idle sockets cannot pile up (30 s).
 const HELLO_TIMEOUT: Duration = Duration::from_secs(30);
-/// A write that takes longer than this means the client stopped reading: drop it.
+/// Bytes that wait longer than this to be written mean the client stopped reading: drop it.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a closing connection may take to get its close frame out.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// Answers the WebSocket handshake (RFC 6455, section 4.2) and serves the connection once upgraded.
 pub async fn upgrade(
-    ws: WebSocketUpgrade,
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    mut request: Request,
 ) -> Response {
-    let header_text = |name| headers.get(name).and_then(|v: &header::HeaderValue| v.to_str().ok());
+    let headers = request.headers();
+    let header_text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
     if !app.limits.origin_allowed(header_text(header::ORIGIN), header_text(header::HOST)) {
         return (StatusCode::FORBIDDEN, "this origin may not open a Samsyn socket").into_response();
     }
+    let key = match handshake_key(headers) {
+        Ok(key) => key,
+        // 426 names the version this server speaks (RFC 6455, section 4.4).
+        Err((status, why)) => return (status, [(header::SEC_WEBSOCKET_VERSION, "13")], why).into_response(),
+    };
     let ip = app.limits.client_ip(peer.ip(), header_text(header::HeaderName::from_static("x-forwarded-for")));
     let Some(guard) = app.limits.connect(ip) else {
         return (StatusCode::TOO_MANY_REQUESTS, "too many connections from this address").into_response();
     };
-    ws.max_message_size(MAX_FRAME_BYTES)
-        .max_frame_size(MAX_FRAME_BYTES)
-        // Tungstenite's defaults reserve (and zero) 128 KiB per read; client messages are tiny.
-        .read_buffer_size(READ_BUFFER_BYTES)
-        // Each send is flushed right away anyway; no need to gather 128 KiB first.
-        .write_buffer_size(0)
-        .on_upgrade(move |socket| {
-            let open = app.sockets.clone();
-            async move {
-                serve(socket, app, ip, guard).await;
-                drop(open);
-            }
-        })
+    let Some(on_upgrade) = request.extensions_mut().remove::<hyper::upgrade::OnUpgrade>() else {
+        return (StatusCode::UPGRADE_REQUIRED, "this connection cannot switch to WebSocket").into_response();
+    };
+    let open = app.sockets.clone();
+    tokio::spawn(async move {
+        match on_upgrade.await {
+            Ok(upgraded) => serve(TokioIo::new(upgraded), app, ip, guard).await,
+            Err(error) => tracing::debug!(%error, "a WebSocket upgrade failed"),
+        }
+        drop(open);
+    });
+    Response::builder()
+        .status(StatusCode::SWITCHING_PROTOCOLS)
+        .header(header::CONNECTION, "upgrade")
+        .header(header::UPGRADE, "websocket")
+        .header(header::SEC_WEBSOCKET_ACCEPT, derive_accept_key(key.as_bytes()))
+        .body(Body::empty())
+        .expect("a valid response")
+}
+
+/// The client's `Sec-WebSocket-Key` if the request is a WebSocket handshake Samsyn can answer, else why not.
+fn handshake_key(headers: &HeaderMap) -> Result<HeaderValue, (StatusCode, &'static str)> {
+    let has_token = |name, token: &str| {
+        let values = headers.get_all(name).into_iter().filter_map(|v| v.to_str().ok());
+        values.flat_map(|v| v.split(',')).any(|part| part.trim().eq_ignore_ascii_case(token))
+    };
+    if !has_token(header::CONNECTION, "upgrade") || !has_token(header::UPGRADE, "websocket") {
+        return Err((StatusCode::BAD_REQUEST, "this address takes WebSocket connections only"));
+    }
+    if headers.get(header::SEC_WEBSOCKET_VERSION).is_none_or(|v| v != "13") {
+        return Err((StatusCode::UPGRADE_REQUIRED, "WebSocket version 13 only"));
+    }
+    headers.get(header::SEC_WEBSOCKET_KEY).cloned().ok_or((StatusCode::BAD_REQUEST, "Sec-WebSocket-Key is missing"))
 }
 
 /// Who this connection is, once it said hello.
 struct Joined {
     handle: SessionHandle,
     actor: Actor,
-    frames: watch::Receiver<Bytes>,
+    /// This connection's place among the sockets that get the audience's state frames.
+    frames: Subscription,
     /// Tells the session this participant left when the connection ends, however it ends.
     _presence: Option<Presence>,
     /// Counts the connection under its role in `/metrics` while it lives.
@@ -84,11 +110,15 @@ impl Drop for Presence {
     }
 }
 
-#[derive(Debug)]
-struct Gone;
+/// Why the loop ended: with a close frame of ours, or without one (the peer is gone or went quiet).
+enum End {
+    Close(u16, &'static str),
+    Gone,
+}
 
-async fn serve(socket: WebSocket, app: AppState, ip: IpAddr, _counted: ConnectionGuard) {
-    let (mut sink, mut stream) = socket.split();
+async fn serve(io: Io, app: AppState, ip: IpAddr, _counted: ConnectionGuard) {
+    let conn = Conn::new(io);
+    let mut decoder = Decoder::default();
     let mut rate = RateLimit::new(MESSAGES_PER_SECOND, MESSAGE_BURST);
     let mut joined: Option<Joined> = None;
     let mut shutdown = app.shutdown.clone();
@@ -98,101 +128,118 @@ async fn serve(socket: WebSocket, app: AppState, ip: IpAddr, _counted: Connectio
     tokio::pin!(hello_deadline);
     let mut last_heard = Instant::now();
 
-    let send =
-        async |sink: &mut futures_util::stream::SplitSink<WebSocket, Message>, message: Message| -> Result<(), Gone> {
-            match tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(_)) => Err(Gone),
-                Err(_) => {
-                    METRICS.slow_clients_dropped.fetch_add(1, Relaxed);
-                    Err(Gone)
+    let end = loop {
+        if conn.is_broken() {
+            break End::Gone;
+        }
+        if conn.session_ended() {
+            // The session was stopped or restarted: the client reconnects and finds it again.
+            break End::Close(frame::RESTARTING, "session restarting");
+        }
+        let pending_since = conn.pending_since();
+        tokio::select! {
+            read = conn.read_into(&mut decoder) => {
+                match read {
+                    Ok(0) | Err(_) => break End::Gone,
+                    Ok(_) => last_heard = Instant::now(),
+                }
+                if let Some(end) = take_messages(&app, &conn, &mut decoder, &mut joined, &mut rate, ip).await {
+                    break end;
                 }
             }
-        };
-
-    loop {
-        let outcome: Result<(), Gone> = tokio::select! {
-            incoming = stream.next() => {
-                let Some(Ok(message)) = incoming else { break };
-                last_heard = Instant::now();
-                match message {
-                    Message::Text(text) => {
-                        let replies = if rate.allow(Instant::now()) {
-                            handle_text(&app, &mut joined, text.as_str(), ip).await
-                        } else {
-                            METRICS.rate_limited.fetch_add(1, Relaxed);
-                            let message = format!("at most {MESSAGES_PER_SECOND} messages a second; this one was dropped");
-                            // Find the request id only in messages small enough to be read at all.
-                            let small = text.len() <= wire::MAX_MESSAGE_BYTES;
-                            let id = small.then(|| wire::parse(text.as_str()).ok().map(|m| m.id())).flatten();
-                            vec![error_msg(id, "rate_limited", message)]
-                        };
-                        let mut result = Ok(());
-                        for reply in replies {
-                            result = send(&mut sink, reply).await;
-                            if result.is_err() { break; }
-                        }
-                        result
-                    }
-                    Message::Binary(_) => {
-                        let error = error_msg(None, "bad_message", "messages are JSON text, not binary".into());
-                        send(&mut sink, error).await
-                    }
-                    Message::Close(_) => break,
-                    Message::Ping(_) | Message::Pong(_) => Ok(()),
+            _ = conn.woken() => {}
+            flushed = conn.flush(joined.as_ref().map(|j| j.frames.fanout())), if pending_since.is_some() => {
+                if flushed.is_err() {
+                    break End::Gone;
                 }
             }
-            changed = async { joined.as_mut().expect("guarded").frames.changed().await }, if joined.is_some() => {
-                if changed.is_err() { break; }
-                let frame = joined.as_mut().expect("guarded").frames.borrow_and_update().clone();
-                let sent = send(&mut sink, text_frame(frame)).await;
-                if sent.is_ok() {
-                    METRICS.updates_delivered.fetch_add(1, Relaxed);
-                }
-                sent
+            _ = tokio::time::sleep_until((pending_since.unwrap_or_else(Instant::now) + SEND_TIMEOUT).into()), if pending_since.is_some() => {
+                METRICS.slow_clients_dropped.fetch_add(1, Relaxed);
+                break End::Gone;
             }
             _ = ping.tick() => {
                 if last_heard.elapsed() > app.ping_interval * SILENT_PINGS {
-                    break;
+                    break End::Gone;
                 }
-                send(&mut sink, Message::Ping(Bytes::new())).await
+                conn.send(frame::ping());
             }
-            _ = &mut hello_deadline, if joined.is_none() => {
-                let close = CloseFrame { code: 1008, reason: Utf8Bytes::from_static("no hello") };
-                let _ = send(&mut sink, Message::Close(Some(close))).await;
-                break;
-            }
-            _ = shutdown.changed() => {
-                // 1012 "service restart": clients reconnect, to this server once it is back or to another node.
-                let close = CloseFrame { code: 1012, reason: Utf8Bytes::from_static("server restarting") };
-                let _ = send(&mut sink, Message::Close(Some(close))).await;
-                break;
-            }
+            _ = &mut hello_deadline, if joined.is_none() => break End::Close(frame::POLICY, "no hello"),
+            // 1012 "service restart": clients reconnect, to this server once it is back or to another node.
+            _ = shutdown.changed() => break End::Close(frame::RESTARTING, "server restarting"),
+        }
+    };
+    // No more state frames; then a last word if the client is still there to read it.
+    drop(joined);
+    if let End::Close(code, reason) = end {
+        conn.send(frame::close(code, reason));
+        let _ = tokio::time::timeout(CLOSE_TIMEOUT, conn.flush(None)).await;
+    }
+    conn.close();
+}
+
+/// Handles every whole message the decoder holds. `Some` ends the connection.
+async fn take_messages(
+    app: &AppState,
+    conn: &Arc<Conn>,
+    decoder: &mut Decoder,
+    joined: &mut Option<Joined>,
+    rate: &mut RateLimit,
+    ip: IpAddr,
+) -> Option<End> {
+    loop {
+        let message = match decoder.next_message() {
+            Ok(Some(message)) => message,
+            Ok(None) => return None,
+            Err(violation) => return Some(End::Close(violation.code, violation.reason)),
         };
-        if outcome.is_err() {
-            break;
+        match message {
+            Incoming::Text(text) => {
+                let replies = if rate.allow(Instant::now()) {
+                    // Boxed: the hello path is a large future, and an idle connection should not carry its size.
+                    Box::pin(handle_text(app, conn, joined, &text, ip)).await
+                } else {
+                    METRICS.rate_limited.fetch_add(1, Relaxed);
+                    let message = format!("at most {MESSAGES_PER_SECOND} messages a second; this one was dropped");
+                    // Find the request id only in messages small enough to be read at all.
+                    let small = text.len() <= wire::MAX_MESSAGE_BYTES;
+                    let id = small.then(|| wire::parse(&text).ok().map(|m| m.id())).flatten();
+                    vec![error_msg(id, "rate_limited", message)]
+                };
+                for reply in replies {
+                    conn.send(frame::text(reply.as_bytes()));
+                }
+                if let Some(joined) = joined.as_ref() {
+                    // After the welcome: no-op once frames have started.
+                    conn.start_frames(joined.frames.fanout());
+                }
+            }
+            Incoming::Binary => {
+                let error = error_msg(None, "bad_message", "messages are JSON text, not binary".into());
+                conn.send(frame::text(error.as_bytes()));
+            }
+            Incoming::Ping(payload) => conn.send(frame::pong(&payload)),
+            Incoming::Pong => {}
+            Incoming::Close(_) => return Some(End::Close(frame::NORMAL, "")),
         }
     }
 }
 
-fn text_frame(frame: Bytes) -> Message {
-    // The frame was serialized once for the whole audience; this shares its bytes rather than copying them.
-    match Utf8Bytes::try_from(frame) {
-        Ok(text) => Message::Text(text),
-        Err(_) => Message::Text(Utf8Bytes::from_static("{}")),
-    }
+fn error_msg(id: Option<u64>, code: &str, message: String) -> String {
+    ServerMsg::Error { id, code, message }.to_text()
 }
 
-fn error_msg(id: Option<u64>, code: &str, message: String) -> Message {
-    Message::Text(ServerMsg::Error { id, code, message }.to_text().into())
-}
-
-fn live_error(id: u64, error: &LiveError) -> Message {
+fn live_error(id: u64, error: &LiveError) -> String {
     error_msg(Some(id), error.code(), error.to_string())
 }
 
 /// Handles one text message; returns the messages to send back, in order.
-async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str, ip: IpAddr) -> Vec<Message> {
+async fn handle_text(
+    app: &AppState,
+    conn: &Arc<Conn>,
+    joined: &mut Option<Joined>,
+    text: &str,
+    ip: IpAddr,
+) -> Vec<String> {
     if text.len() > wire::MAX_MESSAGE_BYTES {
         let message =
             format!("a message may be at most {} bytes; this one has {}", wire::MAX_MESSAGE_BYTES, text.len());
@@ -211,12 +258,10 @@ async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str, ip
             let message = "too many failed attempts from this address; wait a minute".to_string();
             return vec![error_msg(Some(id), "rate_limited", message)];
         }
-        return match hello(app, id, role, &code, token, key).await {
+        return match hello(app, conn, id, role, &code, token, key).await {
             Ok((session, welcome)) => {
-                let mut frames = session.frames;
-                let first = frames.borrow_and_update().clone();
-                *joined = Some(Joined { frames, ..session });
-                vec![welcome, text_frame(first)]
+                *joined = Some(session);
+                vec![welcome]
             }
             Err(error) => {
                 if matches!(error, LiveError::UnknownSession | LiveError::WrongKey) {
@@ -236,23 +281,28 @@ async fn handle_text(app: &AppState, joined: &mut Option<Joined>, text: &str, ip
                 Event::WordAdded { word, .. } => Some(word.as_str()),
                 _ => None,
             });
-            vec![Message::Text(ServerMsg::Ack { id, word }.to_text().into())]
+            vec![ServerMsg::Ack { id, word }.to_text()]
         }
         Err(error) => vec![live_error(id, &error)],
     }
 }
 
+/// Joins the session in the role asked for; the connection follows the role's state frames from then on
+/// (they start after the welcome).
 async fn hello(
     app: &AppState,
+    conn: &Arc<Conn>,
     id: u64,
     role: Role,
     code: &str,
     token: Option<String>,
     key: Option<String>,
-) -> Result<(Joined, Message), LiveError> {
+) -> Result<(Joined, String), LiveError> {
     let handle = app.registry.get(code.trim()).await?;
+    let follow = |feed: Feed| app.fanouts.subscribe(handle.code(), feed, handle.frames(feed), conn);
     match role {
         Role::Participant => {
+            let frames = follow(Feed::Phone);
             let joined = handle.join(token).await?;
             let ballots = joined.answers.iter().map(|(item, own)| (item.as_str(), BallotWire::from(own))).collect();
             let welcome = ServerMsg::Welcome {
@@ -261,22 +311,22 @@ async fn hello(
                 code: handle.code(),
                 token: Some(&joined.token),
                 ballots: Some(ballots),
-            };
-            let text = welcome.to_text();
+            }
+            .to_text();
             let presence = Presence { handle: handle.clone(), participant: joined.participant };
             Ok((
                 Joined {
-                    frames: handle.frames(Feed::Phone),
+                    frames,
                     actor: Actor::Participant(joined.participant),
                     handle,
                     _presence: Some(presence),
                     _counted: RoleGauge::new(&METRICS.participants_connected),
                 },
-                Message::Text(text.into()),
+                welcome,
             ))
         }
         Role::Screen | Role::Facilitator => {
-            let (actor, audience) = if role == Role::Facilitator {
+            let (actor, feed) = if role == Role::Facilitator {
                 if !key.as_deref().is_some_and(|k| handle.is_facilitator_key(k)) {
                     return Err(LiveError::WrongKey);
                 }
@@ -287,7 +337,7 @@ async fn hello(
             let welcome = ServerMsg::Welcome { id, role, code: handle.code(), token: None, ballots: None }.to_text();
             Ok((
                 Joined {
-                    frames: handle.frames(audience),
+                    frames: follow(feed),
                     actor,
                     handle,
                     _presence: None,
@@ -297,7 +347,7 @@ async fn hello(
                         &METRICS.screens_connected
                     }),
                 },
-                Message::Text(welcome.into()),
+                welcome,
             ))
         }
     }

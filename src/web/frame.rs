@@ -1,0 +1,357 @@
+//! The WebSocket framing (RFC 6455) as the server side needs it, without I/O: frames are encoded once and
+//! the same bytes go to every socket of an audience (server frames are never masked, so one encoding fits
+//! all), and a [`Decoder`] turns what a client sent into whole messages.
+//!
+//! Samsyn speaks no extensions (no compression) and no subprotocol, so a client frame with a reserved bit
+//! set is an error, as is an unmasked one.
+
+use bytes::Bytes;
+
+/// Reads a message of at most this many bytes (64 KiB); a larger one closes the connection with 1009.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+const CONTINUATION: u8 = 0x0;
+const TEXT: u8 = 0x1;
+const BINARY: u8 = 0x2;
+const CLOSE: u8 = 0x8;
+const PING: u8 = 0x9;
+const PONG: u8 = 0xA;
+
+/// Close codes the server sends.
+pub const NORMAL: u16 = 1000;
+pub const PROTOCOL_ERROR: u16 = 1002;
+pub const NOT_UTF8: u16 = 1007;
+pub const POLICY: u16 = 1008;
+pub const TOO_BIG: u16 = 1009;
+pub const RESTARTING: u16 = 1012;
+
+/// One unfragmented server frame: FIN, the opcode, the length, the payload.
+fn encode(opcode: u8, payload: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(payload.len() + 10);
+    out.push(0x80 | opcode);
+    match payload.len() {
+        len @ 0..=125 => out.push(len as u8),
+        len @ 126..=0xFFFF => {
+            out.push(126);
+            out.extend_from_slice(&(len as u16).to_be_bytes());
+        }
+        len => {
+            out.push(127);
+            out.extend_from_slice(&(len as u64).to_be_bytes());
+        }
+    }
+    out.extend_from_slice(payload);
+    out.into()
+}
+
+pub fn text(payload: &[u8]) -> Bytes {
+    encode(TEXT, payload)
+}
+
+pub fn ping() -> Bytes {
+    encode(PING, &[])
+}
+
+pub fn pong(payload: &[u8]) -> Bytes {
+    encode(PONG, payload)
+}
+
+/// A close frame; the reason is cut to fit a control frame (125 bytes with the code).
+pub fn close(code: u16, reason: &str) -> Bytes {
+    let mut cut = reason.len().min(123);
+    while !reason.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut payload = code.to_be_bytes().to_vec();
+    payload.extend_from_slice(&reason.as_bytes()[..cut]);
+    encode(CLOSE, &payload)
+}
+
+/// A whole message from the client.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Incoming {
+    Text(String),
+    Binary,
+    Ping(Vec<u8>),
+    Pong,
+    /// The client closes, with its status code if it gave one.
+    Close(Option<u16>),
+}
+
+/// The client broke the protocol: the connection closes with this code and reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Violation {
+    pub code: u16,
+    pub reason: &'static str,
+}
+
+fn violation(code: u16, reason: &'static str) -> Violation {
+    Violation { code, reason }
+}
+
+/// Collects a client's bytes and hands out whole messages. Holds no memory between messages: an idle
+/// connection's decoder is two empty vectors.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    /// Received bytes not yet decoded: at most a partial frame once `next` returned `None`.
+    buffer: Vec<u8>,
+    /// A fragmented text or binary message so far: its opcode and payload.
+    message: Option<(u8, Vec<u8>)>,
+}
+
+impl Decoder {
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    /// The next whole message, `None` until more bytes arrive, or the violation that ends the connection.
+    pub fn next_message(&mut self) -> Result<Option<Incoming>, Violation> {
+        loop {
+            let Some((header, frame_len)) = self.frame_at_start()? else {
+                self.release();
+                return Ok(None);
+            };
+            let mut payload: Vec<u8> = self.buffer[header.payload_start..frame_len].to_vec();
+            for (i, byte) in payload.iter_mut().enumerate() {
+                *byte ^= header.mask[i % 4];
+            }
+            self.buffer.drain(..frame_len);
+            self.release();
+            if let Some(incoming) = self.take(header.fin, header.opcode, payload)? {
+                return Ok(Some(incoming));
+            }
+        }
+    }
+
+    /// Parses the header of the frame at the start of the buffer; `None` if the frame is not all there.
+    fn frame_at_start(&self) -> Result<Option<(Header, usize)>, Violation> {
+        let bytes = &self.buffer;
+        if bytes.len() < 2 {
+            return Ok(None);
+        }
+        let (first, second) = (bytes[0], bytes[1]);
+        let fin = first & 0x80 != 0;
+        let opcode = first & 0x0F;
+        if first & 0x70 != 0 {
+            return Err(violation(PROTOCOL_ERROR, "reserved bits set (no extension was agreed)"));
+        }
+        if second & 0x80 == 0 {
+            return Err(violation(PROTOCOL_ERROR, "client frames must be masked"));
+        }
+        let (len, mut at) = match second & 0x7F {
+            126 if bytes.len() < 4 => return Ok(None),
+            126 => (u64::from(u16::from_be_bytes([bytes[2], bytes[3]])), 4),
+            127 if bytes.len() < 10 => return Ok(None),
+            127 => (u64::from_be_bytes(bytes[2..10].try_into().expect("8 bytes")), 10),
+            short => (u64::from(short), 2),
+        };
+        let control = opcode & 0x8 != 0;
+        if control && (!fin || len > 125) {
+            return Err(violation(PROTOCOL_ERROR, "control frames are short and unfragmented"));
+        }
+        let buffered = self.message.as_ref().map_or(0, |(_, data)| data.len()) as u64;
+        if len + if control { 0 } else { buffered } > MAX_MESSAGE_BYTES as u64 {
+            return Err(violation(TOO_BIG, "message too large"));
+        }
+        if bytes.len() < at + 4 {
+            return Ok(None);
+        }
+        let mask: [u8; 4] = bytes[at..at + 4].try_into().expect("4 bytes");
+        at += 4;
+        let end = at + len as usize;
+        if bytes.len() < end {
+            return Ok(None);
+        }
+        Ok(Some((Header { fin, opcode, mask, payload_start: at }, end)))
+    }
+
+    /// Takes one frame's payload: a message once it is whole.
+    fn take(&mut self, fin: bool, opcode: u8, payload: Vec<u8>) -> Result<Option<Incoming>, Violation> {
+        let whole = match opcode {
+            TEXT | BINARY if self.message.is_some() => {
+                return Err(violation(PROTOCOL_ERROR, "a new message began inside a fragmented one"));
+            }
+            TEXT | BINARY if !fin => {
+                self.message = Some((opcode, payload));
+                return Ok(None);
+            }
+            TEXT | BINARY => (opcode, payload),
+            CONTINUATION => {
+                let Some((_, data)) = self.message.as_mut() else {
+                    return Err(violation(PROTOCOL_ERROR, "a continuation frame without a message"));
+                };
+                data.extend_from_slice(&payload);
+                if !fin {
+                    return Ok(None);
+                }
+                self.message.take().expect("checked above")
+            }
+            PING => return Ok(Some(Incoming::Ping(payload))),
+            PONG => return Ok(Some(Incoming::Pong)),
+            CLOSE => {
+                return match payload.len() {
+                    0 => Ok(Some(Incoming::Close(None))),
+                    1 => Err(violation(PROTOCOL_ERROR, "a close frame's code has two bytes")),
+                    _ if std::str::from_utf8(&payload[2..]).is_err() => {
+                        Err(violation(NOT_UTF8, "the close reason is not UTF-8"))
+                    }
+                    _ => Ok(Some(Incoming::Close(Some(u16::from_be_bytes([payload[0], payload[1]]))))),
+                };
+            }
+            _ => return Err(violation(PROTOCOL_ERROR, "unknown opcode")),
+        };
+        match whole {
+            (TEXT, data) => match String::from_utf8(data) {
+                Ok(text) => Ok(Some(Incoming::Text(text))),
+                Err(_) => Err(violation(NOT_UTF8, "text messages must be UTF-8")),
+            },
+            _ => Ok(Some(Incoming::Binary)),
+        }
+    }
+
+    /// Frees what a burst of input left behind, so an idle connection keeps no buffer.
+    fn release(&mut self) {
+        if self.buffer.is_empty() && self.buffer.capacity() > 0 {
+            self.buffer = Vec::new();
+        }
+    }
+}
+
+struct Header {
+    fin: bool,
+    opcode: u8,
+    mask: [u8; 4],
+    payload_start: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame as a client sends it: masked with `mask`.
+    fn client_frame(first: u8, payload: &[u8], mask: [u8; 4]) -> Vec<u8> {
+        let mut out = vec![first];
+        match payload.len() {
+            len @ 0..=125 => out.push(0x80 | len as u8),
+            len @ 126..=0xFFFF => {
+                out.push(0x80 | 126);
+                out.extend_from_slice(&(len as u16).to_be_bytes());
+            }
+            len => {
+                out.push(0x80 | 127);
+                out.extend_from_slice(&(len as u64).to_be_bytes());
+            }
+        }
+        out.extend_from_slice(&mask);
+        out.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        out
+    }
+
+    fn decode_all(bytes: &[u8]) -> Result<Vec<Incoming>, Violation> {
+        let mut decoder = Decoder::default();
+        decoder.push(bytes);
+        let mut out = Vec::new();
+        while let Some(message) = decoder.next_message()? {
+            out.push(message);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn server_frames_carry_the_length_in_the_shortest_form() {
+        assert_eq!(&text(b"hi")[..], &[0x81, 2, b'h', b'i']);
+        let medium = text(&[b'a'; 300]);
+        assert_eq!(&medium[..4], &[0x81, 126, 1, 44]);
+        assert_eq!(medium.len(), 304);
+        let large = text(&vec![b'a'; 70_000]);
+        assert_eq!(&large[..2], &[0x81, 127]);
+        assert_eq!(u64::from_be_bytes(large[2..10].try_into().unwrap()), 70_000);
+        assert_eq!(&ping()[..], &[0x89, 0]);
+    }
+
+    #[test]
+    fn a_close_frame_holds_code_and_a_reason_cut_at_a_character() {
+        let frame = close(RESTARTING, "server restarting");
+        assert_eq!(&frame[..4], &[0x88, 19, 0x03, 0xF4]);
+        let long = close(NORMAL, &"å".repeat(100));
+        assert!(long.len() - 2 <= 125);
+        assert!(std::str::from_utf8(&long[4..]).is_ok());
+    }
+
+    #[test]
+    fn masked_text_arriving_in_pieces_becomes_one_message() {
+        let frame = client_frame(0x81, br#"{"type":"vote"}"#, [1, 2, 3, 4]);
+        let mut decoder = Decoder::default();
+        for byte in &frame[..frame.len() - 1] {
+            decoder.push(std::slice::from_ref(byte));
+            assert_eq!(decoder.next_message(), Ok(None));
+        }
+        decoder.push(&frame[frame.len() - 1..]);
+        assert_eq!(decoder.next_message(), Ok(Some(Incoming::Text(r#"{"type":"vote"}"#.into()))));
+        assert_eq!(decoder.buffer.capacity(), 0, "an idle decoder keeps no buffer");
+    }
+
+    #[test]
+    fn fragments_with_a_ping_between_make_one_message_after_the_ping() {
+        let mut bytes = client_frame(0x01, b"hel", [9, 8, 7, 6]);
+        bytes.extend(client_frame(0x89, b"p", [1, 1, 1, 1]));
+        bytes.extend(client_frame(0x80, b"lo", [5, 5, 5, 5]));
+        let messages = decode_all(&bytes).unwrap();
+        assert_eq!(messages, vec![Incoming::Ping(b"p".to_vec()), Incoming::Text("hello".into())]);
+    }
+
+    #[test]
+    fn lengths_of_sixteen_and_sixty_four_bits_are_read() {
+        let medium = "x".repeat(1000);
+        assert_eq!(decode_all(&client_frame(0x81, medium.as_bytes(), [3; 4])).unwrap(), vec![Incoming::Text(medium)]);
+        let mut long = client_frame(0x82, &[0; 10], [0; 4]);
+        // The same frame with its length in the 64-bit form.
+        long.splice(1..2, [0x80 | 127, 0, 0, 0, 0, 0, 0, 0, 10]);
+        assert_eq!(decode_all(&long).unwrap(), vec![Incoming::Binary]);
+    }
+
+    #[test]
+    fn close_ping_and_pong_are_read() {
+        let mut bytes = client_frame(0x8A, b"", [0; 4]);
+        bytes.extend(client_frame(0x88, &[0x03, 0xE8, b'o', b'k'], [7; 4]));
+        assert_eq!(decode_all(&bytes).unwrap(), vec![Incoming::Pong, Incoming::Close(Some(1000))]);
+        assert_eq!(decode_all(&client_frame(0x88, b"", [0; 4])).unwrap(), vec![Incoming::Close(None)]);
+    }
+
+    #[test]
+    fn protocol_violations_name_their_close_code() {
+        let code = |bytes: &[u8]| decode_all(bytes).unwrap_err().code;
+        let mut unmasked = client_frame(0x81, b"hi", [0; 4]);
+        unmasked[1] &= 0x7F;
+        assert_eq!(code(&unmasked), PROTOCOL_ERROR);
+        assert_eq!(code(&client_frame(0xC1, b"hi", [1; 4])), PROTOCOL_ERROR, "compressed without agreement");
+        assert_eq!(code(&client_frame(0x83, b"", [1; 4])), PROTOCOL_ERROR, "unknown opcode");
+        assert_eq!(code(&client_frame(0x80, b"x", [1; 4])), PROTOCOL_ERROR, "continuation of nothing");
+        assert_eq!(code(&client_frame(0x09, b"", [1; 4])), PROTOCOL_ERROR, "fragmented ping");
+        assert_eq!(code(&client_frame(0x89, &[0; 126], [1; 4])), PROTOCOL_ERROR, "long ping");
+        assert_eq!(code(&client_frame(0x88, &[3], [1; 4])), PROTOCOL_ERROR, "one-byte close");
+        assert_eq!(code(&client_frame(0x81, &[0xFF, 0xFE], [1; 4])), NOT_UTF8);
+        let mut two_starts = client_frame(0x01, b"a", [1; 4]);
+        two_starts.extend(client_frame(0x81, b"b", [1; 4]));
+        assert_eq!(code(&two_starts), PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn an_oversized_message_is_refused_from_its_header_alone() {
+        let mut header = vec![0x81, 0x80 | 127];
+        header.extend_from_slice(&(MAX_MESSAGE_BYTES as u64 + 1).to_be_bytes());
+        assert_eq!(decode_all(&header).unwrap_err().code, TOO_BIG);
+        // Fragments are counted together.
+        let half = vec![b'a'; MAX_MESSAGE_BYTES / 2 + 1];
+        let mut bytes = client_frame(0x01, &half, [1; 4]);
+        bytes.extend(client_frame(0x80, &half, [1; 4]));
+        assert_eq!(decode_all(&bytes).unwrap_err().code, TOO_BIG);
+    }
+
+    #[test]
+    fn a_message_of_exactly_the_limit_is_read() {
+        let text_of_limit = "a".repeat(MAX_MESSAGE_BYTES);
+        let frame = client_frame(0x81, text_of_limit.as_bytes(), [2; 4]);
+        assert_eq!(decode_all(&frame).unwrap(), vec![Incoming::Text(text_of_limit)]);
+    }
+}

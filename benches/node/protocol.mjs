@@ -2,8 +2,9 @@
 // the side-by-side benchmark: sessions with choice, words and (never opened) scale items; hello as
 // participant, screen or facilitator; vote, word, open, close; acks that a resent command gets again.
 // State lives in memory only. State frames are coalesced as Samsyn's session actor does it
-// (src/live/actor.rs): screens and the facilitator at most every 50 ms, phones every 100 ms per 1,000
-// phones online (at most 1 s apart), each frame serialized once per audience and shared by every socket.
+// (src/live/actor.rs): screens and the facilitator at most every 50 ms, phones every 32 ms per 1,000
+// phones online (at least 100 ms, at most 1 s apart), each frame serialized once per audience and shared
+// by every socket.
 // The transports (ws-server.mjs, socketio-server.mjs) only move bytes.
 
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -13,7 +14,7 @@ export const STATE_INTERVAL_MS = 50;
 
 /** The phone cadence for an audience of `online` phones (Samsyn's `phone_interval`). */
 export function phoneInterval(online) {
-  return Math.min(100 * Math.max(1, Math.floor(online / 1000)), 1000);
+  return Math.min(Math.max(100, online * 0.032), 1000);
 }
 
 /** Every text is `{sv, en}`; a plain string stands for both languages. */

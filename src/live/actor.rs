@@ -27,9 +27,12 @@ pub const STATE_INTERVAL: Duration = Duration::from_millis(50);
 pub const PHONE_INTERVAL_MIN: Duration = Duration::from_millis(100);
 /// ... and this far apart at most (1 s), however large the audience.
 pub const PHONE_INTERVAL_MAX: Duration = Duration::from_millis(1000);
-/// Phones online per 100 ms of phone interval: 1,000 phones get 10 frames a second, 5,000 get 2,
-/// 10,000 and more get 1. Every phone frame costs one write per phone, so the cadence follows the audience.
-const PHONES_PER_TICK: usize = 1000;
+/// What one phone frame costs the server per phone: about 8 µs of CPU for the write, most of it the
+/// kernel's (docs/performance.md, "Side by side").
+const PHONE_WRITE_COST: Duration = Duration::from_micros(8);
+/// Phone frames may take a quarter of one core: the cadence is four times what writing to every phone
+/// costs. 3,000 phones get 10 frames a second, 5,000 about 6, 19,000 about 1.6.
+const PHONE_BUDGET_SHARE: u32 = 4;
 /// Up to this many phones online (a workshop, a small seminar), the screen and the facilitator get frames
 /// as often as every [`SMALL_INTERVAL`] (20 ms), so a vote shows on the projector at once. Phones keep
 /// their cadence: each phone would parse every frame, and its own vote shows when it is acknowledged.
@@ -55,8 +58,8 @@ pub fn state_interval(online: usize) -> Duration {
 
 /// The phone cadence for an audience of `online` phones.
 pub fn phone_interval(online: usize) -> Duration {
-    let ticks = (online / PHONES_PER_TICK).max(1) as u32;
-    (PHONE_INTERVAL_MIN * ticks).min(PHONE_INTERVAL_MAX)
+    let online = u32::try_from(online).unwrap_or(u32::MAX).min(1_000_000);
+    (PHONE_WRITE_COST * online * PHONE_BUDGET_SHARE).clamp(PHONE_INTERVAL_MIN, PHONE_INTERVAL_MAX)
 }
 
 /// What a connection gets back from joining as a participant.
@@ -571,10 +574,11 @@ mod tests {
     #[test]
     fn phones_get_fewer_frames_as_the_audience_grows_but_at_least_one_a_second() {
         assert_eq!(phone_interval(0), Duration::from_millis(100));
-        assert_eq!(phone_interval(999), Duration::from_millis(100));
-        assert_eq!(phone_interval(5_000), Duration::from_millis(500));
-        assert_eq!(phone_interval(19_000), Duration::from_millis(1000));
-        assert_eq!(phone_interval(1_000_000), Duration::from_millis(1000));
+        assert_eq!(phone_interval(3_000), Duration::from_millis(100));
+        assert_eq!(phone_interval(5_000), Duration::from_millis(160));
+        assert_eq!(phone_interval(19_000), Duration::from_millis(608));
+        assert_eq!(phone_interval(40_000), Duration::from_millis(1000));
+        assert_eq!(phone_interval(usize::MAX), Duration::from_millis(1000));
     }
 
     #[test]

@@ -20,11 +20,16 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::sync::{watch, Notify};
+use tokio::sync::{mpsc, watch, Notify};
 
-/// Sockets one task writes to in turn; a larger audience is split over several tasks, so both cores
-/// share a big fan-out and no task holds its thread for long (about 2 ms at 4 µs a write).
-const SOCKETS_PER_TASK: usize = 512;
+/// Audiences up to this size (a screen, a facilitator, a workshop's phones) are written to by the task
+/// that follows the session, at once.
+const INLINE_SOCKETS: usize = 64;
+/// Larger audiences go to the writer threads in jobs of this many sockets (about 2 ms of writing each).
+const SOCKETS_PER_JOB: usize = 256;
+/// Jobs waiting for a writer thread; when they are all taken, the session's follower waits (and the
+/// frames it would have sent meanwhile fold into the newest).
+const JOBS_QUEUED: usize = 1024;
 
 /// Bytes read from a socket at once; on the stack of the read, never kept per connection.
 const READ_CHUNK: usize = 2048;
@@ -304,20 +309,23 @@ impl Fanout {
         audience.ended
     }
 
-    /// Sends a new frame to every socket; big audiences in several tasks at once.
-    fn publish(&self, state: State) {
+    /// Sends a new frame to every socket: a small audience at once, a large one through the writer threads.
+    async fn publish(&self, state: State, writers: &Writers) {
         let sockets: Vec<Arc<Conn>> = {
             let mut audience = self.lock();
             audience.latest = Some(state.clone());
             audience.sockets.values().cloned().collect()
         };
-        let mut chunks = sockets.chunks(SOCKETS_PER_TASK);
-        let first = chunks.next().unwrap_or_default();
-        for chunk in chunks {
-            let (chunk, state) = (chunk.to_vec(), state.clone());
-            tokio::spawn(async move { deliver(&chunk, &state) });
+        if sockets.len() <= INLINE_SOCKETS {
+            deliver(&sockets, &state);
+            return;
         }
-        deliver(first, &state);
+        for chunk in sockets.chunks(SOCKETS_PER_JOB) {
+            let job = Job { sockets: chunk.to_vec(), state: state.clone() };
+            if writers.jobs.send(job).await.is_err() {
+                return;
+            }
+        }
     }
 
     fn end(&self) {
@@ -361,9 +369,64 @@ impl Drop for Subscription {
 }
 
 /// Every audience on this node that has sockets, by session code and feed.
-#[derive(Default)]
 pub struct Fanouts {
     audiences: DashMap<(Arc<str>, Feed), Arc<Fanout>>,
+    writers: Arc<Writers>,
+}
+
+/// Threads that write large audiences' frames (hundreds to thousands of phones). Outside the async
+/// runtime, so a big fan-out never keeps the runtime's threads from reading votes, answering them and
+/// serving the screen: the operating system shares the cores between them.
+struct Writers {
+    jobs: mpsc::Sender<Job>,
+}
+
+struct Job {
+    sockets: Vec<Arc<Conn>>,
+    state: State,
+}
+
+impl Writers {
+    fn start() -> Arc<Self> {
+        let (jobs, queue) = mpsc::channel::<Job>(JOBS_QUEUED);
+        let queue = Arc::new(Mutex::new(queue));
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        for n in 0..threads {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new().name(format!("samsyn-fanout-{n}")).spawn(move || {
+                yield_to_the_runtime();
+                loop {
+                    // One thread waits for the next job while the others write; all end with the sender.
+                    let next = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).blocking_recv();
+                    let Some(job) = next else { break };
+                    deliver(&job.sockets, &job.state);
+                }
+            });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "could not start a fan-out thread");
+            }
+        }
+        Arc::new(Writers { jobs })
+    }
+}
+
+/// Gives the calling thread a lower priority than the runtime's threads (nice 10), so that while a large
+/// frame goes out, votes are still read and answered and the screen still gets its frames on time: the
+/// phones' frames come at most every 100 ms anyway. Linux only; elsewhere the threads keep their priority.
+#[allow(unsafe_code)]
+fn yield_to_the_runtime() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread, no memory passed.
+    unsafe {
+        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, 10);
+    }
+}
+
+impl Default for Fanouts {
+    fn default() -> Self {
+        Fanouts { audiences: DashMap::new(), writers: Writers::start() }
+    }
 }
 
 impl Fanouts {
@@ -396,7 +459,8 @@ impl Fanouts {
 
 fn start(source: &watch::Receiver<Bytes>, fanouts: &Arc<Fanouts>, key: (Arc<str>, Feed)) -> Arc<Fanout> {
     let fanout = Arc::new(Fanout { inner: Mutex::default(), source: source.clone(), deserted: Notify::new() });
-    tokio::spawn(follow(fanout.clone(), source.clone(), Arc::downgrade(fanouts), key));
+    let writers = fanouts.writers.clone();
+    tokio::spawn(follow(fanout.clone(), source.clone(), writers, Arc::downgrade(fanouts), key));
     fanout
 }
 
@@ -405,6 +469,7 @@ fn start(source: &watch::Receiver<Bytes>, fanouts: &Arc<Fanouts>, key: (Arc<str>
 async fn follow(
     fanout: Arc<Fanout>,
     mut source: watch::Receiver<Bytes>,
+    writers: Arc<Writers>,
     fanouts: Weak<Fanouts>,
     key: (Arc<str>, Feed),
 ) {
@@ -413,7 +478,7 @@ async fn follow(
         let json = source.borrow_and_update().clone();
         if !json.is_empty() {
             version += 1;
-            fanout.publish(State { version, wire: frame::text(&json) });
+            fanout.publish(State { version, wire: frame::text(&json) }, &writers).await;
         }
         tokio::select! {
             changed = source.changed() => if changed.is_err() {

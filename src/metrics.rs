@@ -17,6 +17,7 @@ pub struct Metrics {
     pub commits: AtomicU64,
     pub updates_published: AtomicU64,
     pub updates_delivered: AtomicU64,
+    pub updates_skipped: AtomicU64,
     pub slow_clients_dropped: AtomicU64,
     pub rate_limited: AtomicU64,
     pub tcp_connections: AtomicI64,
@@ -36,6 +37,7 @@ pub static METRICS: Metrics = Metrics {
     commits: AtomicU64::new(0),
     updates_published: AtomicU64::new(0),
     updates_delivered: AtomicU64::new(0),
+    updates_skipped: AtomicU64::new(0),
     slow_clients_dropped: AtomicU64::new(0),
     rate_limited: AtomicU64::new(0),
     tcp_connections: AtomicI64::new(0),
@@ -99,6 +101,11 @@ impl Metrics {
                 &self.updates_published,
             ),
             ("samsyn_updates_delivered_total", "State frames written to sockets.", &self.updates_delivered),
+            (
+                "samsyn_updates_skipped_total",
+                "State frames not written to a socket that had not taken the previous one yet (it gets the newest later).",
+                &self.updates_skipped,
+            ),
             (
                 "samsyn_slow_clients_dropped_total",
                 "Sockets dropped because a write blocked too long.",

@@ -116,6 +116,9 @@ impl Conn {
             return false;
         }
         if !link.ready || !link.pending.is_empty() {
+            if link.ready {
+                METRICS.updates_skipped.fetch_add(1, Relaxed);
+            }
             link.wants_latest = true;
             return false;
         }
@@ -143,7 +146,7 @@ impl Conn {
         }
     }
 
-    /// Waits until a write is left unfinished or the session ends; see [`Conn::has_pending`].
+    /// Waits until a write is left unfinished or the session ends; see [`Conn::pending_since`].
     pub async fn woken(&self) {
         self.wake.notified().await
     }

@@ -104,6 +104,9 @@ struct Phone {
     counted_first_vote: bool,
     /// After the first vote's ack: when it was sent and the `voted` count that proves it is included.
     awaiting_inclusion: Option<(Instant, u64)>,
+    /// The newest state that arrived while the first vote waited for its ack, and when: the server
+    /// writes state frames apart from acks, so the state with a vote can come before the vote's ack.
+    state_before_ack: Option<(Instant, u64, Utf8Bytes)>,
     /// Highest state version received on this connection; 0 right after a (re)connect.
     seen_version: u64,
     /// Version of the last state parsed for the inclusion check.
@@ -137,6 +140,7 @@ pub async fn run(
         inflight: None,
         counted_first_vote: false,
         awaiting_inclusion: None,
+        state_before_ack: None,
         seen_version: 0,
         parsed_version: 0,
         counted_done: false,
@@ -487,7 +491,16 @@ impl Phone {
                 if inflight.first_vote && !inflight.resent {
                     let bound = self.env.first_votes_sent.load(Ordering::SeqCst);
                     self.report.first_vote = Some(FirstVote { sent_at: inflight.sent_at, bound });
-                    self.awaiting_inclusion = Some((inflight.sent_at, bound));
+                    let early = self.state_before_ack.take().filter(|(at, ..)| *at >= inflight.sent_at);
+                    let included_at = early.and_then(|(at, version, text)| {
+                        self.parsed_version = self.parsed_version.max(version);
+                        let state = StateLite::parse(&text).ok()?;
+                        state.voted(CHOICE, 1).is_some_and(|voted| voted >= bound).then_some(at)
+                    });
+                    match included_at {
+                        Some(at) => self.report.phone_us = Some(micros(at - inflight.sent_at)),
+                        None => self.awaiting_inclusion = Some((inflight.sent_at, bound)),
+                    }
                 }
             }
             Command::Word(_) => match ack["word"].as_str() {
@@ -502,6 +515,9 @@ impl Phone {
 
     fn on_state(&mut self, version: u64, text: Utf8Bytes) {
         self.report.updates += 1;
+        if self.inflight.as_ref().is_some_and(|i| i.first_vote && !i.resent) {
+            self.state_before_ack = Some((Instant::now(), version, text.clone()));
+        }
         if version < self.seen_version {
             let (ix, seen) = (self.ix, self.seen_version);
             self.env.errors.add(|| format!("phone {ix}: state version went back from {seen} to {version}"));

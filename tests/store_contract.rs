@@ -9,7 +9,7 @@ use common::*;
 use samsyn::domain::catalogue::{Catalogue, BUILT_IN};
 use samsyn::domain::{Answer, Event, SessionSpec};
 use samsyn::store::{PostgresStore, SqliteStore, Store, StoreError, StoredSession};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::sync::Arc;
 
 fn stored(code: &str, created_at: i64) -> StoredSession {
@@ -106,7 +106,12 @@ async fn a_sqlite_installation_is_copied_to_postgres_and_served_from_there() {
         phone.ok(vote("L1", 1, json!(level))).await;
     }
     facilitator.ok(act("reveal", "L1")).await;
-    let before = facilitator.wait_state(|s| last_round(s, "L1")["tally"]["counts"] == json!([0, 1, 2, 0, 0])).await;
+    // Revealed, not only counted: the facilitator sees the tally before the reveal too, and a state can
+    // arrive before the ack of the command it shows.
+    let revealed = |s: &Value| last_round(s, "L1")["revealed"] == true;
+    let before = facilitator
+        .wait_state(|s| revealed(s) && last_round(s, "L1")["tally"]["counts"] == json!([0, 1, 2, 0, 0]))
+        .await;
     server.kill_9().await;
 
     let copy = |args: &[&str]| {

@@ -103,20 +103,26 @@ impl Store for SqliteStore {
         // IMMEDIATE: take the write lock now, waiting up to the busy timeout. A deferred transaction that
         // reads first fails at once with "database is locked" when another session's actor commits meanwhile.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?")
-            .bind(session_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        if next as u64 != first_seq {
-            return Err(StoreError::OutOfOrder { expected: next as u64, got: first_seq });
-        }
-        for (offset, event) in events.iter().enumerate() {
-            sqlx::query("INSERT INTO events (session_id, seq, event) VALUES (?, ?, ?)")
+        // Every statement is a round trip to the driver's thread (two thread switches), so the whole
+        // batch goes in as one INSERT, and only if it continues the log where it ends.
+        let texts = events.iter().map(serde_json::to_string).collect::<Result<Vec<String>, _>>()?;
+        let inserted = sqlx::query(
+            "INSERT INTO events (session_id, seq, event) \
+             SELECT ?1, ?2 + batch.key, batch.value FROM json_each(?3) AS batch \
+             WHERE (SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?1) = ?2",
+        )
+        .bind(session_id)
+        .bind(first_seq as i64)
+        .bind(serde_json::to_string(&texts)?)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted != events.len() as u64 {
+            let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?")
                 .bind(session_id)
-                .bind((first_seq + offset as u64) as i64)
-                .bind(serde_json::to_string(event)?)
-                .execute(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await?;
+            return Err(StoreError::OutOfOrder { expected: next as u64, got: first_seq });
         }
         if let Some(cursor) = cursor {
             sqlx::query("UPDATE sessions SET stream_cursor = ? WHERE id = ?")

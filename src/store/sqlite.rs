@@ -100,37 +100,39 @@ impl Store for SqliteStore {
         if events.is_empty() {
             return Ok(());
         }
-        // IMMEDIATE: take the write lock now, waiting up to the busy timeout. A deferred transaction that
-        // reads first fails at once with "database is locked" when another session's actor commits meanwhile.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        // Every statement is a round trip to the driver's thread (two thread switches), so the whole
-        // batch goes in as one INSERT, and only if it continues the log where it ends.
+        // The whole batch is one INSERT, which writes only if it continues the log where it ends: every
+        // statement is a trip to the driver's thread (two thread switches).
         let texts = events.iter().map(serde_json::to_string).collect::<Result<Vec<String>, _>>()?;
-        let inserted = sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO events (session_id, seq, event) \
              SELECT ?1, ?2 + batch.key, batch.value FROM json_each(?3) AS batch \
              WHERE (SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?1) = ?2",
         )
         .bind(session_id)
         .bind(first_seq as i64)
-        .bind(serde_json::to_string(&texts)?)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .bind(serde_json::to_string(&texts)?);
+        let Some(cursor) = cursor else {
+            // Alone, the statement is its own transaction, committed (and synced) before it returns. A
+            // writing statement takes the write lock before it reads, so it waits for another session's
+            // commit (the busy timeout) instead of failing the way a deferred transaction would.
+            let inserted = insert.execute(&self.pool).await?.rows_affected();
+            if inserted != events.len() as u64 {
+                return Err(out_of_order(&self.pool, session_id, first_seq).await);
+            }
+            return Ok(());
+        };
+        // IMMEDIATE: take the write lock now, waiting up to the busy timeout. A deferred transaction that
+        // reads first fails at once with "database is locked" when another session's actor commits meanwhile.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let inserted = insert.execute(&mut *tx).await?.rows_affected();
         if inserted != events.len() as u64 {
-            let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?")
-                .bind(session_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            return Err(StoreError::OutOfOrder { expected: next as u64, got: first_seq });
+            return Err(out_of_order(&mut *tx, session_id, first_seq).await);
         }
-        if let Some(cursor) = cursor {
-            sqlx::query("UPDATE sessions SET stream_cursor = ? WHERE id = ?")
-                .bind(cursor)
-                .bind(session_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        sqlx::query("UPDATE sessions SET stream_cursor = ? WHERE id = ?")
+            .bind(cursor)
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -205,6 +207,18 @@ impl Store for SqliteStore {
 
     async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// The refusal of a batch that does not continue the session's log, naming the sequence number expected.
+async fn out_of_order<'e>(executor: impl sqlx::SqliteExecutor<'e>, session_id: &str, got: u64) -> StoreError {
+    let next: Result<i64, _> = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?")
+        .bind(session_id)
+        .fetch_one(executor)
+        .await;
+    match next {
+        Ok(next) => StoreError::OutOfOrder { expected: next as u64, got },
+        Err(error) => error.into(),
     }
 }
 

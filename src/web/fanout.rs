@@ -477,20 +477,30 @@ async fn follow(
     key: (Arc<str>, Feed),
 ) {
     let mut version = 0;
+    let mut changed = true;
     loop {
-        let json = source.borrow_and_update().clone();
-        if !json.is_empty() {
-            version += 1;
-            fanout.publish(State { version, wire: frame::text(&json) }, &writers).await;
+        if changed {
+            let json = source.borrow_and_update().clone();
+            if !json.is_empty() {
+                version += 1;
+                fanout.publish(State { version, wire: frame::text(&json) }, &writers).await;
+            }
         }
         tokio::select! {
-            changed = source.changed() => if changed.is_err() {
-                fanout.end();
-                break;
-            },
-            _ = fanout.deserted.notified() => if fanout.end_if_empty() {
-                break;
-            },
+            next = source.changed() => {
+                if next.is_err() {
+                    fanout.end();
+                    break;
+                }
+                changed = true;
+            }
+            _ = fanout.deserted.notified() => {
+                if fanout.end_if_empty() {
+                    break;
+                }
+                // Someone joined meanwhile; the frame has not changed.
+                changed = false;
+            }
         }
     }
     if let Some(fanouts) = fanouts.upgrade() {

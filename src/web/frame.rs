@@ -149,8 +149,11 @@ impl Decoder {
         if control && (!fin || len > 125) {
             return Err(violation(PROTOCOL_ERROR, "control frames are short and unfragmented"));
         }
+        if len >> 63 != 0 {
+            return Err(violation(PROTOCOL_ERROR, "the most significant bit of a 64-bit length must be 0"));
+        }
         let buffered = self.message.as_ref().map_or(0, |(_, data)| data.len()) as u64;
-        if len + if control { 0 } else { buffered } > MAX_MESSAGE_BYTES as u64 {
+        if len.saturating_add(if control { 0 } else { buffered }) > MAX_MESSAGE_BYTES as u64 {
             return Err(violation(TOO_BIG, "message too large"));
         }
         if bytes.len() < at + 4 {
@@ -346,6 +349,19 @@ mod tests {
         let mut bytes = client_frame(0x01, &half, [1; 4]);
         bytes.extend(client_frame(0x80, &half, [1; 4]));
         assert_eq!(decode_all(&bytes).unwrap_err().code, TOO_BIG);
+    }
+
+    #[test]
+    fn a_length_near_the_top_of_64_bits_is_refused_not_added_up() {
+        // Found by the fuzz target: a fragment buffered, then a length whose sum with it overflowed.
+        let after_fragment = |len: u64| {
+            let mut bytes = client_frame(0x01, b"abc", [1; 4]);
+            bytes.extend([0x80, 0x80 | 127]);
+            bytes.extend_from_slice(&len.to_be_bytes());
+            decode_all(&bytes).unwrap_err().code
+        };
+        assert_eq!(after_fragment(u64::MAX), PROTOCOL_ERROR, "the top bit of a length is never set");
+        assert_eq!(after_fragment(u64::MAX >> 1), TOO_BIG);
     }
 
     #[test]

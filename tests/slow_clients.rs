@@ -182,17 +182,8 @@ async fn bad_clients_do_not_hold_up_the_others_and_leave_nothing_behind() {
         items.push(json!({"id": format!("q{n}"), "kind": "words", "title": format!("Fråga {n}"),
             "description": "Beskrivning av frågan, ".repeat(40)}));
     }
-    let created: Value = reqwest::Client::new()
-        .post(server.url("/api/sessions"))
-        .json(&json!({"title": "Långsamma klienter", "items": items}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (code, key) = (created["code"].as_str().unwrap().to_string(), created["facilitator_key"].as_str().unwrap());
-    let mut facilitator = Client::facilitator(&addr, &code, key).await;
+    let Created { code, key } = create_session(&base, json!({"title": "Långsamma klienter", "items": items})).await;
+    let mut facilitator = Client::facilitator(&addr, &code, &key).await;
     facilitator.ok(act("open", "hot")).await;
     facilitator.close().await;
     let (stop_screen, stop) = tokio::sync::watch::channel(false);

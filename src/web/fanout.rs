@@ -123,19 +123,12 @@ impl Conn {
             return false;
         }
         link.sent_version = state.version;
-        match link.write(&state.wire) {
-            Wrote::All => true,
-            Wrote::Queued => {
-                drop(link);
-                self.wake.notify_one();
-                true
-            }
-            Wrote::Broken => {
-                drop(link);
-                self.wake.notify_one();
-                false
-            }
+        let wrote = link.write(&state.wire);
+        drop(link);
+        if !matches!(wrote, Wrote::All) {
+            self.wake.notify_one();
         }
+        !matches!(wrote, Wrote::Broken)
     }
 
     /// Starts state frames (after the welcome) with the newest one.

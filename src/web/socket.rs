@@ -45,7 +45,7 @@ pub async fn upgrade(
     }
     let key = match handshake_key(headers) {
         Ok(key) => key,
-        // 426 names the version this server speaks (RFC 6455, section 4.4).
+        // Every refusal names the version this server speaks (RFC 6455, section 4.4, asks it with 426).
         Err((status, why)) => return (status, [(header::SEC_WEBSOCKET_VERSION, "13")], why).into_response(),
     };
     let ip = app.limits.client_ip(peer.ip(), header_text(header::HeaderName::from_static("x-forwarded-for")));
@@ -194,6 +194,7 @@ async fn take_messages(
         };
         match message {
             Incoming::Text(text) => {
+                let was_joined = joined.is_some();
                 let replies = if rate.allow(Instant::now()) {
                     // Boxed: the hello path is a large future, and an idle connection should not carry its size.
                     Box::pin(handle_text(app, conn, joined, &text, ip)).await
@@ -208,8 +209,8 @@ async fn take_messages(
                 for reply in replies {
                     conn.send(frame::text(reply.as_bytes()));
                 }
-                if let Some(joined) = joined.as_ref() {
-                    // After the welcome: no-op once frames have started.
+                if let (false, Some(joined)) = (was_joined, joined.as_ref()) {
+                    // This was the hello, and the welcome is out: state frames follow it.
                     conn.start_frames(joined.frames.fanout());
                 }
             }

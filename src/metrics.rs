@@ -15,6 +15,7 @@ pub struct Metrics {
     pub votes_applied: AtomicU64,
     pub words_applied: AtomicU64,
     pub commits: AtomicU64,
+    pub store_transactions: AtomicU64,
     pub updates_published: AtomicU64,
     pub updates_delivered: AtomicU64,
     pub updates_skipped: AtomicU64,
@@ -35,6 +36,7 @@ pub static METRICS: Metrics = Metrics {
     votes_applied: AtomicU64::new(0),
     words_applied: AtomicU64::new(0),
     commits: AtomicU64::new(0),
+    store_transactions: AtomicU64::new(0),
     updates_published: AtomicU64::new(0),
     updates_delivered: AtomicU64::new(0),
     updates_skipped: AtomicU64::new(0),
@@ -94,7 +96,12 @@ impl Metrics {
         let counters = [
             ("samsyn_votes_applied_total", "Ballots stored (new or changed).", &self.votes_applied),
             ("samsyn_words_applied_total", "Word-cloud words stored.", &self.words_applied),
-            ("samsyn_commits_total", "Store transactions (one per batch of requests).", &self.commits),
+            ("samsyn_commits_total", "Batches of requests stored (one per session and batch).", &self.commits),
+            (
+                "samsyn_store_transactions_total",
+                "Event-log transactions; the SQLite store writes the batches of every waiting session in one.",
+                &self.store_transactions,
+            ),
             (
                 "samsyn_updates_published_total",
                 "State frames serialized (once per audience per change).",

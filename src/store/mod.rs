@@ -32,6 +32,8 @@ pub enum StoreError {
     OutOfOrder { expected: u64, got: u64 },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("writing the event log: {0}")]
+    Write(String),
     #[error("stored data could not be read: {0}")]
     Corrupt(#[from] serde_json::Error),
     #[error("migration: {0}")]

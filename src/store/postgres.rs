@@ -3,9 +3,11 @@
 
 use super::{Store, StoreError, StoredSession};
 use crate::domain::{Catalogue, Event};
+use crate::metrics::METRICS;
 use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::Row;
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 pub struct PostgresStore {
@@ -124,6 +126,7 @@ impl Store for PostgresStore {
                 .await?;
         }
         tx.commit().await?;
+        METRICS.store_transactions.fetch_add(1, Relaxed);
         Ok(())
     }
 

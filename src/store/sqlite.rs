@@ -1,4 +1,8 @@
 //! The default store: one SQLite file in WAL mode with `synchronous=FULL`, so a committed event survives a power cut.
+//! Events go through [`writer`], one thread that commits every waiting session's batch together; everything
+//! else (sessions, catalogues, reading) through sqlx's pool.
+
+mod writer;
 
 use super::{Store, StoreError, StoredSession};
 use crate::domain::{Catalogue, Event};
@@ -10,14 +14,19 @@ use std::time::Duration;
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    writer: writer::Writer,
 }
+
+/// How long a write waits for another connection's transaction before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl SqliteStore {
     /// Opens (creating if missing) `samsyn.db` in `data_dir`, and runs migrations.
     pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+        let file = data_dir.join("samsyn.db");
         let options = SqliteConnectOptions::new()
-            .filename(data_dir.join("samsyn.db"))
+            .filename(&file)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // FULL: fsync the WAL at every commit. An acknowledged vote must survive a crash or power cut.
@@ -25,10 +34,11 @@ impl SqliteStore {
             .foreign_keys(true)
             // Deleted sessions are overwritten on disk, not just unlinked: "delete" must really remove the data.
             .pragma("secure_delete", "ON")
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("src/store/migrations").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        let writer = writer::Writer::start(&file, BUSY_TIMEOUT)?;
+        Ok(SqliteStore { pool, writer })
     }
 
     /// SQLite's own check of the file: `ok` when it is sound.
@@ -36,11 +46,10 @@ impl SqliteStore {
         Ok(sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&self.pool).await?)
     }
 
-    /// The pragmas in force on a pooled connection, for tests and health checks: (journal_mode, synchronous).
+    /// The pragmas in force on the connection that writes events, for tests and health checks:
+    /// (journal_mode, synchronous).
     pub async fn durability(&self) -> Result<(String, i64), StoreError> {
-        let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.pool).await?;
-        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&self.pool).await?;
-        Ok((journal, synchronous))
+        self.writer.pragmas().await
     }
 }
 
@@ -100,41 +109,10 @@ impl Store for SqliteStore {
         if events.is_empty() {
             return Ok(());
         }
-        // The whole batch is one INSERT, which writes only if it continues the log where it ends: every
-        // statement is a trip to the driver's thread (two thread switches).
-        let texts = events.iter().map(serde_json::to_string).collect::<Result<Vec<String>, _>>()?;
-        let insert = sqlx::query(
-            "INSERT INTO events (session_id, seq, event) \
-             SELECT ?1, ?2 + batch.key, batch.value FROM json_each(?3) AS batch \
-             WHERE (SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?1) = ?2",
-        )
-        .bind(session_id)
-        .bind(first_seq as i64)
-        .bind(serde_json::to_string(&texts)?);
-        let Some(cursor) = cursor else {
-            // Alone, the statement is its own transaction, committed (and synced) before it returns. A
-            // writing statement takes the write lock before it reads, so it waits for another session's
-            // commit (the busy timeout) instead of failing the way a deferred transaction would.
-            let inserted = insert.execute(&self.pool).await?.rows_affected();
-            if inserted != events.len() as u64 {
-                return Err(out_of_order(&self.pool, session_id, first_seq).await);
-            }
-            return Ok(());
-        };
-        // IMMEDIATE: take the write lock now, waiting up to the busy timeout. A deferred transaction that
-        // reads first fails at once with "database is locked" when another session's actor commits meanwhile.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let inserted = insert.execute(&mut *tx).await?.rows_affected();
-        if inserted != events.len() as u64 {
-            return Err(out_of_order(&mut *tx, session_id, first_seq).await);
-        }
-        sqlx::query("UPDATE sessions SET stream_cursor = ? WHERE id = ?")
-            .bind(cursor)
-            .bind(session_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let events = events.iter().map(serde_json::to_string).collect::<Result<Vec<String>, _>>()?;
+        let batch =
+            writer::Batch { session_id: session_id.to_string(), first_seq, events, cursor: cursor.map(str::to_string) };
+        self.writer.append(batch).await
     }
 
     async fn save_catalogue(&self, catalogue: &Catalogue, imported_at: i64) -> Result<(), StoreError> {
@@ -206,19 +184,8 @@ impl Store for SqliteStore {
     }
 
     async fn close(&self) {
+        self.writer.stop().await;
         self.pool.close().await;
-    }
-}
-
-/// The refusal of a batch that does not continue the session's log, naming the sequence number expected.
-async fn out_of_order<'e>(executor: impl sqlx::SqliteExecutor<'e>, session_id: &str, got: u64) -> StoreError {
-    let next: Result<i64, _> = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?")
-        .bind(session_id)
-        .fetch_one(executor)
-        .await;
-    match next {
-        Ok(next) => StoreError::OutOfOrder { expected: next as u64, got },
-        Err(error) => error.into(),
     }
 }
 
@@ -261,5 +228,45 @@ mod tests {
         assert_eq!(session.events, events);
         assert_eq!(session.spec.items.len(), 32);
         assert!(reopened.load_session("654321").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn batches_of_many_sessions_at_once_are_each_stored_or_refused_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).await.unwrap();
+        let codes: Vec<String> = (0..40).map(|k| format!("{:06}", 100_000 + k)).collect();
+        for code in &codes {
+            store.create_session(&stored(code)).await.unwrap();
+        }
+        let opened = |k: usize| vec![Event::RoundOpened { item: format!("L{k}"), round: 1 }];
+        // Every session appends at once; session 7 out of order, session 9 deleted meanwhile.
+        store.delete_session(&codes[9]).await.unwrap();
+        let appends = codes.iter().enumerate().map(|(k, code)| {
+            let (store, events) = (&store, opened(k));
+            async move {
+                let first_seq = if k == 7 { 2 } else { 1 };
+                store.append(&format!("id-{code}"), first_seq, &events, None).await
+            }
+        });
+        let outcomes = futures_util::future::join_all(appends).await;
+        for (k, outcome) in outcomes.iter().enumerate() {
+            match k {
+                7 => assert!(matches!(outcome, Err(StoreError::OutOfOrder { expected: 1, got: 2 })), "{outcome:?}"),
+                9 => assert!(matches!(outcome, Err(StoreError::Write(_))), "{outcome:?}"),
+                _ => assert!(outcome.is_ok(), "session {k}: {outcome:?}"),
+            }
+        }
+        store.close().await;
+        assert!(matches!(store.append("id-100000", 2, &opened(0), None).await, Err(StoreError::Write(_))));
+
+        let reopened = SqliteStore::open(dir.path()).await.unwrap();
+        for (k, code) in codes.iter().enumerate() {
+            let events = reopened.load_session(code).await.unwrap().map(|s| s.events);
+            match k {
+                7 => assert_eq!(events, Some(vec![])),
+                9 => assert_eq!(events, None),
+                _ => assert_eq!(events, Some(opened(k))),
+            }
+        }
     }
 }

@@ -16,9 +16,9 @@ use tokio::sync::{mpsc, oneshot};
 /// Batches written in one transaction at most, so one very busy moment cannot hold every ack for long.
 const MOST_BATCHES_PER_COMMIT: usize = 512;
 
-/// While sessions keep the writer busy, commits start at least this far apart, so what arrives meanwhile
-/// shares one fsync (about 0.1 ms of CPU each, mostly in the kernel). A quiet workshop never waits: its
-/// votes come further apart than this.
+/// While several sessions keep the writer busy, commits start at least this far apart, so what arrives
+/// meanwhile shares one fsync (about 0.1 ms of CPU each, mostly in the kernel). One session never
+/// waits: its actor sends one batch at a time and already gathers what came in during the last commit.
 const COMMIT_SPACING: Duration = Duration::from_millis(4);
 
 /// One session's batch: events numbered from `first_seq`, already serialized.
@@ -97,10 +97,11 @@ fn write_error(error: rusqlite::Error) -> StoreError {
 
 fn run(mut connection: Connection, mut messages: mpsc::UnboundedReceiver<Message>) {
     let mut waiting = Vec::new();
-    let mut last_commit = Instant::now() - COMMIT_SPACING;
+    let mut last_commit = Instant::now();
+    // Whether the last commit carried batches of more than one session: then others are on their way.
+    let mut shared = false;
     while let Some(first) = messages.blocking_recv() {
-        if matches!(first, Message::Append(..)) {
-            // Busy: let the batches that are on their way join this commit.
+        if shared && matches!(first, Message::Append(..)) {
             if let Some(early) = COMMIT_SPACING.checked_sub(last_commit.elapsed()) {
                 std::thread::sleep(early);
             }
@@ -125,6 +126,7 @@ fn run(mut connection: Connection, mut messages: mpsc::UnboundedReceiver<Message
         }
         if !waiting.is_empty() {
             last_commit = Instant::now();
+            shared = waiting.len() > 1;
             commit(&mut connection, &mut waiting);
         }
         if stop {

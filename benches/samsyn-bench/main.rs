@@ -40,13 +40,17 @@ of a loopback socket write. Prints one Markdown table; --write-docs also puts it
 (section \"Side by side\"). Use benches/run.sh, which builds the binaries and installs the Node packages first."
 )]
 struct Args {
-    /// A shorter run (under two minutes): fewer phones, shorter votes, fewer sessions at saturation.
+    /// A shorter run (under two minutes): fewer phones, shorter votes, a shorter saturation run.
     #[arg(long)]
     quick: bool,
 
     /// Replace the "Side by side" section of docs/performance.md with this run's figures.
     #[arg(long)]
     write_docs: bool,
+
+    /// Sessions of 1,500 phones in the saturation run, instead of the plan's 8.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=12))]
+    sessions: Option<u32>,
 
     /// Run only these (comma-separated); ratios need Samsyn.
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Part::Samsyn, Part::Ws, Part::Socketio, Part::Floor])]
@@ -79,7 +83,8 @@ struct Plan {
     latency_window: f64,
     /// Phones joining for the memory figure.
     memory_phones: u32,
-    /// Sessions voting at once in the saturation run, each with `SESSION_PHONES` phones.
+    /// Sessions voting at once in the saturation run, each with `SESSION_PHONES` phones: enough that
+    /// the run asks for more than a 2-core machine delivers while it also runs the generators.
     sessions: u32,
     saturation_window: f64,
     /// `samsyn-load --stall-secs`: phones that stop reading stay silent at most this long.
@@ -96,7 +101,7 @@ impl Plan {
                 latency_phones: 1000,
                 latency_window: 4.0,
                 memory_phones: 2000,
-                sessions: 4,
+                sessions: 8,
                 saturation_window: 8.0,
                 stall_secs: 2.0,
                 peak: Duration::from_secs(3),
@@ -107,7 +112,7 @@ impl Plan {
                 latency_phones: 1000,
                 latency_window: 10.0,
                 memory_phones: 5000,
-                sessions: 5,
+                sessions: 8,
                 saturation_window: 15.0,
                 stall_secs: 5.0,
                 peak: Duration::from_secs(5),
@@ -215,7 +220,10 @@ async fn run(args: Args) -> Result<(), String> {
     if wants_node && !paths.node_dir.join("node_modules").exists() {
         return Err("benches/node has no node_modules; run `npm ci` there (benches/run.sh does)".into());
     }
-    let plan = Plan::new(args.quick);
+    let mut plan = Plan::new(args.quick);
+    if let Some(sessions) = args.sessions {
+        plan.sessions = sessions;
+    }
 
     // Each measurement for every server in turn, so whatever else runs on the machine meanwhile falls on
     // all of them alike rather than on one.
@@ -476,8 +484,9 @@ rate limits, limits per address, dropping slow readers, moderation and every oth
 stretch of the saturation run: {sessions} sessions of {phones} phones each join one after \
 another, then all vote at once over {window} s. A session of up to 1,999 phones gets 10 frames a second \
 per phone, and its screen and facilitator 20, while anything changes, so the run asks for about \
-{demand} deliveries a second. It overloads the servers on purpose; a server that delivers about that \
-many was not saturated.\n\
+{demand} deliveries a second. It overloads the servers on purpose (and this machine, which also runs \
+the generators: one `samsyn-load --threads 1` per session); a server that delivers about that many \
+was not saturated.\n\
 - *server CPU*: the server process (`/proc/PID/stat`) in that stretch, in % of one core and per \
 delivery. Node runs JavaScript on one thread, so its servers cannot go much above 100 %; Samsyn uses \
 every core.\n\

@@ -224,6 +224,8 @@ impl Load<'_> {
         let mut child = self
             .command(paths)
             .arg("--wait-for-go")
+            // Several generators share the machine: one thread each wastes no CPU on waking the others.
+            .args(["--threads", "1"])
             .stdin(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

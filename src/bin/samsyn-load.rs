@@ -144,6 +144,12 @@ struct Args {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
     processes: u32,
 
+    /// Threads in each process: 0 for one per core. With 1 the phones share one thread and never wake
+    /// each other across threads, which costs the least CPU per message when several generators (or
+    /// the server) share the machine.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+
     /// Internal: run as a worker of another samsyn-load's session with this join code.
     #[arg(long, hide = true)]
     worker: Option<String>,
@@ -201,9 +207,23 @@ impl Env {
     }
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let args = Args::parse();
+    let runtime = match args.threads {
+        1 => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+        0 => tokio::runtime::Builder::new_multi_thread().enable_all().build(),
+        n => tokio::runtime::Builder::new_multi_thread().worker_threads(n).enable_all().build(),
+    };
+    match runtime {
+        Ok(runtime) => runtime.block_on(generate(args)),
+        Err(error) => {
+            eprintln!("samsyn-load: could not start the runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn generate(args: Args) -> ExitCode {
     let json_out = args.json;
     if let Some(code) = args.worker.clone() {
         return match run_worker(args, code).await {
@@ -536,6 +556,7 @@ fn worker_args(args: &Args, code: &str, seed: u64, first: usize, count: usize) -
         format!("--source-addrs={}", args.source_addrs),
         format!("--seed={seed}"),
         format!("--max-secs={}", args.max_secs),
+        format!("--threads={}", args.threads),
         format!("--worker={code}"),
         format!("--worker-first={first}"),
     ];

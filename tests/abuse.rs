@@ -39,7 +39,8 @@ async fn a_flooding_client_is_slowed_while_others_vote_normally() {
     // The bucket refills at 20 a second while the burst is worked through, so allow for the time taken.
     let allowance = 40.0 + 20.0 * burst_started.elapsed().as_secs_f64() + 1.0;
     assert!((acked as f64) <= allowance, "at most the burst plus the refill is accepted ({acked} > {allowance:.0})");
-    assert!(acked >= 40, "the burst allowance is honoured ({acked})");
+    // The burst is 40 messages, and the hello took one of them.
+    assert!(acked >= 39, "the burst allowance is honoured ({acked})");
     assert!(limited > 0);
     let state = facilitator.wait_state(|s| last_round(s, "L1")["voted"] == 2).await;
     assert_eq!(

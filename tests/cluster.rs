@@ -16,12 +16,12 @@ fn phase(state: &Value, id: &str) -> String {
     item(state, id)["phase"].as_str().unwrap_or_default().to_string()
 }
 
-/// The public view as PostgreSQL's events rebuild it, with the online count the client saw.
-async fn public_view_from_postgres(postgres: &Postgres, code: &str, online: &Value) -> (u64, Value) {
+/// An audience's view as PostgreSQL's events rebuild it, with the online count the client saw.
+async fn view_from_postgres(postgres: &Postgres, code: &str, online: &Value, audience: Audience) -> (u64, Value) {
     let store = PostgresStore::connect(&postgres.url()).await.unwrap();
     let stored = store.load_session(code).await.unwrap().expect("session is stored");
     let session = Session::replay(stored.spec, &stored.events);
-    let mut view = serde_json::to_value(render(&session, code, 0, Audience::Public)).unwrap();
+    let mut view = serde_json::to_value(render(&session, code, 0, audience)).unwrap();
     view["participants"] = online.clone();
     store.close().await;
     (session.version, view)
@@ -83,13 +83,19 @@ async fn three_nodes_run_a_workshop_and_a_word_cloud_and_every_view_equals_postg
     lock["level"] = json!(4);
     lock["note"] = json!("Ledningen har beslutat, men arbetet har inte nått ut");
     facilitator.ok(lock).await;
-    facilitator.ok(json!({"type": "goto", "item": "L2"})).await;
     for phone in phones.iter_mut() {
-        let state = phone.wait_state(|s| phase(s, "L1") == "locked" && s["current"] == "L2").await;
+        let state = phone.wait_state(|s| phase(s, "L1") == "locked").await;
         assert_eq!(item(&state, "L1")["consensus"]["note"], "Ledningen har beslutat, men arbetet har inte nått ut");
     }
+    facilitator.ok(json!({"type": "goto", "item": "L2"})).await;
     for phone in phones.iter_mut() {
-        let (version, expected) = public_view_from_postgres(&postgres, &session.code, &json!(9)).await;
+        let state = phone.wait_state(|s| s["current"] == "L2").await;
+        assert_eq!(state["items"].as_array().unwrap().len(), 1, "a phone gets the current item only");
+    }
+    let screen_state = screen.wait_state(|s| s["current"] == "L2").await;
+    assert_eq!(phase(&screen_state, "L1"), "locked", "the screen keeps every item");
+    for phone in phones.iter_mut() {
+        let (version, expected) = view_from_postgres(&postgres, &session.code, &json!(9), Audience::Phone).await;
         let state = phone.wait_version(version).await;
         assert_eq!(state, expected, "a phone's view equals the state rebuilt from PostgreSQL");
     }
@@ -116,11 +122,11 @@ async fn three_nodes_run_a_workshop_and_a_word_cloud_and_every_view_equals_postg
     }
     moderator.ok(json!({"type": "hide_word", "item": "ord", "word": "stress"})).await;
     for phone in crowd.iter_mut() {
-        let (version, expected) = public_view_from_postgres(&postgres, &seminar.code, &json!(12)).await;
+        let (version, expected) = view_from_postgres(&postgres, &seminar.code, &json!(12), Audience::Phone).await;
         let state = phone.wait_version(version).await;
         assert_eq!(state, expected, "a phone's word cloud equals the one rebuilt from PostgreSQL");
     }
-    let (version, _) = public_view_from_postgres(&postgres, &seminar.code, &json!(12)).await;
+    let (version, _) = view_from_postgres(&postgres, &seminar.code, &json!(12), Audience::Public).await;
     let cloud = wall.wait_version(version).await;
     assert!(!last_round(&cloud, "ord")["tally"].to_string().contains("stress"), "a hidden word leaves the screen");
 }
@@ -211,7 +217,8 @@ async fn the_owner_node_dies_mid_round_and_another_takes_over_with_every_acknowl
     let mut back = try_participant(&survivors[0], &session.code, &tokens[0]).await.expect("reconnects");
     assert_eq!(back.welcome["ballots"]["L1"]["answer"], json!(1));
     let state = back.wait_state(|s| last_round(s, "L1")["voted"] == 12).await;
-    let (version, expected) = public_view_from_postgres(&postgres, &session.code, &state["participants"]).await;
+    let (version, expected) =
+        view_from_postgres(&postgres, &session.code, &state["participants"], Audience::Phone).await;
     let state = back.wait_version(version).await;
     let mut expected = expected;
     expected["participants"] = state["participants"].clone();
@@ -254,7 +261,7 @@ async fn redis_restarts_mid_session_and_clients_converge_with_nothing_acknowledg
     let mut facilitator = Client::facilitator(&addrs[1], &session.code, &session.key).await;
     let state = facilitator.wait_state(|s| phase(s, "L1") == "revealed").await;
     assert_eq!(last_round(&state, "L1")["tally"]["counts"], json!([0, 5, 0, 0, 5]));
-    let (version, expected) = public_view_from_postgres(&postgres, &session.code, &json!(0)).await;
+    let (version, expected) = view_from_postgres(&postgres, &session.code, &json!(0), Audience::Public).await;
     let state = screen.wait_version(version).await;
     let mut expected = expected;
     expected["participants"] = state["participants"].clone();

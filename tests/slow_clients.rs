@@ -174,8 +174,8 @@ async fn bad_clients_do_not_hold_up_the_others_and_leave_nothing_behind() {
     let server = ServerProcess::start(dir.path()).await;
     let (addr, base, pid) = (server.addr.clone(), server.url(""), server.pid());
 
-    // A live choice the screen shows as votes arrive, and an agenda long enough that every state frame is
-    // about 25 KB: a client that stops reading fills its socket soon.
+    // A live choice the screen shows as votes arrive, and twelve open questions beside it, so that every
+    // state frame, the phones' too, is about 25 KB: a client that stops reading fills its socket soon.
     let mut items = vec![json!({"id": "hot", "kind": "choice", "title": "Vad gör vi först?",
         "options": ["Nätet", "Utbildning", "Stöd", "Juridik", "Budget"]})];
     for n in 0..12 {
@@ -184,6 +184,9 @@ async fn bad_clients_do_not_hold_up_the_others_and_leave_nothing_behind() {
     }
     let Created { code, key } = create_session(&base, json!({"title": "Långsamma klienter", "items": items})).await;
     let mut facilitator = Client::facilitator(&addr, &code, &key).await;
+    for n in 0..12 {
+        facilitator.ok(act("open", &format!("q{n}"))).await;
+    }
     facilitator.ok(act("open", "hot")).await;
     facilitator.close().await;
     let (stop_screen, stop) = tokio::sync::watch::channel(false);

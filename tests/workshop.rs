@@ -6,7 +6,7 @@ use common::*;
 use serde_json::{json, Value};
 
 fn phase(state: &Value, id: &str) -> String {
-    item(state, id)["phase"].as_str().unwrap().to_string()
+    item(state, id)["phase"].as_str().unwrap_or_default().to_string()
 }
 
 #[tokio::test]

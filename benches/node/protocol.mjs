@@ -345,15 +345,22 @@ class Session {
     this.hub.delivered += transport.broadcast(this, 'facilitator', this.frames.facilitator);
   }
 
-  /** Phones get the screens' latest frame: the same bytes, not serialized again. */
+  /** Serializes the phones' view once, at their cadence, and hands it to every phone. */
   publishToPhones() {
-    this.frames.phone = this.frames.screen;
+    this.frames.phone = this.hub.transport.encode(this.render(false, true));
     this.hub.delivered += this.hub.transport.broadcast(this, 'phone', this.frames.phone);
   }
 
-  /** The `state` message, in the shape and field order Samsyn's is (src/domain/view.rs). */
-  render(facilitator) {
+  /** The `state` message, in the shape and field order Samsyn's is (src/domain/view.rs). Phones get
+   * only the current item and the items open for answers, and only their scales. */
+  render(facilitator, phone = false) {
     const spec = this.spec;
+    const shown = spec.items
+      .map((item, index) => [item, index])
+      .filter(([item, index]) => !phone || item.id === this.current || this.rounds[index]?.open === true);
+    const scales = phone
+      ? Object.fromEntries(Object.entries(spec.scales).filter(([id]) => shown.some(([item]) => item.scale === id)))
+      : spec.scales;
     const scaleItems = spec.items.filter((item) => item.kind === 'scale');
     const top = Math.max(0, ...Object.values(spec.scales).flatMap((s) => s.levels.map((l) => l.level)));
     const summary = facilitator
@@ -391,9 +398,9 @@ class Session {
         occasion: null,
         summary,
         actions: facilitator ? [] : null,
-        scales: spec.scales,
+        scales,
         areas: [],
-        items: spec.items.map((item, index) => this.renderItem(item, index, facilitator)),
+        items: shown.map(([item, index]) => this.renderItem(item, index, facilitator)),
       },
     };
   }

@@ -661,6 +661,28 @@ async fn run_worker(args: Args, code: String) -> Result<(), String> {
 }
 
 /// Opens an item and waits until the facilitator's state shows it voting.
+/// What a phone should see of a screen's `state`: the items that are current or open for answers (every
+/// item while the summary is shared) and only their scales, everything else as the screen has it.
+fn phone_view(screen_state: &Value) -> Value {
+    let mut view = screen_state.clone();
+    let session = &mut view["session"];
+    if session["summary_shared"] == true {
+        return view;
+    }
+    let current = session["current"].clone();
+    if let Some(items) = session["items"].as_array_mut() {
+        items.retain(|item| {
+            let open = item["rounds"].as_array().and_then(|r| r.last()).is_some_and(|round| round["open"] == true);
+            item["id"] == current || open
+        });
+    }
+    let scales: Vec<Value> = session["items"].as_array().into_iter().flatten().map(|i| i["scale"].clone()).collect();
+    if let Some(map) = session["scales"].as_object_mut() {
+        map.retain(|id, _| scales.iter().any(|scale| scale == id.as_str()));
+    }
+    view
+}
+
 async fn open(facilitator: &Viewer, item: &str) -> Result<Opened, String> {
     facilitator.ok(json!({"type": "open", "item": item})).await?;
     let seen = facilitator.wait_state(STATE_WAIT, |s| s.state.phase(item) == Some("voting")).await?;
@@ -757,7 +779,7 @@ fn summarise(reports: &[PhoneReport], screen: &ViewerReport, facilitator: &Viewe
     }
 
     // Every view against the final state: the screen against the facilitator's tallies, every phone
-    // against the screen's bytes (participants and screens get byte-identical messages).
+    // against the phones' view of the screen's state (docs/protocol.md, "state").
     let screen_state: Value = screen.last.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null);
     let public_words = |round: &Value, facilitator: bool| -> Vec<(String, u64)> {
         round["tally"]["words"]
@@ -776,15 +798,24 @@ fn summarise(reports: &[PhoneReport], screen: &ViewerReport, facilitator: &Viewe
         && screen_choice["tally"]["counts"] == choice["tally"]["counts"]
         && screen_choice["voted"] == choice["voted"]
         && public_words(&screen_words, false) == public_words(&words, true);
-    let final_bytes = screen.last.as_deref().unwrap_or("");
-    let final_version = client::state_version(final_bytes).unwrap_or(0);
+    let expected_phone_view = phone_view(&screen_state);
+    let final_version = screen_state["version"].as_u64().unwrap_or(0);
+    // Phones of a session get byte-identical frames: once one final view matches, the others compare as bytes.
+    let mut matching_view: Option<&str> = None;
     // How the diverged phones differ: no state since closing began, an older or newer version, or the same
     // version with other content (a live figure such as `participants`).
     let mut diverged = BTreeMap::<&str, u64>::new();
     for r in reports.iter().filter(|r| r.joined) {
         let kind = match r.final_view.as_ref() {
             None => "none",
-            Some(view) if view.as_str() == final_bytes => continue,
+            Some(view) if Some(view.as_str()) == matching_view => continue,
+            Some(view)
+                if !screen_state.is_null()
+                    && serde_json::from_str::<Value>(view).is_ok_and(|v| v == expected_phone_view) =>
+            {
+                matching_view = Some(view.as_str());
+                continue;
+            }
             Some(view) => match client::state_version(view).unwrap_or(0).cmp(&final_version) {
                 std::cmp::Ordering::Less => "older",
                 std::cmp::Ordering::Greater => "newer",

@@ -161,9 +161,9 @@ struct Relay {
 const FEED_TAGS: [u8; 3] = [b'f', b's', b'p'];
 
 impl Relay {
-    fn new(facilitator: Bytes, public: Bytes, version: u64) -> Self {
+    fn new([facilitator, screen, phone]: [Bytes; 3], version: u64) -> Self {
         Relay {
-            senders: [watch::Sender::new(facilitator), watch::Sender::new(public.clone()), watch::Sender::new(public)],
+            senders: [watch::Sender::new(facilitator), watch::Sender::new(screen), watch::Sender::new(phone)],
             versions: [AtomicU64::new(version), AtomicU64::new(version), AtomicU64::new(version)],
         }
     }
@@ -592,7 +592,8 @@ impl Cluster {
         };
         let session = Session::replay(stored.spec, &stored.events);
         let render = |audience| state_frame(&session, code, 0, audience).unwrap_or_default();
-        let relay = Arc::new(Relay::new(render(Audience::Facilitator), render(Audience::Public), session.version));
+        let frames = [Audience::Facilitator, Audience::Public, Audience::Phone].map(render);
+        let relay = Arc::new(Relay::new(frames, session.version));
         self.shared.relays.insert(code.to_string(), relay.clone());
         let (mailbox, requests) = mpsc::channel(RELAY_MAILBOX);
         let receivers = [0, 1, 2].map(|index| relay.senders[index].subscribe());
@@ -776,7 +777,7 @@ mod tests {
 
     #[test]
     fn a_relay_keeps_the_newest_frame_and_ignores_older_versions_and_repeats() {
-        let relay = Relay::new(Bytes::from_static(b"f1"), Bytes::from_static(b"p1"), 1);
+        let relay = Relay::new([b"f1", b"s1", b"p1"].map(|frame| Bytes::from_static(frame)), 1);
         let mut screen = relay.senders[1].subscribe();
         screen.borrow_and_update();
         let frame = |tag: u8, version: u64, body: &[u8]| {
@@ -794,5 +795,6 @@ mod tests {
         relay.accept(vec![b's']);
         assert_eq!(&relay.senders[1].borrow()[..], b"s3");
         assert_eq!(&relay.senders[0].borrow()[..], b"f1");
+        assert_eq!(&relay.senders[2].borrow()[..], b"p1", "phones have their own frame");
     }
 }

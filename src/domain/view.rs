@@ -15,11 +15,16 @@ use std::collections::BTreeMap;
 /// Most word groups in the public view: a cloud of more is unreadable, and it bounds the message size.
 pub const PUBLIC_WORDS: usize = 100;
 
-/// Who a view is rendered for. Participants and screens share one public view, so it can be built once per change.
+/// Who a view is rendered for. Each audience's view is built once per change and shared by all of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Facilitator,
+    /// Screens: everything participants may see, every item.
     Public,
+    /// Participants: the public view of the items a phone shows or answers (the current item and any
+    /// item open for answers), or of every item while the summary is shared, which refers to them all.
+    /// A 32-indicator workshop's frame is then about a tenth of the screen's.
+    Phone,
 }
 
 #[derive(Debug, Serialize)]
@@ -36,7 +41,8 @@ pub struct SessionView<'a> {
     /// The summary and the action plan: always for the facilitator, for others once shared.
     pub summary: Option<Summary>,
     pub actions: Option<Vec<&'a Action>>,
-    pub scales: &'a BTreeMap<String, Scale>,
+    /// The session's scales; for phones only those of the items in the view.
+    pub scales: BTreeMap<&'a str, &'a Scale>,
     pub areas: Vec<AreaView<'a>>,
     pub items: Vec<ItemView<'a>>,
 }
@@ -146,6 +152,24 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
     let facilitator = audience == Audience::Facilitator;
     let summary = (facilitator || session.summary_shared).then(|| summarise(session));
     let actions = summary.as_ref().map(|summary| ordered_plan(session, summary));
+    let shown = |index: usize| {
+        audience != Audience::Phone
+            || session.summary_shared
+            || session.current == Some(index)
+            || session.items[index].rounds.last().is_some_and(|round| round.open)
+    };
+    let included = || spec.items.iter().zip(&session.items).enumerate().filter(move |(index, _)| shown(*index));
+    let scales = if audience == Audience::Phone {
+        included()
+            .filter_map(|(_, (item, _))| match &item.kind {
+                ItemKind::Scale { scale } => spec.scales.get_key_value(scale.as_str()),
+                _ => None,
+            })
+            .map(|(id, scale)| (id.as_str(), scale))
+            .collect()
+    } else {
+        spec.scales.iter().map(|(id, scale)| (id.as_str(), scale)).collect()
+    };
     SessionView {
         code,
         title: &spec.title,
@@ -157,13 +181,10 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
         occasion: session.occasion.as_ref(),
         summary,
         actions,
-        scales: &spec.scales,
+        scales,
         areas: spec.areas.iter().map(|a| AreaView { id: &a.id, name: &a.name }).collect(),
-        items: spec
-            .items
-            .iter()
-            .zip(&session.items)
-            .map(|(item, state)| ItemView {
+        items: included()
+            .map(|(_, (item, state))| ItemView {
                 id: &item.id,
                 area: item.area.as_deref(),
                 title: &item.title,
@@ -238,6 +259,51 @@ mod tests {
 
     fn counts(pairs: &[(&str, u32)]) -> BTreeMap<String, u32> {
         pairs.iter().map(|(w, c)| (w.to_string(), *c)).collect()
+    }
+
+    fn ids(view: &SessionView) -> Vec<String> {
+        view.items.iter().map(|item| item.id.to_string()).collect()
+    }
+
+    #[test]
+    fn phones_see_the_current_and_open_items_and_every_item_once_the_summary_is_shared() {
+        use crate::domain::catalogue::{Catalogue, BUILT_IN};
+        use crate::domain::session::{Actor, Command, SessionSpec};
+        let catalogue: Catalogue = serde_json::from_str(BUILT_IN[0].1).unwrap();
+        let mut session = Session::new(SessionSpec::workshop(&catalogue, "Test").unwrap());
+        let run = |session: &mut Session, command: Command| {
+            for event in session.decide(Actor::Facilitator, command, 7).unwrap() {
+                session.apply(&event);
+            }
+        };
+        let phone = |session: &Session| serde_json::to_value(render(session, "123456", 3, Audience::Phone)).unwrap();
+        let before = phone(&session);
+        assert_eq!(before["items"], serde_json::json!([]), "nothing to show before the first item");
+        assert_eq!(before["scales"], serde_json::json!({}));
+        assert_eq!(before["areas"].as_array().unwrap().len(), 4, "areas are small and name the current item's area");
+
+        let first = session.spec.items[0].id.clone();
+        let second = session.spec.items[1].id.clone();
+        run(&mut session, Command::Open { item: first.clone() });
+        run(&mut session, Command::Open { item: second.clone() });
+        assert_eq!(ids(&render(&session, "123456", 3, Audience::Phone)), [first.clone(), second.clone()]);
+        run(&mut session, Command::Close { item: first.clone() });
+        let view = render(&session, "123456", 3, Audience::Phone);
+        assert_eq!(ids(&view), [second.clone()], "the closed item is neither current nor open");
+        assert_eq!(view.scales.len(), 1, "the current item's scale");
+        let public = render(&session, "123456", 3, Audience::Public);
+        assert_eq!(public.items.len(), 32, "screens see every item");
+        let phone_item = serde_json::to_value(&view.items[0]).unwrap();
+        let public_item = serde_json::to_value(public.items.iter().find(|i| i.id == second).unwrap()).unwrap();
+        assert_eq!(phone_item, public_item, "an item looks the same to phones and screens");
+        let phone_bytes = serde_json::to_vec(&view).unwrap().len();
+        let public_bytes = serde_json::to_vec(&public).unwrap().len();
+        assert!(phone_bytes * 5 < public_bytes, "phone view {phone_bytes} bytes, screen view {public_bytes}");
+
+        run(&mut session, Command::ShareSummary { shared: true });
+        let shared = render(&session, "123456", 3, Audience::Phone);
+        assert_eq!(shared.items.len(), 32, "the shared summary refers to every indicator");
+        assert!(shared.summary.is_some());
     }
 
     #[test]

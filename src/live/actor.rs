@@ -253,7 +253,7 @@ pub(super) struct SessionActor {
     online: HashMap<ParticipantNo, u32>,
     /// The part of `online` that other nodes relay, by node.
     relayed: HashMap<Arc<str>, HashMap<ParticipantNo, u32>>,
-    /// Phones and screens get the same bytes (the public view), phones at an adaptive cadence.
+    /// Phones get their own, smaller view at an adaptive cadence; screens the whole public view.
     phones: watch::Sender<Bytes>,
     screens: watch::Sender<Bytes>,
     facilitator: watch::Sender<Bytes>,
@@ -517,10 +517,12 @@ impl SessionActor {
         }
     }
 
-    /// Hands phones the newest public frame: the same bytes the screens got, shared, not copied.
+    /// Serializes the phones' view once, at their cadence, and hands the bytes to every phone.
     fn publish_to_phones(&mut self) {
-        let frame = self.screens.borrow().clone();
-        self.phones.send_replace(frame);
+        if let Some(bytes) = state_frame(&self.session, &self.code, self.online.len(), Audience::Phone) {
+            METRICS.updates_published.fetch_add(1, Relaxed);
+            self.phones.send_replace(bytes);
+        }
     }
 
     /// Serializes the state once per audience and hands the bytes to every subscribed connection.

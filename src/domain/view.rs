@@ -289,7 +289,7 @@ mod tests {
         assert_eq!(ids(&render(&session, "123456", 3, Audience::Phone)), [first.clone(), second.clone()]);
         run(&mut session, Command::Close { item: first.clone() });
         let view = render(&session, "123456", 3, Audience::Phone);
-        assert_eq!(ids(&view), [second.clone()], "the closed item is neither current nor open");
+        assert_eq!(ids(&view), std::slice::from_ref(&second), "the closed item is neither current nor open");
         assert_eq!(view.scales.len(), 1, "the current item's scale");
         let public = render(&session, "123456", 3, Audience::Public);
         assert_eq!(public.items.len(), 32, "screens see every item");

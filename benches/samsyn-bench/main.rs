@@ -154,7 +154,7 @@ struct Figures {
     lost: u64,
     problems: Vec<String>,
     /// Size of the public `state` at the end of the latency run.
-    public_bytes: Option<u64>,
+    phone_bytes: Option<u64>,
 }
 
 impl Figures {
@@ -252,8 +252,8 @@ async fn run(args: Args) -> Result<(), String> {
     }
     let mut floor = None;
     if args.only.contains(&Part::Floor) {
-        // Frames as large as the public state Samsyn sent, over as many connections as the saturation run's phones.
-        let bytes = figures.iter().find_map(|(_, f)| f.public_bytes).unwrap_or(3100) as usize;
+        // Frames as large as the phones' state Samsyn sent, over as many connections as the saturation run's phones.
+        let bytes = figures.iter().find_map(|(_, f)| f.phone_bytes).unwrap_or(3100) as usize;
         let connections = plan.saturation_phones() as usize;
         let busy = busy_over(QUIET_LOOK).await;
         progress(format!(
@@ -319,7 +319,7 @@ async fn measure(
                 let pair = |v: &Value| Some((v["p50"].as_f64()?, v["p99"].as_f64()?));
                 figures.screen = pair(&report["screen_ms"]);
                 figures.phone = pair(&report["phone_ms"]);
-                figures.public_bytes = report["state_bytes"]["public"].as_u64();
+                figures.phone_bytes = report["state_bytes"]["phone"].as_u64();
             }
             figures.judge("latency run", &report);
         }
@@ -461,7 +461,7 @@ protocol message is an event named `msg`; state frames go to a room per audience
 which encodes the packet and prepares the WebSocket frame once per broadcast. `samsyn-load --protocol \
 socketio` speaks Engine.IO v4 over the same WebSocket.\n\
 - **floor**: no server. A child of `samsyn-bench` accepts as many loopback TCP connections as the \
-saturation run has phones and writes one WebSocket text frame, as large as Samsyn's public state, to \
+saturation run has phones and writes one WebSocket text frame, as large as Samsyn's phone state, to \
 each in turn as fast as the sockets take them; `samsyn-bench` reads the other ends. It is what the \
 kernel costs per delivery before any server does any work.\n\n\
 Both Node servers share `benches/node/protocol.mjs`: `POST /api/sessions`, `hello` as participant, \
@@ -471,7 +471,8 @@ counters read here. They keep everything in memory, so their acks wait for no di
 Samsyn does above 100 phones (the case of every run here): screens and the facilitator at most every \
 50 ms, phones every 32 ms per 1,000 phones online (at least 100 ms, at most 1 s apart), each state \
 serialized once per audience. Their `state` has Samsyn's fields \
-in Samsyn's order, so every frame is the same size. They leave out what this workload does not touch: \
+in Samsyn's order, and phones get only the current item and the items open for answers, as from \
+Samsyn, so every frame is the same size. They leave out what this workload does not touch: \
 rate limits, limits per address, dropping slow readers, moderation and every other command.\n\n",
     );
     let _ = writeln!(
@@ -540,10 +541,10 @@ floor all ran on this one machine, one after another, and shared it with whateve
         }
     }
     if let Some((_, bytes)) = floor {
-        let source = if figures.iter().any(|(s, f)| *s == System::Samsyn && f.public_bytes.is_some()) {
-            "the size of Samsyn's public state at the end of its latency run"
+        let source = if figures.iter().any(|(s, f)| *s == System::Samsyn && f.phone_bytes.is_some()) {
+            "the size of the last state Samsyn sent its phones in the latency run"
         } else {
-            "about the size of Samsyn's public state in this workload"
+            "about the size of Samsyn's phone state in this workload"
         };
         let _ = writeln!(out, "\nThe floor wrote {bytes}-byte frames, {source}.");
     }

@@ -854,7 +854,11 @@ fn summarise(reports: &[PhoneReport], screen: &ViewerReport, facilitator: &Viewe
         "phone_unmeasured": first_votes.saturating_sub(phone.len() as u64),
         "updates_received": updates,
         "screen_updates": screen.updates,
-        "state_bytes": {"public": screen.last.as_ref().map(String::len), "facilitator": facilitator.last.as_ref().map(String::len)},
+        "state_bytes": {
+            "phone": reports.iter().find_map(|r| r.final_view.as_ref()).map(|view| view.len()),
+            "screen": screen.last.as_ref().map(String::len),
+            "facilitator": facilitator.last.as_ref().map(String::len),
+        },
         "reconnects": sum(|r| r.reconnects),
         "stalls": sum(|r| r.stalls),
         "errors": env.errors.to_json(),

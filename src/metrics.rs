@@ -4,8 +4,46 @@
 use std::fmt::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 
-/// Upper bounds of the update-latency histogram, in milliseconds.
+/// Upper bounds of the latency histograms, in milliseconds.
 const LATENCY_BUCKETS_MS: [u64; 10] = [1, 5, 10, 25, 50, 100, 150, 250, 500, 1000];
+
+/// A latency histogram with fixed buckets: an observation is a handful of relaxed atomic adds.
+pub struct Histogram {
+    buckets: [AtomicU64; LATENCY_BUCKETS_MS.len()],
+    count: AtomicU64,
+    sum_us: AtomicU64,
+}
+
+impl Histogram {
+    const fn new() -> Self {
+        Histogram {
+            buckets: [const { AtomicU64::new(0) }; LATENCY_BUCKETS_MS.len()],
+            count: AtomicU64::new(0),
+            sum_us: AtomicU64::new(0),
+        }
+    }
+
+    pub fn observe(&self, took: std::time::Duration) {
+        let ms = took.as_millis() as u64;
+        for (bucket, bound) in self.buckets.iter().zip(LATENCY_BUCKETS_MS) {
+            if ms <= bound {
+                bucket.fetch_add(1, Relaxed);
+            }
+        }
+        self.count.fetch_add(1, Relaxed);
+        self.sum_us.fetch_add(took.as_micros() as u64, Relaxed);
+    }
+
+    fn render(&self, out: &mut String, name: &str) {
+        for (bucket, bound) in self.buckets.iter().zip(LATENCY_BUCKETS_MS) {
+            let _ = writeln!(out, "{name}_bucket{{le=\"{}\"}} {}", bound as f64 / 1000.0, bucket.load(Relaxed));
+        }
+        let count = self.count.load(Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
+        let _ = writeln!(out, "{name}_sum {}", self.sum_us.load(Relaxed) as f64 / 1e6);
+        let _ = writeln!(out, "{name}_count {count}");
+    }
+}
 
 pub struct Metrics {
     pub participants_connected: AtomicI64,
@@ -23,9 +61,10 @@ pub struct Metrics {
     pub rate_limited: AtomicU64,
     pub tcp_connections: AtomicI64,
     pub stalled_requests_dropped: AtomicU64,
-    latency_buckets: [AtomicU64; LATENCY_BUCKETS_MS.len()],
-    latency_count: AtomicU64,
-    latency_sum_us: AtomicU64,
+    /// From a change to the publication of its state frame.
+    pub update_latency: Histogram,
+    /// From a command read off a socket to its answer handed to that socket.
+    pub command_latency: Histogram,
 }
 
 pub static METRICS: Metrics = Metrics {
@@ -44,24 +83,11 @@ pub static METRICS: Metrics = Metrics {
     rate_limited: AtomicU64::new(0),
     tcp_connections: AtomicI64::new(0),
     stalled_requests_dropped: AtomicU64::new(0),
-    latency_buckets: [const { AtomicU64::new(0) }; LATENCY_BUCKETS_MS.len()],
-    latency_count: AtomicU64::new(0),
-    latency_sum_us: AtomicU64::new(0),
+    update_latency: Histogram::new(),
+    command_latency: Histogram::new(),
 };
 
 impl Metrics {
-    /// Records how long a change waited before its state frame was published.
-    pub fn observe_update_latency(&self, waited: std::time::Duration) {
-        let ms = waited.as_millis() as u64;
-        for (bucket, bound) in self.latency_buckets.iter().zip(LATENCY_BUCKETS_MS) {
-            if ms <= bound {
-                bucket.fetch_add(1, Relaxed);
-            }
-        }
-        self.latency_count.fetch_add(1, Relaxed);
-        self.latency_sum_us.fetch_add(waited.as_micros() as u64, Relaxed);
-    }
-
     /// The exposition text.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -129,15 +155,18 @@ impl Metrics {
             head(&mut out, name, "counter", help);
             let _ = writeln!(out, "{name} {}", value.load(Relaxed));
         }
-        let name = "samsyn_update_latency_seconds";
-        head(&mut out, name, "histogram", "Time from a change to the publication of its state frame.");
-        for (bucket, bound) in self.latency_buckets.iter().zip(LATENCY_BUCKETS_MS) {
-            let _ = writeln!(out, "{name}_bucket{{le=\"{}\"}} {}", bound as f64 / 1000.0, bucket.load(Relaxed));
+        let histograms = [
+            ("samsyn_update_latency_seconds", "Time from a change to the publication of its state frame.", &self.update_latency),
+            (
+                "samsyn_command_seconds",
+                "Time from a command read off a socket to its answer (ack or error), stored first if it changed anything.",
+                &self.command_latency,
+            ),
+        ];
+        for (name, help, histogram) in histograms {
+            head(&mut out, name, "histogram", help);
+            histogram.render(&mut out, name);
         }
-        let count = self.latency_count.load(Relaxed);
-        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
-        let _ = writeln!(out, "{name}_sum {}", self.latency_sum_us.load(Relaxed) as f64 / 1e6);
-        let _ = writeln!(out, "{name}_count {count}");
         out
     }
 }

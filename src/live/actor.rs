@@ -347,7 +347,7 @@ impl SessionActor {
             let now = Instant::now();
             if dirty && now >= publish_at {
                 self.publish();
-                METRICS.observe_update_latency(changed_at.elapsed());
+                METRICS.update_latency.observe(changed_at.elapsed());
                 (dirty, phones_behind) = (false, true);
                 last_publish = now;
             }

@@ -195,9 +195,14 @@ async fn take_messages(
         match message {
             Incoming::Text(text) => {
                 let was_joined = joined.is_some();
-                let replies = if rate.allow(Instant::now()) {
+                let read_at = Instant::now();
+                let replies = if rate.allow(read_at) {
                     // Boxed: the hello path is a large future, and an idle connection should not carry its size.
-                    Box::pin(handle_text(app, conn, joined, &text, ip)).await
+                    let replies = Box::pin(handle_text(app, conn, joined, &text, ip)).await;
+                    if was_joined {
+                        METRICS.command_latency.observe(read_at.elapsed());
+                    }
+                    replies
                 } else {
                     METRICS.rate_limited.fetch_add(1, Relaxed);
                     let message = format!("at most {MESSAGES_PER_SECOND} messages a second; this one was dropped");

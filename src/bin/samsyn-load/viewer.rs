@@ -1,6 +1,8 @@
-//! The facilitator and the screen: one connection each, read continuously by their own task. The
-//! coordinator sends the facilitator's commands through it and watches the latest state of either.
-//! The screen's task also notes when each new `voted` count of the choice first arrived.
+//! The facilitator and the screen: one connection each, read continuously on a thread of its own, as
+//! a laptop and a projector are devices of their own: a frame to the screen is timed when it arrives,
+//! not when the runtime that also runs thousands of phones gets to it. The coordinator sends the
+//! facilitator's commands through it and watches the latest state of either. The screen's reader also
+//! notes when each new `voted` count of the choice first arrived.
 
 use crate::client::{state_version, StateLite, Ws, CONNECT_TIMEOUT};
 use crate::plan::CHOICE;
@@ -11,7 +13,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -44,40 +45,45 @@ pub struct Viewer {
     requests: mpsc::Sender<Request>,
     latest: watch::Receiver<Option<Arc<Seen>>>,
     stop: oneshot::Sender<()>,
-    task: JoinHandle<ViewerReport>,
+    report: oneshot::Receiver<ViewerReport>,
 }
 
 impl Viewer {
-    /// Connects as `role` (`facilitator` with its key, or `screen`) and starts reading.
+    /// Connects as `role` (`facilitator` with its key, or `screen`) on a thread of its own and starts
+    /// reading there.
     pub async fn join(env: &Arc<Env>, role: &'static str, key: Option<&str>) -> Result<Viewer, String> {
         let mut hello = json!({"type": "hello", "id": 1, "role": role, "code": env.code});
         if let Some(key) = key {
             hello["key"] = json!(key);
         }
-        let mut ws = tokio::time::timeout(CONNECT_TIMEOUT, async {
-            // Source address 0 of the spread: 127.0.0.1 on loopback.
-            let mut ws = env.target.connect(0).await?;
-            ws.send(Message::text(hello.to_string())).await.map_err(|e| e.to_string())?;
-            Ok::<Ws, String>(ws)
-        })
-        .await
-        .map_err(|_| format!("{role}: no connection in time"))??;
         let (latest_tx, latest) = watch::channel(None);
         let (requests, requests_rx) = mpsc::channel(16);
         let (stop, stop_rx) = oneshot::channel();
-        // The welcome must come first; the reading task takes it from there.
-        let welcome = tokio::time::timeout(CONNECT_TIMEOUT, ws.next()).await;
-        match welcome {
-            Ok(Some(Ok(Message::Text(text)))) => {
-                let value: Value = serde_json::from_str(&text).map_err(|e| format!("{role}: {e}"))?;
-                if value["type"] != "welcome" {
-                    return Err(format!("{role}: hello refused: {text}"));
-                }
-            }
-            other => return Err(format!("{role}: no welcome: {other:?}")),
-        }
-        let task = tokio::spawn(read(role, ws, env.clone(), latest_tx, requests_rx, stop_rx));
-        Ok(Viewer { name: role, requests, latest, stop, task })
+        let (joined_tx, joined) = oneshot::channel();
+        let (report_tx, report) = oneshot::channel();
+        let env = env.clone();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("{role}: no runtime: {e}"))?;
+        std::thread::Builder::new()
+            .name(format!("samsyn-load-{role}"))
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let ws = match connect(&env, role, hello).await {
+                        Ok(ws) => ws,
+                        Err(error) => {
+                            let _ = joined_tx.send(Err(error));
+                            return;
+                        }
+                    };
+                    let _ = joined_tx.send(Ok(()));
+                    let _ = report_tx.send(read(role, ws, env, latest_tx, requests_rx, stop_rx).await);
+                })
+            })
+            .map_err(|e| format!("{role}: no thread: {e}"))?;
+        joined.await.map_err(|_| format!("{role}: the reader stopped"))??;
+        Ok(Viewer { name: role, requests, latest, stop, report })
     }
 
     /// Sends a command and returns its answer (`ack` or `error`).
@@ -118,8 +124,30 @@ impl Viewer {
 
     pub async fn finish(self) -> ViewerReport {
         let _ = self.stop.send(());
-        self.task.await.unwrap_or_default()
+        self.report.await.unwrap_or_default()
     }
+}
+
+/// Connects, says hello and takes the welcome, which must come first; the reader takes it from there.
+async fn connect(env: &Env, role: &'static str, hello: Value) -> Result<Ws, String> {
+    let mut ws = tokio::time::timeout(CONNECT_TIMEOUT, async {
+        // Source address 0 of the spread: 127.0.0.1 on loopback.
+        let mut ws = env.target.connect(0).await?;
+        ws.send(Message::text(hello.to_string())).await.map_err(|e| e.to_string())?;
+        Ok::<Ws, String>(ws)
+    })
+    .await
+    .map_err(|_| format!("{role}: no connection in time"))??;
+    match tokio::time::timeout(CONNECT_TIMEOUT, ws.next()).await {
+        Ok(Some(Ok(Message::Text(text)))) => {
+            let value: Value = serde_json::from_str(&text).map_err(|e| format!("{role}: {e}"))?;
+            if value["type"] != "welcome" {
+                return Err(format!("{role}: hello refused: {text}"));
+            }
+        }
+        other => return Err(format!("{role}: no welcome: {other:?}")),
+    }
+    Ok(ws)
 }
 
 async fn read(

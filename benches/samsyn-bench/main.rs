@@ -499,6 +499,10 @@ before, per phone.\n\
 - *vote → screen*, *vote → phone*: `samsyn-load`'s figures (see \"How vote → screen and vote → phone are \
 measured\") for one session of {latency} phones with the default workload over a {latency_window}-second \
 vote.\n\
+- *taken by the host (steal)*: on a virtual machine, the part of \"machine busy\" in which its cores \
+wanted to run but the host ran something else (`/proc/stat`, steal). It is counted in machine CPU per \
+delivery; a few % of it make every figure of that run a little worse, and more says the run measured \
+the host's other guests too.\n\
 - *machine busy before the runs*: the whole machine in the second before each of the server's runs, \
 when nothing of the benchmark runs (other programs), on average. The servers take turns: first every \
 latency run, then every memory run, then every saturation run.\n\
@@ -647,6 +651,13 @@ fn table(figures: &[(System, Figures)], floor: Option<(Floor, usize)>) -> String
         "machine busy at saturation, % of all cores",
         |f| f.peak.map(|p| p.machine_pct),
         |f| Some(f.machine_pct),
+        pct,
+        false,
+    );
+    row(
+        "of it taken by the host (steal), % of all cores",
+        |f| f.peak.map(|p| p.stolen_pct),
+        |f| Some(f.stolen_pct),
         pct,
         false,
     );

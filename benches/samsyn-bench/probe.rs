@@ -31,6 +31,8 @@ pub struct Floor {
     pub server_us: f64,
     pub machine_pct: f64,
     pub machine_us: f64,
+    /// Of the machine, what the host took (steal), % of all cores.
+    pub stolen_pct: f64,
     /// How busy the machine was just before, % of all cores (filled in by the caller).
     pub busy_before: Option<f64>,
 }
@@ -142,6 +144,7 @@ pub async fn run(exe: &Path, connections: usize, bytes: usize, secs: f64) -> Res
         server_us: server_secs * 1e6 / writes.max(1.0),
         machine_pct: b.1.busy.saturating_sub(a.1.busy) as f64 * 100.0 / b.1.all.saturating_sub(a.1.all).max(1) as f64,
         machine_us: machine_secs * 1e6 / writes.max(1.0),
+        stolen_pct: a.1.stolen_pct(&b.1),
         busy_before: None,
     })
 }

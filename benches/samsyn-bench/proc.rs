@@ -20,6 +20,15 @@ pub fn process_ticks(pid: u32) -> Option<u64> {
 pub struct MachineTicks {
     pub busy: u64,
     pub all: u64,
+    /// Time a virtual machine's cores wanted to run but the host ran something else: part of `busy`.
+    pub steal: u64,
+}
+
+impl MachineTicks {
+    /// Steal between `self` and a later reading, in % of all cores.
+    pub fn stolen_pct(&self, later: &MachineTicks) -> f64 {
+        later.steal.saturating_sub(self.steal) as f64 * 100.0 / later.all.saturating_sub(self.all).max(1) as f64
+    }
 }
 
 pub fn machine_ticks() -> Option<MachineTicks> {
@@ -29,7 +38,7 @@ pub fn machine_ticks() -> Option<MachineTicks> {
     let get = |i: usize| fields.get(i).copied().unwrap_or(0);
     // user nice system idle iowait irq softirq steal (guest time is already inside user).
     let busy = get(0) + get(1) + get(2) + get(5) + get(6) + get(7);
-    Some(MachineTicks { busy, all: busy + get(3) + get(4) })
+    Some(MachineTicks { busy, all: busy + get(3) + get(4), steal: get(7) })
 }
 
 /// The machine in one line: cores, CPU model, memory, kernel.

@@ -380,6 +380,8 @@ pub struct Peak {
     /// All cores, % of the whole machine.
     pub machine_pct: f64,
     pub machine_us: f64,
+    /// Of the machine, what the host took (steal), % of all cores.
+    pub stolen_pct: f64,
 }
 
 /// The `window`-long stretch with the most deliveries, and the CPU spent in it.
@@ -405,6 +407,7 @@ pub fn peak(samples: &[Sample], window: Duration) -> Option<Peak> {
         machine_pct: b.machine.busy.saturating_sub(a.machine.busy) as f64 * 100.0
             / b.machine.all.saturating_sub(a.machine.all).max(1) as f64,
         machine_us: per_delivery(machine_secs),
+        stolen_pct: a.machine.stolen_pct(&b.machine),
     })
 }
 

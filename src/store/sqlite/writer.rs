@@ -56,8 +56,8 @@ impl Writer {
             )
             .map_err(write_error)?;
         connection.busy_timeout(busy_timeout).map_err(write_error)?;
-        // Unbounded, yet never longer than the live sessions: each session's actor waits for its batch's
-        // answer before it sends the next one.
+        // Unbounded, yet about as long as the live sessions at most: each caller (a session's actor, or
+        // the creation of a session) waits for its batch's answer before it sends the next one.
         let (inbox, messages) = mpsc::unbounded_channel();
         let thread = std::thread::Builder::new()
             .name("samsyn-sqlite".into())

@@ -65,6 +65,7 @@ async fn a_flooding_client_is_slowed_while_others_vote_normally() {
     assert!(figure("samsyn_update_latency_seconds_count") >= 1.0);
     // Every acknowledged command was timed; rate-limited ones never reached the session and are not.
     assert!(figure("samsyn_command_seconds_count") >= acked as f64 + 1.0, "the flood's acks and the calm vote");
+    assert!(figure("samsyn_command_seconds_sum") > 0.0, "their time was added up");
     assert!(figure("samsyn_command_seconds_bucket{le=\"+Inf\"}") >= figure("samsyn_command_seconds_bucket{le=\"1\"}"));
 }
 

@@ -660,7 +660,6 @@ async fn run_worker(args: Args, code: String) -> Result<(), String> {
     Ok(())
 }
 
-/// Opens an item and waits until the facilitator's state shows it voting.
 /// What a phone should see of a screen's `state`: the items that are current or open for answers (every
 /// item while the summary is shared) and only their scales, everything else as the screen has it.
 fn phone_view(screen_state: &Value) -> Value {
@@ -683,6 +682,7 @@ fn phone_view(screen_state: &Value) -> Value {
     view
 }
 
+/// Opens an item and waits until the facilitator's state shows it voting.
 async fn open(facilitator: &Viewer, item: &str) -> Result<Opened, String> {
     facilitator.ok(json!({"type": "open", "item": item})).await?;
     let seen = facilitator.wait_state(STATE_WAIT, |s| s.state.phase(item) == Some("voting")).await?;
@@ -903,4 +903,32 @@ fn print_table(report: &Value) {
     line("memory", report["memory"].to_string());
     line("errors", report["errors"].to_string());
     line("duration", format!("{} s (timed out: {})", report["duration_secs"], report["timed_out"]));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_sees_the_current_and_open_items_of_the_screens_state_and_their_scales() {
+        let round = |open: bool| json!([{"number": 1, "open": open}]);
+        let screen = json!({"type": "state", "version": 9, "session": {
+        "current": "next", "summary_shared": false,
+        "scales": {"s1": {}, "s2": {}},
+        "items": [
+            {"id": "done", "scale": "s1", "rounds": round(false)},
+            {"id": "hot", "rounds": round(true)},
+            {"id": "next", "scale": "s2", "rounds": []},
+        ]}});
+        let phone = phone_view(&screen);
+        let ids: Vec<&str> =
+            phone["session"]["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["hot", "next"]);
+        assert_eq!(phone["session"]["scales"], json!({"s2": {}}));
+        assert_eq!(phone["version"], 9);
+
+        let mut shared = screen.clone();
+        shared["session"]["summary_shared"] = json!(true);
+        assert_eq!(phone_view(&shared), shared, "every item while the summary is shared");
+    }
 }

@@ -13,13 +13,15 @@ mod phone;
 mod plan;
 #[path = "samsyn-load/viewer.rs"]
 mod viewer;
+#[path = "samsyn-load/websocket.rs"]
+mod websocket;
 #[path = "samsyn-load/workers.rs"]
 mod workers;
 
 use clap::Parser;
 use client::{Protocol, Target};
 use measure::{round1, ErrorLog, Samples, Snapshot};
-use phone::{Control, Opened, PhoneReport};
+use phone::{Control, ControlCell, Opened, PhoneReport};
 use plan::{Workload, CHOICE, WORDS};
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
@@ -29,7 +31,6 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
 use tokio::time::Instant;
 use viewer::{Viewer, ViewerReport};
 
@@ -511,26 +512,33 @@ async fn run(args: Args) -> Result<Value, String> {
     Ok(report)
 }
 
-/// The coordinator's word to the phones, one watch channel per phone: a phone re-arms its wait on every
-/// message it reads, and thousands of phones re-arming on one shared channel would contend for its locks.
+/// The coordinator's word to the phones, one cell per phone (see `ControlCell`).
 #[derive(Default)]
 struct Controls {
     current: Control,
-    senders: Vec<watch::Sender<Control>>,
+    cells: Vec<Arc<ControlCell>>,
 }
 
 impl Controls {
-    fn subscribe(&mut self) -> watch::Receiver<Control> {
-        let (sender, receiver) = watch::channel(self.current);
-        self.senders.push(sender);
-        receiver
+    fn subscribe(&mut self) -> Arc<ControlCell> {
+        let cell = Arc::new(ControlCell::default());
+        cell.set(self.current);
+        self.cells.push(cell.clone());
+        cell
     }
 
     fn update(&mut self, change: impl FnOnce(&mut Control)) {
         change(&mut self.current);
-        for sender in &self.senders {
-            sender.send_replace(self.current);
+        for cell in &self.cells {
+            cell.set(self.current);
         }
+    }
+}
+
+impl Drop for Controls {
+    /// Phones whose coordinator is gone stop.
+    fn drop(&mut self) {
+        self.update(|c| c.finish = true);
     }
 }
 

@@ -1,10 +1,11 @@
 //! Connections to the server under test: the target addresses, one TCP socket per client bound to a
-//! chosen loopback source address, the WebSocket upgrade with small buffers, the one HTTP call
+//! chosen loopback source address, the WebSocket (`websocket.rs`), the one HTTP call
 //! (creating the session), and cheap readers for the server's messages. With `--protocol socketio` the
 //! same messages travel as Socket.IO events (Engine.IO v4 framing), to compare with a Socket.IO server.
 
+use crate::websocket::{Message, Socket};
 use bytes::Bytes;
-use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::Value;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -13,9 +14,7 @@ use std::task::{ready, Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
-use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
-use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// How long one connect, upgrade and hello may take before it counts as failed.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -81,19 +80,15 @@ impl Target {
         let stream = socket.connect(node.addr).await.map_err(|e| format!("connect: {e}"))?;
         // Votes and acks are tiny: without this, Nagle's algorithm can hold one back for a delayed ACK.
         stream.set_nodelay(true).map_err(|e| format!("nodelay: {e}"))?;
-        let url = match self.protocol {
-            Protocol::Samsyn => format!("ws://{}/ws", node.host),
-            Protocol::Socketio => format!("ws://{}/socket.io/?EIO=4&transport=websocket", node.host),
+        let path = match self.protocol {
+            Protocol::Samsyn => "/ws",
+            Protocol::Socketio => "/socket.io/?EIO=4&transport=websocket",
         };
-        let (inner, _) = tokio_tungstenite::client_async_with_config(url, stream, Some(ws_config()))
-            .await
-            .map_err(|e| format!("upgrade: {e}"))?;
-        let mut ws = Ws { inner, socketio: false, pong_due: false, flush_due: false };
+        let mut socket = Socket::upgrade(stream, &node.host, path).await?;
         if self.protocol == Protocol::Socketio {
-            socketio_connect(&mut ws.inner).await?;
-            ws.socketio = true;
+            socketio_connect(&mut socket).await?;
         }
-        Ok(ws)
+        Ok(Ws { socket, socketio: self.protocol == Protocol::Socketio })
     }
 
     /// `POST path` with a JSON body to the first server; returns the status code and the body.
@@ -147,11 +142,8 @@ impl Node {
 /// unwraps and wraps the `msg` events and answers the server's pings, so the clients above see the same
 /// protocol messages either way.
 pub struct Ws {
-    inner: WebSocketStream<TcpStream>,
+    socket: Socket,
     socketio: bool,
-    /// A Socket.IO ping waits for its pong: sent the next time the connection is read.
-    pong_due: bool,
-    flush_due: bool,
 }
 
 /// What one Engine.IO text frame carries.
@@ -183,15 +175,15 @@ fn engine_packet(text: Utf8Bytes) -> Packet {
 
 /// The Socket.IO handshake after the upgrade: the Engine.IO `open` packet, then joining the default
 /// namespace (`40`) and waiting for its confirmation.
-async fn socketio_connect(ws: &mut WebSocketStream<TcpStream>) -> Result<(), String> {
+async fn socketio_connect(socket: &mut Socket) -> Result<(), String> {
     let mut opened = false;
     loop {
         let message =
-            ws.next().await.ok_or("closed during the Socket.IO handshake")?.map_err(|e| format!("read: {e}"))?;
-        let Message::Text(text) = message else { continue };
+            socket.next().await.ok_or("closed during the Socket.IO handshake")?.map_err(|e| format!("read: {e}"))?;
+        let Message::Text(text) = message else { return Err("closed during the Socket.IO handshake".into()) };
         if !opened && text.starts_with('0') {
             opened = true;
-            ws.send(Message::text("40")).await.map_err(|e| format!("send: {e}"))?;
+            socket.send_text("40").await.map_err(|e| format!("send: {e}"))?;
         } else if opened && text.starts_with("40") {
             return Ok(());
         } else if text.starts_with("44") {
@@ -201,91 +193,43 @@ async fn socketio_connect(ws: &mut WebSocketStream<TcpStream>) -> Result<(), Str
 }
 
 impl Ws {
-    /// Closes the WebSocket with a close frame.
-    pub async fn close(&mut self, frame: Option<CloseFrame>) -> Result<(), WsError> {
-        self.inner.close(frame).await
+    /// Sends one protocol message and waits until the socket took it.
+    pub async fn send(&mut self, text: &str) -> std::io::Result<()> {
+        if self.socketio {
+            self.socket.send_text(&format!("{SOCKETIO_EVENT}{text}]")).await
+        } else {
+            self.socket.send_text(text).await
+        }
     }
 
-    /// Sends a pong owed to the server's ping, as far as the socket takes it without waiting.
-    fn poll_pong(&mut self, cx: &mut Context<'_>) -> Result<(), WsError> {
-        if self.pong_due {
-            match self.inner.poll_ready_unpin(cx) {
-                Poll::Ready(Ok(())) => {
-                    self.inner.start_send_unpin(Message::text("3"))?;
-                    (self.pong_due, self.flush_due) = (false, true);
-                }
-                Poll::Ready(Err(error)) => return Err(error),
-                Poll::Pending => {}
-            }
-        }
-        if self.flush_due {
-            if let Poll::Ready(result) = self.inner.poll_flush_unpin(cx) {
-                result?;
-                self.flush_due = false;
-            }
-        }
-        Ok(())
+    /// Closes the WebSocket with a close frame.
+    pub async fn close(&mut self) -> std::io::Result<()> {
+        self.socket.close().await
     }
 }
 
 impl Stream for Ws {
-    type Item = Result<Message, WsError>;
+    type Item = std::io::Result<Message>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         if !this.socketio {
-            return this.inner.poll_next_unpin(cx);
+            return this.socket.poll_next_unpin(cx);
         }
         loop {
-            if let Err(error) = this.poll_pong(cx) {
-                return Poll::Ready(Some(Err(error)));
-            }
-            let text = match ready!(this.inner.poll_next_unpin(cx)) {
+            let text = match ready!(this.socket.poll_next_unpin(cx)) {
                 Some(Ok(Message::Text(text))) => text,
                 other => return Poll::Ready(other),
             };
             match engine_packet(text) {
                 Packet::Event(message) => return Poll::Ready(Some(Ok(Message::Text(message)))),
-                Packet::Ping => this.pong_due = true,
-                Packet::Close => return Poll::Ready(Some(Ok(Message::Close(None)))),
+                // The pong goes out as the socket is polled again, just below.
+                Packet::Ping => this.socket.queue_text("3"),
+                Packet::Close => return Poll::Ready(Some(Ok(Message::Close))),
                 Packet::Other => {}
             }
         }
     }
-}
-
-impl Sink<Message> for Ws {
-    type Error = WsError;
-
-    fn poll_ready(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
-        self.inner.poll_ready_unpin(cx)
-    }
-
-    fn start_send(mut self: Pin<&mut Self>, item: Message) -> Result<(), WsError> {
-        let item = match item {
-            Message::Text(text) if self.socketio => Message::text(format!("{SOCKETIO_EVENT}{text}]")),
-            other => other,
-        };
-        self.inner.start_send_unpin(item)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
-        self.inner.poll_flush_unpin(cx)
-    }
-
-    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
-        self.inner.poll_close_unpin(cx)
-    }
-}
-
-/// Small buffers: a phone receives a few KiB of state a few times a second and sends tiny commands, and
-/// tungstenite's defaults (128 KiB each way) would cost far more memory than the sockets themselves.
-fn ws_config() -> WebSocketConfig {
-    WebSocketConfig::default()
-        .read_buffer_size(4 * 1024)
-        .write_buffer_size(0)
-        .max_message_size(Some(1 << 20))
-        .max_frame_size(Some(1 << 20))
 }
 
 /// Status and body of an HTTP/1.1 answer read to the end (Content-Length or chunked).

@@ -5,18 +5,20 @@
 
 use crate::client::{state_version, StateLite, Ws, CONNECT_TIMEOUT};
 use crate::plan::{Action, Clock, Step, CHOICE, WORDS};
+use crate::websocket::Message;
 use crate::Env;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::task::AtomicWaker;
+use futures_util::StreamExt;
 use rand::rngs::SmallRng;
 use rand::Rng;
 use serde_json::{json, Value};
 use std::collections::VecDeque;
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::sync::watch;
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// Attempts to join before a phone gives up (with waits of 0.5, 1, 2, 4 s between them).
 const JOIN_ATTEMPTS: u32 = 5;
@@ -31,6 +33,39 @@ pub struct Control {
     /// Version of the facilitator's first state after the final close; phones report when they reach it.
     pub final_version: Option<u64>,
     pub finish: bool,
+}
+
+/// The coordinator's word to one phone. A phone looks at it on every wake-up, thousands of times a
+/// second across all phones, so looking is one atomic load and, when nothing changed, one waker
+/// registration: no lock, no queue of waiters (a `watch` channel costs a mutex round trip per look).
+#[derive(Default)]
+pub struct ControlCell {
+    version: AtomicU64,
+    value: Mutex<Control>,
+    waker: AtomicWaker,
+}
+
+impl ControlCell {
+    /// Sets the word and wakes the phone.
+    pub fn set(&self, control: Control) {
+        *self.value.lock().expect("never poisoned: nothing panics while holding it") = control;
+        self.version.fetch_add(1, Ordering::Release);
+        self.waker.wake();
+    }
+
+    /// The word, once its version is past `seen`.
+    fn poll_changed(&self, seen: &mut u64, cx: &mut Context<'_>) -> Poll<Control> {
+        let mut version = self.version.load(Ordering::Acquire);
+        if version == *seen {
+            self.waker.register(cx.waker());
+            version = self.version.load(Ordering::Acquire);
+            if version == *seen {
+                return Poll::Pending;
+            }
+        }
+        *seen = version;
+        Poll::Ready(*self.value.lock().expect("never poisoned: nothing panics while holding it"))
+    }
 }
 
 /// An item the facilitator opened: when, and the version of the first state that showed it open.
@@ -118,18 +153,12 @@ struct Phone {
 
 enum Wake {
     Control,
-    Message(Option<Result<Message, tokio_tungstenite::tungstenite::Error>>),
+    Message(Option<std::io::Result<Message>>),
     Due,
 }
 
 /// Runs one phone until the coordinator says finish.
-pub async fn run(
-    ix: usize,
-    plan: Vec<Action>,
-    rng: SmallRng,
-    env: Arc<Env>,
-    mut control: watch::Receiver<Control>,
-) -> PhoneReport {
+pub async fn run(ix: usize, plan: Vec<Action>, rng: SmallRng, env: Arc<Env>, control: Arc<ControlCell>) -> PhoneReport {
     let mut phone = Phone {
         ix,
         env: env.clone(),
@@ -163,8 +192,12 @@ pub async fn run(
     let timer = tokio::time::sleep_until(far_future());
     tokio::pin!(timer);
     let mut armed: Option<Instant> = None;
+    let mut seen = 0;
+    let mut ctl = Control::default();
+    if let Poll::Ready(now) = control.poll_changed(&mut seen, &mut Context::from_waker(std::task::Waker::noop())) {
+        ctl = now;
+    }
     loop {
-        let ctl = *control.borrow_and_update();
         if ctl.finish {
             break;
         }
@@ -174,13 +207,15 @@ pub async fn run(
             timer.as_mut().reset(due.unwrap_or_else(far_future));
             armed = due;
         }
+        // Messages first: most wake-ups are a frame, and a ready branch spares polling the others. The
+        // socket returns pending at the latest when the runtime's budget for this task runs out.
         let wake = tokio::select! {
             biased;
-            changed = control.changed() => {
-                if changed.is_err() { break; }
+            message = ws.next() => Wake::Message(message),
+            now = std::future::poll_fn(|cx| control.poll_changed(&mut seen, cx)) => {
+                ctl = now;
                 Wake::Control
             }
-            message = ws.next() => Wake::Message(message),
             _ = &mut timer, if due.is_some() => Wake::Due,
         };
         let lost = match wake {
@@ -189,12 +224,11 @@ pub async fn run(
                 phone.on_text(text);
                 false
             }
-            Wake::Message(Some(Ok(Message::Close(_)) | Err(_)) | None) => {
+            Wake::Message(Some(Ok(Message::Close) | Err(_)) | None) => {
                 let ix = phone.ix;
                 env.errors.add(|| format!("phone {ix}: the server closed the connection"));
                 true
             }
-            Wake::Message(Some(Ok(_))) => false,
             Wake::Due => {
                 let action = phone.actions.pop_front().expect("due means there is an action");
                 match action.step {
@@ -289,11 +323,11 @@ impl Phone {
         if let Some(token) = &self.token {
             hello["token"] = json!(token);
         }
-        ws.send(Message::text(hello.to_string())).await.map_err(|e| format!("send hello: {e}"))?;
+        ws.send(&hello.to_string()).await.map_err(|e| format!("send hello: {e}"))?;
         let mut welcome = None;
         loop {
             let message = ws.next().await.ok_or("closed before welcome")?.map_err(|e| format!("read: {e}"))?;
-            let Message::Text(text) = message else { continue };
+            let Message::Text(text) = message else { return Err("closed before welcome".into()) };
             if let Some(version) = state_version(&text) {
                 if welcome.is_none() {
                     return Err("state before welcome".into());
@@ -444,7 +478,7 @@ impl Phone {
             }
         };
         self.inflight = Some(Inflight { id, command, sent_at: Instant::now(), resent, first_vote });
-        ws.send(Message::text(text)).await.is_ok()
+        ws.send(&text).await.is_ok()
     }
 
     fn on_text(&mut self, text: Utf8Bytes) {

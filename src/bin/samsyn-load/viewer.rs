@@ -6,15 +6,15 @@
 
 use crate::client::{state_version, StateLite, Ws, CONNECT_TIMEOUT};
 use crate::plan::CHOICE;
+use crate::websocket::Message;
 use crate::Env;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::Message;
 
 /// How long the coordinator waits for a facilitator command's answer.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -133,7 +133,7 @@ async fn connect(env: &Env, role: &'static str, hello: Value) -> Result<Ws, Stri
     let mut ws = tokio::time::timeout(CONNECT_TIMEOUT, async {
         // Source address 0 of the spread: 127.0.0.1 on loopback.
         let mut ws = env.target.connect(0).await?;
-        ws.send(Message::text(hello.to_string())).await.map_err(|e| e.to_string())?;
+        ws.send(&hello.to_string()).await.map_err(|e| e.to_string())?;
         Ok::<Ws, String>(ws)
     })
     .await
@@ -170,7 +170,7 @@ async fn read(
                 command["id"] = json!(next_id);
                 waiting.insert(next_id, reply);
                 next_id += 1;
-                if ws.send(Message::text(command.to_string())).await.is_err() {
+                if ws.send(&command.to_string()).await.is_err() {
                     env.errors.add(|| format!("{role}: could not send a command"));
                     break;
                 }
@@ -178,11 +178,10 @@ async fn read(
             message = ws.next() => {
                 let text = match message {
                     Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Close(_)) | Err(_)) | None => {
+                    Some(Ok(Message::Close) | Err(_)) | None => {
                         env.errors.add(|| format!("{role}: the server closed the connection"));
                         break;
                     }
-                    Some(Ok(_)) => continue,
                 };
                 if let Some(version) = state_version(&text) {
                     report.updates += 1;
@@ -212,6 +211,6 @@ async fn read(
             }
         }
     }
-    let _ = tokio::time::timeout(Duration::from_secs(2), ws.close(None)).await;
+    let _ = tokio::time::timeout(Duration::from_secs(2), ws.close()).await;
     report
 }

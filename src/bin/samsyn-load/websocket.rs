@@ -1,0 +1,337 @@
+//! The client side of RFC 6455, as lean as the generator needs it. Thousands of simulated phones share a
+//! core or two with the server under test, so every microsecond a phone spends on a frame is taken from
+//! the server being measured. A phone reads with one `recv` into a stack buffer, keeps only the bytes of
+//! an unfinished frame, and hands a text frame on as a slice of the bytes read: no per-connection read
+//! buffer to zero or grow, no codec layers. The same client reads every server under comparison.
+//!
+//! Server frames are never masked; client frames always are. No extensions, no subprotocol. Pings are
+//! answered with pongs on the next read or write; a close frame ends the stream.
+
+use bytes::{Buf, Bytes, BytesMut};
+use futures_util::Stream;
+use std::io::{Error, ErrorKind};
+use std::mem::MaybeUninit;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
+
+/// Largest message accepted (1 MiB); the server's states are a few KiB.
+const MAX_MESSAGE: usize = 1 << 20;
+/// Bytes read per `recv`: a phone's state frame and anything queued behind it.
+const READ_CHUNK: usize = 4096;
+/// Largest HTTP head of the upgrade answer.
+const MAX_HEAD: usize = 8 * 1024;
+
+const CONTINUATION: u8 = 0x0;
+const TEXT: u8 = 0x1;
+const CLOSE: u8 = 0x8;
+const PING: u8 = 0x9;
+const PONG: u8 = 0xA;
+
+/// What a server sent, as the generator's clients see it.
+#[derive(Debug)]
+pub enum Message {
+    Text(Utf8Bytes),
+    /// The server closed the WebSocket (a close frame) or the TCP connection.
+    Close,
+}
+
+/// One client WebSocket over TCP.
+pub struct Socket {
+    io: TcpStream,
+    /// Bytes read but not yet handed on: the start of an unfinished frame.
+    pending: BytesMut,
+    /// A text message split over frames, until its last frame.
+    fragments: Option<BytesMut>,
+    /// Frames owed to the server (pongs, a close) that the socket did not take yet.
+    owed: Vec<u8>,
+    /// A close frame or the end of the stream was seen; nothing more is read.
+    closed: bool,
+}
+
+impl Socket {
+    /// The opening handshake on a connected stream: `GET path` with a fresh key, and a `101` answer whose
+    /// `Sec-WebSocket-Accept` matches it. Bytes the server sent after the answer are kept as frames.
+    pub async fn upgrade(mut io: TcpStream, host: &str, path: &str) -> Result<Socket, String> {
+        let key = base64(&rand::random::<[u8; 16]>());
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        );
+        io.write_all(request.as_bytes()).await.map_err(|e| format!("upgrade: write: {e}"))?;
+        let mut read = BytesMut::with_capacity(1024);
+        let head_end = loop {
+            if let Some(at) = read.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+            if read.len() > MAX_HEAD {
+                return Err("upgrade: answer head too long".into());
+            }
+            if io.read_buf(&mut read).await.map_err(|e| format!("upgrade: read: {e}"))? == 0 {
+                return Err("upgrade: closed before the answer".into());
+            }
+        };
+        let head = String::from_utf8_lossy(&read[..head_end]).into_owned();
+        let status = head.split_whitespace().nth(1).unwrap_or_default();
+        if status != "101" {
+            let first_line = head.lines().next().unwrap_or_default();
+            return Err(format!("upgrade: the server answered {first_line:?}"));
+        }
+        let accept = head.lines().find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.trim().eq_ignore_ascii_case("sec-websocket-accept").then(|| value.trim().to_string())
+        });
+        if accept.as_deref() != Some(derive_accept_key(key.as_bytes()).as_str()) {
+            return Err("upgrade: Sec-WebSocket-Accept does not match the key".into());
+        }
+        read.advance(head_end);
+        Ok(Socket { io, pending: read, fragments: None, owed: Vec::new(), closed: false })
+    }
+
+    /// Sends one text message (after any pong still owed) and waits until the socket took it.
+    pub async fn send_text(&mut self, text: &str) -> std::io::Result<()> {
+        client_frame(TEXT, text.as_bytes(), &mut self.owed);
+        self.io.write_all(&self.owed).await?;
+        self.owed.clear();
+        Ok(())
+    }
+
+    /// Queues a text message to go out with the next read or write, without waiting (a Socket.IO pong).
+    pub fn queue_text(&mut self, text: &str) {
+        client_frame(TEXT, text.as_bytes(), &mut self.owed);
+    }
+
+    /// Sends a close frame (normal closure) and shuts the sending side down.
+    pub async fn close(&mut self) -> std::io::Result<()> {
+        client_frame(CLOSE, &1000u16.to_be_bytes(), &mut self.owed);
+        self.io.write_all(&self.owed).await?;
+        self.owed.clear();
+        self.io.shutdown().await
+    }
+
+    /// Writes owed frames as far as the socket takes them now; the rest waits for the next call.
+    fn poll_owed(&mut self, cx: &mut Context<'_>) -> std::io::Result<()> {
+        while !self.owed.is_empty() {
+            match Pin::new(&mut self.io).poll_write(cx, &self.owed) {
+                Poll::Ready(Ok(0)) => return Err(ErrorKind::WriteZero.into()),
+                Poll::Ready(Ok(n)) => {
+                    self.owed.drain(..n);
+                }
+                Poll::Ready(Err(error)) => return Err(error),
+                Poll::Pending => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// The next whole message in `pending`, answering pings on the way. `None`: more bytes are needed.
+    fn next_message(&mut self) -> std::io::Result<Option<Message>> {
+        loop {
+            let Some(header) = Header::read(&self.pending)? else { return Ok(None) };
+            if self.pending.len() < header.len + header.payload {
+                return Ok(None);
+            }
+            let whole = header.len + header.payload;
+            // Usually the read held just this frame: take the buffer as it is rather than split it.
+            let mut frame = if self.pending.len() == whole {
+                std::mem::take(&mut self.pending)
+            } else {
+                self.pending.split_to(whole)
+            };
+            frame.advance(header.len);
+            match (header.opcode, self.fragments.as_mut()) {
+                (TEXT, None) if header.fin => return text(frame.freeze()).map(Some),
+                (TEXT, None) => self.fragments = Some(frame),
+                (CONTINUATION, Some(message)) => {
+                    if message.len() + frame.len() > MAX_MESSAGE {
+                        return Err(invalid("a message over 1 MiB"));
+                    }
+                    message.extend_from_slice(&frame);
+                    if header.fin {
+                        let message = self.fragments.take().expect("matched Some").freeze();
+                        return text(message).map(Some);
+                    }
+                }
+                (PING, _) => client_frame(PONG, &frame, &mut self.owed),
+                (PONG, _) => {}
+                (CLOSE, _) => {
+                    self.closed = true;
+                    client_frame(CLOSE, frame.get(..2).unwrap_or_default(), &mut self.owed);
+                    return Ok(Some(Message::Close));
+                }
+                (opcode, _) => return Err(invalid(&format!("unexpected frame, opcode {opcode:#x}"))),
+            }
+        }
+    }
+}
+
+impl Stream for Socket {
+    type Item = std::io::Result<Message>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if let Err(error) = this.poll_owed(cx) {
+            return Poll::Ready(Some(Err(error)));
+        }
+        loop {
+            if this.closed {
+                return Poll::Ready(None);
+            }
+            match this.next_message() {
+                Ok(Some(message)) => {
+                    // A close frame's answer goes out now; there will be no next read to carry it.
+                    let _ = this.poll_owed(cx);
+                    return Poll::Ready(Some(Ok(message)));
+                }
+                Ok(None) => {}
+                Err(error) => return Poll::Ready(Some(Err(error))),
+            }
+            // Pongs for pings just decoded go out before the next read.
+            if let Err(error) = this.poll_owed(cx) {
+                return Poll::Ready(Some(Err(error)));
+            }
+            let mut chunk = [MaybeUninit::<u8>::uninit(); READ_CHUNK];
+            let mut buf = ReadBuf::uninit(&mut chunk);
+            if let Err(error) = ready!(Pin::new(&mut this.io).poll_read(cx, &mut buf)) {
+                return Poll::Ready(Some(Err(error)));
+            }
+            if buf.filled().is_empty() {
+                this.closed = true;
+                return Poll::Ready(Some(Ok(Message::Close)));
+            }
+            this.pending.extend_from_slice(buf.filled());
+        }
+    }
+}
+
+/// The fixed part of a frame: its length, the payload's length, and what it is.
+struct Header {
+    fin: bool,
+    opcode: u8,
+    len: usize,
+    payload: usize,
+}
+
+impl Header {
+    fn read(bytes: &[u8]) -> std::io::Result<Option<Header>> {
+        let [first, second, ..] = *bytes else { return Ok(None) };
+        if first & 0x70 != 0 {
+            return Err(invalid("reserved bits set (no extension was agreed)"));
+        }
+        if second & 0x80 != 0 {
+            return Err(invalid("a masked frame from the server"));
+        }
+        let (len, payload) = match second & 0x7F {
+            126 => match bytes.get(2..4) {
+                Some(b) => (4, usize::from(u16::from_be_bytes([b[0], b[1]]))),
+                None => return Ok(None),
+            },
+            127 => match bytes.get(2..10) {
+                Some(b) => {
+                    (10, usize::try_from(u64::from_be_bytes(b.try_into().expect("8 bytes"))).unwrap_or(usize::MAX))
+                }
+                None => return Ok(None),
+            },
+            short => (2, usize::from(short)),
+        };
+        if payload > MAX_MESSAGE {
+            return Err(invalid("a frame over 1 MiB"));
+        }
+        Ok(Some(Header { fin: first & 0x80 != 0, opcode: first & 0x0F, len, payload }))
+    }
+}
+
+fn text(payload: Bytes) -> std::io::Result<Message> {
+    Utf8Bytes::try_from(payload).map(Message::Text).map_err(|_| invalid("a text message that is not UTF-8"))
+}
+
+fn invalid(what: &str) -> Error {
+    Error::new(ErrorKind::InvalidData, format!("WebSocket: {what}"))
+}
+
+/// Appends one masked client frame (RFC 6455 5.3: every client frame is masked with a fresh key).
+fn client_frame(opcode: u8, payload: &[u8], out: &mut Vec<u8>) {
+    out.push(0x80 | opcode);
+    match payload.len() {
+        n if n < 126 => out.push(0x80 | n as u8),
+        n if n <= usize::from(u16::MAX) => {
+            out.push(0x80 | 126);
+            out.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        n => {
+            out.push(0x80 | 127);
+            out.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+    }
+    let mask: [u8; 4] = rand::random();
+    out.extend_from_slice(&mask);
+    out.extend(payload.iter().zip(mask.iter().cycle()).map(|(byte, key)| byte ^ key));
+}
+
+/// Standard base64 with padding, for the handshake's key.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for group in bytes.chunks(3) {
+        let n = group.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= group.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 0x3F) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server_frame(first: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = vec![first];
+        match payload.len() {
+            n if n < 126 => out.push(n as u8),
+            n => {
+                out.push(126);
+                out.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+        }
+        out.extend_from_slice(payload);
+        out
+    }
+
+    #[test]
+    fn the_handshake_key_is_base64() {
+        assert_eq!(base64(b"the sample nonce"), "dGhlIHNhbXBsZSBub25jZQ==");
+        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(base64(b"abc"), "YWJj");
+    }
+
+    #[test]
+    fn client_frames_are_masked_and_unmask_to_the_payload() {
+        let payload = "x".repeat(300);
+        let mut out = Vec::new();
+        client_frame(TEXT, payload.as_bytes(), &mut out);
+        assert_eq!(out[0], 0x81);
+        assert_eq!(out[1], 0x80 | 126);
+        assert_eq!(u16::from_be_bytes([out[2], out[3]]), 300);
+        let mask = &out[4..8];
+        let unmasked: Vec<u8> = out[8..].iter().zip(mask.iter().cycle()).map(|(b, k)| b ^ k).collect();
+        assert_eq!(unmasked, payload.as_bytes());
+    }
+
+    #[test]
+    fn headers_wait_for_their_bytes_and_refuse_masked_server_frames() {
+        let frame = server_frame(0x81, &[b'a'; 200]);
+        assert!(Header::read(&frame[..3]).unwrap().is_none());
+        let header = Header::read(&frame).unwrap().unwrap();
+        assert_eq!((header.fin, header.opcode, header.len, header.payload), (true, TEXT, 4, 200));
+        assert!(Header::read(&[0x81, 0x85]).is_err());
+        assert!(Header::read(&[0xC1, 0x05]).is_err());
+    }
+}

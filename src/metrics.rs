@@ -67,6 +67,8 @@ pub struct Metrics {
     pub update_latency: Histogram,
     /// From a command read off a socket to its answer handed to that socket.
     pub command_latency: Histogram,
+    /// One SQLite transaction of the writer thread, from its start to its commit on disk.
+    pub store_commit_latency: Histogram,
 }
 
 pub static METRICS: Metrics = Metrics {
@@ -87,6 +89,7 @@ pub static METRICS: Metrics = Metrics {
     stalled_requests_dropped: AtomicU64::new(0),
     update_latency: Histogram::new(),
     command_latency: Histogram::new(),
+    store_commit_latency: Histogram::new(),
 };
 
 impl Metrics {
@@ -168,6 +171,11 @@ impl Metrics {
                 "samsyn_command_seconds",
                 "Time from a command read off a socket to its answer (ack or error), stored first if it changed anything.",
                 &self.command_latency,
+            ),
+            (
+                "samsyn_store_commit_seconds",
+                "One transaction of the SQLite writer, from its start until it is on disk (fsync included): acks wait for it.",
+                &self.store_commit_latency,
             ),
         ];
         for (name, help, histogram) in histograms {

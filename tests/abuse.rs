@@ -67,6 +67,9 @@ async fn a_flooding_client_is_slowed_while_others_vote_normally() {
     assert!(figure("samsyn_command_seconds_count") >= acked as f64 + 1.0, "the flood's acks and the calm vote");
     assert!(figure("samsyn_command_seconds_sum") > 0.0, "their time was added up");
     assert!(figure("samsyn_command_seconds_bucket{le=\"+Inf\"}") >= figure("samsyn_command_seconds_bucket{le=\"1\"}"));
+    // The acknowledged votes were stored first, and each SQLite transaction that held them was timed.
+    assert!(figure("samsyn_store_commit_seconds_count") >= 1.0, "the votes' commits were timed");
+    assert!(figure("samsyn_store_commit_seconds_sum") > 0.0);
 }
 
 #[tokio::test]

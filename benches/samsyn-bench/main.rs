@@ -153,6 +153,8 @@ struct Figures {
     /// Acknowledged votes and words missing from the final tallies, over every run.
     lost: u64,
     problems: Vec<String>,
+    /// What else the reader of a figure should know, such as a disk that held up commits.
+    notes: Vec<String>,
     /// Size of the public `state` at the end of the latency run.
     phone_bytes: Option<u64>,
 }
@@ -314,7 +316,14 @@ async fn measure(
     match measurement {
         Measurement::Latency => {
             progress(format!("{name}: latency, {} phones in one session", plan.latency_phones));
-            let report = single_run(system, paths, plan.latency_phones, plan.latency_window, plan.stall_secs, 6).await;
+            let (report, slow_commits) =
+                single_run(system, paths, plan.latency_phones, plan.latency_window, plan.stall_secs, 6).await;
+            if slow_commits > 0 {
+                let note =
+                    format!("latency run: {slow_commits} SQLite commits took over 100 ms (waiting for the disk)");
+                progress(format!("{name}: {note}"));
+                figures.notes.push(note);
+            }
             if let Ok(report) = &report {
                 let pair = |v: &Value| Some((v["p50"].as_f64()?, v["p99"].as_f64()?));
                 figures.screen = pair(&report["screen_ms"]);
@@ -325,7 +334,7 @@ async fn measure(
         }
         Measurement::Memory => {
             progress(format!("{name}: memory, {} phones joining", plan.memory_phones));
-            let report = single_run(system, paths, plan.memory_phones, 2.0, plan.stall_secs.min(2.0), 7).await;
+            let (report, _) = single_run(system, paths, plan.memory_phones, 2.0, plan.stall_secs.min(2.0), 7).await;
             if let Ok(report) = &report {
                 figures.kb_per_connection = report["memory"]["server_kb_per_participant"].as_f64();
             }
@@ -383,7 +392,7 @@ async fn saturation(system: System, figures: &mut Figures, plan: &Plan, paths: &
     Ok(())
 }
 
-/// One generator against one fresh server.
+/// One generator against one fresh server; also how many of its SQLite commits took over 100 ms.
 async fn single_run(
     system: System,
     paths: &Paths,
@@ -391,8 +400,11 @@ async fn single_run(
     window_secs: f64,
     stall_secs: f64,
     seed: u64,
-) -> Result<Value, String> {
-    let server = Server::start(system, paths).await?;
+) -> (Result<Value, String>, u64) {
+    let server = match Server::start(system, paths).await {
+        Ok(server) => server,
+        Err(error) => return (Err(error), 0),
+    };
     let load = Load {
         system,
         urls: &server.url,
@@ -405,8 +417,9 @@ async fn single_run(
         waiting_secs: f64::from(participants) / 1000.0,
     };
     let report = load.run(paths).await;
+    let slow_commits = server.watch().metrics().await.map_or(0, |m| m.slow_commits);
     server.stop().await;
-    report
+    (report, slow_commits)
 }
 
 /// What the figures were measured on and with.
@@ -551,6 +564,13 @@ floor all ran on this one machine, one after another, and shared it with whateve
             "about the size of Samsyn's phone state in this workload"
         };
         let _ = writeln!(out, "\nThe floor wrote {bytes}-byte frames, {source}.");
+    }
+    let notes: Vec<String> = figures
+        .iter()
+        .flat_map(|(system, f)| f.notes.iter().map(move |n| format!("- {}, {n}", system.name())))
+        .collect();
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\nNotes:\n\n{}", notes.join("\n"));
     }
     let problems: Vec<String> = figures
         .iter()

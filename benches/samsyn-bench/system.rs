@@ -139,22 +139,30 @@ pub struct Watch {
     pid: u32,
 }
 
-/// The counter of `/metrics` the benchmark reads; the baselines expose it under the same name.
+/// What the benchmark reads of `/metrics`: the deliveries (the baselines expose the same counter), and
+/// Samsyn's SQLite commits that took over 100 ms, which explain a latency tail that is the disk's.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Metrics {
     pub delivered: u64,
+    pub slow_commits: u64,
 }
 
 impl Watch {
     pub async fn metrics(&self) -> Option<Metrics> {
         let text = tokio::time::timeout(Duration::from_secs(2), http_get(&self.host, "/metrics")).await.ok()??;
         let mut metrics = Metrics::default();
+        let (mut commits, mut quick_commits) = (0, 0);
         for line in text.lines() {
             let value = || line.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) as u64;
             if line.starts_with("samsyn_updates_delivered_total ") {
                 metrics.delivered = value();
+            } else if line.starts_with("samsyn_store_commit_seconds_count ") {
+                commits = value();
+            } else if line.starts_with("samsyn_store_commit_seconds_bucket{le=\"0.1\"} ") {
+                quick_commits = value();
             }
         }
+        metrics.slow_commits = commits.saturating_sub(quick_commits);
         Some(metrics)
     }
 }

@@ -319,8 +319,9 @@ async fn measure(
             let (report, slow_commits) =
                 single_run(system, paths, plan.latency_phones, plan.latency_window, plan.stall_secs, 6).await;
             if slow_commits > 0 {
+                let commits = if slow_commits == 1 { "commit" } else { "commits" };
                 let note =
-                    format!("latency run: {slow_commits} SQLite commits took over 100 ms (waiting for the disk)");
+                    format!("latency run: {slow_commits} SQLite {commits} took over 100 ms (waiting for the disk)");
                 progress(format!("{name}: {note}"));
                 figures.notes.push(note);
             }
@@ -466,7 +467,9 @@ packages (`npm ci` in `benches/node`) and runs `samsyn-bench` (source in `benche
         "**What runs.** Each measurement starts a fresh server on 127.0.0.1 and runs `samsyn-load`, with the \
 same seeds, against it:\n\n\
 - **Samsyn**: the release binary with an empty data folder. Every vote and word is stored in SQLite \
-(`synchronous=FULL`) before its `ack`.\n\
+(`synchronous=FULL`) before its `ack`. Before any server starts, the benchmark runs `sync`, so no \
+earlier writes (the build, an earlier run's database) are still on their way to the disk when Samsyn's \
+commits wait for it; a latency run with commits over 100 ms anyway is noted under the table.\n\
 - **Node ws**: `benches/node/ws-server.mjs` on the `ws` package, per-message compression off. Each state \
 frame is one `Buffer` that every socket of its audience sends as it is.\n\
 - **Socket.IO**: `benches/node/socketio-server.mjs`, WebSocket transport only, compression off. Every \

@@ -65,6 +65,9 @@ pub struct Server {
 impl Server {
     /// Starts a fresh server on a free loopback port and waits for it to print its address.
     pub async fn start(system: System, paths: &Paths) -> Result<Server, String> {
+        // Nothing written before (the build, `npm ci`, an earlier run's database) may still be on its way
+        // to the disk: Samsyn's fsyncs would wait for it, where the Node servers write nothing.
+        let _ = Command::new("sync").status().await;
         let mut data = None;
         let mut command = match system {
             System::Samsyn => {

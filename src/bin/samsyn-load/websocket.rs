@@ -291,6 +291,7 @@ fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures_util::StreamExt;
 
     fn server_frame(first: u8, payload: &[u8]) -> Vec<u8> {
         let mut out = vec![first];
@@ -303,6 +304,66 @@ mod tests {
         }
         out.extend_from_slice(payload);
         out
+    }
+
+    /// A server on a real loopback socket: the upgrade, a ping, a message in two fragments, a message
+    /// that arrives in pieces, and a close; the client must answer the ping and the close.
+    #[tokio::test]
+    async fn a_real_socket_upgrades_reads_fragments_and_answers_pings_and_close() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut io, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            while !head.ends_with(b"\r\n\r\n") {
+                head.push(io.read_u8().await.unwrap());
+            }
+            let head = String::from_utf8(head).unwrap();
+            let key = head.lines().find_map(|l| l.strip_prefix("Sec-WebSocket-Key: ")).unwrap();
+            let accept = derive_accept_key(key.as_bytes());
+            let mut out = format!(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+                 Sec-WebSocket-Accept: {accept}\r\n\r\n"
+            )
+            .into_bytes();
+            out.extend(server_frame(0x80 | PING, b"hi"));
+            out.extend(server_frame(TEXT, b"{\"half\":"));
+            out.extend(server_frame(0x80 | CONTINUATION, b"1}"));
+            io.write_all(&out).await.unwrap();
+            let long = format!("\"{}\"", "x".repeat(5000));
+            let framed = server_frame(0x80 | TEXT, long.as_bytes());
+            let (first, rest) = framed.split_at(1000);
+            io.write_all(first).await.unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            io.write_all(rest).await.unwrap();
+            io.write_all(&server_frame(0x80 | CLOSE, &1000u16.to_be_bytes())).await.unwrap();
+            // What the client sent back: a pong with the ping's bytes, then a close, both masked.
+            let mut replies = Vec::new();
+            for _ in 0..2 {
+                let first = io.read_u8().await.unwrap();
+                let len = usize::from(io.read_u8().await.unwrap() & 0x7F);
+                let mut mask = [0u8; 4];
+                io.read_exact(&mut mask).await.unwrap();
+                let mut payload = vec![0u8; len];
+                io.read_exact(&mut payload).await.unwrap();
+                payload.iter_mut().zip(mask.iter().cycle()).for_each(|(b, k)| *b ^= k);
+                replies.push((first, payload));
+            }
+            replies
+        });
+        let io = TcpStream::connect(addr).await.unwrap();
+        let mut socket = Socket::upgrade(io, &addr.to_string(), "/ws").await.unwrap();
+        let mut texts = Vec::new();
+        while let Some(message) = socket.next().await {
+            match message.unwrap() {
+                Message::Text(text) => texts.push(text.to_string()),
+                Message::Close => break,
+            }
+        }
+        assert_eq!(texts, [r#"{"half":1}"#.to_string(), format!("\"{}\"", "x".repeat(5000))]);
+        let replies = server.await.unwrap();
+        assert_eq!(replies[0], (0x80 | PONG, b"hi".to_vec()));
+        assert_eq!(replies[1], (0x80 | CLOSE, 1000u16.to_be_bytes().to_vec()));
     }
 
     #[test]

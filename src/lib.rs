@@ -1,6 +1,5 @@
 //! Samsyn: a self-hostable real-time polling and consensus service. The binary in `main.rs` is a thin shell over [`app::run`].
-// No unsafe code, with one audited exception: lowering the fan-out threads' priority (`web::fanout`).
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 pub mod app;
 pub mod cluster;

@@ -372,7 +372,10 @@ pub struct Fanouts {
 
 /// Threads that write large audiences' frames (hundreds to thousands of phones). Outside the async
 /// runtime, so a big fan-out never keeps the runtime's threads from reading votes, answering them and
-/// serving the screen: the operating system shares the cores between them.
+/// serving the screen: the operating system shares the cores between them. At the same priority as the
+/// rest: at a lower one (nice 10), every process woken by a write (a proxy in front of Samsyn, the
+/// load generator) preempted the writer, about once every four writes, and a delivery cost up to half
+/// again as much CPU (docs/performance.md, "The fan-out keeps its priority").
 struct Writers {
     jobs: mpsc::Sender<Job>,
 }
@@ -390,7 +393,6 @@ impl Writers {
         for n in 0..threads {
             let queue = queue.clone();
             let spawned = std::thread::Builder::new().name(format!("samsyn-fanout-{n}")).spawn(move || {
-                yield_to_the_runtime();
                 loop {
                     // One thread waits for the next job while the others write; all end with the sender.
                     let next = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).blocking_recv();
@@ -403,19 +405,6 @@ impl Writers {
             }
         }
         Arc::new(Writers { jobs })
-    }
-}
-
-/// Gives the calling thread a lower priority than the runtime's threads (nice 10), so that while a large
-/// frame goes out, votes are still read and answered and the screen still gets its frames on time: the
-/// phones' frames come at most every 100 ms anyway. Linux only; elsewhere the threads keep their priority.
-#[allow(unsafe_code)]
-fn yield_to_the_runtime() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: plain system calls on the calling thread, no memory passed.
-    unsafe {
-        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, thread, 10);
     }
 }
 

@@ -568,20 +568,18 @@ floor all ran on this one machine, one after another, and shared it with whateve
         };
         let _ = writeln!(out, "\nThe floor wrote {bytes}-byte frames, {source}.");
     }
-    let notes: Vec<String> = figures
-        .iter()
-        .flat_map(|(system, f)| f.notes.iter().map(move |n| format!("- {}, {n}", system.name())))
-        .collect();
-    if !notes.is_empty() {
-        let _ = writeln!(out, "\nNotes:\n\n{}", notes.join("\n"));
-    }
-    let problems: Vec<String> = figures
-        .iter()
-        .flat_map(|(system, f)| f.problems.iter().map(move |p| format!("- {}, {p}", system.name())))
-        .collect();
-    if !problems.is_empty() {
-        let _ = writeln!(out, "\nRuns with problems (from `samsyn-load`'s report):\n\n{}", problems.join("\n"));
-    }
+    // Each server's lines of one kind, as a list headed by `title`, if there are any.
+    let mut listed = |title: &str, lines: fn(&Figures) -> &Vec<String>| {
+        let items: Vec<String> = figures
+            .iter()
+            .flat_map(|(system, f)| lines(f).iter().map(move |line| format!("- {}, {line}", system.name())))
+            .collect();
+        if !items.is_empty() {
+            let _ = writeln!(out, "\n{title}\n\n{}", items.join("\n"));
+        }
+    };
+    listed("Notes:", |f| &f.notes);
+    listed("Runs with problems (from `samsyn-load`'s report):", |f| &f.problems);
     wrap(&out, WIDTH)
 }
 

@@ -373,9 +373,10 @@ pub struct Fanouts {
 /// Threads that write large audiences' frames (hundreds to thousands of phones). Outside the async
 /// runtime, so a big fan-out never keeps the runtime's threads from reading votes, answering them and
 /// serving the screen: the operating system shares the cores between them. At the same priority as the
-/// rest: at a lower one (nice 10), every process woken by a write (a proxy in front of Samsyn, the
-/// load generator) preempted the writer, about once every four writes, and a delivery cost up to half
-/// again as much CPU (docs/performance.md, "The fan-out keeps its priority").
+/// rest: at a lower one (nice 10), the process a write woke (the load generator in the benchmark; a
+/// proxy in front of Samsyn is woken the same way) preempted the writer about once every four writes,
+/// and a delivery cost up to half again as much CPU (docs/performance.md, "The fan-out keeps its
+/// priority").
 struct Writers {
     jobs: mpsc::Sender<Job>,
 }

@@ -67,7 +67,7 @@ pub struct Metrics {
     pub update_latency: Histogram,
     /// From a command read off a socket to its answer handed to that socket.
     pub command_latency: Histogram,
-    /// One SQLite transaction of the writer thread, from its start to its commit on disk.
+    /// One store transaction that held events (SQLite or PostgreSQL), from its start until committed.
     pub store_commit_latency: Histogram,
 }
 
@@ -174,7 +174,7 @@ impl Metrics {
             ),
             (
                 "samsyn_store_commit_seconds",
-                "One transaction of the SQLite writer, from its start until it is on disk (fsync included): acks wait for it.",
+                "One store transaction holding votes and other events, from its start until committed (fsync included): acks wait for it.",
                 &self.store_commit_latency,
             ),
         ];

@@ -7,7 +7,21 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{Catalogue, Event, SessionSpec};
+use crate::metrics::METRICS;
 use async_trait::async_trait;
+use std::time::Duration;
+
+/// A transaction of events this slow is logged: every ack and state of the sessions in it waited that long.
+const SLOW_COMMIT: Duration = Duration::from_millis(500);
+
+/// Times a transaction that stored events, from its start until committed (fsync included), for
+/// `samsyn_store_commit_seconds`, and logs a slow one: the usual cause is a slow or busy disk.
+fn note_commit(took: Duration) {
+    METRICS.store_commit_latency.observe(took);
+    if took >= SLOW_COMMIT {
+        tracing::warn!(ms = took.as_millis() as u64, "a store commit took long, and acks waited for it");
+    }
+}
 
 /// A session as stored: its fixed part and every event so far, in order.
 #[derive(Debug, Clone)]

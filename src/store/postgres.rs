@@ -93,6 +93,7 @@ impl Store for PostgresStore {
         if events.is_empty() {
             return Ok(());
         }
+        let started = std::time::Instant::now();
         let mut tx = self.pool.begin().await?;
         let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = $1")
             .bind(session_id)
@@ -127,6 +128,7 @@ impl Store for PostgresStore {
         }
         tx.commit().await?;
         METRICS.store_transactions.fetch_add(1, Relaxed);
+        super::note_commit(started.elapsed());
         Ok(())
     }
 

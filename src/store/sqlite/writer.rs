@@ -3,7 +3,7 @@
 //! this groups the sessions, so the server pays one fsync per commit however many sessions vote at once,
 //! and a batch crosses threads twice (in and out) instead of twice per statement through the pool.
 
-use super::super::StoreError;
+use super::super::{note_commit, StoreError};
 use crate::metrics::METRICS;
 use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
 use std::path::Path;
@@ -20,8 +20,6 @@ const MOST_BATCHES_PER_COMMIT: usize = 512;
 /// meanwhile shares one fsync (about 0.1 ms of CPU each, mostly in the kernel). One session never
 /// waits: its actor sends one batch at a time and already gathers what came in during the last commit.
 const COMMIT_SPACING: Duration = Duration::from_millis(4);
-/// A commit this slow is logged: every ack and state of the sessions in it waited that long.
-const SLOW_COMMIT: Duration = Duration::from_millis(500);
 
 /// One session's batch: events numbered from `first_seq`, already serialized.
 pub(super) struct Batch {
@@ -132,14 +130,7 @@ fn run(mut connection: Connection, mut messages: mpsc::UnboundedReceiver<Message
             last_commit = Instant::now();
             shared = waiting.len() > 1;
             commit(&mut connection, &mut waiting);
-            let took = last_commit.elapsed();
-            METRICS.store_commit_latency.observe(took);
-            if took >= SLOW_COMMIT {
-                tracing::warn!(
-                    ms = took.as_millis() as u64,
-                    "an SQLite commit took long: the disk is slow or busy, and acks waited for it"
-                );
-            }
+            note_commit(last_commit.elapsed());
         }
         if stop {
             return;

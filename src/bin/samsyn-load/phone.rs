@@ -53,18 +53,21 @@ impl ControlCell {
         self.waker.wake();
     }
 
+    /// The word now, and its version in `seen`.
+    fn current(&self, seen: &mut u64) -> Control {
+        *seen = self.version.load(Ordering::Acquire);
+        *self.value.lock().expect("never poisoned: nothing panics while holding it")
+    }
+
     /// The word, once its version is past `seen`.
     fn poll_changed(&self, seen: &mut u64, cx: &mut Context<'_>) -> Poll<Control> {
-        let mut version = self.version.load(Ordering::Acquire);
-        if version == *seen {
+        if self.version.load(Ordering::Acquire) == *seen {
             self.waker.register(cx.waker());
-            version = self.version.load(Ordering::Acquire);
-            if version == *seen {
+            if self.version.load(Ordering::Acquire) == *seen {
                 return Poll::Pending;
             }
         }
-        *seen = version;
-        Poll::Ready(*self.value.lock().expect("never poisoned: nothing panics while holding it"))
+        Poll::Ready(self.current(seen))
     }
 }
 
@@ -193,10 +196,7 @@ pub async fn run(ix: usize, plan: Vec<Action>, rng: SmallRng, env: Arc<Env>, con
     tokio::pin!(timer);
     let mut armed: Option<Instant> = None;
     let mut seen = 0;
-    let mut ctl = Control::default();
-    if let Poll::Ready(now) = control.poll_changed(&mut seen, &mut Context::from_waker(std::task::Waker::noop())) {
-        ctl = now;
-    }
+    let mut ctl = control.current(&mut seen);
     loop {
         if ctl.finish {
             break;

@@ -1,6 +1,7 @@
 //! Wires the parts together and serves until shutdown. Tests call [`run`] with a listener on port 0.
 
-use crate::cluster::Cluster;
+use crate::bus::{Bus, LocalBus, RedisBus};
+use crate::clock::now_ms;
 use crate::config::Config;
 use crate::domain::catalogue::{Catalogue, BUILT_IN};
 use crate::live::Registry;
@@ -10,11 +11,6 @@ use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-
-/// Milliseconds since the Unix epoch: the one clock the domain is given.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
 
 /// The catalogues built into the binary, parsed and checked.
 pub fn built_in_catalogues() -> Vec<Catalogue> {
@@ -99,15 +95,11 @@ pub async fn run(
         .thread_name("samsyn-actors")
         .enable_all()
         .build()?;
-    let mut registry = Registry::new(store.clone(), now_ms, actors.handle().clone());
-    let cluster = match &config.redis_url {
-        Some(url) => Some(Cluster::connect(url, store.clone()).await?),
-        None => None,
+    let bus: Arc<dyn Bus> = match &config.redis_url {
+        Some(url) => Arc::new(RedisBus::connect(url, store.clone()).await?),
+        None => Arc::new(LocalBus),
     };
-    if let Some(cluster) = &cluster {
-        registry = registry.with_cluster(cluster.clone());
-    }
-    let registry = Arc::new(registry);
+    let registry = Arc::new(Registry::new(store.clone(), bus, now_ms, actors.handle().clone()));
     let (stop_sockets, stopping) = watch::channel(false);
     let (sockets, mut sockets_closed) = tokio::sync::mpsc::channel::<()>(1);
     let state = AppState {
@@ -145,10 +137,7 @@ pub async fn run(
     if tokio::time::timeout(SOCKETS_CLOSE_WITHIN, sockets_closed.recv()).await.is_err() {
         tracing::warn!("some sockets did not close in time");
     }
-    registry.clear();
-    if let Some(cluster) = &cluster {
-        cluster.leave().await;
-    }
+    registry.clear().await;
     // Dropping a runtime inside another would block it; let the actor thread wind down on its own.
     actors.shutdown_background();
     store.close().await;

@@ -2,10 +2,12 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
-pub mod cluster;
+pub mod bus;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod live;
 pub mod metrics;
+pub mod protocol;
 pub mod store;
 pub mod web;

@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use samsyn::domain::{Actor, Session, SessionSpec};
-use samsyn::web::wire;
+use samsyn::protocol::messages as wire;
 use std::sync::OnceLock;
 
 /// A workshop from the built-in catalogue with one participant, built once and cloned per input.

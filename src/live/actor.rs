@@ -4,11 +4,11 @@
 
 use super::LiveError;
 use crate::domain::session::OwnAnswer;
-use crate::domain::view::{render, Audience};
+use crate::domain::view::Audience;
 use crate::domain::{Actor, Agenda, Command, Event, ParticipantNo, Session};
 use crate::metrics::METRICS;
+use crate::protocol::{state_frame, Frame};
 use crate::store::Store;
-use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
@@ -71,10 +71,12 @@ pub struct Joined {
     pub answers: BTreeMap<String, OwnAnswer>,
 }
 
-pub(crate) enum Request {
+/// What a session actor is asked: by this node's sockets through a [`SessionHandle`], or by another
+/// node's, forwarded by the bus.
+pub enum Request {
     Join {
         token: Option<String>,
-        /// The command-stream entry this came from, when another node forwarded it (see `crate::cluster`).
+        /// The command-stream entry this came from, when another node forwarded it (see `crate::bus`).
         entry: Option<String>,
         /// The node whose socket this is, when another node forwarded it: its connections are counted
         /// apart, so they can be let go at once if that node dies.
@@ -113,19 +115,19 @@ pub(crate) enum Request {
 #[derive(Clone)]
 pub struct SessionHandle {
     mailbox: mpsc::Sender<Request>,
-    phones: watch::Receiver<Bytes>,
-    screens: watch::Receiver<Bytes>,
-    facilitator: watch::Receiver<Bytes>,
+    phones: watch::Receiver<Frame>,
+    screens: watch::Receiver<Frame>,
+    facilitator: watch::Receiver<Frame>,
     facilitator_key: Arc<str>,
     code: Arc<str>,
 }
 
 impl SessionHandle {
     /// A handle whose requests go to `mailbox` and whose frames come from the given watches: how a node that
-    /// does not run a session's actor serves its sockets (see `crate::cluster`).
-    pub(crate) fn relayed(
+    /// does not run a session's actor serves its sockets (see `crate::bus`).
+    pub fn relayed(
         mailbox: mpsc::Sender<Request>,
-        [facilitator, screens, phones]: [watch::Receiver<Bytes>; 3],
+        [facilitator, screens, phones]: [watch::Receiver<Frame>; 3],
         facilitator_key: &str,
         code: &str,
     ) -> Self {
@@ -145,7 +147,7 @@ impl SessionHandle {
     }
 
     /// Puts a request in the mailbox, waiting for room. Forwarded requests go in one by one, in stream order.
-    pub(crate) async fn submit(&self, request: Request) -> Result<(), LiveError> {
+    pub async fn submit(&self, request: Request) -> Result<(), LiveError> {
         self.mailbox.send(request).await.map_err(|_| LiveError::Closed)
     }
 
@@ -234,7 +236,7 @@ impl SessionHandle {
 
     /// The latest state frame for an audience. A watch keeps only the newest frame, so a slow reader
     /// skips to the current state instead of building a backlog.
-    pub fn frames(&self, feed: Feed) -> watch::Receiver<Bytes> {
+    pub fn frames(&self, feed: Feed) -> watch::Receiver<Frame> {
         match feed {
             Feed::Facilitator => self.facilitator.clone(),
             Feed::Screen => self.screens.clone(),
@@ -254,9 +256,11 @@ pub(super) struct SessionActor {
     /// The part of `online` that other nodes relay, by node.
     relayed: HashMap<Arc<str>, HashMap<ParticipantNo, u32>>,
     /// Phones get their own, smaller view at an adaptive cadence; screens the whole public view.
-    phones: watch::Sender<Bytes>,
-    screens: watch::Sender<Bytes>,
-    facilitator: watch::Sender<Bytes>,
+    phones: watch::Sender<Frame>,
+    screens: watch::Sender<Frame>,
+    facilitator: watch::Sender<Frame>,
+    /// Frames published so far: with the session's version, the place of the next frame (see [`Frame`]).
+    published: u64,
     clock: fn() -> i64,
     /// Set by a stop request: the actor ends after the current batch, dropping its frame senders.
     stopping: bool,
@@ -295,9 +299,10 @@ impl SessionActor {
             store,
             online: HashMap::new(),
             relayed: HashMap::new(),
-            phones: watch::Sender::new(Bytes::new()),
-            screens: watch::Sender::new(Bytes::new()),
-            facilitator: watch::Sender::new(Bytes::new()),
+            phones: watch::Sender::new(Frame::default()),
+            screens: watch::Sender::new(Frame::default()),
+            facilitator: watch::Sender::new(Frame::default()),
+            published: 0,
             clock,
             stopping: false,
             recent: HashMap::new(),
@@ -517,23 +522,31 @@ impl SessionActor {
         }
     }
 
-    /// Serializes the phones' view once, at their cadence, and hands the bytes to every phone.
-    fn publish_to_phones(&mut self) {
-        if let Some(bytes) = state_frame(&self.session, &self.code, self.online.len(), Audience::Phone) {
-            METRICS.updates_published.fetch_add(1, Relaxed);
-            self.phones.send_replace(bytes);
+    /// Serializes one audience's view once and hands the frame to every connection that follows it.
+    fn send_frame(&mut self, audience: Audience) {
+        self.published += 1;
+        let frame = state_frame(&self.session, &self.code, self.online.len(), audience, self.published);
+        if frame.is_empty() {
+            return;
         }
+        METRICS.updates_published.fetch_add(1, Relaxed);
+        let sender = match audience {
+            Audience::Phone => &self.phones,
+            Audience::Public => &self.screens,
+            Audience::Facilitator => &self.facilitator,
+        };
+        sender.send_replace(frame);
     }
 
-    /// Serializes the state once per audience and hands the bytes to every subscribed connection.
+    /// The phones' frame, at their cadence.
+    fn publish_to_phones(&mut self) {
+        self.send_frame(Audience::Phone);
+    }
+
+    /// The screens' and the facilitator's frames.
     fn publish(&mut self) {
-        let online = self.online.len();
-        for (audience, sender) in [(Audience::Public, &self.screens), (Audience::Facilitator, &self.facilitator)] {
-            if let Some(bytes) = state_frame(&self.session, &self.code, online, audience) {
-                METRICS.updates_published.fetch_add(1, Relaxed);
-                sender.send_replace(bytes);
-            }
-        }
+        self.send_frame(Audience::Public);
+        self.send_frame(Audience::Facilitator);
     }
 }
 
@@ -545,28 +558,6 @@ fn take_one(connections: &mut HashMap<ParticipantNo, u32>, participant: Particip
         connections.remove(&participant);
     }
     true
-}
-
-/// The `state` message for one audience, serialized.
-pub(crate) fn state_frame(session: &Session, code: &str, online: usize, audience: Audience) -> Option<Bytes> {
-    let frame =
-        StateFrame { kind: "state", version: session.version, session: render(session, code, online, audience) };
-    match serde_json::to_vec(&frame) {
-        Ok(bytes) => Some(Bytes::from(bytes)),
-        Err(error) => {
-            tracing::error!(%error, "could not serialize state");
-            None
-        }
-    }
-}
-
-/// The `state` message of docs/protocol.md. Serialized here, where the change happens, so it is done once.
-#[derive(serde::Serialize)]
-struct StateFrame<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    version: u64,
-    session: crate::domain::view::SessionView<'a>,
 }
 
 #[cfg(test)]

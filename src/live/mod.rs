@@ -1,11 +1,13 @@
 //! Live sessions: one actor task per session owns its state; cheap-clone handles talk to it over a bounded
-//! channel; the registry finds handles by join code. Knows the store trait, never a database or a socket.
+//! channel; the registry finds handles by join code. Knows the store and bus traits, never a database, Redis
+//! or a socket.
 
 mod actor;
+mod bus;
 mod registry;
 
-pub use actor::{phone_interval, state_interval, Feed, Joined, SessionHandle};
-pub(crate) use actor::{state_frame, Request};
+pub use actor::{phone_interval, state_interval, Feed, Joined, Request, SessionHandle};
+pub use bus::{Bus, Location};
 pub use registry::{Created, Registry};
 
 use crate::domain::DomainError;

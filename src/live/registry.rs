@@ -2,8 +2,7 @@
 //! Holds only handles: never keep a reference into the map across an `.await`.
 
 use super::actor::{SessionActor, SessionHandle};
-use super::LiveError;
-use crate::cluster::Cluster;
+use super::{Bus, LiveError, Location};
 use crate::domain::{Session, SessionSpec};
 use crate::store::{Store, StoreError, StoredSession};
 use dashmap::DashMap;
@@ -26,20 +25,14 @@ pub struct Registry {
     /// Where session actors run. Their own thread, so a commit and its acks never wait in line behind
     /// the thousands of socket tasks one published frame wakes on the main runtime.
     actors: tokio::runtime::Handle,
-    /// Set when this is one of several nodes: sessions are then run here only while this node holds their lease.
-    cluster: Option<Arc<Cluster>>,
+    /// Which node runs each session: always this one in one process, the holder of its lease with several.
+    bus: Arc<dyn Bus>,
 }
 
 impl Registry {
     /// `actors` is the runtime session actors run on (see [`Registry::actors`]).
-    pub fn new(store: Arc<dyn Store>, clock: fn() -> i64, actors: tokio::runtime::Handle) -> Self {
-        Registry { sessions: DashMap::new(), store, loading: tokio::sync::Mutex::new(()), clock, actors, cluster: None }
-    }
-
-    /// Makes this registry one node of several (see [`crate::cluster`]).
-    pub fn with_cluster(mut self, cluster: Arc<Cluster>) -> Self {
-        self.cluster = Some(cluster);
-        self
+    pub fn new(store: Arc<dyn Store>, bus: Arc<dyn Bus>, clock: fn() -> i64, actors: tokio::runtime::Handle) -> Self {
+        Registry { sessions: DashMap::new(), store, loading: tokio::sync::Mutex::new(()), clock, actors, bus }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -69,11 +62,9 @@ impl Registry {
                 events: vec![],
                 cursor: None,
             };
-            // With several nodes the creator runs the new session; a code whose lease is held is in use elsewhere.
-            if let Some(cluster) = &self.cluster {
-                if !cluster.acquire_new(&code).await? {
-                    continue;
-                }
+            // The creator runs the new session; a code another node has claimed is in use there.
+            if !self.bus.claim_new(&code).await? {
+                continue;
             }
             match self.store.create_session(&stored).await {
                 Ok(()) => {
@@ -101,30 +92,14 @@ impl Registry {
         if let Some(handle) = self.live(code) {
             return Ok(handle);
         }
-        if let Some(cluster) = &self.cluster {
-            // Run it here if no node does; otherwise relay to the node that does. Between the two
-            // checks the owner may vanish or appear, so look again a few times.
-            let mut owned = false;
-            for _ in 0..5 {
-                if cluster.acquire(code).await? {
-                    owned = true;
-                    break;
-                }
-                if let Some(handle) = cluster.relay(code).await? {
-                    self.sessions.insert(code.to_string(), handle.clone());
-                    return Ok(handle);
-                }
-            }
-            if !owned {
-                return Err(LiveError::Unavailable);
-            }
+        if let Location::Relayed(handle) = self.bus.locate(code).await? {
+            self.sessions.insert(code.to_string(), handle.clone());
+            return Ok(handle);
         }
         let stored = match self.store.load_session(code).await {
             Ok(Some(stored)) => stored,
             missing_or_failed => {
-                if let Some(cluster) = &self.cluster {
-                    cluster.release(code).await;
-                }
+                self.bus.release(code).await;
                 return Err(missing_or_failed.err().map_or(LiveError::UnknownSession, LiveError::from));
             }
         };
@@ -133,8 +108,8 @@ impl Registry {
         Ok(self.run_here(stored.id, code, &stored.facilitator_key, session, stored.cursor))
     }
 
-    /// Starts a session's actor on this node and lists it; with several nodes this node holds its lease,
-    /// so it also keeps the lease, reads the command stream from `cursor` and publishes frames.
+    /// Starts a session's actor on this node, lists it, and lets the bus serve it to other nodes (their
+    /// forwarded requests resume after `cursor`).
     fn run_here(
         &self,
         id: String,
@@ -152,9 +127,7 @@ impl Registry {
             self.clock,
             &self.actors,
         );
-        if let Some(cluster) = &self.cluster {
-            cluster.own(handle.clone(), cursor);
-        }
+        self.bus.serve(&handle, cursor);
         self.sessions.insert(code.to_string(), handle.clone());
         handle
     }
@@ -191,9 +164,15 @@ impl Registry {
         Ok(codes.len())
     }
 
-    /// Drops every handle so actors end once their connections are gone.
-    pub fn clear(&self) {
+    /// Drops every handle so actors end once their connections are gone, and gives up this node's claims.
+    pub async fn clear(&self) {
         self.sessions.clear();
+        self.bus.leave().await;
+    }
+
+    /// The clock the domain is given: milliseconds since the Unix epoch.
+    pub fn now(&self) -> i64 {
+        (self.clock)()
     }
 }
 

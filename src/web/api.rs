@@ -148,7 +148,7 @@ async fn import_catalogue(State(app): State<AppState>, body: Bytes) -> Result<Re
     let catalogue: Catalogue = read_json(&body)?;
     catalogue.validate().map_err(|e| ApiError::invalid(e.to_string()))?;
     let store = app.registry.store();
-    match store.save_catalogue(&catalogue, crate::app::now_ms()).await {
+    match store.save_catalogue(&catalogue, app.now()).await {
         Ok(()) => {}
         Err(crate::store::StoreError::CatalogueExists) => {
             let message = format!("catalogue {:?} version {:?} is already stored", catalogue.id, catalogue.version);

@@ -86,7 +86,7 @@ async fn export_json(
     let body = json!({
         "format": "samsyn-occasion",
         "version": 1,
-        "exported_at": crate::app::now_ms(),
+        "exported_at": app.now(),
         "session": render(&session, &code, 0, Audience::Facilitator),
         "item_set": item_set(&session.spec.title, &agenda),
     });

@@ -7,6 +7,7 @@
 use super::frame;
 use crate::live::Feed;
 use crate::metrics::METRICS;
+use crate::protocol::{Frame, Version};
 use bytes::{Buf, Bytes};
 use dashmap::DashMap;
 use hyper::upgrade::Upgraded;
@@ -52,7 +53,7 @@ struct Link {
     /// When `pending` stopped being empty: a client that reads nothing for long is dropped.
     pending_since: Option<Instant>,
     /// The version of the last state frame written, so no socket gets a frame twice or an older one later.
-    sent_version: u64,
+    sent_version: Option<Version>,
     /// A state frame was skipped; send the newest once writing is possible again.
     wants_latest: bool,
     /// State frames start after the welcome.
@@ -80,7 +81,7 @@ impl Conn {
                 io,
                 pending: VecDeque::new(),
                 pending_since: None,
-                sent_version: 0,
+                sent_version: None,
                 wants_latest: false,
                 ready: false,
                 closed: false,
@@ -112,7 +113,7 @@ impl Conn {
     /// the frame went out (at least partly).
     fn offer(&self, state: &State) -> bool {
         let mut link = self.lock();
-        if link.closed || state.version <= link.sent_version {
+        if link.closed || Some(state.version) <= link.sent_version {
             return false;
         }
         if !link.ready || !link.pending.is_empty() {
@@ -122,7 +123,7 @@ impl Conn {
             link.wants_latest = true;
             return false;
         }
-        link.sent_version = state.version;
+        link.sent_version = Some(state.version);
         let wrote = link.write(&state.wire);
         drop(link);
         if !matches!(wrote, Wrote::All) {
@@ -255,7 +256,7 @@ impl Link {
 /// A state frame as it goes on the wire, with its place in the audience's sequence.
 #[derive(Clone)]
 struct State {
-    version: u64,
+    version: Version,
     wire: Bytes,
 }
 
@@ -263,7 +264,7 @@ struct State {
 pub struct Fanout {
     inner: Mutex<Audience>,
     /// The session's frames for this audience; a new actor for the session means a new channel.
-    source: watch::Receiver<Bytes>,
+    source: watch::Receiver<Frame>,
     /// Tells the follower task that the last socket left.
     deserted: Notify,
 }
@@ -422,7 +423,7 @@ impl Fanouts {
         self: &Arc<Self>,
         code: &str,
         feed: Feed,
-        source: watch::Receiver<Bytes>,
+        source: watch::Receiver<Frame>,
         conn: &Arc<Conn>,
     ) -> Subscription {
         let key: (Arc<str>, Feed) = (code.into(), feed);
@@ -443,7 +444,7 @@ impl Fanouts {
     }
 }
 
-fn start(source: &watch::Receiver<Bytes>, fanouts: &Arc<Fanouts>, key: (Arc<str>, Feed)) -> Arc<Fanout> {
+fn start(source: &watch::Receiver<Frame>, fanouts: &Arc<Fanouts>, key: (Arc<str>, Feed)) -> Arc<Fanout> {
     let fanout = Arc::new(Fanout { inner: Mutex::default(), source: source.clone(), deserted: Notify::new() });
     let writers = fanouts.writers.clone();
     tokio::spawn(follow(fanout.clone(), source.clone(), writers, Arc::downgrade(fanouts), key));
@@ -454,19 +455,17 @@ fn start(source: &watch::Receiver<Bytes>, fanouts: &Arc<Fanouts>, key: (Arc<str>
 /// socket follows it any more.
 async fn follow(
     fanout: Arc<Fanout>,
-    mut source: watch::Receiver<Bytes>,
+    mut source: watch::Receiver<Frame>,
     writers: Arc<Writers>,
     fanouts: Weak<Fanouts>,
     key: (Arc<str>, Feed),
 ) {
-    let mut version = 0;
     let mut changed = true;
     loop {
         if changed {
-            let json = source.borrow_and_update().clone();
-            if !json.is_empty() {
-                version += 1;
-                fanout.publish(State { version, wire: frame::text(&json) }, &writers).await;
+            let next = source.borrow_and_update().clone();
+            if !next.is_empty() {
+                fanout.publish(State { version: next.version, wire: frame::text(&next.bytes) }, &writers).await;
             }
         }
         tokio::select! {

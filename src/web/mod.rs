@@ -8,7 +8,6 @@ mod fanout;
 pub mod frame;
 pub mod limits;
 mod socket;
-pub mod wire;
 
 use crate::domain::Catalogue;
 use crate::live::Registry;
@@ -36,6 +35,13 @@ pub struct AppState {
     pub sockets: tokio::sync::mpsc::Sender<()>,
     /// The sockets following each session's state frames on this node.
     pub fanouts: Arc<fanout::Fanouts>,
+}
+
+impl AppState {
+    /// Milliseconds since the Unix epoch, from the clock the sessions use.
+    pub fn now(&self) -> i64 {
+        self.registry.now()
+    }
 }
 
 /// The whole router, separate from serving so tests can build it.

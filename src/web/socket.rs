@@ -5,11 +5,11 @@
 use super::fanout::{Conn, Io, Subscription};
 use super::frame::{self, Decoder, Incoming};
 use super::limits::{ConnectionGuard, RateLimit, MESSAGES_PER_SECOND, MESSAGE_BURST};
-use super::wire::{self, BallotWire, ClientMsg, Role, ServerMsg};
 use super::AppState;
 use crate::domain::{Actor, Event, ParticipantNo};
 use crate::live::{Feed, LiveError, SessionHandle};
 use crate::metrics::{RoleGauge, METRICS};
+use crate::protocol::messages::{self as wire, BallotWire, ClientMsg, Role, ServerMsg};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

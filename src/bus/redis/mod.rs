@@ -9,8 +9,10 @@ mod wire;
 
 use crate::domain::view::Audience;
 use crate::domain::{Event, Session};
-use crate::live::{state_frame, Feed, Joined, LiveError, Request, SessionHandle};
+use crate::live::{Bus, Feed, Joined, LiveError, Location, Request, SessionHandle};
+use crate::protocol::{state_frame, Frame, Version};
 use crate::store::Store;
+use async_trait::async_trait;
 use bytes::Bytes;
 use dashmap::DashMap;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection};
@@ -84,8 +86,61 @@ end
 return 0
 "#;
 
+/// Several nodes over Redis: a session runs on the node holding its lease; the others relay it.
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct RedisBus {
+    cluster: Arc<Cluster>,
+}
+
+impl RedisBus {
+    /// Connects to Redis at `url` as a new node, with a node id of its own. Relaying nodes read a
+    /// session's state from `store` when they start relaying it.
+    pub async fn connect(url: &str, store: Arc<dyn Store>) -> anyhow::Result<RedisBus> {
+        Ok(RedisBus { cluster: Cluster::connect(url, store).await? })
+    }
+
+    /// This node's id, as it appears in leases.
+    pub fn node(&self) -> &str {
+        &self.cluster.node
+    }
+}
+
+#[async_trait]
+impl Bus for RedisBus {
+    async fn claim_new(&self, code: &str) -> Result<bool, LiveError> {
+        self.cluster.acquire_new(code).await
+    }
+
+    async fn locate(&self, code: &str) -> Result<Location, LiveError> {
+        // Run it here if no node does; otherwise relay to the node that does. Between the two checks the
+        // owner may vanish or appear, so look again a few times.
+        for _ in 0..5 {
+            if self.cluster.acquire(code).await? {
+                return Ok(Location::Here);
+            }
+            if let Some(handle) = self.cluster.relay(code).await? {
+                return Ok(Location::Relayed(handle));
+            }
+        }
+        Err(LiveError::Unavailable)
+    }
+
+    async fn release(&self, code: &str) {
+        self.cluster.release(code).await
+    }
+
+    fn serve(&self, handle: &SessionHandle, cursor: Option<String>) {
+        self.cluster.own(handle.clone(), cursor)
+    }
+
+    async fn leave(&self) {
+        self.cluster.leave().await
+    }
+}
+
 /// This node's part of the cluster: its Redis connection and what it relays.
-pub struct Cluster {
+struct Cluster {
     node: String,
     client: redis::Client,
     redis: ConnectionManager,
@@ -150,43 +205,48 @@ impl ReplyTo {
     }
 }
 
-/// The frames of a session this node relays: the newest of each audience, and its version.
+/// The frames of a session this node relays: the newest of each audience, with its version.
 struct Relay {
     /// Facilitator, screen, phone: the order of [`FEED_TAGS`].
-    senders: [watch::Sender<Bytes>; 3],
-    versions: [AtomicU64; 3],
+    senders: [watch::Sender<Frame>; 3],
 }
 
 /// The first byte of a frame on the frames channel: which audience it is for.
 const FEED_TAGS: [u8; 3] = [b'f', b's', b'p'];
+/// A frame on the frames channel: its tag, its version (two big-endian u64s), then the message.
+const HEADER: usize = 1 + 8 + 8;
+
+/// A frame as the owner publishes it to the nodes that relay its session.
+fn payload(tag: u8, frame: &Frame) -> Vec<u8> {
+    let mut payload = Vec::with_capacity(HEADER + frame.bytes.len());
+    payload.push(tag);
+    payload.extend_from_slice(&frame.version.changes.to_be_bytes());
+    payload.extend_from_slice(&frame.version.published.to_be_bytes());
+    payload.extend_from_slice(&frame.bytes);
+    payload
+}
 
 impl Relay {
-    fn new([facilitator, screen, phone]: [Bytes; 3], version: u64) -> Self {
-        Relay {
-            senders: [watch::Sender::new(facilitator), watch::Sender::new(screen), watch::Sender::new(phone)],
-            versions: [AtomicU64::new(version), AtomicU64::new(version), AtomicU64::new(version)],
-        }
+    fn new(frames: [Frame; 3]) -> Self {
+        Relay { senders: frames.map(watch::Sender::new) }
     }
 
-    /// Takes a frame from the owner: `tag`, version (8 bytes, big-endian), then the `state` message.
-    /// Older versions and repeats of the current frame are ignored, so a refresh costs the sockets nothing.
+    /// Takes a frame from the owner. A frame no newer than the current one (a repeat after a refresh) is
+    /// ignored, so a refresh costs the sockets nothing.
     fn accept(&self, payload: Vec<u8>) {
-        if payload.len() < 9 {
+        if payload.len() < HEADER {
             return;
         }
         let Some(index) = FEED_TAGS.iter().position(|tag| *tag == payload[0]) else { return };
-        let version = u64::from_be_bytes(payload[1..9].try_into().expect("8 bytes"));
-        if version < self.versions[index].load(Relaxed) {
-            return;
-        }
-        self.versions[index].store(version, Relaxed);
-        let frame = Bytes::from(payload).slice(9..);
+        let number = |at: usize| u64::from_be_bytes(payload[at..at + 8].try_into().expect("8 bytes"));
+        let version = Version { changes: number(1), published: number(9) };
+        let frame = Frame { version, bytes: Bytes::from(payload).slice(HEADER..) };
         self.senders[index].send_if_modified(|current| {
-            let changed = *current != frame;
-            if changed {
+            let newer = frame.version > current.version;
+            if newer {
                 *current = frame;
             }
-            changed
+            newer
         });
     }
 }
@@ -248,7 +308,7 @@ fn unavailable(error: redis::RedisError) -> LiveError {
 
 impl Cluster {
     /// Connects to Redis at `url` as a new node, with a node id of its own.
-    pub async fn connect(url: &str, store: Arc<dyn Store>) -> anyhow::Result<Arc<Cluster>> {
+    async fn connect(url: &str, store: Arc<dyn Store>) -> anyhow::Result<Arc<Cluster>> {
         let info = url.into_connection_info()?;
         // RESP3: replies and frames arrive as pushes on the same connection that sends commands.
         let settings = info.redis_settings().clone().set_protocol(ProtocolVersion::RESP3);
@@ -283,13 +343,8 @@ impl Cluster {
         Ok(cluster)
     }
 
-    /// This node's id, as it appears in leases.
-    pub fn node(&self) -> &str {
-        &self.node
-    }
-
     /// Takes the lease of `code` if no node holds it. `true`: this node now owns the session.
-    pub async fn acquire(&self, code: &str) -> Result<bool, LiveError> {
+    async fn acquire(&self, code: &str) -> Result<bool, LiveError> {
         let mut redis = self.redis.clone();
         let taken: Option<String> = redis::cmd("SET")
             .arg(lease_key(code))
@@ -305,7 +360,7 @@ impl Cluster {
 
     /// Takes the lease of a code for a new session, and clears any command stream left under that code by
     /// a deleted session, so none of its commands reach the new one.
-    pub async fn acquire_new(&self, code: &str) -> Result<bool, LiveError> {
+    async fn acquire_new(&self, code: &str) -> Result<bool, LiveError> {
         if !self.acquire(code).await? {
             return Ok(false);
         }
@@ -314,7 +369,7 @@ impl Cluster {
     }
 
     /// Gives up the lease of `code` if this node holds it (taken for a session that turned out not to exist).
-    pub async fn release(&self, code: &str) {
+    async fn release(&self, code: &str) {
         let mut redis = self.redis.clone();
         let _: Result<i64, _> =
             redis::Script::new(RELEASE).key(lease_key(code)).arg(&self.node).invoke_async(&mut redis).await;
@@ -322,7 +377,7 @@ impl Cluster {
 
     /// Leaves the cluster on a clean shutdown: gives up every lease at once, so other nodes take the sessions
     /// over as soon as their clients reconnect instead of waiting for the leases to run out.
-    pub async fn leave(&self) {
+    async fn leave(&self) {
         let owned: Vec<String> = self.shared.refresh.iter().map(|entry| entry.key().clone()).collect();
         for code in owned {
             self.release(&code).await;
@@ -337,7 +392,7 @@ impl Cluster {
 
     /// Starts owning a session whose actor `handle` has just been spawned: keeps its lease, reads its
     /// command stream from `cursor` (the last entry whose events are stored) and publishes its frames.
-    pub fn own(self: &Arc<Self>, handle: SessionHandle, cursor: Option<String>) {
+    fn own(self: &Arc<Self>, handle: SessionHandle, cursor: Option<String>) {
         let refresh = Arc::new(Notify::new());
         self.shared.refresh.insert(handle.code().to_string(), refresh.clone());
         tokio::spawn(self.clone().keep_lease(handle.clone()));
@@ -567,11 +622,7 @@ impl Cluster {
             let mut pipe = redis::pipe();
             for index in changed {
                 let frame = feeds[index].borrow_and_update().clone();
-                let mut payload = Vec::with_capacity(frame.len() + 9);
-                payload.push(FEED_TAGS[index]);
-                payload.extend_from_slice(&frame_version(&frame).to_be_bytes());
-                payload.extend_from_slice(&frame);
-                pipe.publish(&channel, payload).ignore();
+                pipe.publish(&channel, payload(FEED_TAGS[index], &frame)).ignore();
             }
             if let Err(error) = pipe.query_async::<()>(&mut redis).await {
                 tracing::warn!(%error, "could not publish frames; relaying nodes catch up on the next change");
@@ -581,7 +632,7 @@ impl Cluster {
 
     /// Serves a session owned by another node: requests go to its stream, its frames come back by pub/sub.
     /// `None` if no node owns it any more (the caller then tries to take it).
-    pub async fn relay(self: &Arc<Self>, code: &str) -> Result<Option<SessionHandle>, LiveError> {
+    async fn relay(self: &Arc<Self>, code: &str) -> Result<Option<SessionHandle>, LiveError> {
         let Some(owner) = self.owner(code).await? else { return Ok(None) };
         // Subscribe before reading the state: a change is then either in the store or on the channel.
         let mut redis = self.redis.clone();
@@ -591,9 +642,10 @@ impl Cluster {
             return Err(LiveError::UnknownSession);
         };
         let session = Session::replay(stored.spec, &stored.events);
-        let render = |audience| state_frame(&session, code, 0, audience).unwrap_or_default();
+        // Numbered 0 among the frames of this version: the owner's own frames all come after it.
+        let render = |audience| state_frame(&session, code, 0, audience, 0);
         let frames = [Audience::Facilitator, Audience::Public, Audience::Phone].map(render);
-        let relay = Arc::new(Relay::new(frames, session.version));
+        let relay = Arc::new(Relay::new(frames));
         self.shared.relays.insert(code.to_string(), relay.clone());
         let (mailbox, requests) = mpsc::channel(RELAY_MAILBOX);
         let receivers = [0, 1, 2].map(|index| relay.senders[index].subscribe());
@@ -757,44 +809,30 @@ async fn expire_replies(shared: std::sync::Weak<Shared>) {
     }
 }
 
-/// The `version` of a serialized `state` message, read from its start (`{"type":"state","version":N,…`).
-fn frame_version(frame: &[u8]) -> u64 {
-    const FIELD: &[u8] = b"\"version\":";
-    let head = &frame[..frame.len().min(64)];
-    let Some(at) = head.windows(FIELD.len()).position(|w| w == FIELD) else { return 0 };
-    head[at + FIELD.len()..].iter().take_while(|b| b.is_ascii_digit()).fold(0, |n, b| n * 10 + u64::from(b - b'0'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_frame_version_is_read_from_the_start_of_the_message() {
-        assert_eq!(frame_version(br#"{"type":"state","version":4711,"session":{}}"#), 4711);
-        assert_eq!(frame_version(b"{}"), 0);
+    fn frame(changes: u64, published: u64, body: &'static [u8]) -> Frame {
+        Frame { version: Version { changes, published }, bytes: Bytes::from_static(body) }
     }
 
     #[test]
     fn a_relay_keeps_the_newest_frame_and_ignores_older_versions_and_repeats() {
-        let relay = Relay::new([b"f1", b"s1", b"p1"].map(|frame| Bytes::from_static(frame)), 1);
+        let relay = Relay::new([frame(1, 0, b"f1"), frame(1, 0, b"s1"), frame(1, 0, b"p1")]);
         let mut screen = relay.senders[1].subscribe();
         screen.borrow_and_update();
-        let frame = |tag: u8, version: u64, body: &[u8]| {
-            let mut payload = vec![tag];
-            payload.extend_from_slice(&version.to_be_bytes());
-            payload.extend_from_slice(body);
-            payload
-        };
-        relay.accept(frame(b's', 3, b"s3"));
-        assert_eq!(&screen.borrow_and_update()[..], b"s3");
-        relay.accept(frame(b's', 2, b"s2"));
-        relay.accept(frame(b's', 3, b"s3"));
+        relay.accept(payload(b's', &frame(3, 4, b"s3")));
+        assert_eq!(&screen.borrow_and_update().bytes[..], b"s3");
+        relay.accept(payload(b's', &frame(2, 9, b"s2")));
+        relay.accept(payload(b's', &frame(3, 4, b"s3")));
         assert!(!screen.has_changed().unwrap(), "an older version or the same frame again changes nothing");
-        relay.accept(frame(b'x', 9, b"??"));
+        relay.accept(payload(b's', &frame(3, 5, b"s3 with one more online")));
+        assert_eq!(&screen.borrow_and_update().bytes[..], b"s3 with one more online", "a live figure is newer");
+        relay.accept(payload(b'x', &frame(9, 9, b"??")));
         relay.accept(vec![b's']);
-        assert_eq!(&relay.senders[1].borrow()[..], b"s3");
-        assert_eq!(&relay.senders[0].borrow()[..], b"f1");
-        assert_eq!(&relay.senders[2].borrow()[..], b"p1", "phones have their own frame");
+        assert_eq!(relay.senders[1].borrow().version, Version { changes: 3, published: 5 });
+        assert_eq!(&relay.senders[0].borrow().bytes[..], b"f1");
+        assert_eq!(&relay.senders[2].borrow().bytes[..], b"p1", "phones have their own frame");
     }
 }

@@ -1,4 +1,5 @@
 //! Client and server messages of the WebSocket protocol (docs/protocol.md), and their mapping to domain commands.
+//! Pure data and serde: no socket, no session, no database.
 
 use crate::domain::session::ActionStatus;
 use crate::domain::session::OwnAnswer;

@@ -1,0 +1,8 @@
+//! The wire protocol of docs/protocol.md, defined once: what clients send, what the server answers, and
+//! the `state` frames it pushes. Depends on the domain and serde only; the web edge, the session actors
+//! and the bus all speak it, none of them defines it.
+
+pub mod messages;
+pub mod state;
+
+pub use state::{state_frame, Frame, Version};

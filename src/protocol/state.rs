@@ -1,0 +1,70 @@
+//! The `state` message and the frame that carries it: serialized once per audience where the change
+//! happens, with its version beside the bytes, so nobody downstream parses a frame to learn its place.
+//! Knows the domain's views and serde; never a socket, a channel or a database.
+
+use crate::domain::view::{render, Audience, SessionView};
+use crate::domain::Session;
+use bytes::Bytes;
+use serde::Serialize;
+
+/// Where a frame stands among its session's frames: the stored changes it shows, then how many frames
+/// the running actor had published before it. Ordered lexicographically, so a frame that only carries a
+/// live figure (who is online) still comes after the one before it, and no socket or relaying node ever
+/// takes an older frame after a newer one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version {
+    /// The session's stored changes: the `version` the message itself carries.
+    pub changes: u64,
+    /// The publishing actor's frame count; starts again with each actor, within the same `changes`.
+    pub published: u64,
+}
+
+/// A serialized server message and its version. Cheap to clone: the bytes are shared.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Frame {
+    pub version: Version,
+    pub bytes: Bytes,
+}
+
+impl Frame {
+    /// True for the placeholder a channel holds before its first real frame.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+/// The `state` message of docs/protocol.md.
+#[derive(Serialize)]
+struct StateMessage<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    version: u64,
+    session: SessionView<'a>,
+}
+
+/// The `state` frame of one audience: `online` participants, the `published`-th frame of its actor.
+pub fn state_frame(session: &Session, code: &str, online: usize, audience: Audience, published: u64) -> Frame {
+    let message =
+        StateMessage { kind: "state", version: session.version, session: render(session, code, online, audience) };
+    let bytes = match serde_json::to_vec(&message) {
+        Ok(bytes) => Bytes::from(bytes),
+        Err(error) => {
+            tracing::error!(%error, "could not serialize state");
+            Bytes::new()
+        }
+    };
+    Frame { version: Version { changes: session.version, published }, bytes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_live_figure_comes_after_the_frame_before_it_and_before_the_next_change() {
+        let first = Version { changes: 4, published: 1 };
+        let presence = Version { changes: 4, published: 2 };
+        let change = Version { changes: 5, published: 0 };
+        assert!(first < presence && presence < change);
+    }
+}

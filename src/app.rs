@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::domain::catalogue::{Catalogue, BUILT_IN};
 use crate::live::Registry;
 use crate::store::{PostgresStore, SqliteStore, Store};
-use crate::web::{router, AppState};
+use crate::web::AppState;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -119,19 +119,12 @@ pub async fn run(
     if let Some(days) = config.ballot_retention_days {
         tokio::spawn(compact_periodically(registry.clone(), days, state.shutdown.clone()));
     }
-    // Request heads are due in time, so stalled or trickled handshakes cannot hold sockets for ever.
-    let listener = crate::web::limits::DeadlineListener::new(listener, crate::web::limits::REQUEST_HEAD_TIMEOUT);
-    // No Nagle delay: a welcome and its first state are two small writes that should leave at once.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
-        let _ = stream.get_ref().set_nodelay(true);
-    });
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: closing connections");
-            let _ = stop_sockets.send(true);
-        })
-        .await?;
+    crate::web::serve(listener, state, async move {
+        shutdown.await;
+        tracing::info!("shutting down: closing connections");
+        let _ = stop_sockets.send(true);
+    })
+    .await?;
     // Upgraded sockets outlive the HTTP server (which held the other senders); let each send its close
     // frame (1012) before going on.
     if tokio::time::timeout(SOCKETS_CLOSE_WITHIN, sockets_closed.recv()).await.is_err() {

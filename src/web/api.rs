@@ -16,8 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// Largest request body (1 MiB): a whole catalogue or item set with long texts fits with room to spare.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+use super::serve::MAX_BODY_BYTES;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -7,7 +7,10 @@ mod export;
 mod fanout;
 pub mod frame;
 pub mod limits;
+mod serve;
 mod socket;
+
+pub use serve::serve;
 
 use crate::domain::Catalogue;
 use crate::live::Registry;

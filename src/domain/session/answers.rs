@@ -1,4 +1,5 @@
-//! Deciding a participant's answers: a ballot on a scale, choice or points item, or a word on a words item; must not depend on the flow, moderation or the plan.
+//! Deciding a participant's answers: a ballot on a scale, choice or points item, or a word on a words item. Must
+//! not depend on the flow, moderation or the plan.
 
 use super::{Actor, DomainError, Event, ParticipantNo, Session};
 use crate::domain::answer::{self, RawAnswer};

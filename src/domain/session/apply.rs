@@ -1,4 +1,5 @@
-//! Applying events to a session, the only way its state changes, and compacting a log to its outcome; must not depend on commands or on how events are decided.
+//! Applying events to a session, the only way its state changes, and compacting a log to its outcome. Must not
+//! depend on commands or on how they are decided.
 
 use super::{Action, Consensus, Event, ItemState, PastConsensus, Round, Session};
 use crate::domain::answer::RoundTally;

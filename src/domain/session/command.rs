@@ -1,5 +1,5 @@
-//! What a client asks of a session, who is asking, and who may ask for what.
-//! Must not depend on how a command is decided or on any wire format.
+//! What a client asks of a session, who is asking, and who may ask for what. Must not depend on how a command is
+//! decided, nor on any wire format.
 
 use super::plan::ActionStatus;
 use crate::domain::answer::RawAnswer;

@@ -1,5 +1,5 @@
-//! Why a command is refused, and the stable code clients see for it.
-//! Must not depend on commands, events or the session itself.
+//! Why a command is refused, and the stable code clients see for it. Must not depend on commands, events or the
+//! session.
 
 use super::spec::MAX_TEXT_CHARS;
 use super::state::Phase;

@@ -1,5 +1,5 @@
-//! The durable facts a session is built from. Stored as JSON, so every name and field here is a storage format.
-//! Must not depend on how events are decided or applied.
+//! The durable facts a session is built from. Stored as JSON, so every name and field here is a storage format;
+//! must not depend on how events are decided or applied.
 
 use super::command::ParticipantNo;
 use super::plan::{Action, Occasion};

@@ -1,4 +1,5 @@
-//! Deciding an item's flow (open, close, reveal, re-vote, lock, reopen) and which item is current; must not depend on answers, moderation or the plan.
+//! Deciding an item's flow (open, close, reveal, re-vote, lock, reopen) and which item is current. Must not depend
+//! on answers, moderation or the plan.
 
 use super::{DomainError, Event, ItemState, Phase, Session, MAX_TEXT_CHARS};
 

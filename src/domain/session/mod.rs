@@ -1,8 +1,5 @@
-//! A session's state and its rules, one file per command family; this file holds the session and the two thin dispatchers, and must not depend on any I/O, clock or wire format.
-//!
-//! Commands are decided into events; events are the durable facts and the only way state changes, so
-//! replaying them rebuilds a session exactly. [`Session::decide`] and [`Session::apply`] list every command and
-//! every event without a catch-all, so a command or event without its handler does not compile.
+//! A session's state and its rules, one file per command family. This file holds the session, its queries and the
+//! dispatcher `decide`; it must not depend on I/O, a clock or any wire format.
 
 mod answers;
 mod apply;
@@ -29,6 +26,9 @@ use crate::domain::item::{Agenda, ItemKind, ItemSpec};
 use std::collections::{BTreeMap, HashMap};
 
 /// A live session: its agenda, who has joined, and every item's rounds, consensus and moderation.
+///
+/// Commands are decided into events ([`Session::decide`]); events are the durable facts and the only way state
+/// changes ([`Session::apply`]), so replaying them rebuilds a session exactly.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub spec: SessionSpec,

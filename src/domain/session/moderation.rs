@@ -1,4 +1,5 @@
-//! Deciding the facilitator's moderation of words (hide, show, merge, unmerge) and the profanity filter; must not depend on the flow, answers or the plan.
+//! Deciding the facilitator's moderation of words (hide, show, merge, unmerge) and the profanity filter. Must not
+//! depend on the flow, answers or the plan.
 
 use super::{DomainError, Event, ItemState, Session};
 use crate::domain::item::ItemKind;

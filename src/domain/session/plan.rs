@@ -1,4 +1,5 @@
-//! Deciding what a session produces beyond its items: the agenda, the action plan, the finished occasion, the shared summary and a prioritisation of gaps; must not depend on the flow, answers or moderation.
+//! Deciding what a session yields beyond its items: the agenda, the action plan, the finished occasion, the shared
+//! summary and a prioritisation of gaps. Must not depend on the flow, answers or moderation.
 
 use super::spec::{checked_date, short_text};
 use super::{DomainError, Event, Session};

@@ -1,5 +1,5 @@
-//! What a session starts with (its spec) and the checks on short texts and dates that commands carry.
-//! Plain data and validation only: must not depend on `Session`, commands or events.
+//! What a session starts with (its spec), and the checks on the short texts and dates that commands carry. Plain
+//! data and validation: must not depend on the session, commands or events.
 
 use super::error::DomainError;
 use crate::domain::catalogue::{Catalogue, Scale, Text};

@@ -1,5 +1,5 @@
-//! What a session knows about each item: its rounds, consensus, history and word moderation, and the phase they imply.
-//! Plain state only: must not depend on commands or on how events are decided.
+//! What a session knows of each item: its rounds, consensus, history and word moderation, and the phase they imply.
+//! Plain state: must not depend on commands or on how they are decided.
 
 use super::command::ParticipantNo;
 use super::event::Event;

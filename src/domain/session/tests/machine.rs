@@ -1,4 +1,5 @@
-//! The session as a state machine under random use: any sequence of commands from any actor leaves a session that its own event log rebuilds exactly, with tallies that match the ballots.
+//! The session as a state machine under random use: any sequence of commands from any actor leaves a session that
+//! its own event log rebuilds exactly, with tallies that match the ballots.
 
 use super::*;
 use crate::domain::item::{agenda_from_input, ItemSetInput};

@@ -1,4 +1,5 @@
-//! Tests of the session, one file per command family, and the fixtures they share; must not depend on any I/O.
+//! Tests of the session, one file per command family, and the fixtures they share. Time is a plain number here;
+//! nothing touches I/O.
 
 mod answers;
 mod apply;

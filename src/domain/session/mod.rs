@@ -22,7 +22,7 @@ pub use spec::{AreaSpec, CatalogueRef, SessionSpec, MAX_TEXT_CHARS, MAX_TITLE_CH
 pub use state::{Consensus, ItemState, Moderation, OwnAnswer, PastConsensus, Phase, Round};
 
 use crate::domain::catalogue::Scale;
-use crate::domain::item::{Agenda, ItemKind, ItemSpec};
+use crate::domain::item::{Agenda, ItemSpec};
 use std::collections::{BTreeMap, HashMap};
 
 /// A live session: its agenda, who has joined, and every item's rounds, consensus and moderation.
@@ -78,10 +78,7 @@ impl Session {
     }
 
     pub fn scale_of(&self, item: &ItemSpec) -> Option<&Scale> {
-        match &item.kind {
-            ItemKind::Scale { scale } => self.spec.scales.get(scale),
-            _ => None,
-        }
+        self.spec.scales.get(item.kind.scale_name()?)
     }
 
     /// The current agenda, as an item set would hold it.

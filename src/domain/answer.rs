@@ -70,17 +70,21 @@ impl<'de> Deserialize<'de> for Answer {
     }
 }
 
-/// Checks a raw answer against an item; `None` if it does not fit.
+/// Checks a raw answer against an item; `None` if it does not fit. Every kind is listed, so a new kind must say
+/// which answers it takes.
 pub fn check(raw: &RawAnswer, kind: &ItemKind, scale: Option<&Scale>) -> Option<Answer> {
-    match (kind, raw) {
-        (ItemKind::Scale { .. }, RawAnswer::Number(n)) => {
-            let level = u8::try_from(*n).ok()?;
-            scale?.contains(level).then_some(Answer::Level(level))
-        }
-        (ItemKind::Scale { .. }, RawAnswer::Word(word)) if word == "not_relevant" => {
-            scale?.not_relevant.as_ref().map(|_| Answer::NotRelevant)
-        }
-        (ItemKind::Choice { options, multiple }, raw) => {
+    match kind {
+        ItemKind::Scale { .. } => match raw {
+            RawAnswer::Number(n) => {
+                let level = u8::try_from(*n).ok()?;
+                scale?.contains(level).then_some(Answer::Level(level))
+            }
+            RawAnswer::Word(word) if word == "not_relevant" => {
+                scale?.not_relevant.as_ref().map(|_| Answer::NotRelevant)
+            }
+            RawAnswer::Word(_) | RawAnswer::List(_) => None,
+        },
+        ItemKind::Choice { options, multiple } => {
             let chosen: Vec<i64> = match raw {
                 RawAnswer::Number(n) => vec![*n],
                 RawAnswer::List(list) => list.clone(),
@@ -95,7 +99,8 @@ pub fn check(raw: &RawAnswer, kind: &ItemKind, scale: Option<&Scale>) -> Option<
             let count_ok = if *multiple { !indices.is_empty() } else { indices.len() == 1 };
             (count_ok && indices.len() == chosen.len()).then_some(Answer::Options(indices))
         }
-        (ItemKind::Points { options, budget, .. }, RawAnswer::List(list)) => {
+        ItemKind::Points { options, budget, .. } => {
+            let RawAnswer::List(list) = raw else { return None };
             if list.len() != options.len() {
                 return None;
             }
@@ -103,7 +108,8 @@ pub fn check(raw: &RawAnswer, kind: &ItemKind, scale: Option<&Scale>) -> Option<
             let spent: u64 = points.iter().map(|&p| p as u64).sum();
             (spent >= 1 && spent <= *budget as u64).then_some(Answer::Points(points))
         }
-        _ => None,
+        // Words arrive one at a time as `Command::Word`, never as a ballot.
+        ItemKind::Words { .. } => None,
     }
 }
 

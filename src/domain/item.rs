@@ -62,6 +62,14 @@ impl ItemKind {
         }
     }
 
+    /// The name of the session scale a scale item is answered on; `None` for every other kind.
+    pub fn scale_name(&self) -> Option<&str> {
+        match self {
+            ItemKind::Scale { scale } => Some(scale),
+            ItemKind::Choice { .. } | ItemKind::Words { .. } | ItemKind::Points { .. } => None,
+        }
+    }
+
     /// How many slots a tally of this kind has (levels or options); 0 for words.
     pub fn slots(&self, scales: &BTreeMap<String, Scale>) -> usize {
         match self {

@@ -100,10 +100,7 @@ impl ExportedSession {
         for item in &self.items {
             let Some(spec) = find(&item.id) else { continue };
             let slots = spec.kind.slots(&agenda.scales);
-            let scale = match &spec.kind {
-                super::ItemKind::Scale { scale } => agenda.scales.get(scale),
-                _ => None,
-            };
+            let scale = spec.kind.scale_name().and_then(|name| agenda.scales.get(name));
             let level_fits = |lock: &&ExportedLock| scale.is_some_and(|s| s.contains(lock.level));
             let id = || item.id.clone();
             for past in item.history.iter().filter(level_fits) {

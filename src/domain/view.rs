@@ -161,10 +161,7 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
     let included = || spec.items.iter().zip(&session.items).enumerate().filter(move |(index, _)| shown(*index));
     let scales = if audience == Audience::Phone {
         included()
-            .filter_map(|(_, (item, _))| match &item.kind {
-                ItemKind::Scale { scale } => spec.scales.get_key_value(scale.as_str()),
-                _ => None,
-            })
+            .filter_map(|(_, (item, _))| spec.scales.get_key_value(item.kind.scale_name()?))
             .map(|(id, scale)| (id.as_str(), scale))
             .collect()
     } else {

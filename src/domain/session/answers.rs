@@ -1,0 +1,58 @@
+//! Deciding a participant's answers: a ballot on a scale, choice or points item, or a word on a words item. Must
+//! not depend on the flow, moderation or the plan.
+
+use super::{Actor, DomainError, Event, ParticipantNo, Session};
+use crate::domain::answer::{self, RawAnswer};
+use crate::domain::item::ItemKind;
+use crate::domain::words;
+
+/// The participant an answer counts for. [`super::Command::allowed`] has already refused everyone else;
+/// this only takes the number out of the actor.
+pub(super) fn answering(actor: Actor) -> Result<ParticipantNo, DomainError> {
+    match actor {
+        Actor::Participant(participant) => Ok(participant),
+        Actor::Facilitator | Actor::Screen => Err(DomainError::Forbidden),
+    }
+}
+
+impl Session {
+    pub(super) fn decide_vote(
+        &self,
+        participant: ParticipantNo,
+        item: String,
+        round: u32,
+        raw: RawAnswer,
+    ) -> Result<Vec<Event>, DomainError> {
+        let (spec, state) = self.find(&item)?;
+        let answer = answer::check(&raw, &spec.kind, self.scale_of(spec)).ok_or(DomainError::InvalidAnswer)?;
+        let open = state.open_round(round).ok_or_else(|| DomainError::RoundClosed { item: item.clone(), round })?;
+        if open.ballots.get(&participant) == Some(&answer) {
+            // The same answer again (a resend after reconnect): nothing new to store.
+            return Ok(vec![]);
+        }
+        Ok(vec![Event::BallotCast { item, round, participant, answer }])
+    }
+
+    pub(super) fn decide_word(
+        &self,
+        participant: ParticipantNo,
+        item: String,
+        round: u32,
+        text: &str,
+    ) -> Result<Vec<Event>, DomainError> {
+        let (spec, state) = self.find(&item)?;
+        let ItemKind::Words { max_words, max_chars } = spec.kind else {
+            return Err(DomainError::InvalidAnswer);
+        };
+        let word = words::accept(text, max_chars).map_err(DomainError::InvalidWord)?;
+        let open = state.open_round(round).ok_or_else(|| DomainError::RoundClosed { item: item.clone(), round })?;
+        let sent = open.words.get(&participant).map(Vec::as_slice).unwrap_or_default();
+        if sent.contains(&word) {
+            return Err(DomainError::DuplicateWord);
+        }
+        if sent.len() >= max_words as usize {
+            return Err(DomainError::TooManyWords(max_words));
+        }
+        Ok(vec![Event::WordAdded { item, round, participant, word }])
+    }
+}

@@ -1,0 +1,137 @@
+//! What a client asks of a session, who is asking, and who may ask for what. Must not depend on how a command is
+//! decided, nor on any wire format.
+
+use super::plan::ActionStatus;
+use crate::domain::answer::RawAnswer;
+use crate::domain::item::Agenda;
+use serde::{Deserialize, Serialize};
+
+/// A participant's number within one session. Anonymous: it stands for a resume token, not a person.
+pub type ParticipantNo = u32;
+
+/// Who sends a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Actor {
+    Facilitator,
+    Participant(ParticipantNo),
+    Screen,
+}
+
+/// What a client asks for. Decided by [`Session::decide`](super::Session::decide) into events, or refused with a
+/// [`DomainError`](super::DomainError).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Command {
+    Vote {
+        item: String,
+        round: u32,
+        answer: RawAnswer,
+    },
+    Word {
+        item: String,
+        round: u32,
+        text: String,
+    },
+    Open {
+        item: String,
+    },
+    Close {
+        item: String,
+    },
+    Reveal {
+        item: String,
+    },
+    Revote {
+        item: String,
+    },
+    Lock {
+        item: String,
+        level: u8,
+        note: String,
+        dissent: Option<String>,
+    },
+    Reopen {
+        item: String,
+    },
+    Goto {
+        item: Option<String>,
+    },
+    HideWord {
+        item: String,
+        word: String,
+    },
+    ShowWord {
+        item: String,
+        word: String,
+    },
+    MergeWords {
+        item: String,
+        word: String,
+        into: String,
+    },
+    UnmergeWord {
+        item: String,
+        word: String,
+    },
+    SetFilter {
+        enabled: bool,
+    },
+    SetAgenda(Agenda),
+    ShareSummary {
+        shared: bool,
+    },
+    Finish {
+        organisation: String,
+        field: Option<String>,
+        date: String,
+    },
+    SetAction {
+        id: Option<String>,
+        item: String,
+        text: String,
+        owner: String,
+        due: Option<String>,
+        status: ActionStatus,
+    },
+    RemoveAction {
+        id: String,
+    },
+    /// Adds a points item over the locked indicators at or below `max_level` and opens it.
+    StartPrioritisation {
+        max_level: u8,
+        budget: u32,
+    },
+}
+
+impl Command {
+    /// Whether `actor` may send this command: participants only answer, the facilitator drives everything
+    /// else, and screens only watch. Every command is listed, so a new one must say who may send it.
+    pub fn allowed(&self, actor: Actor) -> bool {
+        match self {
+            Command::Vote { .. } | Command::Word { .. } => match actor {
+                Actor::Participant(_) => true,
+                Actor::Facilitator | Actor::Screen => false,
+            },
+            Command::Open { .. }
+            | Command::Close { .. }
+            | Command::Reveal { .. }
+            | Command::Revote { .. }
+            | Command::Lock { .. }
+            | Command::Reopen { .. }
+            | Command::Goto { .. }
+            | Command::HideWord { .. }
+            | Command::ShowWord { .. }
+            | Command::MergeWords { .. }
+            | Command::UnmergeWord { .. }
+            | Command::SetFilter { .. }
+            | Command::SetAgenda(_)
+            | Command::ShareSummary { .. }
+            | Command::Finish { .. }
+            | Command::SetAction { .. }
+            | Command::RemoveAction { .. }
+            | Command::StartPrioritisation { .. } => match actor {
+                Actor::Facilitator => true,
+                Actor::Participant(_) | Actor::Screen => false,
+            },
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The durable facts a session is built from. Stored as JSON, so every name and field here is a storage format;
+//! must not depend on how events are decided or applied.
+
+use super::command::ParticipantNo;
+use super::plan::{Action, Occasion};
+use crate::domain::answer::{Answer, RoundTally};
+use crate::domain::catalogue::Scale;
+use crate::domain::item::ItemSpec;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A durable fact. Stored in order; applying them in order rebuilds the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    ParticipantJoined {
+        participant: ParticipantNo,
+        token: String,
+    },
+    RoundOpened {
+        item: String,
+        round: u32,
+    },
+    BallotCast {
+        item: String,
+        round: u32,
+        participant: ParticipantNo,
+        answer: Answer,
+    },
+    WordAdded {
+        item: String,
+        round: u32,
+        participant: ParticipantNo,
+        word: String,
+    },
+    RoundClosed {
+        item: String,
+        round: u32,
+    },
+    RoundRevealed {
+        item: String,
+        round: u32,
+    },
+    ConsensusLocked {
+        item: String,
+        level: u8,
+        note: String,
+        dissent: Option<String>,
+        at: i64,
+    },
+    ConsensusReopened {
+        item: String,
+        at: i64,
+    },
+    CurrentSet {
+        item: Option<String>,
+    },
+    WordHidden {
+        item: String,
+        word: String,
+    },
+    WordShown {
+        item: String,
+        word: String,
+    },
+    WordsMerged {
+        item: String,
+        word: String,
+        into: String,
+    },
+    WordUnmerged {
+        item: String,
+        word: String,
+    },
+    FilterSet {
+        enabled: bool,
+    },
+    AgendaSet {
+        scales: BTreeMap<String, Scale>,
+        items: Vec<ItemSpec>,
+    },
+    SummaryShared {
+        shared: bool,
+    },
+    OccasionRecorded {
+        occasion: Occasion,
+    },
+    ActionSet {
+        action: Action,
+    },
+    ActionRemoved {
+        id: String,
+    },
+    /// A round's counts without the ballots behind them: what remains once raw ballots are no longer kept.
+    RoundTallied {
+        item: String,
+        round: u32,
+        tally: RoundTally,
+        voters: u32,
+    },
+}

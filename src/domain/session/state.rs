@@ -1,0 +1,137 @@
+//! What a session knows of each item: its rounds, consensus, history and word moderation, and the phase they imply.
+//! Plain state: must not depend on commands or on how they are decided.
+
+use super::command::ParticipantNo;
+use super::event::Event;
+use crate::domain::answer::{Answer, RoundTally};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where an item is in the flow. Derived from its rounds and consensus, never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Pending,
+    Voting,
+    Closed,
+    Revealed,
+    Locked,
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let word = match self {
+            Phase::Pending => "pending",
+            Phase::Voting => "voting",
+            Phase::Closed => "closed",
+            Phase::Revealed => "revealed",
+            Phase::Locked => "locked",
+        };
+        f.write_str(word)
+    }
+}
+
+/// One pass of private voting on an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Round {
+    pub number: u32,
+    pub open: bool,
+    pub revealed: bool,
+    /// One ballot per participant; a new ballot replaces the old while the round is open.
+    pub ballots: BTreeMap<ParticipantNo, Answer>,
+    /// Words each participant sent, in order (words items only).
+    pub words: BTreeMap<ParticipantNo, Vec<String>>,
+    /// Kept in step with `ballots` and `words` so an answer costs O(1), not a recount.
+    pub tally: RoundTally,
+    /// Voters counted in a stored tally whose ballots are no longer kept.
+    pub tallied_voters: u32,
+}
+
+impl Round {
+    /// Participants who answered in this round.
+    pub fn voters(&self) -> u32 {
+        (self.ballots.len() + self.words.len()) as u32 + self.tallied_voters
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Consensus {
+    pub level: u8,
+    pub note: String,
+    pub dissent: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub locked_at: i64,
+}
+
+impl Consensus {
+    /// The event that locks this consensus on `item`.
+    pub(super) fn locked(&self, item: String) -> Event {
+        let (level, note, dissent, at) = (self.level, self.note.clone(), self.dissent.clone(), self.locked_at);
+        Event::ConsensusLocked { item, level, note, dissent, at }
+    }
+}
+
+/// A lock that was later reopened; kept so the group can see how its view moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PastConsensus {
+    #[serde(flatten)]
+    pub consensus: Consensus,
+    pub reopened_at: i64,
+}
+
+/// The facilitator's decisions about a words item's words; they apply to every round.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Moderation {
+    /// Groups hidden from everyone but the facilitator.
+    pub hidden: BTreeSet<String>,
+    /// Groups the facilitator chose to show although the filter matches them.
+    pub shown: BTreeSet<String>,
+    /// Variant → the group it counts in. Always points at a group's own word, never at another variant.
+    pub merges: BTreeMap<String, String>,
+}
+
+impl Moderation {
+    /// The group a word counts in.
+    pub fn group<'a>(&'a self, word: &'a str) -> &'a str {
+        self.merges.get(word).map(String::as_str).unwrap_or(word)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ItemState {
+    pub rounds: Vec<Round>,
+    pub consensus: Option<Consensus>,
+    pub history: Vec<PastConsensus>,
+    pub moderation: Moderation,
+}
+
+impl ItemState {
+    pub fn phase(&self) -> Phase {
+        if self.consensus.is_some() {
+            return Phase::Locked;
+        }
+        match self.rounds.last() {
+            None => Phase::Pending,
+            Some(round) if round.open => Phase::Voting,
+            Some(round) if round.revealed => Phase::Revealed,
+            Some(_) => Phase::Closed,
+        }
+    }
+
+    pub(super) fn open_round(&self, number: u32) -> Option<&Round> {
+        self.rounds.last().filter(|r| r.open && r.number == number)
+    }
+
+    /// Whether the item has anything that an agenda edit must not break.
+    pub(super) fn in_use(&self) -> bool {
+        !self.rounds.is_empty() || self.consensus.is_some() || !self.history.is_empty()
+    }
+}
+
+/// A participant's own answer in an item's latest round, for a reconnecting phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnAnswer {
+    pub round: u32,
+    pub answer: Option<Answer>,
+    pub words: Vec<String>,
+}

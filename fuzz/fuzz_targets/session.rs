@@ -241,7 +241,7 @@ fn run(data: &[u8]) -> Result<()> {
                         events
                     }
                     Err(error) => {
-                        assert!(!error.code().is_empty() && !error.to_string().is_empty());
+                        assert!(!samsyn::protocol::Code::from(&error).as_str().is_empty() && !error.to_string().is_empty());
                         continue;
                     }
                 }

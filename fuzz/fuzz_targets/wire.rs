@@ -1,4 +1,4 @@
-//! The WebSocket message decoder on arbitrary text, as `src/web/socket.rs` uses it: whatever arrives,
+//! The WebSocket message decoder (`src/protocol/messages.rs`) on arbitrary text, as `src/web/socket.rs` uses it: whatever arrives,
 //! reading it never panics, a refusal says why, the id acknowledged is the id sent, and the command a
 //! message carries is decided (as the facilitator and as a participant) without panicking either.
 #![no_main]
@@ -25,12 +25,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     match wire::parse(text) {
         Err((_, message)) => assert!(!message.is_empty()),
-        Ok(message) => {
-            let id = message.id();
+        Ok(envelope) => {
+            let id = envelope.id;
             let sent: serde_json::Value = serde_json::from_str(text).expect("a message that parses is JSON");
             assert!(sent.is_object(), "only JSON objects are messages");
             assert_eq!(sent["id"].as_u64(), Some(id), "the acknowledged id is the one sent");
-            if let Some(command) = message.into_command() {
+            if let wire::ClientMsg::Command(command) = envelope.message {
                 for actor in [Actor::Facilitator, Actor::Participant(1)] {
                     let mut session = session().clone();
                     if let Ok(events) = session.decide(actor, command.clone(), 1_700_000_000_000) {

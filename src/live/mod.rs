@@ -11,6 +11,7 @@ pub use bus::{Bus, Location};
 pub use registry::{Created, Registry};
 
 use crate::domain::DomainError;
+use crate::protocol::Code;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -31,41 +32,19 @@ pub enum LiveError {
     Unavailable,
     /// An error from the node that runs the session, passed on with its code.
     #[error("{message}")]
-    Remote { code: &'static str, message: String },
+    Remote { code: Code, message: String },
 }
 
 impl LiveError {
     /// The stable code clients see.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            LiveError::Domain(e) => e.code(),
-            LiveError::UnknownSession => "unknown_session",
-            LiveError::WrongKey => "forbidden",
-            LiveError::NotStored | LiveError::Store(_) | LiveError::Closed => "internal",
-            LiveError::Unavailable => "unavailable",
-            LiveError::Remote { code, .. } => code,
+            LiveError::Domain(e) => Code::from(e),
+            LiveError::UnknownSession => Code::UnknownSession,
+            LiveError::WrongKey => Code::Forbidden,
+            LiveError::NotStored | LiveError::Store(_) | LiveError::Closed => Code::Internal,
+            LiveError::Unavailable => Code::Unavailable,
+            LiveError::Remote { code, .. } => *code,
         }
-    }
-
-    /// Rebuilds an error another node reported by its code. Codes this node does not know become `internal`.
-    pub fn remote(code: &str, message: String) -> Self {
-        const KNOWN: &[&str] = &[
-            "forbidden",
-            "unknown_item",
-            "round_closed",
-            "invalid_answer",
-            "invalid_transition",
-            "invalid_level",
-            "text_too_long",
-            "invalid_word",
-            "duplicate_word",
-            "too_many_words",
-            "item_in_use",
-            "invalid_field",
-            "unknown_session",
-            "unavailable",
-        ];
-        let code = KNOWN.iter().find(|known| **known == code).copied().unwrap_or("internal");
-        LiveError::Remote { code, message }
     }
 }

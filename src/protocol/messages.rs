@@ -1,9 +1,9 @@
 //! Client and server messages of the WebSocket protocol (docs/protocol.md), and their mapping to domain commands.
 //! Pure data and serde: no socket, no session, no database.
 
-use crate::domain::session::ActionStatus;
+use super::Code;
 use crate::domain::session::OwnAnswer;
-use crate::domain::{Answer, Command, RawAnswer};
+use crate::domain::{Answer, Command};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -18,196 +18,60 @@ pub enum Role {
     Facilitator,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+/// A client message: its request id, then what it asks. Every message but `hello` is a domain
+/// [`Command`], read straight into it and passed on unchanged to the session (and across nodes).
+#[derive(Debug, PartialEq)]
+pub struct Envelope {
+    pub id: u64,
+    pub message: ClientMsg,
+}
+
+#[derive(Debug, PartialEq)]
 pub enum ClientMsg {
-    Hello {
-        id: u64,
-        role: Role,
-        code: String,
-        token: Option<String>,
-        key: Option<String>,
-    },
-    Vote {
-        id: u64,
-        item: String,
-        round: u32,
-        answer: RawAnswer,
-    },
-    Word {
-        id: u64,
-        item: String,
-        round: u32,
-        text: String,
-    },
-    Open {
-        id: u64,
-        item: String,
-    },
-    Close {
-        id: u64,
-        item: String,
-    },
-    Reveal {
-        id: u64,
-        item: String,
-    },
-    Revote {
-        id: u64,
-        item: String,
-    },
-    Lock {
-        id: u64,
-        item: String,
-        level: i64,
-        #[serde(default)]
-        note: String,
-        dissent: Option<String>,
-    },
-    Reopen {
-        id: u64,
-        item: String,
-    },
-    Goto {
-        id: u64,
-        item: Option<String>,
-    },
-    HideWord {
-        id: u64,
-        item: String,
-        word: String,
-    },
-    ShowWord {
-        id: u64,
-        item: String,
-        word: String,
-    },
-    MergeWords {
-        id: u64,
-        item: String,
-        word: String,
-        into: String,
-    },
-    UnmergeWord {
-        id: u64,
-        item: String,
-        word: String,
-    },
-    SetFilter {
-        id: u64,
-        enabled: bool,
-    },
-    ShareSummary {
-        id: u64,
-        shared: bool,
-    },
-    Finish {
-        id: u64,
-        organisation: String,
-        field: Option<String>,
-        date: String,
-    },
-    SetAction {
-        id: u64,
-        action: Option<String>,
-        item: String,
-        text: String,
-        #[serde(default)]
-        owner: String,
-        due: Option<String>,
-        #[serde(default)]
-        status: ActionStatus,
-    },
-    RemoveAction {
-        id: u64,
-        action: String,
-    },
-    StartPrioritisation {
-        id: u64,
-        max_level: u8,
-        #[serde(default = "default_budget")]
-        budget: u32,
-    },
+    /// Joins a session in a role; the first message of every connection.
+    Hello(Hello),
+    Command(Command),
 }
 
-fn default_budget() -> u32 {
-    crate::domain::item::DEFAULT_BUDGET
+#[derive(Debug, PartialEq, Deserialize)]
+pub struct Hello {
+    pub role: Role,
+    pub code: String,
+    pub token: Option<String>,
+    pub key: Option<String>,
 }
 
-impl ClientMsg {
-    pub fn id(&self) -> u64 {
-        match self {
-            ClientMsg::Hello { id, .. }
-            | ClientMsg::Vote { id, .. }
-            | ClientMsg::Word { id, .. }
-            | ClientMsg::Open { id, .. }
-            | ClientMsg::Close { id, .. }
-            | ClientMsg::Reveal { id, .. }
-            | ClientMsg::Revote { id, .. }
-            | ClientMsg::Lock { id, .. }
-            | ClientMsg::Reopen { id, .. }
-            | ClientMsg::Goto { id, .. }
-            | ClientMsg::HideWord { id, .. }
-            | ClientMsg::ShowWord { id, .. }
-            | ClientMsg::MergeWords { id, .. }
-            | ClientMsg::UnmergeWord { id, .. }
-            | ClientMsg::SetFilter { id, .. }
-            | ClientMsg::ShareSummary { id, .. }
-            | ClientMsg::Finish { id, .. }
-            | ClientMsg::SetAction { id, .. }
-            | ClientMsg::RemoveAction { id, .. }
-            | ClientMsg::StartPrioritisation { id, .. } => *id,
-        }
-    }
+/// Just the parts every message has, read first to choose how to read the rest.
+#[derive(Deserialize)]
+struct Head<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<std::borrow::Cow<'a, str>>,
+    id: Option<u64>,
+}
 
-    /// The domain command this message asks for; `None` for `hello`, which is not a command.
-    pub fn into_command(self) -> Option<Command> {
-        Some(match self {
-            ClientMsg::Hello { .. } => return None,
-            ClientMsg::Vote { item, round, answer, .. } => Command::Vote { item, round, answer },
-            ClientMsg::Word { item, round, text, .. } => Command::Word { item, round, text },
-            ClientMsg::Open { item, .. } => Command::Open { item },
-            ClientMsg::Close { item, .. } => Command::Close { item },
-            ClientMsg::Reveal { item, .. } => Command::Reveal { item },
-            ClientMsg::Revote { item, .. } => Command::Revote { item },
-            ClientMsg::Lock { item, level, note, dissent, .. } => {
-                // Out-of-range numbers become a level no scale has, so the domain refuses them as `invalid_level`.
-                Command::Lock { item, level: u8::try_from(level).unwrap_or(u8::MAX), note, dissent }
-            }
-            ClientMsg::Reopen { item, .. } => Command::Reopen { item },
-            ClientMsg::Goto { item, .. } => Command::Goto { item },
-            ClientMsg::HideWord { item, word, .. } => Command::HideWord { item, word },
-            ClientMsg::ShowWord { item, word, .. } => Command::ShowWord { item, word },
-            ClientMsg::MergeWords { item, word, into, .. } => Command::MergeWords { item, word, into },
-            ClientMsg::UnmergeWord { item, word, .. } => Command::UnmergeWord { item, word },
-            ClientMsg::SetFilter { enabled, .. } => Command::SetFilter { enabled },
-            ClientMsg::ShareSummary { shared, .. } => Command::ShareSummary { shared },
-            ClientMsg::Finish { organisation, field, date, .. } => Command::Finish { organisation, field, date },
-            ClientMsg::SetAction { action, item, text, owner, due, status, .. } => {
-                Command::SetAction { id: action, item, text, owner, due, status }
-            }
-            ClientMsg::RemoveAction { action, .. } => Command::RemoveAction { id: action },
-            ClientMsg::StartPrioritisation { max_level, budget, .. } => {
-                Command::StartPrioritisation { max_level, budget }
-            }
-        })
-    }
+#[derive(Deserialize)]
+struct WithId<T> {
+    id: u64,
+    #[serde(flatten)]
+    body: T,
 }
 
 /// Reads a client message; on failure, the request id if one could be found, and what was wrong.
-pub fn parse(text: &str) -> Result<ClientMsg, (Option<u64>, String)> {
+pub fn parse(text: &str) -> Result<Envelope, (Option<u64>, String)> {
     // serde would also read `["vote", 5, …]` (fields in declaration order); the protocol is objects only.
     if !text.trim_start().starts_with('{') {
         return Err((None, "a message is a JSON object, e.g. {\"type\": \"vote\", …}".into()));
     }
-    serde_json::from_str(text).map_err(|error| {
-        #[derive(Deserialize)]
-        struct JustId {
-            id: Option<u64>,
-        }
-        let id = serde_json::from_str::<JustId>(text).ok().and_then(|j| j.id);
-        (id, format!("could not read the message: {error}"))
-    })
+    let unreadable = |id, error: serde_json::Error| (id, format!("could not read the message: {error}"));
+    let head: Head = serde_json::from_str(text).map_err(|error| unreadable(None, error))?;
+    let message = match head.kind.as_deref() {
+        Some("hello") => serde_json::from_str::<WithId<Hello>>(text).map(|m| (m.id, ClientMsg::Hello(m.body))),
+        // The agenda changes over HTTP (PUT /api/sessions/{code}/items), never over the socket.
+        Some("set_agenda") => return Err((head.id, "could not read the message: unknown type `set_agenda`".into())),
+        _ => serde_json::from_str::<WithId<Command>>(text).map(|m| (m.id, ClientMsg::Command(m.body))),
+    };
+    let (id, message) = message.map_err(|error| unreadable(head.id, error))?;
+    Ok(Envelope { id, message })
 }
 
 /// An answer as the protocol shows it: `3`, `"not_relevant"`, or a list of options or points.
@@ -267,7 +131,7 @@ pub enum ServerMsg<'a> {
     },
     Error {
         id: Option<u64>,
-        code: &'a str,
+        code: Code,
         message: String,
     },
 }
@@ -281,17 +145,57 @@ impl ServerMsg<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::RawAnswer;
+
+    fn command(text: &str) -> Command {
+        match parse(text).unwrap().message {
+            ClientMsg::Command(command) => command,
+            other => panic!("not a command: {other:?}"),
+        }
+    }
 
     #[test]
     fn a_vote_reads_as_a_command() {
         let msg = parse(r#"{"type":"vote","id":7,"item":"L2","round":1,"answer":"not_relevant"}"#).unwrap();
-        assert_eq!(msg.id(), 7);
+        assert_eq!(msg.id, 7);
         let expected = Command::Vote { item: "L2".into(), round: 1, answer: RawAnswer::Word("not_relevant".into()) };
-        assert_eq!(msg.into_command(), Some(expected));
-        let msg = parse(r#"{"type":"vote","id":8,"item":"prio","round":1,"answer":[50,-20]}"#).unwrap();
-        assert!(
-            matches!(msg.into_command(), Some(Command::Vote { answer: RawAnswer::List(list), .. }) if list == [50, -20])
-        );
+        assert_eq!(msg.message, ClientMsg::Command(expected));
+        let vote = command(r#"{"type":"vote","id":8,"item":"prio","round":1,"answer":[50,-20]}"#);
+        assert!(matches!(vote, Command::Vote { answer: RawAnswer::List(list), .. } if list == [50, -20]));
+    }
+
+    #[test]
+    fn a_hello_reads_with_its_role_and_credentials() {
+        let msg = parse(r#"{"type":"hello","id":1,"role":"participant","code":"123456","token":"t"}"#).unwrap();
+        let expected = Hello { role: Role::Participant, code: "123456".into(), token: Some("t".into()), key: None };
+        assert_eq!(msg, Envelope { id: 1, message: ClientMsg::Hello(expected) });
+    }
+
+    #[test]
+    fn optional_fields_take_their_defaults_and_wire_names_map_to_the_command() {
+        let lock = command(r#"{"type":"lock","id":2,"item":"L1","level":3,"dissent":null}"#);
+        assert_eq!(lock, Command::Lock { item: "L1".into(), level: 3, note: String::new(), dissent: None });
+        let far = command(r#"{"type":"lock","id":3,"item":"L1","level":-4}"#);
+        assert!(matches!(far, Command::Lock { level: u8::MAX, .. }), "out of range becomes a level no scale has");
+        let action = command(r#"{"type":"set_action","id":4,"action":"a2","item":"L1","text":"Plan"}"#);
+        let expected = Command::SetAction {
+            id: Some("a2".into()),
+            item: "L1".into(),
+            text: "Plan".into(),
+            owner: String::new(),
+            due: None,
+            status: crate::domain::session::ActionStatus::Todo,
+        };
+        assert_eq!(action, expected);
+        let start = command(r#"{"type":"start_prioritisation","id":5,"max_level":2}"#);
+        assert_eq!(start, Command::StartPrioritisation { max_level: 2, budget: crate::domain::item::DEFAULT_BUDGET });
+    }
+
+    #[test]
+    fn the_agenda_is_not_a_socket_message() {
+        let (id, why) = parse(r#"{"type":"set_agenda","id":6,"items":[],"scales":{}}"#).unwrap_err();
+        assert_eq!(id, Some(6));
+        assert!(why.contains("set_agenda"), "{why}");
     }
 
     #[test]
@@ -331,7 +235,7 @@ mod decoding {
         ) {
             for field in ["id", "item", "round", "answer", "text", "level", "role", "code"] {
                 let text = format!(r#"{{"type":"{kind}","id":1,"item":"a","round":1,"{field}":{value}}}"#);
-                let _ = parse(&text).map(ClientMsg::into_command);
+                let _ = parse(&text);
             }
         }
     }

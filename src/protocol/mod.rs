@@ -2,7 +2,9 @@
 //! the `state` frames it pushes. Depends on the domain and serde only; the web edge, the session actors
 //! and the bus all speak it, none of them defines it.
 
+pub mod code;
 pub mod messages;
 pub mod state;
 
+pub use code::Code;
 pub use state::{state_frame, Frame, Version};

@@ -5,6 +5,7 @@ use super::AppState;
 use crate::domain::item::{agenda_from_input, item_set, ItemInput, ItemSetInput};
 use crate::domain::{Actor, Agenda, Catalogue, Command, SessionSpec};
 use crate::live::{LiveError, SessionHandle};
+use crate::protocol::Code;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -28,55 +29,39 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
-/// An HTTP error with a stable code, the same codes as the WebSocket uses.
+/// An HTTP error with a stable code, the same codes as the WebSocket uses; the status follows the code.
 pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
+    code: Code,
     message: String,
 }
 
 impl ApiError {
-    pub(super) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+    pub(super) fn new(code: Code, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into() }
     }
 
     pub(super) fn internal(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+        ApiError::new(Code::Internal, message)
     }
 
     fn invalid(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_items", message)
+        ApiError::new(Code::InvalidItems, message)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({ "code": self.code, "message": self.message }))).into_response()
+        let status = StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(json!({ "code": self.code, "message": self.message }))).into_response()
     }
 }
 
 impl From<LiveError> for ApiError {
     fn from(error: LiveError) -> Self {
-        let status = match &error {
-            LiveError::UnknownSession => StatusCode::NOT_FOUND,
-            LiveError::WrongKey => StatusCode::FORBIDDEN,
-            LiveError::Domain(crate::domain::DomainError::ItemInUse(_)) => StatusCode::CONFLICT,
-            LiveError::Domain(_) => StatusCode::BAD_REQUEST,
-            LiveError::NotStored | LiveError::Store(_) | LiveError::Closed => {
-                tracing::error!(%error, "request failed");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            LiveError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            LiveError::Remote { code, .. } => match *code {
-                "unknown_session" => StatusCode::NOT_FOUND,
-                "forbidden" => StatusCode::FORBIDDEN,
-                "item_in_use" => StatusCode::CONFLICT,
-                "internal" => StatusCode::INTERNAL_SERVER_ERROR,
-                "unavailable" => StatusCode::SERVICE_UNAVAILABLE,
-                _ => StatusCode::BAD_REQUEST,
-            },
-        };
-        ApiError::new(status, error.code(), error.to_string())
+        if let LiveError::NotStored | LiveError::Store(_) | LiveError::Closed = &error {
+            tracing::error!(%error, "request failed");
+        }
+        ApiError::new(error.code(), error.to_string())
     }
 }
 
@@ -87,7 +72,7 @@ pub(super) fn read_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError>
         let path = error.path().to_string();
         let inner = error.into_inner();
         let message = if path == "." { format!("{inner}") } else { format!("{path}: {inner}") };
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_message", format!("could not read the request: {message}"))
+        ApiError::new(Code::BadMessage, format!("could not read the request: {message}"))
     })
 }
 
@@ -136,7 +121,7 @@ async fn find_catalogue(app: &AppState, id: &str) -> Result<Catalogue, ApiError>
     let found = all_catalogues(app).await?.into_iter().rev().find(|(catalogue, _)| catalogue.id == id);
     found
         .map(|(catalogue, _)| catalogue)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown_catalogue", format!("no catalogue {id:?}")))
+        .ok_or_else(|| ApiError::new(Code::UnknownCatalogue, format!("no catalogue {id:?}")))
 }
 
 async fn catalogue(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
@@ -151,7 +136,7 @@ async fn import_catalogue(State(app): State<AppState>, body: Bytes) -> Result<Re
         Ok(()) => {}
         Err(crate::store::StoreError::CatalogueExists) => {
             let message = format!("catalogue {:?} version {:?} is already stored", catalogue.id, catalogue.version);
-            return Err(ApiError::new(StatusCode::CONFLICT, "item_in_use", message));
+            return Err(ApiError::new(Code::ItemInUse, message));
         }
         Err(error) => return Err(LiveError::Store(error).into()),
     }
@@ -252,7 +237,7 @@ async fn join_qr(
     };
     let url = format!("{base}/join/{}", handle.code());
     let qr = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_message", format!("cannot encode {url:?}: {e}")))?;
+        .map_err(|e| ApiError::new(Code::BadMessage, format!("cannot encode {url:?}: {e}")))?;
     let svg = qr
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(256, 256)

@@ -8,6 +8,7 @@ use crate::domain::session::{ActionStatus, Session};
 use crate::domain::summary::{compare, ordered_plan, summarise, Summary};
 use crate::domain::view::{render, Audience};
 use crate::domain::Text;
+use crate::protocol::Code;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -504,14 +505,14 @@ async fn compare_occasions(State(app): State<AppState>, body: axum::body::Bytes)
         if a.organisation.to_lowercase() != b.organisation.to_lowercase() {
             let message =
                 format!("the occasions are of different organisations ({:?} and {:?})", a.organisation, b.organisation);
-            return Err(ApiError::new(StatusCode::BAD_REQUEST, "not_comparable", message));
+            return Err(ApiError::new(Code::NotComparable, message));
         }
     }
     let comparison = compare(&summarise(then), &summarise(now));
     if !comparison.indicators.is_empty() && !comparison.indicators.iter().any(|i| i.in_then) {
         let message =
             "no indicator of the earlier occasion maps to one of the later (different catalogues without a mapping)";
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "not_comparable", message));
+        return Err(ApiError::new(Code::NotComparable, message));
     }
     // The later occasion's scale, so a client can label levels without another request.
     let scale = now.spec.items.iter().find_map(|item| now.scale_of(item));
@@ -535,10 +536,10 @@ async fn import_occasion(State(app): State<AppState>, body: axum::body::Bytes) -
     let file: ExportFile = super::api::read_json(&body)?;
     if file.format != "samsyn-occasion" {
         let message = format!("format: expected \"samsyn-occasion\", found {:?}", file.format);
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_items", message));
+        return Err(ApiError::new(Code::InvalidItems, message));
     }
     let agenda = crate::domain::item::agenda_from_input(file.item_set.items, &Default::default())
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_items", format!("item_set.{e}")))?;
+        .map_err(|e| ApiError::new(Code::InvalidItems, format!("item_set.{e}")))?;
     let events = file.session.events(&agenda);
     let title = file.item_set.title.unwrap_or(file.session.title.clone());
     let mut spec = crate::domain::SessionSpec::from_agenda(&title, agenda).map_err(crate::live::LiveError::from)?;

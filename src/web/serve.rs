@@ -3,6 +3,7 @@
 
 use super::{router, AppState};
 use crate::metrics::METRICS;
+use crate::protocol::Code;
 use axum::body::{Body, HttpBody};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, StatusCode};
@@ -118,18 +119,19 @@ async fn whole_body(State(deadline): State<Duration>, request: Request, next: Ne
         Ok(Ok(bytes)) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
         Ok(Err(_)) => {
             let message = format!("a request body may be at most {MAX_BODY_BYTES} bytes");
-            refuse(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+            refuse(Code::TooLarge, message)
         }
         Err(_) => {
             METRICS.stalled_requests_dropped.fetch_add(1, Relaxed);
             let message = format!("the request body did not arrive within {} s", deadline.as_secs());
-            refuse(StatusCode::REQUEST_TIMEOUT, "timeout", message)
+            refuse(Code::Timeout, message)
         }
     }
 }
 
 /// An error answer after which the connection closes: the rest of the body was never read.
-fn refuse(status: StatusCode, code: &str, message: String) -> Response {
+fn refuse(code: Code, message: String) -> Response {
+    let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
     let body = axum::Json(serde_json::json!({ "code": code, "message": message }));
     (status, [(header::CONNECTION, "close")], body).into_response()
 }

@@ -9,7 +9,8 @@ use super::AppState;
 use crate::domain::{Actor, Event, ParticipantNo};
 use crate::live::{Feed, LiveError, SessionHandle};
 use crate::metrics::{RoleGauge, METRICS};
-use crate::protocol::messages::{self as wire, BallotWire, ClientMsg, Role, ServerMsg};
+use crate::protocol::messages::{self as wire, BallotWire, ClientMsg, Hello, Role, ServerMsg};
+use crate::protocol::Code;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -208,8 +209,8 @@ async fn take_messages(
                     let message = format!("at most {MESSAGES_PER_SECOND} messages a second; this one was dropped");
                     // Find the request id only in messages small enough to be read at all.
                     let small = text.len() <= wire::MAX_MESSAGE_BYTES;
-                    let id = small.then(|| wire::parse(&text).ok().map(|m| m.id())).flatten();
-                    vec![error_msg(id, "rate_limited", message)]
+                    let id = small.then(|| wire::parse(&text).ok().map(|m| m.id)).flatten();
+                    vec![error_msg(id, Code::RateLimited, message)]
                 };
                 for reply in replies {
                     conn.send(frame::text(reply.as_bytes()));
@@ -220,7 +221,7 @@ async fn take_messages(
                 }
             }
             Incoming::Binary => {
-                let error = error_msg(None, "bad_message", "messages are JSON text, not binary".into());
+                let error = error_msg(None, Code::BadMessage, "messages are JSON text, not binary".into());
                 conn.send(frame::text(error.as_bytes()));
             }
             Incoming::Ping(payload) => conn.send(frame::pong(&payload)),
@@ -230,7 +231,7 @@ async fn take_messages(
     }
 }
 
-fn error_msg(id: Option<u64>, code: &str, message: String) -> String {
+fn error_msg(id: Option<u64>, code: Code, message: String) -> String {
     ServerMsg::Error { id, code, message }.to_text()
 }
 
@@ -249,38 +250,18 @@ async fn handle_text(
     if text.len() > wire::MAX_MESSAGE_BYTES {
         let message =
             format!("a message may be at most {} bytes; this one has {}", wire::MAX_MESSAGE_BYTES, text.len());
-        return vec![error_msg(None, "too_large", message)];
+        return vec![error_msg(None, Code::TooLarge, message)];
     }
-    let msg = match wire::parse(text) {
-        Ok(msg) => msg,
-        Err((id, message)) => return vec![error_msg(id, "bad_message", message)],
+    let (id, command) = match wire::parse(text) {
+        Ok(envelope) => match envelope.message {
+            ClientMsg::Command(command) => (envelope.id, command),
+            ClientMsg::Hello(hello) => return say_hello(app, conn, joined, envelope.id, hello, ip).await,
+        },
+        Err((id, message)) => return vec![error_msg(id, Code::BadMessage, message)],
     };
-    let id = msg.id();
-    if let ClientMsg::Hello { role, code, token, key, .. } = msg {
-        if joined.is_some() {
-            return vec![error_msg(Some(id), "already_joined", "this connection has already said hello".into())];
-        }
-        if app.limits.is_throttled(ip, Instant::now()) {
-            let message = "too many failed attempts from this address; wait a minute".to_string();
-            return vec![error_msg(Some(id), "rate_limited", message)];
-        }
-        return match hello(app, conn, id, role, &code, token, key).await {
-            Ok((session, welcome)) => {
-                *joined = Some(session);
-                vec![welcome]
-            }
-            Err(error) => {
-                if matches!(error, LiveError::UnknownSession | LiveError::WrongKey) {
-                    app.limits.failed_hello(ip, Instant::now());
-                }
-                vec![error_msg(Some(id), error.code(), error.to_string())]
-            }
-        };
-    }
     let Some(session) = joined.as_ref() else {
-        return vec![error_msg(Some(id), "not_joined", "say hello first".into())];
+        return vec![error_msg(Some(id), Code::NotJoined, "say hello first".into())];
     };
-    let command = msg.into_command().expect("hello handled above");
     match session.handle.request(session.actor, id, command).await {
         Ok(events) => {
             let word = events.iter().find_map(|event| match event {
@@ -290,6 +271,36 @@ async fn handle_text(
             vec![ServerMsg::Ack { id, word }.to_text()]
         }
         Err(error) => vec![live_error(id, &error)],
+    }
+}
+
+/// Answers a `hello`: once per connection, and not while the address is throttled for failed ones.
+async fn say_hello(
+    app: &AppState,
+    conn: &Arc<Conn>,
+    joined: &mut Option<Joined>,
+    id: u64,
+    Hello { role, code, token, key }: Hello,
+    ip: IpAddr,
+) -> Vec<String> {
+    if joined.is_some() {
+        return vec![error_msg(Some(id), Code::AlreadyJoined, "this connection has already said hello".into())];
+    }
+    if app.limits.is_throttled(ip, Instant::now()) {
+        let message = "too many failed attempts from this address; wait a minute".to_string();
+        return vec![error_msg(Some(id), Code::RateLimited, message)];
+    }
+    match hello(app, conn, id, role, &code, token, key).await {
+        Ok((session, welcome)) => {
+            *joined = Some(session);
+            vec![welcome]
+        }
+        Err(error) => {
+            if matches!(error, LiveError::UnknownSession | LiveError::WrongKey) {
+                app.limits.failed_hello(ip, Instant::now());
+            }
+            vec![error_msg(Some(id), error.code(), error.to_string())]
+        }
     }
 }
 

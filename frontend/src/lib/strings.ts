@@ -164,6 +164,11 @@ export const common = {
     sv: 'Servern når inte sessionen just nu. Försöker igen …',
     en: 'The server cannot reach the session right now. Trying again …',
   },
+  err_rate_limited: {
+    sv: 'För många försök på kort tid. Vänta en stund och försök igen.',
+    en: 'Too many attempts in a short time. Wait a moment and try again.',
+  },
+  err_timeout: { sv: 'Begäran kom inte fram i tid. Försök igen.', en: 'The request did not arrive in time. Try again.' },
   err_unknown: { sv: 'Okänt fel.', en: 'Unknown error.' },
 } satisfies Dict;
 

@@ -10,7 +10,7 @@ mod wire;
 use crate::domain::view::Audience;
 use crate::domain::{Event, Session};
 use crate::live::{Bus, Feed, Joined, LiveError, Location, Request, SessionHandle};
-use crate::protocol::{state_frame, Frame, Version};
+use crate::protocol::{state_frame, Code, Frame, Version};
 use crate::store::Store;
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -174,7 +174,6 @@ enum ReplyTo {
 
 impl ReplyTo {
     fn answer(self, outcome: Outcome) {
-        let failed = |code: &str, message: String| LiveError::remote(code, message);
         match (self, outcome) {
             (ReplyTo::Join(tx), Outcome::Joined { participant, token, answers }) => {
                 let _ = tx.send(Ok(Joined { participant, token, answers }));
@@ -185,8 +184,11 @@ impl ReplyTo {
             (ReplyTo::Compact(tx), Outcome::Done) => {
                 let _ = tx.send(Ok(()));
             }
-            (reply, Outcome::Failed { code, message }) => reply.fail(failed(&code, message)),
-            (reply, _) => reply.fail(LiveError::remote("internal", "the owner answered something else".into())),
+            (reply, Outcome::Failed { code, message }) => reply.fail(LiveError::Remote { code, message }),
+            (reply, _) => {
+                let message = "the owner answered something else".to_string();
+                reply.fail(LiveError::Remote { code: Code::Internal, message })
+            }
         }
     }
 

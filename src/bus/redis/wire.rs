@@ -4,6 +4,7 @@
 use crate::domain::session::OwnAnswer;
 use crate::domain::{Actor, Command, Event, ParticipantNo};
 use crate::live::LiveError;
+use crate::protocol::Code;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -45,16 +46,31 @@ pub(super) struct Reply {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub(super) enum Outcome {
-    Joined { participant: ParticipantNo, token: String, answers: BTreeMap<String, OwnAnswer> },
-    Events { events: Vec<Event> },
+    Joined {
+        participant: ParticipantNo,
+        token: String,
+        answers: BTreeMap<String, OwnAnswer>,
+    },
+    Events {
+        events: Vec<Event>,
+    },
     Done,
-    Failed { code: String, message: String },
+    Failed {
+        #[serde(deserialize_with = "code_or_internal")]
+        code: Code,
+        message: String,
+    },
 }
 
 impl Outcome {
     pub fn failed(error: &LiveError) -> Self {
-        Outcome::Failed { code: error.code().to_string(), message: error.to_string() }
+        Outcome::Failed { code: error.code(), message: error.to_string() }
     }
+}
+
+/// A code this node does not know (a newer node's) reads as `internal`, so the reply still arrives.
+fn code_or_internal<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Code, D::Error> {
+    Ok(Code::parse(&String::deserialize(deserializer)?).unwrap_or(Code::Internal))
 }
 
 #[cfg(test)]
@@ -78,5 +94,13 @@ mod tests {
         assert_eq!(actor, Actor::Participant(12));
         assert_eq!(request, Some(3));
         assert_eq!(command, Command::Vote { item: "L1".into(), round: 1, answer: RawAnswer::Number(4) });
+    }
+
+    #[test]
+    fn a_failure_keeps_its_code_and_one_this_node_does_not_know_reads_as_internal() {
+        let json = serde_json::to_string(&Outcome::failed(&LiveError::UnknownSession)).unwrap();
+        assert!(matches!(serde_json::from_str(&json).unwrap(), Outcome::Failed { code: Code::UnknownSession, .. }));
+        let newer = r#"{"kind":"failed","code":"a_code_from_a_newer_node","message":"?"}"#;
+        assert!(matches!(serde_json::from_str(newer).unwrap(), Outcome::Failed { code: Code::Internal, .. }));
     }
 }

@@ -1,10 +1,10 @@
 //! What a client asks of a session, who is asking, and who may ask for what. Must not depend on how a command is
-//! decided, nor on any wire format.
+//! decided. Its serde form is the message body of docs/protocol.md: the wire decodes straight into it.
 
 use super::plan::ActionStatus;
 use crate::domain::answer::RawAnswer;
 use crate::domain::item::Agenda;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A participant's number within one session. Anonymous: it stands for a resume token, not a person.
 pub type ParticipantNo = u32;
@@ -20,6 +20,7 @@ pub enum Actor {
 /// What a client asks for. Decided by [`Session::decide`](super::Session::decide) into events, or refused with a
 /// [`DomainError`](super::DomainError).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
     Vote {
         item: String,
@@ -45,7 +46,9 @@ pub enum Command {
     },
     Lock {
         item: String,
+        #[serde(deserialize_with = "any_level")]
         level: u8,
+        #[serde(default)]
         note: String,
         dissent: Option<String>,
     },
@@ -85,21 +88,37 @@ pub enum Command {
         date: String,
     },
     SetAction {
+        /// The action to change; a new one when absent.
+        #[serde(rename = "action")]
         id: Option<String>,
         item: String,
         text: String,
+        #[serde(default)]
         owner: String,
         due: Option<String>,
+        #[serde(default)]
         status: ActionStatus,
     },
     RemoveAction {
+        #[serde(rename = "action")]
         id: String,
     },
     /// Adds a points item over the locked indicators at or below `max_level` and opens it.
     StartPrioritisation {
         max_level: u8,
+        #[serde(default = "default_budget")]
         budget: u32,
     },
+}
+
+fn default_budget() -> u32 {
+    crate::domain::item::DEFAULT_BUDGET
+}
+
+/// A lock level as any JSON integer: one that fits no `u8` becomes a level no scale has, so deciding
+/// refuses it as `invalid_level` rather than the message as unreadable.
+fn any_level<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
+    Ok(u8::try_from(i64::deserialize(deserializer)?).unwrap_or(u8::MAX))
 }
 
 impl Command {

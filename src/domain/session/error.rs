@@ -1,4 +1,4 @@
-//! Why a command is refused, and the stable code clients see for it. Must not depend on commands, events or the
+//! Why a command is refused. (The stable code clients see for each is the protocol's, `crate::protocol::Code`.) Must not depend on commands, events or the
 //! session.
 
 use super::spec::MAX_TEXT_CHARS;
@@ -39,27 +39,4 @@ pub enum DomainError {
     TooFewGaps(usize),
     #[error("there is no action {0:?}")]
     UnknownAction(String),
-}
-
-impl DomainError {
-    /// The stable code clients see.
-    pub fn code(&self) -> &'static str {
-        match self {
-            DomainError::Forbidden => "forbidden",
-            DomainError::UnknownItem(_) => "unknown_item",
-            DomainError::RoundClosed { .. } => "round_closed",
-            DomainError::InvalidAnswer => "invalid_answer",
-            DomainError::InvalidTransition { .. } | DomainError::WrongKind { .. } | DomainError::MergeCycle => {
-                "invalid_transition"
-            }
-            DomainError::InvalidLevel(_) => "invalid_level",
-            DomainError::TextTooLong => "text_too_long",
-            DomainError::InvalidWord(_) => "invalid_word",
-            DomainError::DuplicateWord => "duplicate_word",
-            DomainError::TooManyWords(_) => "too_many_words",
-            DomainError::ItemInUse(_) => "item_in_use",
-            DomainError::InvalidField(_) | DomainError::UnknownAction(_) => "invalid_field",
-            DomainError::TooFewGaps(_) => "invalid_transition",
-        }
-    }
 }

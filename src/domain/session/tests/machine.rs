@@ -71,7 +71,7 @@ proptest! {
                     }
                     log.extend(events);
                 }
-                Err(error) => prop_assert!(!error.code().is_empty()),
+                Err(error) => prop_assert!(!error.to_string().is_empty(), "a refusal says why"),
             }
         }
         for state in &s.items {

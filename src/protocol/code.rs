@@ -1,0 +1,147 @@
+//! Every error code a client can see, over the WebSocket and over HTTP, with its HTTP status: the one
+//! list. The frontend's translations and docs/protocol.md are checked against it by tests below.
+
+use crate::domain::DomainError;
+use serde::{Deserialize, Serialize};
+
+/// Defines [`Code`] from one table, so a code, its wire name and its HTTP status cannot drift apart.
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $name:literal, $status:literal;)*) => {
+        /// A stable error code, snake_case on the wire.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum Code {
+            $($(#[doc = $doc])* #[serde(rename = $name)] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the order of docs/protocol.md §5.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as clients see it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// The HTTP status an answer with this code carries.
+            pub fn http_status(self) -> u16 {
+                match self {
+                    $(Code::$variant => $status,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// Not JSON, an unknown `type`, a missing or wrongly typed field.
+    BadMessage = "bad_message", 400;
+    /// A message or request body over its size limit.
+    TooLarge = "too_large", 413;
+    /// A command before `hello`.
+    NotJoined = "not_joined", 400;
+    /// A second `hello`.
+    AlreadyJoined = "already_joined", 400;
+    UnknownSession = "unknown_session", 404;
+    /// A command of another role, or a wrong facilitator key.
+    Forbidden = "forbidden", 403;
+    UnknownItem = "unknown_item", 400;
+    RoundClosed = "round_closed", 400;
+    InvalidAnswer = "invalid_answer", 400;
+    /// Not allowed in the item's phase or for its kind.
+    InvalidTransition = "invalid_transition", 400;
+    InvalidLevel = "invalid_level", 400;
+    TextTooLong = "text_too_long", 400;
+    InvalidWord = "invalid_word", 400;
+    DuplicateWord = "duplicate_word", 400;
+    TooManyWords = "too_many_words", 400;
+    /// An item set or catalogue that breaks a rule.
+    InvalidItems = "invalid_items", 400;
+    /// An item with rounds cannot be removed or change kind; a catalogue version already stored.
+    ItemInUse = "item_in_use", 409;
+    InvalidField = "invalid_field", 400;
+    UnknownCatalogue = "unknown_catalogue", 404;
+    /// Two occasions that cannot be compared.
+    NotComparable = "not_comparable", 400;
+    RateLimited = "rate_limited", 429;
+    /// A request body that did not arrive in time.
+    Timeout = "timeout", 408;
+    /// The change could not be stored; nothing changed.
+    Internal = "internal", 500;
+    /// Another node could not be reached in time.
+    Unavailable = "unavailable", 503;
+}
+
+impl Code {
+    /// The code by its wire name.
+    pub fn parse(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|code| code.as_str() == name)
+    }
+}
+
+impl From<&DomainError> for Code {
+    fn from(error: &DomainError) -> Code {
+        match error {
+            DomainError::Forbidden => Code::Forbidden,
+            DomainError::UnknownItem(_) => Code::UnknownItem,
+            DomainError::RoundClosed { .. } => Code::RoundClosed,
+            DomainError::InvalidAnswer => Code::InvalidAnswer,
+            DomainError::InvalidTransition { .. }
+            | DomainError::WrongKind { .. }
+            | DomainError::MergeCycle
+            | DomainError::TooFewGaps(_) => Code::InvalidTransition,
+            DomainError::InvalidLevel(_) => Code::InvalidLevel,
+            DomainError::TextTooLong => Code::TextTooLong,
+            DomainError::InvalidWord(_) => Code::InvalidWord,
+            DomainError::DuplicateWord => Code::DuplicateWord,
+            DomainError::TooManyWords(_) => Code::TooManyWords,
+            DomainError::ItemInUse(_) => Code::ItemInUse,
+            DomainError::InvalidField(_) | DomainError::UnknownAction(_) => Code::InvalidField,
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_is_written_on_the_wire_as_its_name_and_read_back() {
+        for code in Code::ALL {
+            let json = serde_json::to_string(code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), *code);
+            assert_eq!(Code::parse(code.as_str()), Some(*code));
+        }
+        assert_eq!(Code::parse("no_such_code"), None);
+    }
+
+    #[test]
+    fn every_code_has_a_swedish_and_an_english_message_in_the_frontend() {
+        let strings = include_str!("../../frontend/src/lib/strings.ts");
+        for code in Code::ALL {
+            let key = format!("err_{}:", code.as_str());
+            let at = strings.find(&key).unwrap_or_else(|| panic!("frontend/src/lib/strings.ts lacks {key}"));
+            // The entry runs to the next key (`  err_…`) or to the end of the table.
+            let rest = &strings[at + key.len()..];
+            let entry = &rest[..rest.find("\n  err_").or_else(|| rest.find("\n}")).unwrap_or(rest.len())];
+            assert!(entry.contains("sv:") && entry.contains("en:"), "{key} needs sv and en: {entry}");
+        }
+    }
+
+    #[test]
+    fn every_code_is_listed_in_the_protocol_document() {
+        let protocol = include_str!("../../docs/protocol.md");
+        let section = &protocol[protocol.find("## 5. Error codes").expect("section 5")..];
+        for code in Code::ALL {
+            assert!(section.contains(&format!("| `{}` |", code.as_str())), "docs/protocol.md §5 lacks {code}");
+        }
+    }
+}

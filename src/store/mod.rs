@@ -1,6 +1,7 @@
 //! Durable storage behind one small trait. The live layer depends on [`Store`], never on a database.
 
 mod postgres;
+mod sql;
 mod sqlite;
 
 pub use postgres::PostgresStore;

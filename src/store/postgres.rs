@@ -1,17 +1,18 @@
 //! The store for several nodes: PostgreSQL, with the same tables and the same promises as the SQLite file.
 //! A commit returns once PostgreSQL has made it durable (its default `synchronous_commit = on`).
 
+use super::sql::{is_unique_violation, SharedSql};
 use super::{Store, StoreError, StoredSession};
 use crate::domain::{Catalogue, Event};
 use crate::metrics::METRICS;
 use async_trait::async_trait;
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::Row;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::Postgres;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 pub struct PostgresStore {
-    pool: PgPool,
+    sql: SharedSql<Postgres>,
 }
 
 impl PostgresStore {
@@ -24,63 +25,19 @@ impl PostgresStore {
             .connect(url)
             .await?;
         sqlx::migrate!("src/store/migrations_postgres").run(&pool).await?;
-        Ok(PostgresStore { pool })
+        let snapshot = Some("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        Ok(PostgresStore { sql: SharedSql { pool, snapshot } })
     }
-}
-
-fn is_unique_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
 #[async_trait]
 impl Store for PostgresStore {
     async fn create_session(&self, session: &StoredSession) -> Result<(), StoreError> {
-        let spec = serde_json::to_string(&session.spec)?;
-        let result = sqlx::query(
-            "INSERT INTO sessions (id, code, facilitator_key, spec, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&session.id)
-        .bind(&session.code)
-        .bind(&session.facilitator_key)
-        .bind(spec)
-        .bind(session.created_at)
-        .execute(&self.pool)
-        .await;
-        match result {
-            Err(e) if is_unique_violation(&e) => Err(StoreError::CodeTaken),
-            other => other.map(|_| ()).map_err(StoreError::from),
-        }
+        self.sql.create_session(session).await
     }
 
     async fn load_session(&self, code: &str) -> Result<Option<StoredSession>, StoreError> {
-        // One snapshot for both reads, so the events belong to the session row read with them.
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
-        let Some(row) = sqlx::query(
-            "SELECT id, code, facilitator_key, spec, created_at, stream_cursor FROM sessions WHERE code = $1",
-        )
-        .bind(code)
-        .fetch_optional(&mut *tx)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let id: String = row.get("id");
-        let rows: Vec<String> = sqlx::query_scalar("SELECT event FROM events WHERE session_id = $1 ORDER BY seq")
-            .bind(&id)
-            .fetch_all(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        let events = rows.iter().map(|e| serde_json::from_str(e)).collect::<Result<Vec<Event>, _>>()?;
-        Ok(Some(StoredSession {
-            id,
-            code: row.get("code"),
-            facilitator_key: row.get("facilitator_key"),
-            spec: serde_json::from_str(row.get::<&str, _>("spec"))?,
-            created_at: row.get("created_at"),
-            events,
-            cursor: row.get("stream_cursor"),
-        }))
+        self.sql.load_session(code).await
     }
 
     async fn append(
@@ -94,7 +51,7 @@ impl Store for PostgresStore {
             return Ok(());
         }
         let started = std::time::Instant::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.sql.pool.begin().await?;
         let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = $1")
             .bind(session_id)
             .fetch_one(&mut *tx)
@@ -133,31 +90,15 @@ impl Store for PostgresStore {
     }
 
     async fn save_catalogue(&self, catalogue: &Catalogue, imported_at: i64) -> Result<(), StoreError> {
-        let json = serde_json::to_string(catalogue)?;
-        let result =
-            sqlx::query("INSERT INTO catalogues (id, version, catalogue, imported_at) VALUES ($1, $2, $3, $4)")
-                .bind(&catalogue.id)
-                .bind(&catalogue.version)
-                .bind(json)
-                .bind(imported_at)
-                .execute(&self.pool)
-                .await;
-        match result {
-            Err(e) if is_unique_violation(&e) => Err(StoreError::CatalogueExists),
-            other => other.map(|_| ()).map_err(StoreError::from),
-        }
+        self.sql.save_catalogue(catalogue, imported_at).await
     }
 
     async fn catalogues(&self) -> Result<Vec<Catalogue>, StoreError> {
-        let rows: Vec<String> =
-            sqlx::query_scalar("SELECT catalogue FROM catalogues ORDER BY imported_at, id, version")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows.iter().map(|json| serde_json::from_str(json)).collect::<Result<_, _>>()?)
+        self.sql.catalogues().await
     }
 
     async fn replace_events(&self, session_id: &str, events: &[Event], compacted_at: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.sql.pool.begin().await?;
         sqlx::query("DELETE FROM events WHERE session_id = $1").bind(session_id).execute(&mut *tx).await?;
         let seqs: Vec<i64> = (1..=events.len() as i64).collect();
         let json = events.iter().map(serde_json::to_string).collect::<Result<Vec<String>, _>>()?;
@@ -179,31 +120,22 @@ impl Store for PostgresStore {
     }
 
     async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError> {
-        let codes = sqlx::query_scalar(
-            "SELECT code FROM sessions WHERE created_at < $1 AND compacted_at IS NULL ORDER BY created_at",
-        )
-        .bind(before)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(codes)
+        self.sql.sessions_to_compact(before).await
     }
 
     async fn session_codes(&self) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT code FROM sessions ORDER BY created_at, code").fetch_all(&self.pool).await?)
+        self.sql.session_codes().await
     }
 
     async fn delete_session(&self, code: &str) -> Result<(), StoreError> {
-        // Events go with their session (ON DELETE CASCADE).
-        sqlx::query("DELETE FROM sessions WHERE code = $1").bind(code).execute(&self.pool).await?;
-        Ok(())
+        self.sql.delete_session(code).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        self.sql.ping().await
     }
 
     async fn close(&self) {
-        self.pool.close().await;
+        self.sql.pool.close().await;
     }
 }

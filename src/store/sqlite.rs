@@ -4,16 +4,17 @@
 
 mod writer;
 
+use super::sql::SharedSql;
 use super::{Store, StoreError, StoredSession};
 use crate::domain::{Catalogue, Event};
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::Row;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Sqlite;
 use std::path::Path;
 use std::time::Duration;
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    sql: SharedSql<Sqlite>,
     writer: writer::Writer,
 }
 
@@ -38,12 +39,13 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("src/store/migrations").run(&pool).await?;
         let writer = writer::Writer::start(&file, BUSY_TIMEOUT)?;
-        Ok(SqliteStore { pool, writer })
+        // In WAL mode a read transaction sees one snapshot of the file throughout.
+        Ok(SqliteStore { sql: SharedSql { pool, snapshot: None }, writer })
     }
 
     /// SQLite's own check of the file: `ok` when it is sound.
     pub async fn integrity_check(&self) -> Result<String, StoreError> {
-        Ok(sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&self.sql.pool).await?)
     }
 
     /// The pragmas in force on the connection that writes events, for tests and health checks:
@@ -56,47 +58,11 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn create_session(&self, session: &StoredSession) -> Result<(), StoreError> {
-        let spec = serde_json::to_string(&session.spec)?;
-        let result =
-            sqlx::query("INSERT INTO sessions (id, code, facilitator_key, spec, created_at) VALUES (?, ?, ?, ?, ?)")
-                .bind(&session.id)
-                .bind(&session.code)
-                .bind(&session.facilitator_key)
-                .bind(spec)
-                .bind(session.created_at)
-                .execute(&self.pool)
-                .await;
-        match result {
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::CodeTaken),
-            other => other.map(|_| ()).map_err(StoreError::from),
-        }
+        self.sql.create_session(session).await
     }
 
     async fn load_session(&self, code: &str) -> Result<Option<StoredSession>, StoreError> {
-        let Some(row) = sqlx::query(
-            "SELECT id, code, facilitator_key, spec, created_at, stream_cursor FROM sessions WHERE code = ?",
-        )
-        .bind(code)
-        .fetch_optional(&self.pool)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let id: String = row.get("id");
-        let rows: Vec<String> = sqlx::query_scalar("SELECT event FROM events WHERE session_id = ? ORDER BY seq")
-            .bind(&id)
-            .fetch_all(&self.pool)
-            .await?;
-        let events = rows.iter().map(|e| serde_json::from_str(e)).collect::<Result<Vec<Event>, _>>()?;
-        Ok(Some(StoredSession {
-            id,
-            code: row.get("code"),
-            facilitator_key: row.get("facilitator_key"),
-            spec: serde_json::from_str(row.get::<&str, _>("spec"))?,
-            created_at: row.get("created_at"),
-            events,
-            cursor: row.get("stream_cursor"),
-        }))
+        self.sql.load_session(code).await
     }
 
     async fn append(
@@ -116,40 +82,25 @@ impl Store for SqliteStore {
     }
 
     async fn save_catalogue(&self, catalogue: &Catalogue, imported_at: i64) -> Result<(), StoreError> {
-        let json = serde_json::to_string(catalogue)?;
-        let result = sqlx::query("INSERT INTO catalogues (id, version, catalogue, imported_at) VALUES (?, ?, ?, ?)")
-            .bind(&catalogue.id)
-            .bind(&catalogue.version)
-            .bind(json)
-            .bind(imported_at)
-            .execute(&self.pool)
-            .await;
-        match result {
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::CatalogueExists),
-            other => other.map(|_| ()).map_err(StoreError::from),
-        }
+        self.sql.save_catalogue(catalogue, imported_at).await
     }
 
     async fn catalogues(&self) -> Result<Vec<Catalogue>, StoreError> {
-        let rows: Vec<String> =
-            sqlx::query_scalar("SELECT catalogue FROM catalogues ORDER BY imported_at, id, version")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows.iter().map(|json| serde_json::from_str(json)).collect::<Result<_, _>>()?)
+        self.sql.catalogues().await
     }
 
     async fn replace_events(&self, session_id: &str, events: &[Event], compacted_at: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("DELETE FROM events WHERE session_id = ?").bind(session_id).execute(&mut *tx).await?;
+        let mut tx = self.sql.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("DELETE FROM events WHERE session_id = $1").bind(session_id).execute(&mut *tx).await?;
         for (offset, event) in events.iter().enumerate() {
-            sqlx::query("INSERT INTO events (session_id, seq, event) VALUES (?, ?, ?)")
+            sqlx::query("INSERT INTO events (session_id, seq, event) VALUES ($1, $2, $3)")
                 .bind(session_id)
                 .bind(offset as i64 + 1)
                 .bind(serde_json::to_string(event)?)
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("UPDATE sessions SET compacted_at = ? WHERE id = ?")
+        sqlx::query("UPDATE sessions SET compacted_at = $1 WHERE id = $2")
             .bind(compacted_at)
             .bind(session_id)
             .execute(&mut *tx)
@@ -159,33 +110,24 @@ impl Store for SqliteStore {
     }
 
     async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError> {
-        let codes = sqlx::query_scalar(
-            "SELECT code FROM sessions WHERE created_at < ? AND compacted_at IS NULL ORDER BY created_at",
-        )
-        .bind(before)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(codes)
+        self.sql.sessions_to_compact(before).await
     }
 
     async fn session_codes(&self) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT code FROM sessions ORDER BY created_at, code").fetch_all(&self.pool).await?)
+        self.sql.session_codes().await
     }
 
     async fn delete_session(&self, code: &str) -> Result<(), StoreError> {
-        // Events go with their session (ON DELETE CASCADE); both in one transaction.
-        sqlx::query("DELETE FROM sessions WHERE code = ?").bind(code).execute(&self.pool).await?;
-        Ok(())
+        self.sql.delete_session(code).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        self.sql.ping().await
     }
 
     async fn close(&self) {
         self.writer.stop().await;
-        self.pool.close().await;
+        self.sql.pool.close().await;
     }
 }
 

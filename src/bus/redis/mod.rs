@@ -5,23 +5,26 @@
 //! are. PostgreSQL holds the events; its primary key on (session, seq) fences a node that lost its lease
 //! without knowing it. This module is the only one that knows Redis.
 
+mod keys;
+mod relay;
 mod wire;
 
 use crate::domain::view::Audience;
 use crate::domain::{Event, Session};
 use crate::live::{Bus, Feed, Joined, LiveError, Location, Request, SessionHandle};
-use crate::protocol::{state_frame, Code, Frame, Version};
+use crate::protocol::{state_frame, Code};
 use crate::store::Store;
 use async_trait::async_trait;
-use bytes::Bytes;
 use dashmap::DashMap;
+use keys::{alive_key, frames_channel, lease_key, replies_channel, stream_key, RELEASE, RENEW};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection};
 use redis::streams::{StreamReadOptions, StreamReadReply};
 use redis::{AsyncCommands, IntoConnectionInfo, ProtocolVersion, PushInfo, PushKind, Value};
+use relay::{payload, Relay, FEED_TAGS};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot, watch, Notify};
+use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::time::Instant;
 use wire::{Forwarded, Outcome, Reply};
 
@@ -42,49 +45,6 @@ const STREAM_KEEP_MS: u64 = 60_000;
 const NODE_GONE_AFTER: u32 = 3;
 /// Requests waiting in a relaying node before they are appended to the stream.
 const RELAY_MAILBOX: usize = 1024;
-
-fn lease_key(code: &str) -> String {
-    format!("samsyn:{{{code}}}:lease")
-}
-
-fn stream_key(code: &str) -> String {
-    format!("samsyn:{{{code}}}:commands")
-}
-
-fn frames_channel(code: &str) -> String {
-    format!("samsyn:{{{code}}}:frames")
-}
-
-/// Present while the node lives: its participants count as online only as long as this key does.
-fn alive_key(node: &str) -> String {
-    format!("samsyn:node:{node}:alive")
-}
-
-fn replies_channel(node: &str) -> String {
-    format!("samsyn:node:{node}:replies")
-}
-
-/// Renews a lease held by `ARGV[1]`, or takes it again if it is gone (Redis restarted). 0: another node has it.
-const RENEW: &str = r#"
-local holder = redis.call('GET', KEYS[1])
-if holder == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return 1
-end
-if not holder then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-return 0
-"#;
-
-/// Gives a lease up, if this node still holds it.
-const RELEASE: &str = r#"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-"#;
 
 /// Several nodes over Redis: a session runs on the node holding its lease; the others relay it.
 /// Cheap to clone.
@@ -204,52 +164,6 @@ impl ReplyTo {
                 let _ = tx.send(Err(error));
             }
         }
-    }
-}
-
-/// The frames of a session this node relays: the newest of each audience, with its version.
-struct Relay {
-    /// Facilitator, screen, phone: the order of [`FEED_TAGS`].
-    senders: [watch::Sender<Frame>; 3],
-}
-
-/// The first byte of a frame on the frames channel: which audience it is for.
-const FEED_TAGS: [u8; 3] = [b'f', b's', b'p'];
-/// A frame on the frames channel: its tag, its version (two big-endian u64s), then the message.
-const HEADER: usize = 1 + 8 + 8;
-
-/// A frame as the owner publishes it to the nodes that relay its session.
-fn payload(tag: u8, frame: &Frame) -> Vec<u8> {
-    let mut payload = Vec::with_capacity(HEADER + frame.bytes.len());
-    payload.push(tag);
-    payload.extend_from_slice(&frame.version.changes.to_be_bytes());
-    payload.extend_from_slice(&frame.version.published.to_be_bytes());
-    payload.extend_from_slice(&frame.bytes);
-    payload
-}
-
-impl Relay {
-    fn new(frames: [Frame; 3]) -> Self {
-        Relay { senders: frames.map(watch::Sender::new) }
-    }
-
-    /// Takes a frame from the owner. A frame no newer than the current one (a repeat after a refresh) is
-    /// ignored, so a refresh costs the sockets nothing.
-    fn accept(&self, payload: Vec<u8>) {
-        if payload.len() < HEADER {
-            return;
-        }
-        let Some(index) = FEED_TAGS.iter().position(|tag| *tag == payload[0]) else { return };
-        let number = |at: usize| u64::from_be_bytes(payload[at..at + 8].try_into().expect("8 bytes"));
-        let version = Version { changes: number(1), published: number(9) };
-        let frame = Frame { version, bytes: Bytes::from(payload).slice(HEADER..) };
-        self.senders[index].send_if_modified(|current| {
-            let newer = frame.version > current.version;
-            if newer {
-                *current = frame;
-            }
-            newer
-        });
     }
 }
 
@@ -808,33 +722,5 @@ async fn expire_replies(shared: std::sync::Weak<Shared>) {
         tick.tick().await;
         let Some(shared) = shared.upgrade() else { return };
         shared.give_up(None);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn frame(changes: u64, published: u64, body: &'static [u8]) -> Frame {
-        Frame { version: Version { changes, published }, bytes: Bytes::from_static(body) }
-    }
-
-    #[test]
-    fn a_relay_keeps_the_newest_frame_and_ignores_older_versions_and_repeats() {
-        let relay = Relay::new([frame(1, 0, b"f1"), frame(1, 0, b"s1"), frame(1, 0, b"p1")]);
-        let mut screen = relay.senders[1].subscribe();
-        screen.borrow_and_update();
-        relay.accept(payload(b's', &frame(3, 4, b"s3")));
-        assert_eq!(&screen.borrow_and_update().bytes[..], b"s3");
-        relay.accept(payload(b's', &frame(2, 9, b"s2")));
-        relay.accept(payload(b's', &frame(3, 4, b"s3")));
-        assert!(!screen.has_changed().unwrap(), "an older version or the same frame again changes nothing");
-        relay.accept(payload(b's', &frame(3, 5, b"s3 with one more online")));
-        assert_eq!(&screen.borrow_and_update().bytes[..], b"s3 with one more online", "a live figure is newer");
-        relay.accept(payload(b'x', &frame(9, 9, b"??")));
-        relay.accept(vec![b's']);
-        assert_eq!(relay.senders[1].borrow().version, Version { changes: 3, published: 5 });
-        assert_eq!(&relay.senders[0].borrow().bytes[..], b"f1");
-        assert_eq!(&relay.senders[2].borrow().bytes[..], b"p1", "phones have their own frame");
     }
 }

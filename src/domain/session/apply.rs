@@ -89,7 +89,7 @@ impl Session {
             // Earlier locks first: a lock closes the latest round, which must not touch rounds opened after a reopen.
             for past in &state.history {
                 let c = &past.consensus;
-                events.push(c.locked(item()));
+                events.push(locked(c, item()));
                 events.push(Event::ConsensusReopened { item: item(), at: past.reopened_at });
             }
             for round in &state.rounds {
@@ -104,7 +104,7 @@ impl Session {
                 }
             }
             if let Some(c) = &state.consensus {
-                events.push(c.locked(item()));
+                events.push(locked(c, item()));
             }
             let moderation = &state.moderation;
             events.extend(moderation.hidden.iter().map(|word| Event::WordHidden { item: item(), word: word.clone() }));
@@ -206,4 +206,10 @@ impl Session {
     fn round_mut(&mut self, id: &str, number: u32) -> Option<&mut Round> {
         self.state_mut(id)?.rounds.iter_mut().find(|r| r.number == number)
     }
+}
+
+/// The event that locks `consensus` on `item`, as it was first recorded.
+fn locked(consensus: &Consensus, item: String) -> Event {
+    let Consensus { level, note, dissent, locked_at } = consensus.clone();
+    Event::ConsensusLocked { item, level, note, dissent, at: locked_at }
 }

@@ -1,21 +1,10 @@
 //! What a client asks of a session, who is asking, and who may ask for what. Must not depend on how a command is
 //! decided. Its serde form is the message body of docs/protocol.md: the wire decodes straight into it.
 
-use super::plan::ActionStatus;
+use super::values::{ActionStatus, Actor};
 use crate::domain::answer::RawAnswer;
 use crate::domain::item::Agenda;
 use serde::{Deserialize, Deserializer, Serialize};
-
-/// A participant's number within one session. Anonymous: it stands for a resume token, not a person.
-pub type ParticipantNo = u32;
-
-/// Who sends a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Actor {
-    Facilitator,
-    Participant(ParticipantNo),
-    Screen,
-}
 
 /// What a client asks for. Decided by [`Session::decide`](super::Session::decide) into events, or refused with a
 /// [`DomainError`](super::DomainError).

@@ -1,8 +1,7 @@
 //! Why a command is refused. (The stable code clients see for each is the protocol's, `crate::protocol::Code`.) Must not depend on commands, events or the
 //! session.
 
-use super::spec::MAX_TEXT_CHARS;
-use super::state::Phase;
+use super::values::{Phase, MAX_TEXT_CHARS};
 use crate::domain::words::WordError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,8 +1,7 @@
 //! The durable facts a session is built from. Stored as JSON, so every name and field here is a storage format;
 //! must not depend on how events are decided or applied.
 
-use super::command::ParticipantNo;
-use super::plan::{Action, Occasion};
+use super::values::{Action, Occasion, ParticipantNo};
 use crate::domain::answer::{Answer, RoundTally};
 use crate::domain::catalogue::Scale;
 use crate::domain::item::ItemSpec;

@@ -13,13 +13,16 @@ mod spec;
 mod state;
 #[cfg(test)]
 mod tests;
+mod values;
 
-pub use command::{Actor, Command, ParticipantNo};
+pub use command::Command;
 pub use error::DomainError;
 pub use event::Event;
-pub use plan::{Action, ActionStatus, Occasion, MAX_ACTIONS};
-pub use spec::{AreaSpec, CatalogueRef, SessionSpec, MAX_TEXT_CHARS, MAX_TITLE_CHARS};
-pub use state::{Consensus, ItemState, Moderation, OwnAnswer, PastConsensus, Phase, Round};
+pub use spec::{AreaSpec, CatalogueRef, SessionSpec};
+pub use state::{Consensus, ItemState, Moderation, OwnAnswer, PastConsensus, Round};
+pub use values::{
+    Action, ActionStatus, Actor, Occasion, ParticipantNo, Phase, MAX_ACTIONS, MAX_TEXT_CHARS, MAX_TITLE_CHARS,
+};
 
 use crate::domain::catalogue::Scale;
 use crate::domain::item::{Agenda, ItemSpec};

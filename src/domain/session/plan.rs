@@ -2,46 +2,10 @@
 //! summary and a prioritisation of gaps. Must not depend on the flow, answers or moderation.
 
 use super::spec::{checked_date, short_text};
+use super::values::{Action, ActionStatus, Occasion, MAX_ACTIONS};
 use super::{DomainError, Event, Session};
 use crate::domain::catalogue::Text;
 use crate::domain::item::{Agenda, ItemKind, ItemSpec, Results, BUDGET, OPTIONS};
-use serde::{Deserialize, Serialize};
-
-/// Where an action of the action plan stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionStatus {
-    #[default]
-    Todo,
-    Doing,
-    Done,
-}
-
-/// One action of the action plan, tied to an indicator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Action {
-    pub id: String,
-    pub item: String,
-    pub text: String,
-    pub owner: String,
-    /// A date, `YYYY-MM-DD`.
-    pub due: Option<String>,
-    pub status: ActionStatus,
-}
-
-/// What makes a finished assessment an occasion that later ones can be compared with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Occasion {
-    pub organisation: String,
-    /// Field of operation, e.g. Äldreomsorg.
-    pub field: Option<String>,
-    /// The date of the assessment, `YYYY-MM-DD`.
-    pub date: String,
-    pub finished_at: i64,
-}
-
-/// Most actions in one plan.
-pub const MAX_ACTIONS: usize = 500;
 
 impl Session {
     /// A new agenda may change texts and settings, add and reorder items, but an item that already has

@@ -2,15 +2,11 @@
 //! data and validation: must not depend on the session, commands or events.
 
 use super::error::DomainError;
+use super::values::MAX_TITLE_CHARS;
 use crate::domain::catalogue::{Catalogue, Scale, Text};
 use crate::domain::item::{Agenda, ItemKind, ItemSpec, Results};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// Longest note or dissent, in characters.
-pub const MAX_TEXT_CHARS: usize = 2000;
-/// Longest session title, in characters.
-pub const MAX_TITLE_CHARS: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AreaSpec {

@@ -1,35 +1,10 @@
 //! What a session knows of each item: its rounds, consensus, history and word moderation, and the phase they imply.
 //! Plain state: must not depend on commands or on how they are decided.
 
-use super::command::ParticipantNo;
-use super::event::Event;
+use super::values::{ParticipantNo, Phase};
 use crate::domain::answer::{Answer, RoundTally};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Where an item is in the flow. Derived from its rounds and consensus, never stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    Pending,
-    Voting,
-    Closed,
-    Revealed,
-    Locked,
-}
-
-impl std::fmt::Display for Phase {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let word = match self {
-            Phase::Pending => "pending",
-            Phase::Voting => "voting",
-            Phase::Closed => "closed",
-            Phase::Revealed => "revealed",
-            Phase::Locked => "locked",
-        };
-        f.write_str(word)
-    }
-}
 
 /// One pass of private voting on an item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,14 +36,6 @@ pub struct Consensus {
     pub dissent: Option<String>,
     /// Milliseconds since the Unix epoch.
     pub locked_at: i64,
-}
-
-impl Consensus {
-    /// The event that locks this consensus on `item`.
-    pub(super) fn locked(&self, item: String) -> Event {
-        let (level, note, dissent, at) = (self.level, self.note.clone(), self.dissent.clone(), self.locked_at);
-        Event::ConsensusLocked { item, level, note, dissent, at }
-    }
 }
 
 /// A lock that was later reopened; kept so the group can see how its view moved.

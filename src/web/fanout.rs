@@ -4,23 +4,15 @@
 //! a socket whose kernel buffer is full keeps the unwritten rest of one frame, its own task finishes
 //! writing it when the socket drains, and it then gets the newest frame (skipping those it missed).
 
+use super::conn::{Conn, WireFrame};
 use super::frame;
 use crate::live::Feed;
 use crate::metrics::METRICS;
-use crate::protocol::{Frame, Version};
-use bytes::{Buf, Bytes};
+use crate::protocol::Frame;
 use dashmap::DashMap;
-use hyper::upgrade::Upgraded;
-use hyper_util::rt::TokioIo;
-use std::collections::{HashMap, VecDeque};
-use std::future::poll_fn;
-use std::mem::MaybeUninit;
-use std::pin::Pin;
+use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use std::task::{Context, Poll, Waker};
-use std::time::Instant;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{mpsc, watch, Notify};
 
 /// Audiences up to this size (a screen, a facilitator, a workshop's phones) are written to by the task
@@ -31,234 +23,6 @@ const SOCKETS_PER_JOB: usize = 256;
 /// Jobs waiting for a writer thread; when they are all taken, the session's follower waits (and the
 /// frames it would have sent meanwhile fold into the newest).
 const JOBS_QUEUED: usize = 1024;
-
-/// Bytes read from a socket at once; on the stack of the read, never kept per connection.
-const READ_CHUNK: usize = 2048;
-
-pub type Io = TokioIo<Upgraded>;
-
-/// One WebSocket connection's byte stream, shared by its own task (which reads, and writes replies) and
-/// the fan-out (which writes state frames).
-pub struct Conn {
-    link: Mutex<Link>,
-    /// Wakes the connection's task: a write could not finish, or the session ended.
-    wake: Notify,
-}
-
-struct Link {
-    io: Io,
-    /// Bytes accepted for this socket but not yet written, in order. Only its own task writes them, and
-    /// while any wait, the fan-out adds no frame (it sets `wants_latest` instead).
-    pending: VecDeque<Bytes>,
-    /// When `pending` stopped being empty: a client that reads nothing for long is dropped.
-    pending_since: Option<Instant>,
-    /// The version of the last state frame written, so no socket gets a frame twice or an older one later.
-    sent_version: Option<Version>,
-    /// A state frame was skipped; send the newest once writing is possible again.
-    wants_latest: bool,
-    /// State frames start after the welcome.
-    ready: bool,
-    /// The connection is ending; nothing more is written.
-    closed: bool,
-    /// The session's actor ended; the connection should close so the client reconnects.
-    ended: bool,
-    /// A write failed: the peer is gone.
-    broken: bool,
-}
-
-/// What became of a write.
-enum Wrote {
-    All,
-    /// Part or none of it went out; the rest waits in `pending` for the connection's task.
-    Queued,
-    Broken,
-}
-
-impl Conn {
-    pub fn new(io: Io) -> Arc<Self> {
-        Arc::new(Conn {
-            link: Mutex::new(Link {
-                io,
-                pending: VecDeque::new(),
-                pending_since: None,
-                sent_version: None,
-                wants_latest: false,
-                ready: false,
-                closed: false,
-                ended: false,
-                broken: false,
-            }),
-            wake: Notify::new(),
-        })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Link> {
-        // A panic elsewhere while holding the lock leaves the bytes as they were; go on with them.
-        self.link.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Sends a message of the connection's own (a reply, a ping, a close), after anything still waiting.
-    pub fn send(&self, bytes: Bytes) {
-        let mut link = self.lock();
-        if link.closed {
-            return;
-        }
-        if let Wrote::Queued | Wrote::Broken = link.write(&bytes) {
-            drop(link);
-            self.wake.notify_one();
-        }
-    }
-
-    /// Offers a state frame: written now if the socket takes it and has nothing waiting. Returns whether
-    /// the frame went out (at least partly).
-    fn offer(&self, state: &State) -> bool {
-        let mut link = self.lock();
-        if link.closed || Some(state.version) <= link.sent_version {
-            return false;
-        }
-        if !link.ready || !link.pending.is_empty() {
-            if link.ready {
-                METRICS.updates_skipped.fetch_add(1, Relaxed);
-            }
-            link.wants_latest = true;
-            return false;
-        }
-        link.sent_version = Some(state.version);
-        let wrote = link.write(&state.wire);
-        drop(link);
-        if !matches!(wrote, Wrote::All) {
-            self.wake.notify_one();
-        }
-        !matches!(wrote, Wrote::Broken)
-    }
-
-    /// Starts state frames (after the welcome) with the newest one.
-    pub fn start_frames(&self, fanout: &Fanout) {
-        self.lock().ready = true;
-        if let Some(state) = fanout.latest() {
-            self.offer(&state);
-        }
-    }
-
-    /// Waits until a write is left unfinished or the session ends; see [`Conn::pending_since`].
-    pub async fn woken(&self) {
-        self.wake.notified().await
-    }
-
-    /// Bytes wait to be written, and since when.
-    pub fn pending_since(&self) -> Option<Instant> {
-        self.lock().pending_since
-    }
-
-    pub fn is_broken(&self) -> bool {
-        self.lock().broken
-    }
-
-    pub fn session_ended(&self) -> bool {
-        self.lock().ended
-    }
-
-    /// Writes what waits as the socket takes it, then the newest state frame if one was skipped.
-    pub async fn flush(&self, fanout: Option<&Fanout>) -> Result<(), ()> {
-        poll_fn(|cx| self.lock().poll_pending(cx)).await?;
-        let skipped = std::mem::take(&mut self.lock().wants_latest);
-        if let (true, Some(fanout)) = (skipped, fanout) {
-            self.start_frames(fanout);
-        }
-        Ok(())
-    }
-
-    /// Reads what the client sent into `decoder`. `Ok(0)`: the client closed its side.
-    pub async fn read_into(&self, decoder: &mut frame::Decoder) -> std::io::Result<usize> {
-        poll_fn(|cx| {
-            let mut chunk = [MaybeUninit::<u8>::uninit(); READ_CHUNK];
-            let mut buf = ReadBuf::uninit(&mut chunk);
-            let mut link = self.lock();
-            match Pin::new(&mut link.io).poll_read(cx, &mut buf) {
-                Poll::Ready(Ok(())) => {
-                    decoder.push(buf.filled());
-                    Poll::Ready(Ok(buf.filled().len()))
-                }
-                Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
-                Poll::Pending => Poll::Pending,
-            }
-        })
-        .await
-    }
-
-    /// Stops every write to this connection from here on.
-    pub fn close(&self) {
-        self.lock().closed = true;
-    }
-
-    fn end_session(&self) {
-        self.lock().ended = true;
-        self.wake.notify_one();
-    }
-}
-
-impl Link {
-    /// Writes `bytes` now as far as the socket takes them without waiting; the rest is queued.
-    fn write(&mut self, bytes: &Bytes) -> Wrote {
-        if self.broken {
-            return Wrote::Broken;
-        }
-        if !self.pending.is_empty() {
-            self.pending.push_back(bytes.clone());
-            return Wrote::Queued;
-        }
-        // No waker: whoever finds the socket full hands the rest to the connection's task, which then
-        // waits for the socket with its own waker (`poll_pending`).
-        let mut cx = Context::from_waker(Waker::noop());
-        let mut written = 0;
-        while written < bytes.len() {
-            match Pin::new(&mut self.io).poll_write(&mut cx, &bytes[written..]) {
-                Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => {
-                    self.broken = true;
-                    return Wrote::Broken;
-                }
-                Poll::Ready(Ok(n)) => written += n,
-                Poll::Pending => {
-                    self.pending.push_back(bytes.slice(written..));
-                    self.pending_since = Some(Instant::now());
-                    return Wrote::Queued;
-                }
-            }
-        }
-        // The layers under the socket buffer nothing, so there is no flush to wait for.
-        Wrote::All
-    }
-
-    fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ()>> {
-        while let Some(front) = self.pending.front_mut() {
-            match Pin::new(&mut self.io).poll_write(cx, front) {
-                Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => {
-                    self.broken = true;
-                    return Poll::Ready(Err(()));
-                }
-                Poll::Ready(Ok(n)) => {
-                    front.advance(n);
-                    if front.is_empty() {
-                        self.pending.pop_front();
-                    }
-                }
-                Poll::Pending => return Poll::Pending,
-            }
-        }
-        self.pending_since = None;
-        if self.pending.capacity() > 4 {
-            self.pending = VecDeque::new();
-        }
-        Poll::Ready(Ok(()))
-    }
-}
-
-/// A state frame as it goes on the wire, with its place in the audience's sequence.
-#[derive(Clone)]
-struct State {
-    version: Version,
-    wire: Bytes,
-}
 
 /// The sockets following one audience of one session, and the newest frame.
 pub struct Fanout {
@@ -271,7 +35,7 @@ pub struct Fanout {
 
 #[derive(Default)]
 struct Audience {
-    latest: Option<State>,
+    latest: Option<WireFrame>,
     sockets: HashMap<u64, Arc<Conn>>,
     next_id: u64,
     ended: bool,
@@ -282,7 +46,7 @@ impl Fanout {
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn latest(&self) -> Option<State> {
+    pub(super) fn latest(&self) -> Option<WireFrame> {
         self.lock().latest.clone()
     }
 
@@ -307,7 +71,7 @@ impl Fanout {
     }
 
     /// Sends a new frame to every socket: a small audience at once, a large one through the writer threads.
-    async fn publish(&self, state: State, writers: &Writers) {
+    async fn publish(&self, state: WireFrame, writers: &Writers) {
         let sockets: Vec<Arc<Conn>> = {
             let mut audience = self.lock();
             audience.latest = Some(state.clone());
@@ -337,7 +101,7 @@ impl Fanout {
     }
 }
 
-fn deliver(sockets: &[Arc<Conn>], state: &State) {
+fn deliver(sockets: &[Arc<Conn>], state: &WireFrame) {
     let delivered = sockets.iter().filter(|conn| conn.offer(state)).count();
     METRICS.updates_delivered.fetch_add(delivered as u64, Relaxed);
 }
@@ -349,8 +113,9 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    pub fn fanout(&self) -> &Fanout {
-        &self.fanout
+    /// The audience's newest frame, for a connection that starts or catches up.
+    pub fn latest(&self) -> Option<WireFrame> {
+        self.fanout.latest()
     }
 }
 
@@ -384,7 +149,7 @@ struct Writers {
 
 struct Job {
     sockets: Vec<Arc<Conn>>,
-    state: State,
+    state: WireFrame,
 }
 
 impl Writers {
@@ -465,7 +230,7 @@ async fn follow(
         if changed {
             let next = source.borrow_and_update().clone();
             if !next.is_empty() {
-                fanout.publish(State { version: next.version, wire: frame::text(&next.bytes) }, &writers).await;
+                fanout.publish(WireFrame { version: next.version, wire: frame::text(&next.bytes) }, &writers).await;
             }
         }
         tokio::select! {

@@ -3,6 +3,7 @@
 
 mod api;
 mod assets;
+mod conn;
 mod export;
 mod fanout;
 pub mod frame;

@@ -2,7 +2,8 @@
 //! `select!` loop. A connection only ever waits on itself; a slow or silent client never holds up the
 //! session. State frames do not pass through this loop at all: the fan-out writes them (see `fanout`).
 
-use super::fanout::{Conn, Io, Subscription};
+use super::conn::{Conn, Io};
+use super::fanout::Subscription;
 use super::frame::{self, Decoder, Incoming};
 use super::limits::{ConnectionGuard, RateLimit, MESSAGES_PER_SECOND, MESSAGE_BURST};
 use super::AppState;
@@ -149,9 +150,11 @@ async fn serve(io: Io, app: AppState, ip: IpAddr, _counted: ConnectionGuard) {
                 }
             }
             _ = conn.woken() => {}
-            flushed = conn.flush(joined.as_ref().map(|j| j.frames.fanout())), if pending_since.is_some() => {
-                if flushed.is_err() {
-                    break End::Gone;
+            flushed = conn.flush(), if pending_since.is_some() => {
+                match (flushed, joined.as_ref()) {
+                    (Err(()), _) => break End::Gone,
+                    (Ok(true), Some(joined)) => conn.start_frames(joined.frames.latest()),
+                    (Ok(_), _) => {}
                 }
             }
             _ = tokio::time::sleep_until((pending_since.unwrap_or_else(Instant::now) + SEND_TIMEOUT).into()), if pending_since.is_some() => {
@@ -173,7 +176,7 @@ async fn serve(io: Io, app: AppState, ip: IpAddr, _counted: ConnectionGuard) {
     drop(joined);
     if let End::Close(code, reason) = end {
         conn.send(frame::close(code, reason));
-        let _ = tokio::time::timeout(CLOSE_TIMEOUT, conn.flush(None)).await;
+        let _ = tokio::time::timeout(CLOSE_TIMEOUT, conn.flush()).await;
     }
     conn.close();
 }
@@ -217,7 +220,7 @@ async fn take_messages(
                 }
                 if let (false, Some(joined)) = (was_joined, joined.as_ref()) {
                     // This was the hello, and the welcome is out: state frames follow it.
-                    conn.start_frames(joined.frames.fanout());
+                    conn.start_frames(joined.frames.latest());
                 }
             }
             Incoming::Binary => {

@@ -1,0 +1,245 @@
+//! One WebSocket connection's byte stream, shared by its own task (which reads, and writes replies) and the
+//! fan-out (which writes state frames into it without waking that task). Knows bytes and the socket;
+//! never a session or who follows what.
+
+use super::frame;
+use crate::metrics::METRICS;
+use crate::protocol::Version;
+use bytes::{Buf, Bytes};
+use hyper::upgrade::Upgraded;
+use hyper_util::rt::TokioIo;
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::mem::MaybeUninit;
+use std::pin::Pin;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
+use std::time::Instant;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::Notify;
+
+/// A state frame as it goes on the wire, with its place in the audience's sequence.
+#[derive(Clone)]
+pub struct WireFrame {
+    pub version: Version,
+    pub wire: Bytes,
+}
+
+/// Bytes read from a socket at once; on the stack of the read, never kept per connection.
+const READ_CHUNK: usize = 2048;
+
+pub type Io = TokioIo<Upgraded>;
+
+/// One WebSocket connection's byte stream, shared by its own task (which reads, and writes replies) and
+/// the fan-out (which writes state frames).
+pub struct Conn {
+    link: Mutex<Link>,
+    /// Wakes the connection's task: a write could not finish, or the session ended.
+    wake: Notify,
+}
+
+struct Link {
+    io: Io,
+    /// Bytes accepted for this socket but not yet written, in order. Only its own task writes them, and
+    /// while any wait, the fan-out adds no frame (it sets `wants_latest` instead).
+    pending: VecDeque<Bytes>,
+    /// When `pending` stopped being empty: a client that reads nothing for long is dropped.
+    pending_since: Option<Instant>,
+    /// The version of the last state frame written, so no socket gets a frame twice or an older one later.
+    sent_version: Option<Version>,
+    /// A state frame was skipped; send the newest once writing is possible again.
+    wants_latest: bool,
+    /// State frames start after the welcome.
+    ready: bool,
+    /// The connection is ending; nothing more is written.
+    closed: bool,
+    /// The session's actor ended; the connection should close so the client reconnects.
+    ended: bool,
+    /// A write failed: the peer is gone.
+    broken: bool,
+}
+
+/// What became of a write.
+enum Wrote {
+    All,
+    /// Part or none of it went out; the rest waits in `pending` for the connection's task.
+    Queued,
+    Broken,
+}
+
+impl Conn {
+    pub fn new(io: Io) -> Arc<Self> {
+        Arc::new(Conn {
+            link: Mutex::new(Link {
+                io,
+                pending: VecDeque::new(),
+                pending_since: None,
+                sent_version: None,
+                wants_latest: false,
+                ready: false,
+                closed: false,
+                ended: false,
+                broken: false,
+            }),
+            wake: Notify::new(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Link> {
+        // A panic elsewhere while holding the lock leaves the bytes as they were; go on with them.
+        self.link.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Sends a message of the connection's own (a reply, a ping, a close), after anything still waiting.
+    pub fn send(&self, bytes: Bytes) {
+        let mut link = self.lock();
+        if link.closed {
+            return;
+        }
+        if let Wrote::Queued | Wrote::Broken = link.write(&bytes) {
+            drop(link);
+            self.wake.notify_one();
+        }
+    }
+
+    /// Offers a state frame: written now if the socket takes it and has nothing waiting. Returns whether
+    /// the frame went out (at least partly).
+    pub(super) fn offer(&self, state: &WireFrame) -> bool {
+        let mut link = self.lock();
+        if link.closed || Some(state.version) <= link.sent_version {
+            return false;
+        }
+        if !link.ready || !link.pending.is_empty() {
+            if link.ready {
+                METRICS.updates_skipped.fetch_add(1, Relaxed);
+            }
+            link.wants_latest = true;
+            return false;
+        }
+        link.sent_version = Some(state.version);
+        let wrote = link.write(&state.wire);
+        drop(link);
+        if !matches!(wrote, Wrote::All) {
+            self.wake.notify_one();
+        }
+        !matches!(wrote, Wrote::Broken)
+    }
+
+    /// Starts state frames (after the welcome) with the newest one, or catches up with it after a skip.
+    pub fn start_frames(&self, latest: Option<WireFrame>) {
+        self.lock().ready = true;
+        if let Some(state) = latest {
+            self.offer(&state);
+        }
+    }
+
+    /// Waits until a write is left unfinished or the session ends; see [`Conn::pending_since`].
+    pub async fn woken(&self) {
+        self.wake.notified().await
+    }
+
+    /// Bytes wait to be written, and since when.
+    pub fn pending_since(&self) -> Option<Instant> {
+        self.lock().pending_since
+    }
+
+    pub fn is_broken(&self) -> bool {
+        self.lock().broken
+    }
+
+    pub fn session_ended(&self) -> bool {
+        self.lock().ended
+    }
+
+    /// Writes what waits as the socket takes it. `Ok(true)`: a state frame was skipped meanwhile, so the
+    /// caller should offer the newest ([`Conn::start_frames`]).
+    pub async fn flush(&self) -> Result<bool, ()> {
+        poll_fn(|cx| self.lock().poll_pending(cx)).await?;
+        Ok(std::mem::take(&mut self.lock().wants_latest))
+    }
+
+    /// Reads what the client sent into `decoder`. `Ok(0)`: the client closed its side.
+    pub async fn read_into(&self, decoder: &mut frame::Decoder) -> std::io::Result<usize> {
+        poll_fn(|cx| {
+            let mut chunk = [MaybeUninit::<u8>::uninit(); READ_CHUNK];
+            let mut buf = ReadBuf::uninit(&mut chunk);
+            let mut link = self.lock();
+            match Pin::new(&mut link.io).poll_read(cx, &mut buf) {
+                Poll::Ready(Ok(())) => {
+                    decoder.push(buf.filled());
+                    Poll::Ready(Ok(buf.filled().len()))
+                }
+                Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await
+    }
+
+    /// Stops every write to this connection from here on.
+    pub fn close(&self) {
+        self.lock().closed = true;
+    }
+
+    pub(super) fn end_session(&self) {
+        self.lock().ended = true;
+        self.wake.notify_one();
+    }
+}
+
+impl Link {
+    /// Writes `bytes` now as far as the socket takes them without waiting; the rest is queued.
+    fn write(&mut self, bytes: &Bytes) -> Wrote {
+        if self.broken {
+            return Wrote::Broken;
+        }
+        if !self.pending.is_empty() {
+            self.pending.push_back(bytes.clone());
+            return Wrote::Queued;
+        }
+        // No waker: whoever finds the socket full hands the rest to the connection's task, which then
+        // waits for the socket with its own waker (`poll_pending`).
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut written = 0;
+        while written < bytes.len() {
+            match Pin::new(&mut self.io).poll_write(&mut cx, &bytes[written..]) {
+                Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => {
+                    self.broken = true;
+                    return Wrote::Broken;
+                }
+                Poll::Ready(Ok(n)) => written += n,
+                Poll::Pending => {
+                    self.pending.push_back(bytes.slice(written..));
+                    self.pending_since = Some(Instant::now());
+                    return Wrote::Queued;
+                }
+            }
+        }
+        // The layers under the socket buffer nothing, so there is no flush to wait for.
+        Wrote::All
+    }
+
+    fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ()>> {
+        while let Some(front) = self.pending.front_mut() {
+            match Pin::new(&mut self.io).poll_write(cx, front) {
+                Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => {
+                    self.broken = true;
+                    return Poll::Ready(Err(()));
+                }
+                Poll::Ready(Ok(n)) => {
+                    front.advance(n);
+                    if front.is_empty() {
+                        self.pending.pop_front();
+                    }
+                }
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        self.pending_since = None;
+        if self.pending.capacity() > 4 {
+            self.pending = VecDeque::new();
+        }
+        Poll::Ready(Ok(()))
+    }
+}

@@ -1,9 +1,7 @@
 //! SIGTERM on the real binary while phones vote: every socket is told to reconnect (close code 1012), the
 //! process exits cleanly, and after a restart on the same folder every acknowledged vote is there.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -13,6 +11,7 @@ const PHONES: usize = 40;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_tells_every_phone_to_reconnect_and_keeps_every_acknowledged_vote() {
+    let _alone = alone().await;
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(dir.path()).await;
     let session = create_workshop(&server.url("")).await;

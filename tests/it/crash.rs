@@ -3,11 +3,9 @@
 //! answer must be in the SQLite file — none lost, none doubled, none that nobody sent.
 //!
 //! `SAMSYN_CRASH_KILLS` sets the number of kills (default 5; the long run uses 50):
-//! `SAMSYN_CRASH_KILLS=50 cargo test --release --test crash -- --nocapture`
+//! `SAMSYN_CRASH_KILLS=50 cargo test --release --test it crash:: -- --nocapture`
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
 use serde_json::{json, Value};
@@ -123,6 +121,7 @@ async fn phone(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_acknowledged_answer_is_lost_doubled_or_invented_across_kill_9_restarts() {
+    let _alone = alone().await;
     let kills: usize = std::env::var("SAMSYN_CRASH_KILLS").ok().and_then(|k| k.parse().ok()).unwrap_or(5);
     let dir = tempfile::tempdir().unwrap();
     let mut server = ServerProcess::start(dir.path()).await;

@@ -176,7 +176,12 @@ async fn no_acknowledged_answer_is_lost_doubled_or_invented_across_kill_9_restar
         server = ServerProcess::start(dir.path()).await;
         *addr.lock().unwrap() = server.addr.clone();
     }
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // The phones carry on against the last server before they stop: each acknowledged vote more.
+    let acked =
+        || records.iter().map(|r| r.lock().unwrap().votes.iter().filter(|(_, acked)| *acked).count()).sum::<usize>();
+    let before = acked();
+    eventually("the phones vote on the restarted server", WAIT, || std::future::ready(acked() >= before + PHONES))
+        .await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for task in tasks {
         let _ = tokio::time::timeout(Duration::from_secs(5), task).await;

@@ -190,7 +190,7 @@ async fn bad_clients_do_not_hold_up_the_others_and_leave_nothing_behind() {
     facilitator.close().await;
     let (stop_screen, stop) = tokio::sync::watch::channel(false);
     let (mut screen, screen_task) = watch_screen(Client::screen(&addr, &code).await, stop);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    settled(&base, 0.0, 1.0, 0.0).await;
     let baseline = Usage::sample(&base, pid).await;
     println!("baseline (one screen): {baseline:?}");
 

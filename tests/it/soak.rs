@@ -155,7 +155,7 @@ async fn churn_and_votes_leave_memory_descriptors_tasks_and_the_wal_bounded() {
             screen
         })
     };
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    settled(&base, 1.0, 1.0, 0.0).await;
     let counts = Arc::new(Counts::default());
     let start = Instant::now();
     let baseline = sample(&base, pid, &wal, start, &counts).await;

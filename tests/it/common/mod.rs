@@ -64,6 +64,33 @@ pub fn load_generator() -> PathBuf {
         .clone()
 }
 
+/// Polls `check` every 20 ms until it holds, and fails the test if it does not within `within`: for a
+/// condition no message announces (a figure in /metrics, a count the test's own tasks keep).
+pub async fn eventually<F: std::future::Future<Output = bool>>(
+    what: &str,
+    within: Duration,
+    mut check: impl FnMut() -> F,
+) {
+    let deadline = tokio::time::Instant::now() + within;
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "{what}: not within {within:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits until the server holds exactly these WebSockets by role and no other TCP connection than the one
+/// asking: a baseline taken then counts no connection that is still closing.
+pub async fn settled(base: &str, facilitators: f64, screens: f64, participants: f64) {
+    eventually("the connections settle", WAIT, || async {
+        let sockets = facilitators + screens + participants;
+        metric(base, "samsyn_connections{role=\"facilitator\"}").await == facilitators
+            && metric(base, "samsyn_connections{role=\"screen\"}").await == screens
+            && metric(base, "samsyn_connections{role=\"participant\"}").await == participants
+            && metric(base, "samsyn_tcp_connections").await == sockets + 1.0
+    })
+    .await;
+}
+
 /// A server running inside the test process. Shuts down when dropped.
 pub struct TestServer {
     pub addr: std::net::SocketAddr,

@@ -1,8 +1,6 @@
 //! One bad client cannot hurt the others: floods, guessing, foreign pages; and a restart tells clients to come back.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;

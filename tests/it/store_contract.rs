@@ -2,10 +2,8 @@
 //! PostgreSQL (started by the test, skipped with a message where PostgreSQL is missing). Also the copy of a
 //! SQLite installation into PostgreSQL with `samsyn copy-to-postgres`.
 
-mod common;
-
-use common::services::*;
-use common::*;
+use crate::common::services::*;
+use crate::common::*;
 use samsyn::domain::catalogue::{Catalogue, BUILT_IN};
 use samsyn::domain::{Answer, Event, SessionSpec};
 use samsyn::store::{PostgresStore, SqliteStore, Store, StoreError, StoredSession};

@@ -1,18 +1,18 @@
 //! SIGTERM on the real binary while phones vote: every socket is told to reconnect (close code 1012), the
 //! process exits cleanly, and after a restart on the same folder every acknowledged vote is there.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
 const PHONES: usize = 40;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_tells_every_phone_to_reconnect_and_keeps_every_acknowledged_vote() {
+    let _alone = alone().await;
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(dir.path()).await;
     let session = create_workshop(&server.url("")).await;
@@ -22,8 +22,9 @@ async fn sigterm_tells_every_phone_to_reconnect_and_keeps_every_acknowledged_vot
     // Each phone votes again and again (a ballot replaces the earlier one) until the server goes away,
     // and reports its last acknowledged level and the close code it got.
     let mut phones = Vec::new();
+    let voted = std::sync::Arc::new(AtomicUsize::new(0));
     for phone in 0..PHONES {
-        let (addr, code) = (server.addr.clone(), session.code.clone());
+        let (addr, code, voted) = (server.addr.clone(), session.code.clone(), voted.clone());
         phones.push(tokio::spawn(async move {
             let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
             let hello = json!({"type": "hello", "id": 1, "role": "participant", "code": code});
@@ -44,6 +45,9 @@ async fn sigterm_tells_every_phone_to_reconnect_and_keeps_every_acknowledged_vot
                             token = reply["token"].as_str().map(String::from);
                         }
                         if answered && reply["type"] == "ack" {
+                            if acked.is_none() && sent.is_some() {
+                                voted.fetch_add(1, Ordering::Relaxed);
+                            }
                             acked = sent;
                         }
                         if answered {
@@ -59,7 +63,11 @@ async fn sigterm_tells_every_phone_to_reconnect_and_keeps_every_acknowledged_vot
             }
         }));
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // SIGTERM lands while every phone is voting: each has had a vote acknowledged and keeps sending.
+    eventually("every phone has a vote acknowledged", WAIT, || {
+        std::future::ready(voted.load(Ordering::Relaxed) == PHONES)
+    })
+    .await;
     let stopping = Instant::now();
     assert!(server.terminate().await, "the server exits with status 0 after SIGTERM");
     let stopped_in = stopping.elapsed();

@@ -1,8 +1,6 @@
 //! The workshop loop end to end, against a real server with real WebSocket clients.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 fn phase(state: &Value, id: &str) -> String {

@@ -1,9 +1,7 @@
 //! Every client converges: retried commands apply once, and a storm of phones reconnecting after a
 //! restart all get the current state and their own answers back.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
@@ -75,6 +73,7 @@ async fn join(addr: &str, code: &str, token: Option<&str>) -> Result<(Client, Va
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_phones_reconnect_after_a_crash_and_all_converge() {
+    let _alone = alone().await;
     const PHONES: usize = 2000;
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(dir.path()).await;

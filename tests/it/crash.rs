@@ -3,11 +3,9 @@
 //! answer must be in the SQLite file — none lost, none doubled, none that nobody sent.
 //!
 //! `SAMSYN_CRASH_KILLS` sets the number of kills (default 5; the long run uses 50):
-//! `SAMSYN_CRASH_KILLS=50 cargo test --release --test crash -- --nocapture`
+//! `SAMSYN_CRASH_KILLS=50 cargo test --release --test it crash:: -- --nocapture`
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
 use serde_json::{json, Value};
@@ -123,6 +121,7 @@ async fn phone(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_acknowledged_answer_is_lost_doubled_or_invented_across_kill_9_restarts() {
+    let _alone = alone().await;
     let kills: usize = std::env::var("SAMSYN_CRASH_KILLS").ok().and_then(|k| k.parse().ok()).unwrap_or(5);
     let dir = tempfile::tempdir().unwrap();
     let mut server = ServerProcess::start(dir.path()).await;
@@ -177,7 +176,12 @@ async fn no_acknowledged_answer_is_lost_doubled_or_invented_across_kill_9_restar
         server = ServerProcess::start(dir.path()).await;
         *addr.lock().unwrap() = server.addr.clone();
     }
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // The phones carry on against the last server before they stop: each acknowledged vote more.
+    let acked =
+        || records.iter().map(|r| r.lock().unwrap().votes.iter().filter(|(_, acked)| *acked).count()).sum::<usize>();
+    let before = acked();
+    eventually("the phones vote on the restarted server", WAIT, || std::future::ready(acked() >= before + PHONES))
+        .await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for task in tasks {
         let _ = tokio::time::timeout(Duration::from_secs(5), task).await;

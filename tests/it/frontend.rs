@@ -5,9 +5,9 @@
 //! Without Node.js, or without Chromium for the browser suite, a test says so and passes, except
 //! under CI, where a skip is a failure.
 
+use crate::common::alone_blocking;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 /// Where the browser suite looks for Chromium (the harness takes `CHROMIUM_BIN` too).
@@ -15,14 +15,6 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The packages the two suites need; a `node_modules` without one of them is installed afresh.
 const NEEDED: [&str; 3] = ["vitest", "playwright-core", "axe-core"];
-
-/// One npm at a time: both tests may find `node_modules` missing and would race in `npm ci`, and the
-/// browser suite's timing checks should not share the machine's two cores with Vitest.
-static NPM: Mutex<()> = Mutex::new(());
-
-fn npm_lock() -> MutexGuard<'static, ()> {
-    NPM.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 fn frontend() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("frontend")
@@ -60,7 +52,9 @@ fn frontend_unit_tests_pass() {
         return;
     }
     let frontend = frontend();
-    let _npm = npm_lock();
+    // One npm at a time: both tests may find `node_modules` missing and would race in `npm ci`, and the
+    // browser suite's timing checks should not share the machine's two cores with Vitest or a heavy test.
+    let _alone = alone_blocking();
     install_if_needed(&frontend);
     let (passed, report) = npm(&frontend, &["test", "--silent"], &[]);
     println!("{report}");
@@ -87,7 +81,9 @@ fn browser_suite_passes() {
         return;
     }
     let frontend = frontend();
-    let _npm = npm_lock();
+    // One npm at a time: both tests may find `node_modules` missing and would race in `npm ci`, and the
+    // browser suite's timing checks should not share the machine's two cores with Vitest or a heavy test.
+    let _alone = alone_blocking();
     install_if_needed(&frontend);
     let started = Instant::now();
     let (passed, report) = npm(&frontend, &["run", "e2e", "--silent"], &[("SAMSYN_BIN", env!("CARGO_BIN_EXE_samsyn"))]);

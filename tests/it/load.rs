@@ -2,6 +2,7 @@
 //! Asserts correctness only (joins, acks, final tallies, every view equal to the final state), never timing:
 //! CI machines are slow and shared, and the figures belong in docs/performance.md.
 
+use crate::common::{alone_blocking, load_generator};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -43,10 +44,12 @@ impl Drop for Server {
 
 #[test]
 fn five_hundred_phones_vote_send_words_stall_and_reconnect_and_nothing_acknowledged_is_lost() {
+    let _alone = alone_blocking();
+    let load_generator = load_generator();
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path());
     let started = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_samsyn-load"))
+    let output = Command::new(load_generator)
         .args(["--url", &format!("http://{}", server.addr), "--participants", PARTICIPANTS])
         .args(["--vote-window-secs", "3", "--stall-secs", "2", "--seed", "6", "--max-secs", "60", "--json"])
         .args(["--server-pid", &server.child.id().to_string()])

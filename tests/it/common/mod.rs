@@ -1,6 +1,5 @@
 //! Test support: a real Samsyn server on 127.0.0.1:0 with its own data folder, and a WebSocket client that
 //! speaks the protocol and remembers the latest state, like a phone would.
-#![allow(dead_code)]
 
 pub mod services;
 
@@ -17,10 +16,84 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 /// How long a test waits for an expected message before failing.
 pub const WAIT: Duration = Duration::from_secs(10);
 
+/// Held by the tests that must not share the machine with one another: those that measure latency, memory or
+/// descriptors, start a crowd of phones or several server processes, or run npm. Separate test binaries used
+/// to keep them apart; in one binary this lock does. A test that panics releases it (no poisoning).
+static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Waits until no other heavy test runs, and keeps it so until the guard is dropped.
+pub async fn alone() -> tokio::sync::MutexGuard<'static, ()> {
+    ALONE.lock().await
+}
+
+/// [`alone`] for a test that is not async. Never call it from inside a runtime.
+pub fn alone_blocking() -> tokio::sync::MutexGuard<'static, ()> {
+    ALONE.blocking_lock()
+}
+
+/// The `samsyn-load` binary, a member of this workspace but not of this package, so Cargo names no
+/// `CARGO_BIN_EXE_` for it: built once per test run with the Cargo, profile and target folder that built
+/// this test, which is quick when it is up to date. Blocks while it builds.
+pub fn load_generator() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            // This test runs as <target>/<profile>/deps/it-<hash>; the binary goes to <target>/<profile>.
+            let exe = std::env::current_exe().unwrap();
+            let profile_dir = exe.parent().and_then(Path::parent).expect("the test runs in <target>/<profile>/deps");
+            let target = profile_dir.parent().expect("a target folder");
+            let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+                Some("debug") => "dev",
+                Some(other) => other,
+                None => "dev",
+            };
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let status = std::process::Command::new(cargo)
+                .args(["build", "--quiet", "-p", "samsyn-load", "--bin", "samsyn-load", "--profile", profile])
+                .arg("--manifest-path")
+                .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+                .arg("--target-dir")
+                .arg(target)
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "cargo build -p samsyn-load failed");
+            let binary = profile_dir.join("samsyn-load");
+            assert!(binary.is_file(), "{} was not built", binary.display());
+            binary
+        })
+        .clone()
+}
+
+/// Polls `check` every 20 ms until it holds, and fails the test if it does not within `within`: for a
+/// condition no message announces (a figure in /metrics, a count the test's own tasks keep).
+pub async fn eventually<F: std::future::Future<Output = bool>>(
+    what: &str,
+    within: Duration,
+    mut check: impl FnMut() -> F,
+) {
+    let deadline = tokio::time::Instant::now() + within;
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "{what}: not within {within:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits until the server holds exactly these WebSockets by role and no other TCP connection than the one
+/// asking: a baseline taken then counts no connection that is still closing.
+pub async fn settled(base: &str, facilitators: f64, screens: f64, participants: f64) {
+    eventually("the connections settle", WAIT, || async {
+        let sockets = facilitators + screens + participants;
+        metric(base, "samsyn_connections{role=\"facilitator\"}").await == facilitators
+            && metric(base, "samsyn_connections{role=\"screen\"}").await == screens
+            && metric(base, "samsyn_connections{role=\"participant\"}").await == participants
+            && metric(base, "samsyn_tcp_connections").await == sockets + 1.0
+    })
+    .await;
+}
+
 /// A server running inside the test process. Shuts down when dropped.
 pub struct TestServer {
     pub addr: std::net::SocketAddr,
-    pub data: PathBuf,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -64,7 +137,7 @@ impl TestServer {
             .await
             .unwrap();
         });
-        TestServer { addr, data: data.to_path_buf(), stop: Some(stop), task: Some(task) }
+        TestServer { addr, stop: Some(stop), task: Some(task) }
     }
 
     pub fn url(&self, path: &str) -> String {

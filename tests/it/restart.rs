@@ -1,8 +1,6 @@
 //! Acknowledged means stored: kill the real binary with SIGKILL and start it again on the same data folder.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 #[tokio::test]

@@ -1,8 +1,6 @@
 //! Results that last: summary, prioritisation, action plan, exports, comparison and deletion, end to end.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 async fn assess(facilitator: &mut Client, phones: &mut [Client], item_id: &str, votes: &[i64], level: u8, note: &str) {

@@ -2,9 +2,7 @@
 //! live server by the role it names and must be refused with its expected code, while a control
 //! participant's vote stays exactly as it was and the server keeps answering.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 /// A fresh connection per this many messages keeps the corpus under the per-connection rate limit.
@@ -22,7 +20,7 @@ async fn connect(role: &str, addr: &str, code: &str, key: &str) -> Client {
 #[tokio::test]
 async fn every_hostile_message_gets_its_error_and_harms_no_one() {
     let corpus: Vec<Value> =
-        include_str!("corpus/hostile.jsonl").lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+        include_str!("../corpus/hostile.jsonl").lines().map(|line| serde_json::from_str(line).unwrap()).collect();
     assert!(corpus.len() >= 100, "the corpus has {} messages", corpus.len());
 
     let dir = tempfile::tempdir().unwrap();

@@ -1,9 +1,7 @@
 //! Seminar mode with a crowd: choice, words and points with 60 phones, moderation, and item-set import/export.
 //! What the screen finally shows is checked against a recount from the events stored in the SQLite file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,10 +2,8 @@
 //! participants spread over all of them. Every view must end equal to the state rebuilt from PostgreSQL,
 //! through a node's death and a Redis restart. Skipped (with a message) where Redis or PostgreSQL is missing.
 
-mod common;
-
-use common::services::*;
-use common::*;
+use crate::common::services::*;
+use crate::common::*;
 use samsyn::domain::view::{render, Audience};
 use samsyn::domain::Session;
 use samsyn::store::{PostgresStore, Store};
@@ -34,6 +32,7 @@ async fn create_seminar(base: &str) -> Created {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_nodes_run_a_workshop_and_a_word_cloud_and_every_view_equals_postgres() {
+    let _alone = alone().await;
     if !services_available() {
         return;
     }
@@ -168,6 +167,7 @@ async fn try_participant(addr: &str, code: &str, token: &str) -> Option<Client> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owner_node_dies_mid_round_and_another_takes_over_with_every_acknowledged_vote() {
+    let _alone = alone().await;
     if !services_available() {
         return;
     }
@@ -227,6 +227,7 @@ async fn the_owner_node_dies_mid_round_and_another_takes_over_with_every_acknowl
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_restarts_mid_session_and_clients_converge_with_nothing_acknowledged_lost() {
+    let _alone = alone().await;
     if !services_available() {
         return;
     }
@@ -270,6 +271,7 @@ async fn redis_restarts_mid_session_and_clients_converge_with_nothing_acknowledg
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relaying_node_dies_and_its_participants_go_offline_while_the_others_carry_on() {
+    let _alone = alone().await;
     if !services_available() {
         return;
     }
@@ -297,13 +299,15 @@ async fn a_relaying_node_dies_and_its_participants_go_offline_while_the_others_c
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_load_generator_in_two_processes_over_two_nodes_loses_nothing_and_every_view_converges() {
+    let _alone = alone().await;
     if !services_available() {
         return;
     }
+    let load_generator = tokio::task::spawn_blocking(load_generator).await.unwrap();
     let (postgres, redis) = (Postgres::start().await, Redis::start().await);
     let nodes = [node(&postgres, &redis).await, node(&postgres, &redis).await];
     let urls: Vec<String> = nodes.iter().map(|n| n.url("")).collect();
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_samsyn-load"))
+    let output = tokio::process::Command::new(load_generator)
         // Two generator processes as well: the path a session larger than one process's sockets takes.
         .args(["--url", &urls[0], "--url", &urls[1], "--participants", "400", "--processes", "2"])
         .args(["--vote-window-secs", "3", "--stall-secs", "2", "--seed", "8", "--max-secs", "90", "--json"])

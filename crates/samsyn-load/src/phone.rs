@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::Utf8Bytes;
+use tungstenite::Utf8Bytes;
 
 /// Attempts to join before a phone gives up (with waits of 0.5, 1, 2, 4 s between them).
 const JOIN_ATTEMPTS: u32 = 5;

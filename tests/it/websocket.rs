@@ -2,9 +2,7 @@
 //! server: Samsyn frames and unframes WebSocket messages with its own code, so what a browser or a
 //! phone's WebSocket library may send is checked here as a client would see it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

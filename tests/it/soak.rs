@@ -5,11 +5,9 @@
 //! what the session's own history explains: memory within +20 % or +10 MB of its level in the first third,
 //! descriptors and tasks back to their baseline once the phones are gone, the WAL bounded by checkpoints.
 //!
-//! The full run: `SAMSYN_SOAK_SECS=600 cargo test --test soak -- --nocapture`
+//! The full run: `SAMSYN_SOAK_SECS=600 cargo test --test it soak:: -- --nocapture`
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
@@ -136,6 +134,7 @@ async fn facilitate(mut facilitator: Client, stop: Arc<AtomicBool>) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn churn_and_votes_leave_memory_descriptors_tasks_and_the_wal_bounded() {
+    let _alone = alone().await;
     let secs: u64 = std::env::var("SAMSYN_SOAK_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(45);
     let dir = tempfile::tempdir().unwrap();
     let wal = dir.path().join("samsyn.db-wal");
@@ -156,7 +155,7 @@ async fn churn_and_votes_leave_memory_descriptors_tasks_and_the_wal_bounded() {
             screen
         })
     };
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    settled(&base, 1.0, 1.0, 0.0).await;
     let counts = Arc::new(Counts::default());
     let start = Instant::now();
     let baseline = sample(&base, pid, &wal, start, &counts).await;

@@ -4,9 +4,7 @@
 //! acknowledged and seen on the screen within a generous bound, every bad client must be refused or
 //! dropped, and afterwards the server's descriptors, tasks and connections must be back where they began.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -170,6 +168,7 @@ async fn wait_screen(states: &mut tokio::sync::watch::Receiver<Value>, wanted: i
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_clients_do_not_hold_up_the_others_and_leave_nothing_behind() {
+    let _alone = alone().await;
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(dir.path()).await;
     let (addr, base, pid) = (server.addr.clone(), server.url(""), server.pid());
@@ -191,7 +190,7 @@ async fn bad_clients_do_not_hold_up_the_others_and_leave_nothing_behind() {
     facilitator.close().await;
     let (stop_screen, stop) = tokio::sync::watch::channel(false);
     let (mut screen, screen_task) = watch_screen(Client::screen(&addr, &code).await, stop);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    settled(&base, 0.0, 1.0, 0.0).await;
     let baseline = Usage::sample(&base, pid).await;
     println!("baseline (one screen): {baseline:?}");
 

@@ -1,0 +1,23 @@
+//! Samsyn's integration tests, one module per story, compiled into one binary that links the crate once.
+//!
+//! The tests of this binary run in parallel threads of one process. Those that measure time or memory,
+//! start many processes or load the machine hold [`common::alone`] so that no other of them runs beside.
+
+mod common;
+
+mod abuse;
+mod cluster;
+mod corpus;
+mod crash;
+mod frontend;
+mod load;
+mod reconnect;
+mod restart;
+mod results;
+mod seminar;
+mod sigterm;
+mod slow_clients;
+mod soak;
+mod store_contract;
+mod websocket;
+mod workshop;

@@ -22,7 +22,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 use std::time::Instant;
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tungstenite::handshake::derive_accept_key;
 
 /// A connection from which nothing (not even a pong) has arrived for this many ping intervals is gone:
 /// a phone whose network died closes no socket, and would otherwise count as present for many minutes.

@@ -1,12 +1,13 @@
 //! Several nodes, one session: three `samsyn` processes on a PostgreSQL and a Redis of the test's own, with
 //! participants spread over all of them. Every view must end equal to the state rebuilt from PostgreSQL,
-//! through a node's death and a Redis restart. Skipped (with a message) where Redis or PostgreSQL is missing.
+//! through a node's death and a Redis restart; the first story runs on one node with its SQLite file as well.
+//! Skipped (with a message) where Redis or PostgreSQL is missing, except under CI.
 
 use crate::common::services::*;
 use crate::common::*;
 use samsyn::domain::view::{render, Audience};
 use samsyn::domain::Session;
-use samsyn::store::{PostgresStore, Store};
+use samsyn::store::{PostgresStore, SqliteStore, Store};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -14,9 +15,18 @@ fn phase(state: &Value, id: &str) -> String {
     item(state, id)["phase"].as_str().unwrap_or_default().to_string()
 }
 
-/// An audience's view as PostgreSQL's events rebuild it, with the online count the client saw.
-async fn view_from_postgres(postgres: &Postgres, code: &str, online: &Value, audience: Audience) -> (u64, Value) {
-    let store = PostgresStore::connect(&postgres.url()).await.unwrap();
+/// Where the nodes of a story store their events: every view must end equal to what these rebuild.
+enum Stored<'a> {
+    Postgres(&'a Postgres),
+    Sqlite(&'a std::path::Path),
+}
+
+/// An audience's view as the stored events rebuild it, with the online count the client saw.
+async fn view_from_store(stored: &Stored<'_>, code: &str, online: &Value, audience: Audience) -> (u64, Value) {
+    let store: Box<dyn Store> = match stored {
+        Stored::Postgres(postgres) => Box::new(PostgresStore::connect(&postgres.url()).await.unwrap()),
+        Stored::Sqlite(data) => Box::new(SqliteStore::open(data).await.unwrap()),
+    };
     let stored = store.load_session(code).await.unwrap().expect("session is stored");
     let session = Session::replay(stored.spec, &stored.events);
     let mut view = serde_json::to_value(render(&session, code, 0, audience)).unwrap();
@@ -38,26 +48,41 @@ async fn three_nodes_run_a_workshop_and_a_word_cloud_and_every_view_equals_postg
     }
     let (postgres, redis) = (Postgres::start().await, Redis::start().await);
     let nodes = [node(&postgres, &redis).await, node(&postgres, &redis).await, node(&postgres, &redis).await];
+    workshop_and_word_cloud(&nodes, Stored::Postgres(&postgres)).await;
+}
 
+/// The same story on one node with its SQLite file and the in-process bus: what several nodes promise
+/// is exactly what one does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_node_runs_the_same_workshop_and_word_cloud_and_every_view_equals_its_sqlite_file() {
+    let _alone = alone().await;
+    let data = tempfile::tempdir().unwrap();
+    let nodes = [ServerProcess::start(data.path()).await];
+    workshop_and_word_cloud(&nodes, Stored::Sqlite(data.path())).await;
+}
+
+/// A workshop and a word cloud with their people spread round-robin over `nodes`; every view ends equal
+/// to the state rebuilt from `stored`.
+async fn workshop_and_word_cloud(nodes: &[ServerProcess], stored: Stored<'_>) {
+    let at = |i: usize| &nodes[i % nodes.len()];
     // A catalogue imported on one node can be listed and used on another.
     let http = reqwest::Client::new();
-    let mut own: Value = http.get(nodes[0].url("/api/catalogues/lika")).send().await.unwrap().json().await.unwrap();
+    let mut own: Value = http.get(at(0).url("/api/catalogues/lika")).send().await.unwrap().json().await.unwrap();
     own["id"] = json!("egen-lika");
-    let imported = http.post(nodes[1].url("/api/catalogues")).json(&own).send().await.unwrap();
+    let imported = http.post(at(1).url("/api/catalogues")).json(&own).send().await.unwrap();
     assert_eq!(imported.status(), 201);
-    let listed: Value = http.get(nodes[2].url("/api/catalogues")).send().await.unwrap().json().await.unwrap();
+    let listed: Value = http.get(at(2).url("/api/catalogues")).send().await.unwrap().json().await.unwrap();
     assert!(listed.as_array().unwrap().iter().any(|c| c["id"] == "egen-lika"), "{listed}");
-    let created =
-        http.post(nodes[2].url("/api/sessions")).json(&json!({"catalogue": "egen-lika"})).send().await.unwrap();
+    let created = http.post(at(2).url("/api/sessions")).json(&json!({"catalogue": "egen-lika"})).send().await.unwrap();
     assert_eq!(created.status(), 201);
 
     // The workshop is created on node 0 (which runs it); the facilitator and screen sit on the others.
-    let session = create_workshop(&nodes[0].url("")).await;
-    let mut facilitator = Client::facilitator(&nodes[1].addr, &session.code, &session.key).await;
-    let mut screen = Client::screen(&nodes[2].addr, &session.code).await;
+    let session = create_workshop(&at(0).url("")).await;
+    let mut facilitator = Client::facilitator(&at(1).addr, &session.code, &session.key).await;
+    let mut screen = Client::screen(&at(2).addr, &session.code).await;
     let mut phones = Vec::new();
     for i in 0..9 {
-        phones.push(Client::participant(&nodes[i % 3].addr, &session.code, None).await);
+        phones.push(Client::participant(&at(i).addr, &session.code, None).await);
     }
     facilitator.wait_state(|s| s["participants"] == 9).await;
     screen.wait_state(|s| s["participants"] == 9).await;
@@ -94,18 +119,18 @@ async fn three_nodes_run_a_workshop_and_a_word_cloud_and_every_view_equals_postg
     let screen_state = screen.wait_state(|s| s["current"] == "L2").await;
     assert_eq!(phase(&screen_state, "L1"), "locked", "the screen keeps every item");
     for phone in phones.iter_mut() {
-        let (version, expected) = view_from_postgres(&postgres, &session.code, &json!(9), Audience::Phone).await;
+        let (version, expected) = view_from_store(&stored, &session.code, &json!(9), Audience::Phone).await;
         let state = phone.wait_version(version).await;
-        assert_eq!(state, expected, "a phone's view equals the state rebuilt from PostgreSQL");
+        assert_eq!(state, expected, "a phone's view equals the state rebuilt from the store");
     }
 
     // A word cloud created on node 2, moderated from node 0, answered through all three.
-    let seminar = create_seminar(&nodes[2].url("")).await;
-    let mut moderator = Client::facilitator(&nodes[0].addr, &seminar.code, &seminar.key).await;
-    let mut wall = Client::screen(&nodes[1].addr, &seminar.code).await;
+    let seminar = create_seminar(&at(2).url("")).await;
+    let mut moderator = Client::facilitator(&at(0).addr, &seminar.code, &seminar.key).await;
+    let mut wall = Client::screen(&at(1).addr, &seminar.code).await;
     let mut crowd = Vec::new();
     for i in 0..12 {
-        crowd.push(Client::participant(&nodes[i % 3].addr, &seminar.code, None).await);
+        crowd.push(Client::participant(&at(i).addr, &seminar.code, None).await);
     }
     moderator.ok(act("open", "ord")).await;
     let words = ["möjligheter", "Framtid", "stress", "framtid ", "Möjligheter", "ångest"];
@@ -121,11 +146,11 @@ async fn three_nodes_run_a_workshop_and_a_word_cloud_and_every_view_equals_postg
     }
     moderator.ok(json!({"type": "hide_word", "item": "ord", "word": "stress"})).await;
     for phone in crowd.iter_mut() {
-        let (version, expected) = view_from_postgres(&postgres, &seminar.code, &json!(12), Audience::Phone).await;
+        let (version, expected) = view_from_store(&stored, &seminar.code, &json!(12), Audience::Phone).await;
         let state = phone.wait_version(version).await;
-        assert_eq!(state, expected, "a phone's word cloud equals the one rebuilt from PostgreSQL");
+        assert_eq!(state, expected, "a phone's word cloud equals the one rebuilt from the store");
     }
-    let (version, _) = view_from_postgres(&postgres, &seminar.code, &json!(12), Audience::Public).await;
+    let (version, _) = view_from_store(&stored, &seminar.code, &json!(12), Audience::Public).await;
     let cloud = wall.wait_version(version).await;
     assert!(!last_round(&cloud, "ord")["tally"].to_string().contains("stress"), "a hidden word leaves the screen");
 }
@@ -218,7 +243,7 @@ async fn the_owner_node_dies_mid_round_and_another_takes_over_with_every_acknowl
     assert_eq!(back.welcome["ballots"]["L1"]["answer"], json!(1));
     let state = back.wait_state(|s| last_round(s, "L1")["voted"] == 12).await;
     let (version, expected) =
-        view_from_postgres(&postgres, &session.code, &state["participants"], Audience::Phone).await;
+        view_from_store(&Stored::Postgres(&postgres), &session.code, &state["participants"], Audience::Phone).await;
     let state = back.wait_version(version).await;
     let mut expected = expected;
     expected["participants"] = state["participants"].clone();
@@ -262,7 +287,8 @@ async fn redis_restarts_mid_session_and_clients_converge_with_nothing_acknowledg
     let mut facilitator = Client::facilitator(&addrs[1], &session.code, &session.key).await;
     let state = facilitator.wait_state(|s| phase(s, "L1") == "revealed").await;
     assert_eq!(last_round(&state, "L1")["tally"]["counts"], json!([0, 5, 0, 0, 5]));
-    let (version, expected) = view_from_postgres(&postgres, &session.code, &json!(0), Audience::Public).await;
+    let (version, expected) =
+        view_from_store(&Stored::Postgres(&postgres), &session.code, &json!(0), Audience::Public).await;
     let state = screen.wait_version(version).await;
     let mut expected = expected;
     expected["participants"] = state["participants"].clone();

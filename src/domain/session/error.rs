@@ -1,5 +1,5 @@
-//! Why a command is refused. (The stable code clients see for each is the protocol's, `crate::protocol::Code`.) Must not depend on commands, events or the
-//! session.
+//! Why a command is refused. (The stable code clients see for each is the protocol's, `crate::protocol::Code`.)
+//! Must not depend on commands, events or the session.
 
 use super::values::{Phase, MAX_TEXT_CHARS};
 use crate::domain::words::WordError;

@@ -307,7 +307,7 @@ export async function assertFitsWindow(page, what) {
 /** Chart labels (cut off at two lines by design) must show their whole text. */
 export async function assertLabelsWhole(page, what) {
   const cut = await page.evaluate(() =>
-    [...document.querySelectorAll('.col-level, .bar-label')]
+    [...document.querySelectorAll('.col-level, .bar-label, .st-bar-label, .st-col-label')]
       .filter((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
       .map((el) => `"${el.textContent}" (${el.clientWidth}×${el.clientHeight} shows ${el.scrollWidth}×${el.scrollHeight})`),
   );

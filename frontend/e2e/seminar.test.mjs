@@ -87,7 +87,7 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
       await rowCount(table, 'Möjlighet', '2');
       await rowCount(table, 'Hot', '1');
     }
-    await screen.getByText('3 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('3 av 3 har svarat').waitFor();
     await w.check(phones[0], 'phone', 'choice-answered-live');
     await assertLabelsWhole(phones[0], 'the phone (choice-answered-live)');
     await w.check(screen, 'screen', 'choice-live');
@@ -142,10 +142,12 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
     await moderation.getByRole('button', { name: 'Dela upp möjligheter från framtid' }).waitFor();
     await w.check(fac, 'facilitator', 'moderation-hidden-merged');
     await w.check(screen, 'screen', 'words-cloud-moderated');
-    // "Show as list" puts the figures in a visible table.
-    await screen.getByRole('button', { name: 'Visa som lista' }).click();
-    await screen.getByRole('table', { name: 'Ord och hur många som skrev dem, omgång 1' }).waitFor({ state: 'visible' });
+    // The console's link with ?words=list shows the words as a list (the projector has no controls).
+    assert.equal(await screen.getByRole('button').count(), 0, 'the projector shows no controls');
+    await screen.goto(`${w.server.url}/screen/${code}?words=list`);
+    await screen.locator('.st-word-list').getByText('framtid', { exact: true }).waitFor();
     await w.check(screen, 'screen', 'words-list');
+    await assertFitsWindow(screen, 'the projector (words-list)');
 
     // ---- points: after the reveal
     await detail.getByRole('button', { name: 'Visa resultat' }).click();
@@ -164,7 +166,7 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
     await phones[2].getByRole('button', { name: 'Skicka', exact: true }).tap();
     await phones[2].getByText('Ditt svar är mottaget – du kan ändra det tills röstningen stängs').waitFor();
     await w.check(phones[0], 'phone', 'points-answered');
-    await screen.getByText('3 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('3 av 3 har svarat').waitFor();
     assert.equal(await screen.locator('table').count(), 0, 'points are shown only after the reveal');
     await w.check(screen, 'screen', 'points-voting');
     await detail.getByRole('button', { name: 'Visa resultat' }).click();

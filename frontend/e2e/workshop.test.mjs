@@ -71,7 +71,7 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
       await levelButton(phone, 3, label).waitFor();
     }
     await screen.getByRole('heading', { level: 1, name: l1.title.sv }).waitFor();
-    await screen.getByText('0 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('0 av 3 har svarat').waitFor();
     await w.check(phones[0], 'phone', 'scale-voting');
     await w.check(screen, 'screen', 'scale-voting');
     await assertFitsWindow(screen, 'the projector while voting');
@@ -83,7 +83,7 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
     await vote(phones[2], 3, label);
     await vote(phones[0], 3, label);
     assert.equal(await levelButton(phones[0], 2, label).getAttribute('aria-pressed'), 'false');
-    await screen.getByText('3 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('3 av 3 har svarat').waitFor();
     assert.equal(await screen.getByRole('progressbar').getAttribute('aria-valuenow'), '3');
     await detail.getByText('3 av 3 har svarat').waitFor();
     // Before the reveal nobody but the facilitator sees any part of the tally.
@@ -116,10 +116,10 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
       assert.equal(await levelButton(phone, 3, label).getAttribute('aria-pressed'), 'false');
       assert.equal(await phone.locator('table').count(), 0);
     }
-    await screen.getByText('0 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('0 av 3 har svarat').waitFor();
     assert.equal(await screen.locator('table').count(), 0);
     for (const phone of phones) await vote(phone, 3, label);
-    await screen.getByText('3 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('3 av 3 har svarat').waitFor();
     await detail.getByRole('button', { name: 'Visa resultat' }).click();
     for (const page of [...phones, screen]) {
       await expectRow(page.getByRole('table', { name: 'Svarsfördelning, omgång 2' }), `3 – ${label(3)}`, '3');
@@ -155,7 +155,7 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
     await detail.getByRole('button', { name: `Nästa: öppna ${l2.id}` }).click();
     for (const page of [...phones, screen]) await page.getByRole('heading', { level: 1, name: l2.title.sv }).waitFor();
     await levelButton(phones[0], 1, label).waitFor();
-    await screen.getByText('0 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('0 av 3 har svarat').waitFor();
     await detail.getByRole('heading', { name: l2.title.sv }).waitFor();
 
     // ---- English by choice, remembered per device

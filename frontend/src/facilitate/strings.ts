@@ -61,6 +61,11 @@ export const fac = {
   joinLink: { sv: 'Länk', en: 'Link' },
   qrAlt: { sv: 'QR-kod till {url}', en: 'QR code for {url}' },
   openScreen: { sv: 'Öppna skärmvyn (ny flik)', en: 'Open the screen view (new tab)' },
+  screenWordsAsList: { sv: 'Ordmoln som lista på skärmen', en: 'Word clouds as a list on the screen' },
+  screenSettingsHelp: {
+    sv: 'Skärmen visas på konsolens språk och har inga knappar. Öppna den igen för att byta.',
+    en: 'The screen uses the console’s language and has no buttons. Open it again to change.',
+  },
   noItems: { sv: 'Sessionen har inga frågor.', en: 'The session has no items.' },
   loading: { sv: 'Hämtar sessionen…', en: 'Loading the session…' },
   sending: { sv: 'Skickar…', en: 'Sending…' },

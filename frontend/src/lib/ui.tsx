@@ -9,7 +9,7 @@ import type { ErrorInfo } from './reducer';
 import type { ConnectionStatus } from './socket';
 import { common, errorMsg, kindNames, phaseNames } from './strings';
 import { countAt, latestRound, scaleLevel, scaleOf, sortedLevels } from './session';
-import type { Consensus, Item, Kind, Phase, Round, Scale, ScaleTally, Session, Spread } from './types';
+import type { Consensus, Item, Kind, Phase, Role, Round, Scale, ScaleTally, Session, Spread } from './types';
 
 export function LangToggle({ lang, setLang }: { lang: Lang; setLang: (l: Lang) => void }) {
   const target = otherLang(lang);
@@ -25,13 +25,16 @@ export function LangToggle({ lang, setLang }: { lang: Lang; setLang: (l: Lang) =
   );
 }
 
-/** A calm notice while the socket is not joined; nothing when all is well. */
-export function ConnectionNotice({ status, lang }: { status: ConnectionStatus; lang: Lang }) {
+/**
+ * A calm notice while the socket is not joined; nothing when all is well. The wording follows
+ * the role: only a participant has answers to keep.
+ */
+export function ConnectionNotice({ status, lang, role = 'participant' }: { status: ConnectionStatus; lang: Lang; role?: Role }) {
   const text =
     status === 'connecting'
       ? tr(lang, common.connecting)
       : status === 'reconnecting'
-        ? tr(lang, common.reconnecting)
+        ? tr(lang, role === 'participant' ? common.reconnecting : role === 'screen' ? common.reconnectingScreen : common.reconnectingFacilitator)
         : '';
   return (
     <div class={text ? 'notice notice-connection' : 'notice-empty'} role="status">

@@ -42,7 +42,7 @@ test('a phone that goes offline and back keeps its answer', () =>
     const context = await w.context('phone', 'phone');
     const phone = await context.newPage();
     await phone.goto(w.server.url + created.links.join);
-    await phone.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor();
+    await phone.getByRole('heading', { name: 'Du är med!' }).waitFor();
     await fac.getByText('1 deltagare').waitFor();
     await detail.getByRole('button', { name: 'Öppna röstning' }).click();
 

@@ -68,7 +68,7 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
     const phones = [];
     for (let i = 0; i < 3; i++) {
       const phone = await w.open('phone', `phone${i + 1}`, joinHref);
-      await phone.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor();
+      await phone.getByRole('heading', { name: 'Du är med!' }).waitFor();
       phones.push(phone);
     }
     await fac.getByText('3 deltagare').waitFor();

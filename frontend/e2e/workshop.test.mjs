@@ -57,7 +57,7 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
     const phones = [];
     for (let i = 0; i < 3; i++) {
       const phone = await w.open('phone', `phone${i + 1}`, joinHref);
-      await phone.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor();
+      await phone.getByRole('heading', { name: 'Du är med!' }).waitFor();
       phones.push(phone);
     }
     await w.check(phones[0], 'phone', 'waiting');

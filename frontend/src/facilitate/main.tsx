@@ -20,7 +20,7 @@ import { LOCAL_COMMANDS } from './command';
 import { Detail } from './detail';
 import { AgendaEditor } from './editor';
 import type { Step } from './keys';
-import { shortcutStep } from './keys';
+import { shortcutStep, shortcutsOn } from './keys';
 import { fac } from './strings';
 import { SummaryView } from './summary';
 
@@ -284,6 +284,8 @@ function useShortcuts(onStep: (step: Step) => void) {
   ref.current = onStep;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Single-key shortcuts can be turned off (WCAG 2.1.4): speech input types letters too.
+      if (!shortcutsOn()) return;
       const step = shortcutStep(e);
       if (!step) return;
       e.preventDefault();

@@ -29,6 +29,7 @@ export const fac = {
   act_next_open: { sv: 'Nästa: öppna {id}', en: 'Next: open {id}' },
   lastItem: { sv: 'Det här är sista frågan.', en: 'This is the last item.' },
   actions: { sv: 'Åtgärder', en: 'Actions' },
+  shortcutsOn: { sv: 'Kortkommandon med en tangent', en: 'Single-key shortcuts' },
   shortcuts: {
     sv: 'Kortkommandon: O öppna, C stäng, R visa resultat, V rösta igen, L lås (skalfrågor), N nästa.',
     en: 'Shortcuts: O open, C close, R reveal, V re-vote, L lock (scale items), N next.',

@@ -128,7 +128,13 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
         ) : session.summary && showsSummary(session) ? (
           <SharedSummary session={session} lang={lang} />
         ) : !item ? (
-          <h1 class="waiting">{tr(lang, common.waiting)}</h1>
+          <section class="joined" aria-labelledby="joined-title">
+            <h1 id="joined-title" class="waiting">
+              {tr(lang, phone.joined)}
+            </h1>
+            <p class="joined-wait">{tr(lang, common.waiting)}…</p>
+            <p class="muted">{tr(lang, phone.anonymous)}</p>
+          </section>
         ) : (
           <ItemView
             item={item}
@@ -199,7 +205,7 @@ function ItemView({
   return (
     <article class="item">
       <p class="eyebrow">
-        {area && pick(area.name, lang)} {session.areas.length > 0 && <span class="item-id">{item.id}</span>}
+        {area && pick(area.name, lang)}
       </p>
       <h1 class="item-title">{pick(item.title, lang)}</h1>
       {pick(item.description, lang) && <p class="item-desc">{pick(item.description, lang)}</p>}

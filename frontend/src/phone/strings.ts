@@ -50,6 +50,12 @@ export const phone = {
   },
   pointsLeft: { sv: 'Poäng kvar: {left} av {budget}', en: 'Points left: {left} of {budget}' },
   pointsOver: { sv: '{over} poäng för mycket – ta bort några.', en: '{over} points too many – take some away.' },
+  joined: { sv: 'Du är med!', en: 'You are in!' },
+  anonymous: {
+    sv: 'Dina svar är anonyma: ingen, inte heller samtalsledaren, ser vad just du svarar.',
+    en: 'Your answers are anonymous: nobody, not even the facilitator, sees what you answer.',
+  },
+  pointsStart: { sv: 'Fördela poängen med knapparna eller skriv ett tal.', en: 'Spread the points with the buttons or type a number.' },
   pointsZero: { sv: 'Ge minst 1 poäng för att kunna skicka.', en: 'Give at least 1 point to send.' },
   pointsInvalid: { sv: 'Skriv hela tal, 0 eller mer.', en: 'Type whole numbers, 0 or more.' },
   pointsStep: { sv: '{delta} poäng till {option}', en: '{delta} points for {option}' },

@@ -314,7 +314,8 @@ export function StageResults({ item, session, lang, wordsAsList, small }: { item
   const rounds = visibleRounds(item.rounds as Round<Tally>[]);
   if (rounds.length === 0) return null;
   const latest = rounds[rounds.length - 1];
-  const earlier = rounds.slice(0, -1).reverse().slice(0, 2);
+  // Beside a locked consensus only the latest round, compact.
+  const earlier = small ? [] : rounds.slice(0, -1).reverse().slice(0, 2);
   return (
     <section class={small ? 'st-results is-small' : 'st-results'} aria-labelledby={`results-${item.id}`}>
       <h2 id={`results-${item.id}`} class="sr-only">

@@ -235,7 +235,7 @@ export function PointsBallot({ item, round, state, lang, send }: BallotProps<Poi
             {tr(lang, phone.pointsLeft, { left: Math.max(left, 0), budget: item.budget })}
             {problem === 'over' && <span class="points-problem"> {tr(lang, phone.pointsOver, { over: -left })}</span>}
             {/* Before the first touch a neutral hint, not an error. */}
-            {problem === 'zero' && draft === null && own.status === 'none' && <span> {tr(lang, phone.pointsStart)}</span>}
+            {problem === 'zero' && draft === null && own.status === 'none' && <span class="points-hint"> {tr(lang, phone.pointsStart)}</span>}
             {problem === 'zero' && (draft !== null || own.status !== 'none') && <span class="points-problem"> {tr(lang, phone.pointsZero)}</span>}
             {problem === 'invalid' && <span class="points-problem"> {tr(lang, phone.pointsInvalid)}</span>}
           </p>

@@ -3,7 +3,7 @@
 //! Must stay small: it loads on every participant's phone.
 
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import '../styles.css';
 import { cleanCode, answeredTotal, isJoinCode } from '../lib/format';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
@@ -104,6 +104,16 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
   );
   const session = state.session;
   const item = currentItem(session);
+  const summary = !!session?.summary && !!session && showsSummary(session);
+  useEffect(() => {
+    // The title says the view and the item, so that a tab or a screen reader's list tells them apart.
+    document.title = summary
+      ? tr(lang, phone.titleSummary)
+      : item
+        ? tr(lang, phone.titleItem, { title: pick(item.title, lang) })
+        : tr(lang, phone.titleWaiting);
+    if (session) sessionSeen = true;
+  }, [lang, summary, item?.id, !!session]);
   return (
     <>
       <TopBar lang={lang} setLang={setLang} session={session} code={code} />
@@ -152,6 +162,9 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
 }
 
 type SummaryModule = typeof import('./summary');
+
+/** Whether this page has shown the session before: then a new item takes the focus. */
+let sessionSeen = false;
 
 /** The summary's code, loaded the first time a summary is shared: most sessions never show one. */
 let summaryModule: Promise<SummaryModule> | null = null;
@@ -202,12 +215,17 @@ function ItemView({
   // would otherwise sway a re-vote.
   const showResults = item.phase === 'revealed' || item.phase === 'locked' || item.results === 'live';
   const props = { round: open!, session, state, lang, send, dismiss };
+  // When the facilitator moves on, the focus moves to the new question (not on the page's first load).
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (sessionSeen) titleRef.current?.focus();
+  }, [item.id]);
   return (
     <article class="item">
-      <p class="eyebrow">
-        {area && pick(area.name, lang)}
-      </p>
-      <h1 class="item-title">{pick(item.title, lang)}</h1>
+      {area && <p class="eyebrow">{pick(area.name, lang)}</p>}
+      <h1 class="item-title" tabIndex={-1} ref={titleRef}>
+        {pick(item.title, lang)}
+      </h1>
       {pick(item.description, lang) && <p class="item-desc">{pick(item.description, lang)}</p>}
 
       {item.phase === 'pending' && (

@@ -50,6 +50,9 @@ export const phone = {
   },
   pointsLeft: { sv: 'Poäng kvar: {left} av {budget}', en: 'Points left: {left} of {budget}' },
   pointsOver: { sv: '{over} poäng för mycket – ta bort några.', en: '{over} points too many – take some away.' },
+  titleWaiting: { sv: 'Du är med – Samsyn', en: 'You are in – Samsyn' },
+  titleItem: { sv: '{title} – Samsyn', en: '{title} – Samsyn' },
+  titleSummary: { sv: 'Sammanfattning – Samsyn', en: 'Summary – Samsyn' },
   joined: { sv: 'Du är med!', en: 'You are in!' },
   anonymous: {
     sv: 'Dina svar är anonyma: ingen, inte heller samtalsledaren, ser vad just du svarar.',

@@ -53,6 +53,14 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
     await points.getByRole('button', { name: '+ Alternativ' }).click();
     await points.getByLabel('Alternativ 3 (svenska)').fill('Infrastruktur');
     await w.check(fac, 'builder', 'filled');
+    // Radio buttons and check boxes are targets of at least 24 × 24 px.
+    const small = await builder.evaluate((form) =>
+      [...form.querySelectorAll('input[type=radio], input[type=checkbox]')]
+        .map((el) => el.getBoundingClientRect())
+        .filter((r) => r.width > 0 && (r.width < 24 || r.height < 24))
+        .map((r) => `${r.width}×${r.height}`),
+    );
+    assert.deepEqual(small, [], 'builder targets under 24 px');
 
     await builder.getByRole('button', { name: 'Spara och starta' }).click();
     await fac.waitForURL(/\/facilitate\/\d{6}#key=[0-9a-f]{64}$/);

@@ -85,7 +85,7 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
     assert.equal(await levelButton(phones[0], 2, label).getAttribute('aria-pressed'), 'false');
     await screen.locator('.st-progress-text').getByText('3 av 3 har svarat').waitFor();
     assert.equal(await screen.getByRole('progressbar').getAttribute('aria-valuenow'), '3');
-    await detail.getByText('3 av 3 har svarat').waitFor();
+    await detail.locator('p.progress').getByText('3 av 3 har svarat').waitFor();
     // Before the reveal nobody but the facilitator sees any part of the tally.
     for (const page of [...phones, screen]) assert.equal(await page.locator('table').count(), 0);
     await w.check(phones[0], 'phone', 'scale-answered');
@@ -112,7 +112,7 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
     // ---- re-vote: a new round; the earlier one stays out of sight while people vote
     await detail.getByRole('button', { name: 'Rösta igen' }).click();
     for (const phone of phones) {
-      await phone.getByText('0 av 3 har svarat').waitFor();
+      await phone.locator('p.progress').getByText('0 av 3 har svarat').waitFor();
       assert.equal(await levelButton(phone, 3, label).getAttribute('aria-pressed'), 'false');
       assert.equal(await phone.locator('table').count(), 0);
     }

@@ -10,7 +10,7 @@ import { RoundResult } from '../lib/results';
 import { allowed, areaOf, latestRound, nextItem, primaryStep, scaleOf, sortedLevels, suggestedLevel, type Action } from '../lib/session';
 import { common } from '../lib/strings';
 import type { Command, Item, Round, Scale, Session } from '../lib/types';
-import { ConsensusView, KindBadge, PhaseBadge, levelText } from '../lib/ui';
+import { ConsensusView, KindBadge, PhaseBadge, levelText, ThrottledProgress } from '../lib/ui';
 import { setShortcutsOn, shortcutKey, shortcutsOn, type Step } from './keys';
 import { Moderation } from './moderation';
 import { fac } from './strings';
@@ -125,9 +125,11 @@ export function Detail({
       </div>
 
       {round && (round.open || item.phase === 'closed') && (
-        <p class="progress" aria-live="polite">
-          {tr(lang, common.votedOf, { voted: round.voted, total })}
-        </p>
+        <>
+          <p class="progress">{tr(lang, common.votedOf, { voted: round.voted, total })}</p>
+          {/* Announced at most every few seconds, and at once when everyone has answered. */}
+          <ThrottledProgress voted={round.voted} total={total} lang={lang} />
+        </>
       )}
 
       <section class="actions" aria-labelledby="actions-title">

@@ -98,7 +98,8 @@ export const fac = {
   choose: { sv: 'Välj…', en: 'Choose…' },
   merge: { sv: 'Slå ihop', en: 'Merge' },
   mergeStart: { sv: 'Slå ihop…', en: 'Merge into…' },
-  mergeLabel: { sv: 'Slå ihop {word} med ett annat ord', en: 'Merge {word} into another word' },
+  // The visible label ("Merge into…") begins the accessible name (WCAG 2.5.3).
+  mergeLabel: { sv: 'Slå ihop… {word} med ett annat ord', en: 'Merge into… another word: {word}' },
   colWord: { sv: 'Ord', en: 'Word' },
   colCount: { sv: 'Antal', en: 'Count' },
   colActions: { sv: 'Åtgärder', en: 'Actions' },

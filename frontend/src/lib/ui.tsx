@@ -4,6 +4,7 @@
 
 import type { ComponentChildren } from 'preact';
 import { otherLang, pick, translate as tr, type Lang } from './i18n';
+import { useThrottledText } from './throttle';
 import { formatDateTime, formatNumber, formatPercent, share } from './format';
 import type { ErrorInfo } from './reducer';
 import type { ConnectionStatus } from './socket';
@@ -95,6 +96,16 @@ export function Refused({
       <p>{text}</p>
       {children}
     </section>
+  );
+}
+
+/** "3 of 9 have answered" for screen readers, at most every few seconds and the final count at once. */
+export function ThrottledProgress({ voted, total, lang }: { voted: number; total: number; lang: Lang }) {
+  const text = useThrottledText(tr(lang, common.votedOf, { voted, total }), voted >= total);
+  return (
+    <div class="sr-only" aria-live="polite" aria-atomic="true">
+      {text}
+    </div>
   );
 }
 

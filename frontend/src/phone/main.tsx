@@ -15,7 +15,7 @@ import { areaOf, currentItem, latestRound, openRound, scaleOf, showsSummary } fr
 import { readStore, tokenKey, writeStore } from '../lib/storage';
 import { common } from '../lib/strings';
 import type { Command, Item, Session } from '../lib/types';
-import { ConnectionNotice, ConsensusView, ErrorAlert, LangToggle, LiveAnnouncer, Refused, announcement } from '../lib/ui';
+import { ConnectionNotice, ConsensusView, ErrorAlert, LangToggle, LiveAnnouncer, Refused, announcement, ThrottledProgress } from '../lib/ui';
 import { ChoiceBallot, PointsBallot, ScaleBallot, WordsBallot, answerText } from './ballots';
 import { phone } from './strings';
 
@@ -253,9 +253,11 @@ function ItemView({
       )}
 
       {(item.phase === 'voting' || item.phase === 'closed') && round && (
-        <p class="progress" aria-live="polite">
-          {tr(lang, common.votedOf, { voted: round.voted, total })}
-        </p>
+        <>
+          <p class="progress">{tr(lang, common.votedOf, { voted: round.voted, total })}</p>
+          {/* Announced at most every few seconds, and at once when everyone has answered. */}
+          <ThrottledProgress voted={round.voted} total={total} lang={lang} />
+        </>
       )}
 
       {item.phase === 'locked' && item.consensus && scale && <ConsensusView consensus={item.consensus} scale={scale} lang={lang} />}

@@ -115,6 +115,7 @@ pub async fn run(
         shutdown: stopping,
         sockets,
         fanouts: Default::default(),
+        screen_policy: crate::web::assets::screen_policy(&config.frame_ancestors),
     };
     if let Some(days) = config.ballot_retention_days {
         tokio::spawn(compact_periodically(registry.clone(), days, state.shutdown.clone()));

@@ -54,8 +54,40 @@ pub struct Config {
     #[arg(long, env = "SAMSYN_REDIS_URL", requires = "postgres_url")]
     pub redis_url: Option<String>,
 
+    /// Origins whose pages may show the screen page, and only it, in a frame, comma-separated
+    /// (e.g. https://teams.microsoft.com,https://*.officeapps.live.com). Unset: no page may be framed.
+    #[arg(long, env = "SAMSYN_FRAME_ANCESTORS", value_delimiter = ',', value_parser = frame_ancestor)]
+    pub frame_ancestors: Vec<String>,
+
     #[command(subcommand)]
     pub command: Option<Task>,
+}
+
+/// One origin for the screen page's `frame-ancestors`: `https://host[:port]` (or `http://`), where the
+/// host may start with `*.`; nothing that could end the directive or add another.
+pub fn frame_ancestor(value: &str) -> Result<String, String> {
+    let value = value.trim().trim_end_matches('/');
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| format!("{value:?}: an origin starts with https:// or http://"))?;
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (rest, None),
+    };
+    let host_ok = {
+        let bare = host.strip_prefix("*.").unwrap_or(host);
+        !bare.is_empty()
+            && bare
+                .split('.')
+                .all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
+    if host_ok && port_ok {
+        Ok(value.to_ascii_lowercase())
+    } else {
+        Err(format!("{value:?} is not an origin such as https://slides.example.com"))
+    }
 }
 
 /// Jobs the binary can do instead of serving.
@@ -64,4 +96,27 @@ pub enum Task {
     /// Copies every session and imported catalogue from the SQLite file in `--data` to the PostgreSQL
     /// database of `--postgres-url`, then exits. Sessions already there are left as they are.
     CopyToPostgres,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frame_ancestor;
+
+    #[test]
+    fn frame_ancestors_are_plain_origins() {
+        assert_eq!(frame_ancestor("https://teams.microsoft.com/").unwrap(), "https://teams.microsoft.com");
+        assert_eq!(frame_ancestor("https://*.officeapps.live.com").unwrap(), "https://*.officeapps.live.com");
+        assert_eq!(frame_ancestor("http://127.0.0.1:8081").unwrap(), "http://127.0.0.1:8081");
+        for bad in [
+            "teams.microsoft.com",
+            "https://a.se; script-src *",
+            "https://a.se/path",
+            "https://",
+            "'self'",
+            "https://a.se:80a",
+            "*",
+        ] {
+            assert!(frame_ancestor(bad).is_err(), "{bad} was accepted");
+        }
+    }
 }

@@ -46,16 +46,16 @@ export const SIZES = {
 };
 
 /**
- * Starts `samsyn --addr 127.0.0.1:0 --data <tempdir>` and answers its base URL once it says
+ * Starts `samsyn --addr 127.0.0.1:0 --data <tempdir>` (and `extraArgs`) and answers its base URL once it says
  * "Samsyn is running: open http://…". The data folder is removed by `stop()`.
  */
-export async function startServer() {
+export async function startServer(extraArgs = []) {
   const bin = process.env.SAMSYN_BIN ? resolve(process.env.SAMSYN_BIN) : resolve(FRONTEND, '../target/debug/samsyn');
   if (!existsSync(bin)) {
     throw new Error(`No server binary at ${bin}: run \`cargo build\` first, or set SAMSYN_BIN.`);
   }
   const data = await mkdtemp(join(tmpdir(), 'samsyn-e2e-'));
-  const child = spawn(bin, ['--addr', '127.0.0.1:0', '--data', data], {
+  const child = spawn(bin, ['--addr', '127.0.0.1:0', '--data', data, ...extraArgs], {
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -307,7 +307,7 @@ export async function assertFitsWindow(page, what) {
 /** Chart labels (cut off at two lines by design) must show their whole text. */
 export async function assertLabelsWhole(page, what) {
   const cut = await page.evaluate(() =>
-    [...document.querySelectorAll('.col-level, .bar-label')]
+    [...document.querySelectorAll('.col-level, .bar-label, .st-bar-label, .st-col-label')]
       .filter((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
       .map((el) => `"${el.textContent}" (${el.clientWidth}×${el.clientHeight} shows ${el.scrollWidth}×${el.scrollHeight})`),
   );

@@ -42,13 +42,13 @@ test('a phone that goes offline and back keeps its answer', () =>
     const context = await w.context('phone', 'phone');
     const phone = await context.newPage();
     await phone.goto(w.server.url + created.links.join);
-    await phone.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor();
+    await phone.getByRole('heading', { name: 'Du är med!' }).waitFor();
     await fac.getByText('1 deltagare').waitFor();
     await detail.getByRole('button', { name: 'Öppna röstning' }).click();
 
     await phone.getByRole('button', { name: /^4\b/ }).tap();
     await phone.getByText('Ditt svar är mottaget – du kan ändra det tills röstningen stängs').waitFor();
-    await detail.getByText('1 av 1 har svarat').waitFor();
+    await detail.locator('p.progress').getByText('1 av 1 har svarat').waitFor();
 
     // ---- offline: a visible, calm notice; the answer stays chosen
     w.allowConsole.push(/WebSocket connection to .* failed/, /ERR_INTERNET_DISCONNECTED/);
@@ -68,14 +68,14 @@ test('a phone that goes offline and back keeps its answer', () =>
     await notice.waitFor({ state: 'detached' });
     await phone.getByText('Ditt svar är mottaget – du kan ändra det tills röstningen stängs').waitFor();
     assert.equal(await phone.getByRole('button', { name: /^5\b/ }).getAttribute('aria-pressed'), 'true');
-    await detail.getByText('1 av 1 har svarat').waitFor();
+    await detail.locator('p.progress').getByText('1 av 1 har svarat').waitFor();
 
     // ---- a reload resumes the same participant with the same answer
     await phone.reload();
     await phone.getByRole('heading', { level: 1, name: SCALE.title }).waitFor();
     await phone.getByText('Ditt svar är mottaget – du kan ändra det tills röstningen stängs').waitFor();
     assert.equal(await phone.getByRole('button', { name: /^5\b/ }).getAttribute('aria-pressed'), 'true');
-    await detail.getByText('1 av 1 har svarat').waitFor();
+    await detail.locator('p.progress').getByText('1 av 1 har svarat').waitFor();
 
     // The reveal shows one answer, on level 5: nothing was lost or counted twice.
     await detail.getByRole('button', { name: 'Visa resultat' }).click();

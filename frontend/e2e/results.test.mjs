@@ -48,7 +48,7 @@ test('a workshop summary is shared, prioritised, planned, finished and compared'
     const screen = await w.open('projector', 'screen', now.links.screen);
     await screen.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor();
     const phone = await w.open('phone', 'phone', now.links.join);
-    await phone.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor();
+    await phone.getByRole('heading', { name: 'Du är med!' }).waitFor();
     await fac.getByText('1 deltagare').waitFor();
 
     await facilitate(startPage, now, [

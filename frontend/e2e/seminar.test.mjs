@@ -53,6 +53,14 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
     await points.getByRole('button', { name: '+ Alternativ' }).click();
     await points.getByLabel('Alternativ 3 (svenska)').fill('Infrastruktur');
     await w.check(fac, 'builder', 'filled');
+    // Radio buttons and check boxes are targets of at least 24 × 24 px.
+    const small = await builder.evaluate((form) =>
+      [...form.querySelectorAll('input[type=radio], input[type=checkbox]')]
+        .map((el) => el.getBoundingClientRect())
+        .filter((r) => r.width > 0 && (r.width < 24 || r.height < 24))
+        .map((r) => `${r.width}×${r.height}`),
+    );
+    assert.deepEqual(small, [], 'builder targets under 24 px');
 
     await builder.getByRole('button', { name: 'Spara och starta' }).click();
     await fac.waitForURL(/\/facilitate\/\d{6}#key=[0-9a-f]{64}$/);
@@ -68,7 +76,7 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
     const phones = [];
     for (let i = 0; i < 3; i++) {
       const phone = await w.open('phone', `phone${i + 1}`, joinHref);
-      await phone.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor();
+      await phone.getByRole('heading', { name: 'Du är med!' }).waitFor();
       phones.push(phone);
     }
     await fac.getByText('3 deltagare').waitFor();
@@ -87,7 +95,7 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
       await rowCount(table, 'Möjlighet', '2');
       await rowCount(table, 'Hot', '1');
     }
-    await screen.getByText('3 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('3 av 3 har svarat').waitFor();
     await w.check(phones[0], 'phone', 'choice-answered-live');
     await assertLabelsWhole(phones[0], 'the phone (choice-answered-live)');
     await w.check(screen, 'screen', 'choice-live');
@@ -142,10 +150,12 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
     await moderation.getByRole('button', { name: 'Dela upp möjligheter från framtid' }).waitFor();
     await w.check(fac, 'facilitator', 'moderation-hidden-merged');
     await w.check(screen, 'screen', 'words-cloud-moderated');
-    // "Show as list" puts the figures in a visible table.
-    await screen.getByRole('button', { name: 'Visa som lista' }).click();
-    await screen.getByRole('table', { name: 'Ord och hur många som skrev dem, omgång 1' }).waitFor({ state: 'visible' });
+    // The console's link with ?words=list shows the words as a list (the projector has no controls).
+    assert.equal(await screen.getByRole('button').count(), 0, 'the projector shows no controls');
+    await screen.goto(`${w.server.url}/screen/${code}?words=list`);
+    await screen.locator('.st-word-list').getByText('framtid', { exact: true }).waitFor();
     await w.check(screen, 'screen', 'words-list');
+    await assertFitsWindow(screen, 'the projector (words-list)');
 
     // ---- points: after the reveal
     await detail.getByRole('button', { name: 'Visa resultat' }).click();
@@ -164,7 +174,7 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
     await phones[2].getByRole('button', { name: 'Skicka', exact: true }).tap();
     await phones[2].getByText('Ditt svar är mottaget – du kan ändra det tills röstningen stängs').waitFor();
     await w.check(phones[0], 'phone', 'points-answered');
-    await screen.getByText('3 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('3 av 3 har svarat').waitFor();
     assert.equal(await screen.locator('table').count(), 0, 'points are shown only after the reveal');
     await w.check(screen, 'screen', 'points-voting');
     await detail.getByRole('button', { name: 'Visa resultat' }).click();

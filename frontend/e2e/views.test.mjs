@@ -50,7 +50,7 @@ test('every page fits a phone and a projector and passes axe', () =>
       await visit(`/facilitate/${code}`, () => page.getByRole('heading', { name: 'Nyckeln saknas' }).waitFor(), 'facilitator-no-key');
       await visit(`/screen/${code}`, () => page.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor(), 'screen-waiting');
       await visit(created.links.facilitator, () => page.getByRole('heading', { name: ITEMS[0].title.sv }).waitFor(), 'facilitator');
-      await visit(`/join/${code}`, () => page.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor(), 'phone-waiting');
+      await visit(`/join/${code}`, () => page.getByRole('heading', { name: 'Du är med!' }).waitFor(), 'phone-waiting');
     }
     w.expectClean();
   }));
@@ -85,7 +85,7 @@ test('multiple choice, voting closed, and the agenda editor', () =>
     await detail.getByRole('heading', { name: ITEMS[0].title.sv }).waitFor();
     const phone = await w.open('phone', 'phone', created.links.join);
     const screen = await w.open('projector', 'screen', `/screen/${created.code}`);
-    await phone.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor();
+    await phone.getByRole('heading', { name: 'Du är med!' }).waitFor();
 
     // Keyboard only: O opens voting.
     await fac.locator('body').press('o');
@@ -179,7 +179,7 @@ test('the phone page is small and opens fast on a slow connection', () =>
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     const start = Date.now();
     await page.goto(w.server.url + created.links.join);
-    await page.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor();
+    await page.getByRole('heading', { name: 'Du är med!' }).waitFor();
     const joined = Date.now() - start;
     const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
     console.log(`phone on a slow mobile connection: first paint after ${Math.round(paint)} ms, joined after ${joined} ms`);

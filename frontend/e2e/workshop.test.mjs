@@ -57,7 +57,7 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
     const phones = [];
     for (let i = 0; i < 3; i++) {
       const phone = await w.open('phone', `phone${i + 1}`, joinHref);
-      await phone.getByRole('heading', { name: 'Väntar på samtalsledaren' }).waitFor();
+      await phone.getByRole('heading', { name: 'Du är med!' }).waitFor();
       phones.push(phone);
     }
     await w.check(phones[0], 'phone', 'waiting');
@@ -71,7 +71,7 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
       await levelButton(phone, 3, label).waitFor();
     }
     await screen.getByRole('heading', { level: 1, name: l1.title.sv }).waitFor();
-    await screen.getByText('0 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('0 av 3 har svarat').waitFor();
     await w.check(phones[0], 'phone', 'scale-voting');
     await w.check(screen, 'screen', 'scale-voting');
     await assertFitsWindow(screen, 'the projector while voting');
@@ -83,9 +83,9 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
     await vote(phones[2], 3, label);
     await vote(phones[0], 3, label);
     assert.equal(await levelButton(phones[0], 2, label).getAttribute('aria-pressed'), 'false');
-    await screen.getByText('3 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('3 av 3 har svarat').waitFor();
     assert.equal(await screen.getByRole('progressbar').getAttribute('aria-valuenow'), '3');
-    await detail.getByText('3 av 3 har svarat').waitFor();
+    await detail.locator('p.progress').getByText('3 av 3 har svarat').waitFor();
     // Before the reveal nobody but the facilitator sees any part of the tally.
     for (const page of [...phones, screen]) assert.equal(await page.locator('table').count(), 0);
     await w.check(phones[0], 'phone', 'scale-answered');
@@ -112,14 +112,14 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
     // ---- re-vote: a new round; the earlier one stays out of sight while people vote
     await detail.getByRole('button', { name: 'Rösta igen' }).click();
     for (const phone of phones) {
-      await phone.getByText('0 av 3 har svarat').waitFor();
+      await phone.locator('p.progress').getByText('0 av 3 har svarat').waitFor();
       assert.equal(await levelButton(phone, 3, label).getAttribute('aria-pressed'), 'false');
       assert.equal(await phone.locator('table').count(), 0);
     }
-    await screen.getByText('0 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('0 av 3 har svarat').waitFor();
     assert.equal(await screen.locator('table').count(), 0);
     for (const phone of phones) await vote(phone, 3, label);
-    await screen.getByText('3 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('3 av 3 har svarat').waitFor();
     await detail.getByRole('button', { name: 'Visa resultat' }).click();
     for (const page of [...phones, screen]) {
       await expectRow(page.getByRole('table', { name: 'Svarsfördelning, omgång 2' }), `3 – ${label(3)}`, '3');
@@ -155,12 +155,22 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
     await detail.getByRole('button', { name: `Nästa: öppna ${l2.id}` }).click();
     for (const page of [...phones, screen]) await page.getByRole('heading', { level: 1, name: l2.title.sv }).waitFor();
     await levelButton(phones[0], 1, label).waitFor();
-    await screen.getByText('0 av 3 har svarat').waitFor();
+    await screen.locator('.st-progress-text').getByText('0 av 3 har svarat').waitFor();
     await detail.getByRole('heading', { name: l2.title.sv }).waitFor();
 
     // ---- English by choice, remembered per device
-    await phones[0].getByRole('button', { name: 'English' }).tap();
-    await phones[0].getByRole('heading', { name: 'Your answer' }).waitFor();
+    // The phone re-renders as frames arrive; a tap that lands while its button is being replaced is
+    // tapped again, as a person would (three tries at most).
+    for (let tries = 1; ; tries++) {
+      const english = phones[0].getByRole('button', { name: 'English' });
+      if (await english.count()) await english.tap();
+      try {
+        await phones[0].getByRole('heading', { name: 'Your answer' }).waitFor({ timeout: 5000 });
+        break;
+      } catch (error) {
+        if (tries === 3) throw error;
+      }
+    }
     await phones[0].reload();
     await phones[0].getByRole('heading', { name: 'Your answer' }).waitFor();
     assert.equal(await phones[0].evaluate(() => document.documentElement.lang), 'en');

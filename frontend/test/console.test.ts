@@ -38,3 +38,20 @@ describe('form errors', () => {
     expect(prioritisations(s).map((p) => p.id)).toEqual(['prio1']);
   });
 });
+
+describe('turning the single-key shortcuts off (WCAG 2.1.4)', () => {
+  it('remembers the choice, on by default', async () => {
+    const store = new Map<string, string>();
+    globalThis.localStorage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+      removeItem: (k: string) => void store.delete(k),
+    } as unknown as Storage;
+    const { setShortcutsOn, shortcutsOn } = await import('../src/facilitate/keys');
+    expect(shortcutsOn()).toBe(true);
+    setShortcutsOn(false);
+    expect(shortcutsOn()).toBe(false);
+    setShortcutsOn(true);
+    expect(shortcutsOn()).toBe(true);
+  });
+});

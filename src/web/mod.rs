@@ -2,7 +2,7 @@
 //! The only module that knows axum; it turns wire messages into domain commands and back.
 
 mod api;
-mod assets;
+pub mod assets;
 mod conn;
 mod export;
 mod fanout;
@@ -39,6 +39,9 @@ pub struct AppState {
     pub sockets: tokio::sync::mpsc::Sender<()>,
     /// The sockets following each session's state frames on this node.
     pub fanouts: Arc<fanout::Fanouts>,
+    /// The screen page's `Content-Security-Policy`: it names the origins that may frame the screen
+    /// (`--frame-ancestors`); every other page may be framed by none.
+    pub screen_policy: axum::http::HeaderValue,
 }
 
 impl AppState {

@@ -10,8 +10,8 @@ import { RoundResult } from '../lib/results';
 import { allowed, areaOf, latestRound, nextItem, primaryStep, scaleOf, sortedLevels, suggestedLevel, type Action } from '../lib/session';
 import { common } from '../lib/strings';
 import type { Command, Item, Round, Scale, Session } from '../lib/types';
-import { ConsensusView, KindBadge, PhaseBadge, levelText } from '../lib/ui';
-import { shortcutKey, type Step } from './keys';
+import { ConsensusView, KindBadge, PhaseBadge, levelText, ThrottledProgress } from '../lib/ui';
+import { setShortcutsOn, shortcutKey, shortcutsOn, type Step } from './keys';
 import { Moderation } from './moderation';
 import { fac } from './strings';
 import { sm } from './summaryStrings';
@@ -125,9 +125,11 @@ export function Detail({
       </div>
 
       {round && (round.open || item.phase === 'closed') && (
-        <p class="progress" aria-live="polite">
-          {tr(lang, common.votedOf, { voted: round.voted, total })}
-        </p>
+        <>
+          <p class="progress">{tr(lang, common.votedOf, { voted: round.voted, total })}</p>
+          {/* Announced at most every few seconds, and at once when everyone has answered. */}
+          <ThrottledProgress voted={round.voted} total={total} lang={lang} />
+        </>
       )}
 
       <section class="actions" aria-labelledby="actions-title">
@@ -142,7 +144,7 @@ export function Detail({
         {primary === 'next' && !next && <p class="muted">{tr(lang, fac.lastItem)}</p>}
         {busy && <p class="muted">{tr(lang, fac.sending)}</p>}
         {!connected && <p class="muted">{tr(lang, common.reconnectingShort)}</p>}
-        <p class="muted small">{tr(lang, fac.shortcuts)}</p>
+        <ShortcutSwitch lang={lang} />
       </section>
 
       {scale && allowed('lock', item.phase, item.kind) && (item.phase !== 'pending' || lockAsk > 0) ? (
@@ -321,5 +323,27 @@ function LockForm({
         {level === null ? tr(lang, fac.lockSubmitPlain) : tr(lang, fac.lockSubmit, { n: level })}
       </button>
     </form>
+  );
+}
+
+/** The shortcuts' hint and a switch to turn them off (remembered in this browser). */
+function ShortcutSwitch({ lang }: { lang: Lang }) {
+  const [on, setOn] = useState(shortcutsOn);
+  return (
+    <div class="shortcut-switch">
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={on}
+          onChange={(e) => {
+            const next = (e.currentTarget as HTMLInputElement).checked;
+            setShortcutsOn(next);
+            setOn(next);
+          }}
+        />{' '}
+        {tr(lang, fac.shortcutsOn)}
+      </label>
+      {on && <p class="muted small">{tr(lang, fac.shortcuts)}</p>}
+    </div>
   );
 }

@@ -1,6 +1,19 @@
 //! Keyboard shortcuts of the facilitator console: which key does what, and when a key
 //! press belongs to a text field instead. Pure; tested without a browser.
 
+import { readStore, writeStore } from '../lib/storage';
+
+/** Where the console remembers that its single-key shortcuts are turned off (WCAG 2.1.4). */
+export const SHORTCUTS_KEY = 'samsyn.shortcuts';
+
+export function shortcutsOn(): boolean {
+  return readStore(SHORTCUTS_KEY) !== 'off';
+}
+
+export function setShortcutsOn(on: boolean): void {
+  writeStore(SHORTCUTS_KEY, on ? 'on' : 'off');
+}
+
 /** What a button or shortcut of the console does to the selected item. */
 export type Step = 'open' | 'close' | 'reveal' | 'revote' | 'lock' | 'reopen' | 'next' | 'goto' | 'hide';
 

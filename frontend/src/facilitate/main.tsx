@@ -4,6 +4,7 @@
 
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { screenHref } from '../screen/params';
 import '../styles.css';
 import { translate as tr, type Lang } from '../lib/i18n';
 import { useLang, useLive } from '../lib/live';
@@ -19,7 +20,7 @@ import { LOCAL_COMMANDS } from './command';
 import { Detail } from './detail';
 import { AgendaEditor } from './editor';
 import type { Step } from './keys';
-import { shortcutStep } from './keys';
+import { shortcutStep, shortcutsOn } from './keys';
 import { fac } from './strings';
 import { SummaryView } from './summary';
 
@@ -169,7 +170,7 @@ function Console({
         <LangToggle lang={lang} setLang={setLang} />
       </header>
       <div class="console-messages">
-        <ConnectionNotice status={state.connection} lang={lang} />
+        <ConnectionNotice status={state.connection} lang={lang} role="facilitator" />
         <ErrorAlert error={alertError} lang={lang} onDismiss={() => dispatch({ type: 'dismiss_error' })} />
       </div>
       {state.fatal ? (
@@ -242,6 +243,8 @@ function Console({
 
 function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
   const url = `${location.origin}/join/${code}`;
+  // The projector has no controls: its language and word view travel in the link opened here.
+  const [wordsAsList, setWordsAsList] = useState(false);
   return (
     <aside class="join-info" aria-labelledby="join-info-title">
       <h2 id="join-info-title">{tr(lang, fac.joinInfo)}</h2>
@@ -261,10 +264,17 @@ function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
       </dl>
       <img class="qr qr-small" src={`/api/sessions/${code}/qr.svg`} alt={tr(lang, fac.qrAlt, { url })} width={160} height={160} />
       <p>
-        <a class="btn" href={`/screen/${code}`} target="_blank" rel="noopener">
+        <label class="check">
+          <input type="checkbox" checked={wordsAsList} onChange={(e) => setWordsAsList((e.currentTarget as HTMLInputElement).checked)} />{' '}
+          {tr(lang, fac.screenWordsAsList)}
+        </label>
+      </p>
+      <p>
+        <a class="btn" href={screenHref(code, lang, wordsAsList)} target="_blank" rel="noopener">
           {tr(lang, fac.openScreen)}
         </a>
       </p>
+      <p class="muted small">{tr(lang, fac.screenSettingsHelp)}</p>
     </aside>
   );
 }
@@ -274,6 +284,8 @@ function useShortcuts(onStep: (step: Step) => void) {
   ref.current = onStep;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Single-key shortcuts can be turned off (WCAG 2.1.4): speech input types letters too.
+      if (!shortcutsOn()) return;
       const step = shortcutStep(e);
       if (!step) return;
       e.preventDefault();

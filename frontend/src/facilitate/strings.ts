@@ -29,6 +29,7 @@ export const fac = {
   act_next_open: { sv: 'Nästa: öppna {id}', en: 'Next: open {id}' },
   lastItem: { sv: 'Det här är sista frågan.', en: 'This is the last item.' },
   actions: { sv: 'Åtgärder', en: 'Actions' },
+  shortcutsOn: { sv: 'Kortkommandon med en tangent', en: 'Single-key shortcuts' },
   shortcuts: {
     sv: 'Kortkommandon: O öppna, C stäng, R visa resultat, V rösta igen, L lås (skalfrågor), N nästa.',
     en: 'Shortcuts: O open, C close, R reveal, V re-vote, L lock (scale items), N next.',
@@ -61,6 +62,11 @@ export const fac = {
   joinLink: { sv: 'Länk', en: 'Link' },
   qrAlt: { sv: 'QR-kod till {url}', en: 'QR code for {url}' },
   openScreen: { sv: 'Öppna skärmvyn (ny flik)', en: 'Open the screen view (new tab)' },
+  screenWordsAsList: { sv: 'Ordmoln som lista på skärmen', en: 'Word clouds as a list on the screen' },
+  screenSettingsHelp: {
+    sv: 'Skärmen visas på konsolens språk och har inga knappar. Öppna den igen för att byta.',
+    en: 'The screen uses the console’s language and has no buttons. Open it again to change.',
+  },
   noItems: { sv: 'Sessionen har inga frågor.', en: 'The session has no items.' },
   loading: { sv: 'Hämtar sessionen…', en: 'Loading the session…' },
   sending: { sv: 'Skickar…', en: 'Sending…' },
@@ -92,7 +98,8 @@ export const fac = {
   choose: { sv: 'Välj…', en: 'Choose…' },
   merge: { sv: 'Slå ihop', en: 'Merge' },
   mergeStart: { sv: 'Slå ihop…', en: 'Merge into…' },
-  mergeLabel: { sv: 'Slå ihop {word} med ett annat ord', en: 'Merge {word} into another word' },
+  // The visible label ("Merge into…") begins the accessible name (WCAG 2.5.3).
+  mergeLabel: { sv: 'Slå ihop… {word} med ett annat ord', en: 'Merge into… another word: {word}' },
   colWord: { sv: 'Ord', en: 'Word' },
   colCount: { sv: 'Antal', en: 'Count' },
   colActions: { sv: 'Åtgärder', en: 'Actions' },

@@ -115,14 +115,42 @@ export function primaryStep(phase: Phase, kind: Kind = 'scale'): NextStep {
   }
 }
 
-/** The level to pre-select in the lock form: the newest round's suggestion. */
+/**
+ * The level to pre-select in the lock form: the newest round's suggestion, or none when that
+ * round split into two camps (the median of two camps is a level nobody chose).
+ */
 export function suggestedLevel(item: Item | null): number | null {
   if (!item || item.kind !== 'scale') return null;
   for (let i = item.rounds.length - 1; i >= 0; i--) {
-    const s = item.rounds[i].spread?.suggested;
-    if (s != null) return s;
+    const spread = item.rounds[i].spread;
+    if (spread?.two_camps) return null;
+    if (spread?.suggested != null) return spread.suggested;
   }
   return null;
+}
+
+/**
+ * The two camps of a split round, lower level first, by the rule of the server's `two_camps`
+ * flag: two levels at least two steps apart, each with at least a quarter of the ballots and at
+ * least two, every level between them with fewer than both. Of several such pairs, the one whose
+ * smaller camp is largest (then the widest). `counts[i]` is the number on level i + 1.
+ */
+export function campLevels(counts: readonly number[]): [number, number] | null {
+  const n = counts.reduce((a, b) => a + b, 0);
+  let best: [number, number] | null = null;
+  let bestMin = 0;
+  for (let a = 0; a < counts.length; a++) {
+    for (let b = a + 2; b < counts.length; b++) {
+      const lo = Math.min(counts[a], counts[b]);
+      if (lo < 2 || lo * 4 < n) continue;
+      if (counts.slice(a + 1, b).some((c) => c >= lo)) continue;
+      if (!best || lo > bestMin || (lo === bestMin && b - a > best[1] - best[0])) {
+        best = [a + 1, b + 1];
+        bestMin = lo;
+      }
+    }
+  }
+  return best;
 }
 
 export function scaleLevel(scale: Scale, level: number): ScaleLevel | null {

@@ -22,6 +22,14 @@ export const common = {
     sv: 'Återansluter… Dina svar sparas och skickas när anslutningen är tillbaka.',
     en: 'Reconnecting… Your answers are kept and sent when the connection is back.',
   },
+  reconnectingScreen: {
+    sv: 'Återansluter… Skärmen visar det senaste den fick tills anslutningen är tillbaka.',
+    en: 'Reconnecting… The screen shows the latest it received until the connection is back.',
+  },
+  reconnectingFacilitator: {
+    sv: 'Återansluter… Dina kommandon skickas när anslutningen är tillbaka.',
+    en: 'Reconnecting… Your commands are sent when the connection is back.',
+  },
   reconnectingShort: { sv: 'Återansluter…', en: 'Reconnecting…' },
   connected: { sv: 'Ansluten', en: 'Connected' },
   waiting: { sv: 'Väntar på samtalsledaren', en: 'Waiting for the facilitator' },

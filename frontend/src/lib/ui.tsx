@@ -4,12 +4,13 @@
 
 import type { ComponentChildren } from 'preact';
 import { otherLang, pick, translate as tr, type Lang } from './i18n';
+import { useThrottledText } from './throttle';
 import { formatDateTime, formatNumber, formatPercent, share } from './format';
 import type { ErrorInfo } from './reducer';
 import type { ConnectionStatus } from './socket';
 import { common, errorMsg, kindNames, phaseNames } from './strings';
 import { countAt, latestRound, scaleLevel, scaleOf, sortedLevels } from './session';
-import type { Consensus, Item, Kind, Phase, Round, Scale, ScaleTally, Session, Spread } from './types';
+import type { Consensus, Item, Kind, Phase, Role, Round, Scale, ScaleTally, Session, Spread } from './types';
 
 export function LangToggle({ lang, setLang }: { lang: Lang; setLang: (l: Lang) => void }) {
   const target = otherLang(lang);
@@ -25,13 +26,16 @@ export function LangToggle({ lang, setLang }: { lang: Lang; setLang: (l: Lang) =
   );
 }
 
-/** A calm notice while the socket is not joined; nothing when all is well. */
-export function ConnectionNotice({ status, lang }: { status: ConnectionStatus; lang: Lang }) {
+/**
+ * A calm notice while the socket is not joined; nothing when all is well. The wording follows
+ * the role: only a participant has answers to keep.
+ */
+export function ConnectionNotice({ status, lang, role = 'participant' }: { status: ConnectionStatus; lang: Lang; role?: Role }) {
   const text =
     status === 'connecting'
       ? tr(lang, common.connecting)
       : status === 'reconnecting'
-        ? tr(lang, common.reconnecting)
+        ? tr(lang, role === 'participant' ? common.reconnecting : role === 'screen' ? common.reconnectingScreen : common.reconnectingFacilitator)
         : '';
   return (
     <div class={text ? 'notice notice-connection' : 'notice-empty'} role="status">
@@ -92,6 +96,16 @@ export function Refused({
       <p>{text}</p>
       {children}
     </section>
+  );
+}
+
+/** "3 of 9 have answered" for screen readers, at most every few seconds and the final count at once. */
+export function ThrottledProgress({ voted, total, lang }: { voted: number; total: number; lang: Lang }) {
+  const text = useThrottledText(tr(lang, common.votedOf, { voted, total }), voted >= total);
+  return (
+    <div class="sr-only" aria-live="polite" aria-atomic="true">
+      {text}
+    </div>
   );
 }
 

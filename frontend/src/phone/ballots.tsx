@@ -206,8 +206,8 @@ export function PointsBallot({ item, round, state, lang, send }: BallotProps<Poi
                   {name}
                 </label>
                 <div class="points-controls">
+                  {step(-10)}
                   {step(-5)}
-                  {step(-1)}
                   <input
                     id={id(i)}
                     class="points-input"
@@ -223,8 +223,8 @@ export function PointsBallot({ item, round, state, lang, send }: BallotProps<Poi
                       setDraft(next);
                     }}
                   />
-                  {step(1)}
                   {step(5)}
+                  {step(10)}
                 </div>
               </li>
             );
@@ -234,7 +234,9 @@ export function PointsBallot({ item, round, state, lang, send }: BallotProps<Poi
           <p class={left < 0 ? 'points-left points-over' : 'points-left'} role="status" aria-live="polite">
             {tr(lang, phone.pointsLeft, { left: Math.max(left, 0), budget: item.budget })}
             {problem === 'over' && <span class="points-problem"> {tr(lang, phone.pointsOver, { over: -left })}</span>}
-            {problem === 'zero' && <span class="points-problem"> {tr(lang, phone.pointsZero)}</span>}
+            {/* Before the first touch a neutral hint, not an error. */}
+            {problem === 'zero' && draft === null && own.status === 'none' && <span class="points-hint"> {tr(lang, phone.pointsStart)}</span>}
+            {problem === 'zero' && (draft !== null || own.status !== 'none') && <span class="points-problem"> {tr(lang, phone.pointsZero)}</span>}
             {problem === 'invalid' && <span class="points-problem"> {tr(lang, phone.pointsInvalid)}</span>}
           </p>
           <button type="submit" class="btn btn-primary btn-large btn-block" disabled={problem !== null || (!unsent && own.status !== 'none')}>

@@ -3,7 +3,7 @@
 //! Must stay small: it loads on every participant's phone.
 
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import '../styles.css';
 import { cleanCode, answeredTotal, isJoinCode } from '../lib/format';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
@@ -15,7 +15,7 @@ import { areaOf, currentItem, latestRound, openRound, scaleOf, showsSummary } fr
 import { readStore, tokenKey, writeStore } from '../lib/storage';
 import { common } from '../lib/strings';
 import type { Command, Item, Session } from '../lib/types';
-import { ConnectionNotice, ConsensusView, ErrorAlert, LangToggle, LiveAnnouncer, Refused, announcement } from '../lib/ui';
+import { ConnectionNotice, ConsensusView, ErrorAlert, LangToggle, LiveAnnouncer, Refused, announcement, ThrottledProgress } from '../lib/ui';
 import { ChoiceBallot, PointsBallot, ScaleBallot, WordsBallot, answerText } from './ballots';
 import { phone } from './strings';
 
@@ -104,6 +104,16 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
   );
   const session = state.session;
   const item = currentItem(session);
+  const summary = !!session?.summary && !!session && showsSummary(session);
+  useEffect(() => {
+    // The title says the view and the item, so that a tab or a screen reader's list tells them apart.
+    document.title = summary
+      ? tr(lang, phone.titleSummary)
+      : item
+        ? tr(lang, phone.titleItem, { title: pick(item.title, lang) })
+        : tr(lang, phone.titleWaiting);
+    if (session) sessionSeen = true;
+  }, [lang, summary, item?.id, !!session]);
   return (
     <>
       <TopBar lang={lang} setLang={setLang} session={session} code={code} />
@@ -128,7 +138,13 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
         ) : session.summary && showsSummary(session) ? (
           <SharedSummary session={session} lang={lang} />
         ) : !item ? (
-          <h1 class="waiting">{tr(lang, common.waiting)}</h1>
+          <section class="joined" aria-labelledby="joined-title">
+            <h1 id="joined-title" class="waiting">
+              {tr(lang, phone.joined)}
+            </h1>
+            <p class="joined-wait">{tr(lang, common.waiting)}…</p>
+            <p class="muted">{tr(lang, phone.anonymous)}</p>
+          </section>
         ) : (
           <ItemView
             item={item}
@@ -146,6 +162,9 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
 }
 
 type SummaryModule = typeof import('./summary');
+
+/** Whether this page has shown the session before: then a new item takes the focus. */
+let sessionSeen = false;
 
 /** The summary's code, loaded the first time a summary is shared: most sessions never show one. */
 let summaryModule: Promise<SummaryModule> | null = null;
@@ -196,12 +215,17 @@ function ItemView({
   // would otherwise sway a re-vote.
   const showResults = item.phase === 'revealed' || item.phase === 'locked' || item.results === 'live';
   const props = { round: open!, session, state, lang, send, dismiss };
+  // When the facilitator moves on, the focus moves to the new question (not on the page's first load).
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (sessionSeen) titleRef.current?.focus();
+  }, [item.id]);
   return (
     <article class="item">
-      <p class="eyebrow">
-        {area && pick(area.name, lang)} {session.areas.length > 0 && <span class="item-id">{item.id}</span>}
-      </p>
-      <h1 class="item-title">{pick(item.title, lang)}</h1>
+      {area && <p class="eyebrow">{pick(area.name, lang)}</p>}
+      <h1 class="item-title" tabIndex={-1} ref={titleRef}>
+        {pick(item.title, lang)}
+      </h1>
       {pick(item.description, lang) && <p class="item-desc">{pick(item.description, lang)}</p>}
 
       {item.phase === 'pending' && (
@@ -229,9 +253,11 @@ function ItemView({
       )}
 
       {(item.phase === 'voting' || item.phase === 'closed') && round && (
-        <p class="progress" aria-live="polite">
-          {tr(lang, common.votedOf, { voted: round.voted, total })}
-        </p>
+        <>
+          <p class="progress">{tr(lang, common.votedOf, { voted: round.voted, total })}</p>
+          {/* Announced at most every few seconds, and at once when everyone has answered. */}
+          <ThrottledProgress voted={round.voted} total={total} lang={lang} />
+        </>
       )}
 
       {item.phase === 'locked' && item.consensus && scale && <ConsensusView consensus={item.consensus} scale={scale} lang={lang} />}

@@ -1,79 +1,128 @@
-//! Screen view (/screen/{code}): the projector. Join code, link and QR, the current item,
-//! voting progress, results by kind (live or revealed; the word cloud) and the locked
-//! consensus, and the summary once the facilitator shares it. Read-only.
+//! Screen view (/screen/{code}): the projector, a stage. Every state fits the window without
+//! scrolling and reads from the back of the room: the join code, link and QR large in the
+//! lobby and a slim bar once an item opens; the question, the voting progress, the results by
+//! kind (the latest round large, earlier rounds compact), the locked consensus, and the summary
+//! once the facilitator shares it. No controls: the language and the word view come with the
+//! link the console opens (`?lang=en`, `?words=list`).
 
 import { render } from 'preact';
+import { useEffect } from 'preact/hooks';
 import '../styles.css';
+import './stage.css';
 import { answeredTotal } from '../lib/format';
-import { pick, translate as tr, type Lang } from '../lib/i18n';
-import { useLang, useLive } from '../lib/live';
+import { pick, storedLang, translate as tr, type Lang } from '../lib/i18n';
+import { useLive } from '../lib/live';
 import { codeFromPath } from '../lib/path';
-import { ItemResults } from '../lib/results';
-import { areaOf, currentItem, latestRound, scaleOf, showsSummary } from '../lib/session';
+import { areaOf, currentItem, latestRound, scaleOf, scaleLevel, showsSummary } from '../lib/session';
 import { common } from '../lib/strings';
 import { sumText } from '../lib/summaryStrings';
+import { useThrottledText } from '../lib/throttle';
 import type { Item, Session } from '../lib/types';
-import { ConnectionNotice, ConsensusView, LangToggle, LiveAnnouncer, PhaseBadge, Refused, announcement } from '../lib/ui';
+import { ConnectionNotice, LiveAnnouncer, PhaseBadge, Refused, announcement } from '../lib/ui';
+import { screenParams } from './params';
+import { StageResults } from './stage';
 import { screen } from './strings';
 import { ScreenSummary } from './summary';
 
+const params = screenParams(location.search);
+
 function App() {
-  const [lang, setLang] = useLang();
+  const lang: Lang = params.lang ?? storedLang();
   const code = codeFromPath(location.pathname, 'screen');
   const { state } = useLive(code ? () => ({ role: 'screen', code }) : null);
   const session = state.session;
   const item = currentItem(session);
+  const summary = !!session?.summary && !!session && showsSummary(session);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  useEffect(() => {
+    document.title = summary
+      ? tr(lang, screen.summaryTitle)
+      : item
+        ? tr(lang, screen.pageTitle, { title: pick(item.title, lang) })
+        : tr(lang, screen.pageTitleIdle, { code: code ?? '' });
+  }, [lang, summary, item?.id, code]);
+  const round = latestRound(item);
+  const total = round ? answeredTotal(round.voted, session?.participants ?? 0) : 0;
+  const progress = round && (item?.phase === 'voting' || item?.phase === 'closed') ? tr(lang, common.votedOf, { voted: round.voted, total }) : '';
+  const spoken = useThrottledText(progress, !round || round.voted >= total);
   return (
-    <>
-      <header class="topbar topbar-screen">
-        <span class="brand">{tr(lang, common.appName)}</span>
-        <span class="topbar-info">{session?.title && <span class="topbar-title">{session.title}</span>}</span>
-        <LangToggle lang={lang} setLang={setLang} />
-      </header>
-      <main id="main" class="screen">
-        <ConnectionNotice status={code ? state.connection : 'closed'} lang={lang} />
-        {!code || state.fatal ? (
+    <div class={item && !summary ? 'stage is-item' : 'stage'}>
+      <ConnectionNotice status={code ? state.connection : 'closed'} lang={lang} role="screen" />
+      {!code || state.fatal ? (
+        <main id="main" class="stage-main">
           <Refused code={code ?? ''} errorCode={state.fatal?.code ?? 'unknown_session'} lang={lang} />
-        ) : session?.summary && showsSummary(session) ? (
-          <>
+        </main>
+      ) : summary && session?.summary ? (
+        <>
+          <main id="main" class="stage-main stage-summary">
             <ScreenSummary session={session} summary={session.summary} lang={lang} />
-            <p class="join-line">
-              {tr(lang, screen.joinAt)} {location.origin}/join/{code} · {tr(lang, screen.code)} <strong>{code}</strong>
-            </p>
-          </>
-        ) : (
-          <div class={item ? 'screen-grid' : 'screen-grid screen-grid-idle'}>
-            <JoinPanel code={code} lang={lang} participants={session?.participants ?? null} />
-            <section class="screen-main">
-              {!session ? (
-                <p class="muted">{tr(lang, screen.loading)}</p>
-              ) : !item ? (
-                <h1 class="waiting">{tr(lang, common.waiting)}</h1>
-              ) : (
-                <ScreenItem item={item} session={session} lang={lang} />
-              )}
-            </section>
-          </div>
-        )}
-      </main>
-      <LiveAnnouncer text={session ? (showsSummary(session) ? tr(lang, sumText.summaryTitle) : announcement(item, session, lang)) : ''} />
-    </>
+          </main>
+          <JoinBar code={code} lang={lang} participants={session.participants} />
+        </>
+      ) : !session ? (
+        <main id="main" class="stage-main">
+          <p class="st-note">{tr(lang, screen.loading)}</p>
+        </main>
+      ) : !item ? (
+        <main id="main" class="stage-main">
+          <Lobby code={code} lang={lang} session={session} />
+        </main>
+      ) : (
+        <>
+          <JoinBar code={code} lang={lang} participants={session.participants} />
+          <main id="main" class="stage-main">
+            <ScreenItem item={item} session={session} lang={lang} />
+          </main>
+        </>
+      )}
+      <LiveAnnouncer text={session ? (summary ? tr(lang, sumText.summaryTitle) : announcement(item, session, lang)) : ''} />
+      <div class="sr-only" aria-live="polite" aria-atomic="true">
+        {spoken}
+      </div>
+    </div>
   );
 }
 
-function JoinPanel({ code, lang, participants }: { code: string; lang: Lang; participants: number | null }) {
+function joinUrl(code: string): { url: string; short: string } {
   const url = `${location.origin}/join/${code}`;
+  return { url, short: `${location.host}/join` };
+}
+
+/** Before the first item: the way in, as large as the stage allows. */
+function Lobby({ code, lang, session }: { code: string; lang: Lang; session: Session }) {
+  const { url } = joinUrl(code);
   return (
-    <aside class="join-panel" aria-label={tr(lang, screen.joinAt)}>
-      <p class="join-label">{tr(lang, screen.joinAt)}</p>
-      <p class="join-url">{url}</p>
-      <img class="qr" src={`/api/sessions/${code}/qr.svg`} alt={tr(lang, screen.qrAlt, { url })} width={240} height={240} />
-      <p class="join-hint">{tr(lang, screen.scanOrType)}</p>
-      <p class="join-label">{tr(lang, screen.code)}</p>
-      <p class="join-code">{code}</p>
-      {participants !== null && (
-        <p class="join-count">{tr(lang, common.participants, { count: participants })}</p>
-      )}
+    <section class="lobby" aria-labelledby="lobby-title">
+      <div class="lobby-text">
+        {session.title && <p class="lobby-session">{session.title}</p>}
+        <h1 id="lobby-title" class="waiting">
+          {tr(lang, common.waiting)}
+        </h1>
+        <p class="join-label">{tr(lang, screen.joinAt)}</p>
+        <p class="join-url">{url}</p>
+        <p class="join-label">{tr(lang, screen.code)}</p>
+        <p class="join-code">{code}</p>
+        <p class="join-hint">{tr(lang, screen.scanOrType)}</p>
+        <p class="join-count">{tr(lang, common.participants, { count: session.participants })}</p>
+      </div>
+      <img class="lobby-qr" src={`/api/sessions/${code}/qr.svg`} alt={tr(lang, screen.qrAlt, { url })} width={480} height={480} />
+    </section>
+  );
+}
+
+/** Once an item is open: a slim bar with the code, a short link and a small QR code. */
+function JoinBar({ code, lang, participants }: { code: string; lang: Lang; participants: number }) {
+  const { url, short } = joinUrl(code);
+  return (
+    <aside class="join-bar" aria-label={tr(lang, screen.joinAt)}>
+      <p class="join-bar-text">
+        <span class="join-bar-label">{tr(lang, screen.joinBar)}:</span> <span class="join-bar-url">{short}</span>{' '}
+        <span class="join-bar-label">{tr(lang, screen.code)}</span> <strong class="join-code join-bar-code">{code}</strong>
+      </p>
+      <p class="join-bar-count">{tr(lang, common.participants, { count: participants })}</p>
+      <img class="join-bar-qr" src={`/api/sessions/${code}/qr.svg`} alt={tr(lang, screen.qrAlt, { url })} width={96} height={96} />
     </aside>
   );
 }
@@ -86,35 +135,55 @@ function ScreenItem({ item, session, lang }: { item: Item; session: Session; lan
   const scale = scaleOf(session, item);
   // While voting, only live results are shown (an earlier revealed round would sway a re-vote).
   const showResults = item.phase === 'revealed' || item.phase === 'locked' || item.results === 'live';
+  const voting = (item.phase === 'voting' || item.phase === 'closed') && round;
+  const consensus = item.phase === 'locked' && item.consensus && scale ? item.consensus : null;
+  const level = consensus && scale ? scaleLevel(scale, consensus.level) : null;
+  const long = pick(item.title, lang).length > 90;
   return (
-    <article class={`item item-screen item-${item.kind}`}>
-      <p class="eyebrow">
-        {area && pick(area.name, lang)} {session.areas.length > 0 && <span class="item-id">{item.id}</span>}{' '}
-        <PhaseBadge phase={item.phase} lang={lang} />
-      </p>
-      <h1 class="item-title">{pick(item.title, lang)}</h1>
-      {pick(item.description, lang) && <p class="item-desc">{pick(item.description, lang)}</p>}
-      {item.phase === 'pending' && <p class="waiting-note">{tr(lang, screen.notOpenYet)}</p>}
-      {(item.phase === 'voting' || item.phase === 'closed') && round && (
-        <div class={showResults ? 'screen-progress screen-progress-small' : 'screen-progress'}>
-          <p class="progress progress-big" aria-live="polite">
-            {tr(lang, common.votedOf, { voted: round.voted, total })}
-          </p>
-          <div
-            class="meter"
-            role="progressbar"
-            aria-label={tr(lang, screen.progressLabel)}
-            aria-valuemin={0}
-            aria-valuemax={total}
-            aria-valuenow={round.voted}
-          >
-            <span class="meter-fill" style={{ width: `${pct}%` }} />
+    <article class={`st-item st-${item.kind} st-phase-${item.phase}`}>
+      <header class="st-head">
+        <p class="st-eyebrow">
+          {area && <span class="st-area">{pick(area.name, lang)}</span>} <PhaseBadge phase={item.phase} lang={lang} />
+        </p>
+        <h1 class={long ? 'st-question is-long' : 'st-question'}>{pick(item.title, lang)}</h1>
+        {pick(item.description, lang) && !showResults && <p class="st-desc">{pick(item.description, lang)}</p>}
+      </header>
+      {item.phase === 'pending' && <p class="st-big-note">{tr(lang, screen.notOpenYet)}</p>}
+      {voting && (
+        <div class={showResults ? 'st-progress is-small' : 'st-progress'}>
+          <p class="st-progress-text">{tr(lang, common.votedOf, { voted: round.voted, total })}</p>
+          <div class="st-meter" role="progressbar" aria-label={tr(lang, screen.progressLabel)} aria-valuemin={0} aria-valuemax={total} aria-valuenow={round.voted}>
+            <span class="st-meter-fill" style={{ width: `${pct}%` }} />
           </div>
-          <p class="waiting-note">{item.phase === 'voting' ? tr(lang, screen.voteNow) : tr(lang, screen.closed)}</p>
+          <p class="st-progress-note">{item.phase === 'voting' ? tr(lang, screen.voteNow) : tr(lang, screen.closed)}</p>
         </div>
       )}
-      {item.phase === 'locked' && item.consensus && scale && <ConsensusView consensus={item.consensus} scale={scale} lang={lang} />}
-      {showResults && <ItemResults item={item} session={session} lang={lang} />}
+      {consensus ? (
+        <div class="st-locked">
+          <section class="consensus st-consensus" aria-label={tr(lang, common.agreed)}>
+            <h2 class="st-consensus-title">{tr(lang, common.agreed)}</h2>
+            <p class="st-consensus-level">
+              <span class="st-level-num">{consensus.level}</span>
+              <span class="st-level-label">{level ? pick(level.label, lang) : ''}</span>
+            </p>
+            {consensus.note && (
+              <div class="st-consensus-note">
+                <p class="st-label">{tr(lang, common.note)}</p>
+                <p>{consensus.note}</p>
+              </div>
+            )}
+            {consensus.dissent && (
+              <div class="st-consensus-note">
+                <p class="st-label">{tr(lang, common.dissent)}</p>
+                <p>{consensus.dissent}</p>
+              </div>
+            )}
+          </section>
+          <StageResults item={item} session={session} lang={lang} wordsAsList={params.wordsAsList} small />
+        </div>
+      ) : (
+        showResults && <StageResults item={item} session={session} lang={lang} wordsAsList={params.wordsAsList} />
+      )}
     </article>
   );
 }

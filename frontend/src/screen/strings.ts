@@ -4,6 +4,7 @@ import type { Dict } from '../lib/i18n';
 
 export const screen = {
   joinAt: { sv: 'Gå med på', en: 'Join at' },
+  joinBar: { sv: 'Gå med', en: 'Join' },
   code: { sv: 'Kod', en: 'Code' },
   qrAlt: { sv: 'QR-kod som leder till {url}', en: 'QR code that leads to {url}' },
   scanOrType: {
@@ -15,4 +16,9 @@ export const screen = {
   closed: { sv: 'Röstningen är stängd.', en: 'Voting is closed.' },
   loading: { sv: 'Hämtar sessionen…', en: 'Loading the session…' },
   progressLabel: { sv: 'Andel som svarat', en: 'Share who have answered' },
+  twoCampsHead: { sv: 'Två läger: {a} och {b}', en: 'Two camps: {a} and {b}' },
+  twoCampsShort: { sv: 'Två läger: {a} och {b}', en: 'Two camps: {a} and {b}' },
+  pageTitle: { sv: '{title} – Samsyn skärm', en: '{title} – Samsyn screen' },
+  pageTitleIdle: { sv: 'Samsyn skärm – kod {code}', en: 'Samsyn screen – code {code}' },
+  summaryTitle: { sv: 'Sammanfattning – Samsyn skärm', en: 'Summary – Samsyn screen' },
 } satisfies Dict;

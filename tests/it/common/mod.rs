@@ -125,6 +125,7 @@ impl TestServer {
             allowed_origins: vec![],
             ping_interval_secs,
             trusted_proxies: vec![],
+            frame_ancestors: vec![],
             postgres_url: None,
             redis_url: None,
             command: None,

@@ -1,0 +1,23 @@
+//! The projector's settings, chosen on the console and carried by the link it opens:
+//! `?lang=en` for the language and `?words=list` for the word list instead of the cloud.
+//! The projector itself shows no controls. Pure.
+
+import type { Lang } from '../lib/i18n';
+
+export interface ScreenParams {
+  lang: Lang | null;
+  wordsAsList: boolean;
+}
+
+export function screenParams(search: string): ScreenParams {
+  const q = new URLSearchParams(search);
+  const lang = q.get('lang');
+  return { lang: lang === 'sv' || lang === 'en' ? lang : null, wordsAsList: q.get('words') === 'list' };
+}
+
+/** The link to the projector with the console's choices. */
+export function screenHref(code: string, lang: Lang, wordsAsList: boolean): string {
+  const q = new URLSearchParams({ lang });
+  if (wordsAsList) q.set('words', 'list');
+  return `/screen/${code}?${q.toString()}`;
+}

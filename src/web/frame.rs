@@ -198,7 +198,10 @@ impl Decoder {
                     _ if std::str::from_utf8(&payload[2..]).is_err() => {
                         Err(violation(NOT_UTF8, "the close reason is not UTF-8"))
                     }
-                    _ => Ok(Some(Incoming::Close(Some(u16::from_be_bytes([payload[0], payload[1]]))))),
+                    _ => match u16::from_be_bytes([payload[0], payload[1]]) {
+                        code if may_be_sent(code) => Ok(Some(Incoming::Close(Some(code)))),
+                        _ => Err(violation(PROTOCOL_ERROR, "not a close code a peer may send")),
+                    },
                 };
             }
             _ => return Err(violation(PROTOCOL_ERROR, "unknown opcode")),
@@ -218,6 +221,13 @@ impl Decoder {
             self.buffer = Vec::new();
         }
     }
+}
+
+/// Whether a peer may put this code in a close frame (RFC 6455, section 7.4): the codes the RFC defines
+/// for use on the wire, and those for libraries and applications. 1005, 1006 and 1015 only stand for
+/// a missing code or a failure in an API and must never be sent; the rest are reserved or unassigned.
+fn may_be_sent(code: u16) -> bool {
+    matches!(code, 1000..=1003 | 1007..=1011 | 3000..=4999)
 }
 
 struct Header {
@@ -337,6 +347,27 @@ mod tests {
         let mut two_starts = client_frame(0x01, b"a", [1; 4]);
         two_starts.extend(client_frame(0x81, b"b", [1; 4]));
         assert_eq!(code(&two_starts), PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn a_close_code_a_peer_may_not_send_is_a_protocol_error() {
+        let close_with = |code: u16| decode_all(&client_frame(0x88, &code.to_be_bytes(), [5; 4]));
+        for invalid in [0, 999, 1004, 1005, 1006, 1012, 1015, 1016, 2000, 2999, 5000, u16::MAX] {
+            assert_eq!(close_with(invalid).unwrap_err().code, PROTOCOL_ERROR, "close code {invalid}");
+        }
+        for valid in [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 4000, 4999] {
+            assert_eq!(close_with(valid).unwrap(), vec![Incoming::Close(Some(valid))], "close code {valid}");
+        }
+    }
+
+    #[test]
+    fn a_close_reason_must_be_utf8() {
+        let mut payload = 1000u16.to_be_bytes().to_vec();
+        payload.extend_from_slice(&[0xC3, 0x28]);
+        assert_eq!(decode_all(&client_frame(0x88, &payload, [6; 4])).unwrap_err().code, NOT_UTF8);
+        payload.truncate(2);
+        payload.extend_from_slice("hejdå".as_bytes());
+        assert_eq!(decode_all(&client_frame(0x88, &payload, [6; 4])).unwrap(), vec![Incoming::Close(Some(1000))]);
     }
 
     #[test]

@@ -86,7 +86,26 @@ fn handshake_key(headers: &HeaderMap) -> Result<HeaderValue, (StatusCode, &'stat
     if headers.get(header::SEC_WEBSOCKET_VERSION).is_none_or(|v| v != "13") {
         return Err((StatusCode::UPGRADE_REQUIRED, "WebSocket version 13 only"));
     }
-    headers.get(header::SEC_WEBSOCKET_KEY).cloned().ok_or((StatusCode::BAD_REQUEST, "Sec-WebSocket-Key is missing"))
+    let key =
+        headers.get(header::SEC_WEBSOCKET_KEY).ok_or((StatusCode::BAD_REQUEST, "Sec-WebSocket-Key is missing"))?;
+    if !is_sixteen_bytes_in_base64(key.as_bytes()) {
+        // RFC 6455, section 4.2.1: the key is a random 16-byte value, base64-encoded.
+        return Err((StatusCode::BAD_REQUEST, "Sec-WebSocket-Key must be 16 bytes in base64"));
+    }
+    Ok(key.clone())
+}
+
+/// Whether `key` is the base64 of exactly 16 bytes: 22 characters of the alphabet and `==`. The last of
+/// the 22 holds only the final 2 bits, so its other 4 are zero (it is `A`, `Q`, `g` or `w`), as a strict
+/// decoder requires.
+fn is_sixteen_bytes_in_base64(key: &[u8]) -> bool {
+    let in_alphabet = |b: &u8| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/';
+    match key {
+        [data @ .., b'=', b'='] if data.len() == 22 => {
+            data.iter().all(in_alphabet) && matches!(data[21], b'A' | b'Q' | b'g' | b'w')
+        }
+        _ => false,
+    }
 }
 
 /// Who this connection is, once it said hello.
@@ -369,6 +388,31 @@ async fn hello(
                 },
                 welcome,
             ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_handshake_key_must_be_sixteen_bytes_in_base64() {
+        assert!(is_sixteen_bytes_in_base64(b"dGhlIHNhbXBsZSBub25jZQ=="), "the RFC's example");
+        assert!(is_sixteen_bytes_in_base64(b"AAAAAAAAAAAAAAAAAAAAAA=="));
+        assert!(is_sixteen_bytes_in_base64(b"/+/+/+/+/+/+/+/+/+/+/w=="));
+        for refused in [
+            &b""[..],
+            b"dGhlIHNhbXBsZSBub25jZQ",
+            b"dGhlIHNhbXBsZSBub25jZQ=",
+            b"dGhlIHNhbXBsZSBub25jZR==",
+            b"dGhlIHNhbXBsZSBub25j",
+            b"dGhlIHNhbXBsZSBub25jZSE=",
+            b"dGhlIHNhbXBsZSBub25jZXMhIQ==",
+            b"dGhlIHNhbXBsZSBub25j*Q==",
+            b"not base64 at all, really!",
+        ] {
+            assert!(!is_sixteen_bytes_in_base64(refused), "{}", String::from_utf8_lossy(refused));
         }
     }
 }

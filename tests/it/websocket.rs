@@ -116,6 +116,11 @@ async fn the_handshake_answers_with_the_accept_key_or_says_what_is_wrong() {
 
     let (_, head) = handshake(&addr, &UPGRADE.replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", "")).await;
     assert!(head.starts_with("HTTP/1.1 400"), "no key: {head}");
+    // RFC 6455, section 4.2.1: the key is 16 random bytes in base64; anything else is not a handshake.
+    for bad_key in ["", "dGhlIHNhbXBsZSBub25jZQ", "c2hvcnQ=", "dGhlIHNhbXBsZSBub25jZSE=", "dGhlIHNhbXBsZSBub25jZQ==!"] {
+        let (_, head) = handshake(&addr, &UPGRADE.replace(KEY, bad_key)).await;
+        assert!(head.starts_with("HTTP/1.1 400"), "key {bad_key:?}: {head}");
+    }
     server.stop().await;
 }
 
@@ -205,5 +210,32 @@ async fn protocol_errors_close_with_the_matching_code_and_the_server_carries_on(
     facilitator.ok(act("open", "L1")).await;
     let mut phone = Client::participant(&addr, &session.code, None).await;
     phone.ok(vote("L1", 1, json!(2))).await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_close_frame_with_a_code_no_peer_may_send_fails_the_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let addr = server.addr.to_string();
+
+    let close_with = |payload: &[u8]| frame(0x88, payload, Some([2, 4, 6, 8]));
+    let mut cases: Vec<(String, Vec<u8>, u16)> = [999u16, 1004, 1005, 1006, 1015, 2999, 5000]
+        .into_iter()
+        .map(|code| (format!("close code {code}"), close_with(&code.to_be_bytes()), 1002))
+        .collect();
+    cases.push(("a one-byte close payload".into(), close_with(&[0x03]), 1002));
+    let mut not_utf8 = 1000u16.to_be_bytes().to_vec();
+    not_utf8.extend_from_slice(&[0xC3, 0x28]);
+    cases.push(("a close reason that is not UTF-8".into(), close_with(&not_utf8), 1007));
+    // The codes a peer may send are answered with a normal close.
+    for code in [1000u16, 1001, 1003, 1007, 1011, 3000, 4999] {
+        cases.push((format!("close code {code}"), close_with(&code.to_be_bytes()), 1000));
+    }
+    for (what, bytes, expected) in cases {
+        let mut tcp = open(&addr).await;
+        tcp.write_all(&bytes).await.unwrap();
+        assert_eq!(close_code(&mut tcp).await, expected, "{what}");
+    }
     server.stop().await;
 }

@@ -54,7 +54,6 @@ fn page_with(name: &'static str, policy: HeaderValue) -> Response {
     headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     // The facilitator's link holds the key in its fragment; browsers never send fragments, and no referrer leaves either.
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     response
 }
 

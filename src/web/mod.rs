@@ -64,5 +64,19 @@ pub fn router(state: AppState) -> Router {
         .route("/ws", get(socket::upgrade))
         .nest("/api", api::routes().merge(export::routes()))
         .merge(assets::routes())
+        .layer(axum::middleware::map_response(no_sniffing))
         .with_state(state)
+}
+
+/// Every answer is read as the type it declares, never guessed from its bytes: a JSON error or an
+/// SVG cannot become a script or a page in a browser that sniffs.
+async fn no_sniffing(mut response: axum::response::Response) -> axum::response::Response {
+    forbid_sniffing(response.headers_mut());
+    response
+}
+
+/// Sets `X-Content-Type-Options: nosniff`; the router does it for every answer it gives, and
+/// src/web/serve.rs for those it gives before the router runs.
+pub(crate) fn forbid_sniffing(headers: &mut axum::http::HeaderMap) {
+    headers.insert(axum::http::header::X_CONTENT_TYPE_OPTIONS, axum::http::HeaderValue::from_static("nosniff"));
 }

@@ -133,7 +133,10 @@ async fn whole_body(State(deadline): State<Duration>, request: Request, next: Ne
 fn refuse(code: Code, message: String) -> Response {
     let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
     let body = axum::Json(serde_json::json!({ "code": code, "message": message }));
-    (status, [(header::CONNECTION, "close")], body).into_response()
+    let mut response = (status, [(header::CONNECTION, "close")], body).into_response();
+    // Given outside the router, so its no-sniffing layer never sees this answer.
+    super::forbid_sniffing(response.headers_mut());
+    response
 }
 
 /// A TCP stream counted in `samsyn_tcp_connections` while it is open, a WebSocket's included.

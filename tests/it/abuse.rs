@@ -138,3 +138,44 @@ async fn a_phone_that_goes_silent_is_dropped_and_no_longer_counted() {
     let state = facilitator.wait_state(|s| s["participants"] == 0).await;
     assert_eq!(state["participants"], 0);
 }
+
+#[tokio::test]
+async fn no_answer_lets_a_browser_guess_its_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let session = create_workshop(&server.url("")).await;
+    let http = reqwest::Client::new();
+    let page = http.get(server.url("/")).send().await.unwrap().text().await.unwrap();
+    let script = page.split('"').find(|part| part.starts_with("/assets/") && part.ends_with(".js")).expect("a script");
+    let code = &session.code;
+    let bearer = format!("Bearer {}", session.key);
+    let answers = [
+        ("a page", http.get(server.url("/join"))),
+        ("a script", http.get(server.url(script))),
+        ("JSON", http.get(server.url("/api/catalogues"))),
+        ("the QR code", http.get(server.url(&format!("/api/sessions/{code}/qr.svg")))),
+        (
+            "the report",
+            http.get(server.url(&format!("/api/sessions/{code}/report.html"))).header("authorization", &bearer),
+        ),
+        ("a refused report", http.get(server.url(&format!("/api/sessions/{code}/report.html")))),
+        ("/metrics", http.get(server.url("/metrics"))),
+        ("/healthz", http.get(server.url("/healthz"))),
+        ("an unknown path", http.get(server.url("/no/such/page"))),
+        ("an unknown asset", http.get(server.url("/assets/missing.js"))),
+        ("an unknown session", http.get(server.url("/api/sessions/000000/qr.svg"))),
+        ("a plain GET of the socket", http.get(server.url("/ws"))),
+        (
+            "a bad JSON body",
+            http.post(server.url("/api/sessions")).header("content-type", "application/json").body("{"),
+        ),
+        ("a body over 1 MiB", http.post(server.url("/api/sessions")).body("x".repeat(2 * 1024 * 1024))),
+    ];
+    for (what, request) in answers {
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let header = response.headers().get("x-content-type-options").map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(header.as_deref(), Some("nosniff"), "{what} ({status})");
+    }
+    server.stop().await;
+}

@@ -69,6 +69,11 @@ pub struct Joined {
     pub token: String,
     /// The participant's own answers in the latest round of each item they answered, by item id.
     pub answers: BTreeMap<String, OwnAnswer>,
+    /// The session's stored changes once the participant is in: the first state the connection gets
+    /// shows at least these. The phones' frames follow at the phones' cadence, so the newest one may
+    /// still be older than the join (right after the session started, the one from before anything
+    /// happened).
+    pub version: u64,
 }
 
 /// What a session actor is asked: by this node's sockets through a [`SessionHandle`], or by another
@@ -428,7 +433,8 @@ impl SessionActor {
                     }
                     presence_changed = true;
                     let answers = self.session.answers_of(participant);
-                    pending.push(Pending::Join(reply, Ok(Joined { participant, token, answers })));
+                    let version = self.session.version;
+                    pending.push(Pending::Join(reply, Ok(Joined { participant, token, answers, version })));
                 }
                 Request::Command { actor, request, command, entry, reply } => {
                     cursor = entry.or(cursor);

@@ -126,6 +126,14 @@ impl Conn {
         !matches!(wrote, Wrote::Broken)
     }
 
+    /// Sends no state frame showing fewer than `changes` stored changes: older ones are skipped as if
+    /// already sent, so the first one the client gets is the current view.
+    pub fn skip_states_before(&self, changes: u64) {
+        let mut link = self.lock();
+        let floor = Version { changes, published: 0 };
+        link.sent_version = link.sent_version.max(Some(floor));
+    }
+
     /// Starts state frames (after the welcome) with the newest one, or catches up with it after a skip.
     pub fn start_frames(&self, latest: Option<WireFrame>) {
         self.lock().ready = true;

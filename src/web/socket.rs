@@ -343,6 +343,7 @@ async fn hello(
         Role::Participant => {
             let frames = follow(Feed::Phone);
             let joined = handle.join(token).await?;
+            conn.skip_states_before(joined.version);
             let ballots = joined.answers.iter().map(|(item, own)| (item.as_str(), BallotWire::from(own))).collect();
             let welcome = ServerMsg::Welcome {
                 id,

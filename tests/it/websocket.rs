@@ -239,3 +239,33 @@ async fn a_close_frame_with_a_code_no_peer_may_send_fails_the_connection() {
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_first_participant_first_sees_the_session_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let addr = server.addr.to_string();
+    for _ in 0..5 {
+        // A fresh session, an item opened, and at once the first phone.
+        let session = create_workshop(&server.url("")).await;
+        let mut facilitator = Client::facilitator(&addr, &session.code, &session.key).await;
+        facilitator.ok(act("open", "L1")).await;
+        let mut tcp = open(&addr).await;
+        let hello = json!({"type": "hello", "id": 1, "role": "participant", "code": session.code}).to_string();
+        tcp.write_all(&text(&hello)).await.unwrap();
+        assert_eq!(read_json(&mut tcp).await["type"], "welcome");
+        let first = read_json(&mut tcp).await;
+        assert_eq!(first["type"], "state", "{first}");
+        assert_eq!(first["session"]["current"], "L1", "the open item is current: {first}");
+        assert_eq!(first["session"]["items"][0]["id"], "L1", "{first}");
+        // Nothing changes after the join: any later state carries the same version.
+        while let Ok((opcode, payload)) = tokio::time::timeout(Duration::from_millis(1500), read_frame(&mut tcp)).await
+        {
+            if opcode == 1 {
+                let later: Value = serde_json::from_slice(&payload).unwrap();
+                assert_eq!(later["version"], first["version"], "the first state was already the current one");
+            }
+        }
+    }
+    server.stop().await;
+}

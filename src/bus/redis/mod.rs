@@ -135,8 +135,8 @@ enum ReplyTo {
 impl ReplyTo {
     fn answer(self, outcome: Outcome) {
         match (self, outcome) {
-            (ReplyTo::Join(tx), Outcome::Joined { participant, token, answers }) => {
-                let _ = tx.send(Ok(Joined { participant, token, answers }));
+            (ReplyTo::Join(tx), Outcome::Joined { participant, token, answers, version }) => {
+                let _ = tx.send(Ok(Joined { participant, token, answers, version }));
             }
             (ReplyTo::Command(tx), Outcome::Events { events }) => {
                 let _ = tx.send(Ok(events));
@@ -462,6 +462,7 @@ impl Cluster {
                             participant: joined.participant,
                             token: joined.token,
                             answers: joined.answers,
+                            version: joined.version,
                         },
                         Ok(Err(error)) => Outcome::failed(&error),
                         Err(_) => Outcome::failed(&LiveError::Closed),

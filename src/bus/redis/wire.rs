@@ -50,6 +50,9 @@ pub(super) enum Outcome {
         participant: ParticipantNo,
         token: String,
         answers: BTreeMap<String, OwnAnswer>,
+        /// Absent from a node of an older release: then the first frame is not held back.
+        #[serde(default)]
+        version: u64,
     },
     Events {
         events: Vec<Event>,

@@ -224,10 +224,12 @@ impl Decoder {
 }
 
 /// Whether a peer may put this code in a close frame (RFC 6455, section 7.4): the codes the RFC defines
-/// for use on the wire, and those for libraries and applications. 1005, 1006 and 1015 only stand for
-/// a missing code or a failure in an API and must never be sent; the rest are reserved or unassigned.
+/// for use on the wire, the three registered with IANA since (1012 service restart, which Samsyn sends
+/// itself, 1013 try again later, 1014 bad gateway), and those for libraries and applications. 1005,
+/// 1006 and 1015 only stand for a missing code or a failure in an API and must never be sent; the rest
+/// are reserved or unassigned.
 fn may_be_sent(code: u16) -> bool {
-    matches!(code, 1000..=1003 | 1007..=1011 | 3000..=4999)
+    matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
 }
 
 struct Header {
@@ -352,10 +354,10 @@ mod tests {
     #[test]
     fn a_close_code_a_peer_may_not_send_is_a_protocol_error() {
         let close_with = |code: u16| decode_all(&client_frame(0x88, &code.to_be_bytes(), [5; 4]));
-        for invalid in [0, 999, 1004, 1005, 1006, 1012, 1015, 1016, 2000, 2999, 5000, u16::MAX] {
+        for invalid in [0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, u16::MAX] {
             assert_eq!(close_with(invalid).unwrap_err().code, PROTOCOL_ERROR, "close code {invalid}");
         }
-        for valid in [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 4000, 4999] {
+        for valid in [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4000, 4999] {
             assert_eq!(close_with(valid).unwrap(), vec![Incoming::Close(Some(valid))], "close code {valid}");
         }
     }

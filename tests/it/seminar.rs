@@ -115,6 +115,21 @@ async fn sixty_phones_answer_a_choice_a_word_cloud_and_points_and_the_screen_mat
     assert!(!cloud.contains_key("digitaliseringen"), "a merged variant counts in its group");
     assert_eq!(cloud.get("får"), Some(&10), "får and far stay apart: {cloud:?}");
     assert_eq!(cloud.get("far"), Some(&10));
+    // The screen shows how people wrote a word, not the lower-cased group key; moderation still names the key.
+    let display: BTreeMap<String, Option<String>> = last_round(&screen_state, "ord")["tally"]["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["text"].as_str().unwrap().to_string(), g["display"].as_str().map(str::to_string)))
+        .collect();
+    assert_eq!(display["digitalisering"].as_deref(), Some("Digitalisering"), "{display:?}");
+    assert_eq!(display["ångest"], None, "no display where it equals the text");
+    let framtid = display["framtid"].as_deref();
+    assert!(
+        matches!(framtid, None | Some("Framtid" | "FRAMTID")),
+        "a three-way tie goes to the first seen: {framtid:?}"
+    );
+    assert_eq!(digital["display"], "Digitalisering", "the facilitator's moderation list gets it too");
 
     // Points, results after the reveal.
     facilitator.ok(act("open", "prio")).await;

@@ -3,7 +3,7 @@
 
 use super::AppState;
 use crate::domain::item::{agenda_from_input, item_set, ItemInput, ItemSetInput};
-use crate::domain::{Actor, Agenda, Catalogue, Command, SessionSpec};
+use crate::domain::{Actor, Agenda, Catalogue, Command, SessionSpec, Text};
 use crate::live::{LiveError, SessionHandle};
 use crate::protocol::Code;
 use axum::body::Bytes;
@@ -114,6 +114,14 @@ async fn list_catalogues(State(app): State<AppState>) -> Result<Response, ApiErr
         })
         .collect();
     Ok(Json(list).into_response())
+}
+
+/// The title of a catalogue by id, of the given version when it is still stored, else of the newest.
+pub(super) async fn catalogue_title(app: &AppState, id: &str, version: &str) -> Result<Option<Text>, ApiError> {
+    let all = all_catalogues(app).await?;
+    let same_id = || all.iter().rev().map(|(c, _)| c).filter(|c| c.id == id);
+    let found = same_id().find(|c| c.version == version).or_else(|| same_id().next());
+    Ok(found.map(|c| c.title.clone()))
 }
 
 /// The newest stored version of a catalogue (imports come after built-ins in the list).

@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions", post(create_session))
         .route("/sessions/{code}/items", get(export_items).put(import_items))
         .route("/sessions/{code}/qr.svg", get(join_qr))
+        .route("/server", get(super::network::server_info))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
@@ -236,13 +237,8 @@ async fn join_qr(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let handle = app.registry.get(&code).await?;
-    let base = match &app.public_url {
-        Some(url) => url.trim_end_matches('/').to_string(),
-        None => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-            format!("http://{host}")
-        }
-    };
+    // A console opened on localhost gets a QR code with the LAN address, which phones can open.
+    let base = super::network::link_base(&app, &headers);
     let url = format!("{base}/join/{}", handle.code());
     let qr = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| ApiError::new(Code::BadMessage, format!("cannot encode {url:?}: {e}")))?;

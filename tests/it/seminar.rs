@@ -310,3 +310,11 @@ async fn a_catalogue_can_be_imported_listed_and_used_for_a_workshop() {
     let response = http.post(server.url("/api/sessions")).json(&json!({"catalogue": "egen"})).send().await.unwrap();
     assert_eq!(response.status(), 201);
 }
+
+#[tokio::test]
+async fn a_server_on_loopback_says_phones_cannot_reach_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let info: Value = reqwest::get(server.url("/api/server")).await.unwrap().json().await.unwrap();
+    assert_eq!(info, json!({"loopback_only": true, "join_base": null}));
+}

@@ -266,7 +266,7 @@ function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
         <div>
           <dt>{tr(lang, fac.joinLink)}</dt>
           <dd>
-            <a href={url} class="break">
+            <a href={base === location.origin ? `/join/${code}` : url} class="break">
               {url}
             </a>
           </dd>

@@ -116,6 +116,7 @@ pub async fn run(
         sockets,
         fanouts: Default::default(),
         screen_policy: crate::web::assets::screen_policy(&config.frame_ancestors),
+        listen: listener.local_addr()?,
     };
     if let Some(days) = config.ballot_retention_days {
         tokio::spawn(compact_periodically(registry.clone(), days, state.shutdown.clone()));

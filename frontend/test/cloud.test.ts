@@ -1,11 +1,17 @@
 //! Word-cloud layout: sizes by count, a stable order, colours fixed per word.
 
 import { describe, expect, it } from 'vitest';
-import { byCount, cloudLayout } from '../src/lib/cloud';
+import { asWritten, byCount, cloudLayout } from '../src/lib/cloud';
 
 const w = (text: string, count: number) => ({ text, count });
 
 describe('word cloud', () => {
+  it('shows each group as people wrote it, and the normalised word where no spelling came', () => {
+    const groups = [{ text: 'babels torn', display: 'Babels torn', count: 3 }, w('framtid', 2)];
+    expect(asWritten(groups).map((g) => g.text)).toEqual(['Babels torn', 'framtid']);
+    expect(groups[0].text).toBe('babels torn');
+  });
+
   it('gives the most frequent word the largest size and the least frequent the smallest', () => {
     const cloud = cloudLayout([w('framtid', 41), w('möjligheter', 17), w('oro', 1)], { minEm: 1, maxEm: 4 });
     const size = Object.fromEntries(cloud.map((c) => [c.text, c.size]));

@@ -177,6 +177,31 @@ impl RoundTally {
     }
 }
 
+/// How people wrote each normalised word of a round: spelling → count, in the order first seen.
+/// Kept beside the tally rather than in it, because `RoundTally` is a stored format.
+pub type Spellings = BTreeMap<String, Vec<(String, u32)>>;
+
+/// Counts one more use of `spelling` for the normalised `word`.
+pub fn add_spelling(spellings: &mut Spellings, word: &str, spelling: &str) {
+    let list = spellings.entry(word.to_string()).or_default();
+    match list.iter_mut().find(|(s, _)| s == spelling) {
+        Some((_, count)) => *count += 1,
+        None => list.push((spelling.to_string(), 1)),
+    }
+}
+
+/// The most common spelling of a normalised word; on a tie the one seen first. `None` if none was kept.
+pub fn display_spelling<'a>(spellings: &'a Spellings, word: &str) -> Option<&'a str> {
+    let mut best: Option<&(String, u32)> = None;
+    for entry in spellings.get(word)? {
+        // Strictly greater: an equal count later on does not replace the first seen.
+        if best.is_none_or(|b| entry.1 > b.1) {
+            best = Some(entry);
+        }
+    }
+    best.map(|(s, _)| s.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +253,22 @@ mod tests {
             let json = serde_json::to_string(&answer).unwrap();
             assert_eq!(serde_json::from_str::<Answer>(&json).unwrap(), answer, "{json}");
         }
+    }
+
+    #[test]
+    fn the_most_common_spelling_wins_and_ties_go_to_the_first_seen() {
+        let mut spellings = Spellings::new();
+        for written in ["Babels torn", "babels torn", "Babels Torn"] {
+            add_spelling(&mut spellings, "babels torn", written);
+        }
+        assert_eq!(display_spelling(&spellings, "babels torn"), Some("Babels torn"), "a three-way tie");
+        add_spelling(&mut spellings, "babels torn", "Babels Torn");
+        assert_eq!(display_spelling(&spellings, "babels torn"), Some("Babels Torn"), "two beat one");
+        add_spelling(&mut spellings, "ai", "AI");
+        add_spelling(&mut spellings, "ai", "ai");
+        add_spelling(&mut spellings, "ai", "AI");
+        assert_eq!(display_spelling(&spellings, "ai"), Some("AI"));
+        assert_eq!(display_spelling(&spellings, "framtid"), None);
     }
 
     proptest! {

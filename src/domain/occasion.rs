@@ -146,7 +146,8 @@ impl ExportedSession {
                     RoundTally::Words(_) => slots == 0,
                 };
                 if let Some(tally) = tally.filter(fits) {
-                    events.push(Event::RoundTallied { item: id(), round: round.number, tally, voters: round.voted });
+                    let (voters, spellings) = (round.voted, Default::default());
+                    events.push(Event::RoundTallied { item: id(), round: round.number, tally, voters, spellings });
                 }
                 if !round.open {
                     events.push(Event::RoundClosed { item: id(), round: round.number });

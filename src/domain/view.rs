@@ -2,7 +2,7 @@
 //! while its item shows results live), the public view carries only how many answered, never any part
 //! of the tally. Moderation lives here too: hidden and filtered words never reach the public view.
 
-use super::answer::RoundTally;
+use super::answer::{display_spelling, RoundTally, Spellings};
 use super::catalogue::{Scale, Suggestion, Text};
 use super::item::{ItemKind, Results};
 use super::session::{Action, CatalogueRef, Consensus, Moderation, Occasion, PastConsensus, Phase, Session};
@@ -95,7 +95,12 @@ pub enum TallyView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct WordView<'a> {
+    /// The normalised form: the group's key, which moderation commands name.
     pub text: &'a str,
+    /// The most common spelling people used (ties: the first seen), only where it differs from `text`, so
+    /// the screen's frame grows only by the words that need it. Not sent to phones, which show no cloud.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display: Option<&'a str>,
     pub count: u32,
     /// Moderation details, for the facilitator only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -200,7 +205,8 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
                             RoundTally::Points { totals, supporters } => TallyView::Points { totals, supporters },
                             RoundTally::Words(counts) => {
                                 let groups = word_groups(counts, &state.moderation, session.profanity_filter);
-                                words_view(groups, facilitator)
+                                let spellings = (audience != Audience::Phone).then_some(&round.spellings);
+                                words_view(groups, facilitator, spellings)
                             }
                         });
                         let spread = match (&round.tally, visible) {
@@ -226,12 +232,15 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
     }
 }
 
-fn words_view(groups: Vec<WordGroup<'_>>, facilitator: bool) -> TallyView<'_> {
+fn words_view<'a>(groups: Vec<WordGroup<'a>>, facilitator: bool, spellings: Option<&'a Spellings>) -> TallyView<'a> {
+    // A merged group shows its own word's spelling; a group nobody typed as such shows `text`.
+    let display = |text: &str| spellings.and_then(|s| display_spelling(s, text)).filter(|d| *d != text);
     let words: Vec<WordView> = if facilitator {
         groups
             .into_iter()
             .map(|g| WordView {
                 text: g.text,
+                display: display(g.text),
                 count: g.count,
                 hidden: Some(g.hidden),
                 filtered: Some(g.filtered),
@@ -243,7 +252,14 @@ fn words_view(groups: Vec<WordGroup<'_>>, facilitator: bool) -> TallyView<'_> {
             .into_iter()
             .filter(|g| !g.hidden)
             .take(PUBLIC_WORDS)
-            .map(|g| WordView { text: g.text, count: g.count, hidden: None, filtered: None, variants: None })
+            .map(|g| WordView {
+                text: g.text,
+                display: display(g.text),
+                count: g.count,
+                hidden: None,
+                filtered: None,
+                variants: None,
+            })
             .collect()
     };
     let total = words.iter().map(|w| w.count).sum();

@@ -30,15 +30,24 @@ fn is_invisible(c: char) -> bool {
         | '\u{FFF9}'..='\u{FFFB}')
 }
 
-/// The form words are grouped and stored in: Unicode NFKC, lower case, invisible and control characters
-/// removed, whitespace trimmed and collapsed to single spaces. Letters keep their diacritics.
-pub fn normalize(raw: &str) -> String {
-    let cleaned: String = raw
-        .nfkc()
+/// How a word is shown: as written, with case kept, but otherwise cleaned like `normalize` (NFKC, invisible
+/// and control characters removed, spaces collapsed), so "Babels Torn " and "Babels Torn" are one spelling.
+pub fn spelling(raw: &str) -> String {
+    clean(raw).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn clean(raw: &str) -> String {
+    raw.nfkc()
         .filter(|c| !is_invisible(*c))
         .map(|c| if c.is_whitespace() { ' ' } else { c })
         .filter(|c| !c.is_control())
-        .collect();
+        .collect()
+}
+
+/// The form words are grouped and stored in: Unicode NFKC, lower case, invisible and control characters
+/// removed, whitespace trimmed and collapsed to single spaces. Letters keep their diacritics.
+pub fn normalize(raw: &str) -> String {
+    let cleaned = clean(raw);
     // Lower-casing can leave text that is no longer in NFKC form, so compose once more after it.
     let lowered: String = cleaned.to_lowercase().nfkc().collect();
     lowered.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -107,6 +116,13 @@ mod tests {
         // NFKC: full-width letters and ligatures become their plain forms.
         assert_eq!(normalize("ＦＲＡＭＴＩＤ"), "framtid");
         assert_eq!(normalize("ﬁlter"), "filter");
+    }
+
+    #[test]
+    fn a_spelling_keeps_case_but_is_cleaned_like_the_word() {
+        assert_eq!(spelling("  Babels \u{200B}Torn "), "Babels Torn");
+        assert_eq!(spelling("ＡＩ"), "AI");
+        assert_eq!(normalize(&spelling("Digital  FRAMTID")), normalize("Digital  FRAMTID"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::AppState;
 use crate::domain::item::{agenda_from_input, item_set, ItemInput, ItemSetInput};
-use crate::domain::{Actor, Agenda, Catalogue, Command, SessionSpec};
+use crate::domain::{Actor, Agenda, Catalogue, Command, SessionSpec, Text};
 use crate::live::{LiveError, SessionHandle};
 use crate::protocol::Code;
 use axum::body::Bytes;
@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions", post(create_session))
         .route("/sessions/{code}/items", get(export_items).put(import_items))
         .route("/sessions/{code}/qr.svg", get(join_qr))
+        .route("/server", get(super::network::server_info))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
@@ -114,6 +115,14 @@ async fn list_catalogues(State(app): State<AppState>) -> Result<Response, ApiErr
         })
         .collect();
     Ok(Json(list).into_response())
+}
+
+/// The title of a catalogue by id, of the given version when it is still stored, else of the newest.
+pub(super) async fn catalogue_title(app: &AppState, id: &str, version: &str) -> Result<Option<Text>, ApiError> {
+    let all = all_catalogues(app).await?;
+    let same_id = || all.iter().rev().map(|(c, _)| c).filter(|c| c.id == id);
+    let found = same_id().find(|c| c.version == version).or_else(|| same_id().next());
+    Ok(found.map(|c| c.title.clone()))
 }
 
 /// The newest stored version of a catalogue (imports come after built-ins in the list).
@@ -228,13 +237,8 @@ async fn join_qr(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let handle = app.registry.get(&code).await?;
-    let base = match &app.public_url {
-        Some(url) => url.trim_end_matches('/').to_string(),
-        None => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-            format!("http://{host}")
-        }
-    };
+    // A console opened on localhost gets a QR code with the LAN address, which phones can open.
+    let base = super::network::link_base(&app, &headers);
     let url = format!("{base}/join/{}", handle.code());
     let qr = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| ApiError::new(Code::BadMessage, format!("cannot encode {url:?}: {e}")))?;

@@ -149,7 +149,7 @@ fn csv(session: &Session, summary: &Summary, en: bool) -> String {
             area,
             item.id.clone(),
             pick(&item.title, en).to_string(),
-            item.kind.name().to_string(),
+            kind_word(&item.kind, en).to_string(),
             consensus.map(|c| c.level.to_string()).unwrap_or_default(),
             level_label,
             consensus.map(|c| c.note.clone()).unwrap_or_default(),
@@ -199,14 +199,31 @@ fn csv(session: &Session, summary: &Summary, en: bool) -> String {
     out
 }
 
+/// An action's status in the words the console uses (frontend/src/lib/summaryStrings.ts), so a plan reads
+/// the same on screen, in the CSV and in the report.
 fn status_word(status: ActionStatus, en: bool) -> &'static str {
     match (status, en) {
-        (ActionStatus::Todo, false) => "Ej påbörjad",
+        (ActionStatus::Todo, false) => "Att göra",
         (ActionStatus::Doing, false) => "Pågår",
         (ActionStatus::Done, false) => "Klar",
         (ActionStatus::Todo, true) => "To do",
         (ActionStatus::Doing, true) => "In progress",
         (ActionStatus::Done, true) => "Done",
+    }
+}
+
+/// An item's kind in the words the console uses (frontend/src/lib/strings.ts `kindNames`).
+fn kind_word(kind: &crate::domain::ItemKind, en: bool) -> &'static str {
+    use crate::domain::ItemKind;
+    match (kind, en) {
+        (ItemKind::Scale { .. }, false) => "Skala",
+        (ItemKind::Choice { .. }, false) => "Val",
+        (ItemKind::Points { .. }, false) => "Poäng",
+        (ItemKind::Words { .. }, false) => "Ordmoln",
+        (ItemKind::Scale { .. }, true) => "Scale",
+        (ItemKind::Choice { .. }, true) => "Choice",
+        (ItemKind::Points { .. }, true) => "Points",
+        (ItemKind::Words { .. }, true) => "Word cloud",
     }
 }
 
@@ -231,7 +248,7 @@ fn result_text(item: &crate::domain::ItemSpec, round: &crate::domain::view::Roun
             .iter()
             .filter(|w| w.hidden != Some(true))
             .take(30)
-            .map(|w| format!("{} ({})", w.text, w.count))
+            .map(|w| format!("{} ({})", w.display.unwrap_or(w.text), w.count))
             .collect::<Vec<_>>()
             .join("; "),
         _ => String::new(),
@@ -319,7 +336,8 @@ fn radar(summary: &Summary, en: bool) -> String {
     svg
 }
 
-fn report_html(session: &Session, summary: &Summary, code: &str, en: bool) -> String {
+/// `catalogue` is the title of the session's catalogue, when it is still known to the server.
+fn report_html(session: &Session, summary: &Summary, code: &str, catalogue: Option<&Text>, en: bool) -> String {
     let t = |sv: &'static str, english: &'static str| if en { english } else { sv };
     let mut h = String::new();
     let title = esc(&session.spec.title);
@@ -337,13 +355,16 @@ fn report_html(session: &Session, summary: &Summary, code: &str, en: bool) -> St
         }
         h.push_str("</p>");
     }
-    if let Some(catalogue) = &session.spec.catalogue {
+    if let Some(reference) = &session.spec.catalogue {
+        // The title people know the catalogue by; its id only if the catalogue is no longer on the server.
+        let name = catalogue.map(|title| pick(title, en)).unwrap_or(&reference.id);
         let _ = write!(
             h,
-            "<p class=\"muted\">{} {} {}, {} {}</p>",
+            "<p class=\"muted\">{}: {}, {} {} · {} {}</p>",
             t("Katalog", "Catalogue"),
-            esc(&catalogue.id),
-            esc(&catalogue.version),
+            esc(name),
+            t("version", "version"),
+            esc(&reference.version),
             t("kod", "code"),
             esc(code)
         );
@@ -388,22 +409,49 @@ fn report_html(session: &Session, summary: &Summary, code: &str, en: bool) -> St
         h.push_str("</ol></section>");
     }
 
-    let _ = write!(h, "<section><h2>{}</h2><table class=\"items\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>", t("Indikatorer", "Indicators"), t("Indikator", "Indicator"), t("Nivå", "Level"), t("Motivering", "Note"), t("Samstämmighet, första omgången", "Consensus, first round"));
+    // One table per area under the area's heading, so the report reads like the catalogue it came from.
+    let head = format!("<table class=\"items\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>", t("Indikator", "Indicator"), t("Nivå", "Level"), t("Motivering", "Note"), t("Samstämmighet, första omgången", "Consensus, first round"));
+    let _ = write!(h, "<section><h2>{}</h2>", t("Indikatorer", "Indicators"));
+    let mut groups: Vec<(Option<&str>, Vec<&crate::domain::summary::IndicatorSummary>)> = Vec::new();
     for indicator in &summary.indicators {
-        let item = session.spec.items.iter().find(|i| i.id == indicator.id);
-        let label = indicator
-            .level
-            .and_then(|l| item.and_then(|i| session.scale_of(i)).and_then(|s| s.levels.get(l as usize - 1)))
-            .map(|l| format!("{} – {}", l.level, pick(&l.label, en)))
-            .unwrap_or_else(|| t("ej låst", "not locked").to_string());
-        let mut note = esc(indicator.note.as_deref().unwrap_or(""));
-        if let Some(dissent) = &indicator.dissent {
-            let _ = write!(note, "<br><em>{}: {}</em>", t("Avvikande mening", "Dissent"), esc(dissent));
+        let area = indicator.area.as_deref();
+        match groups.iter_mut().find(|(a, _)| *a == area) {
+            Some((_, list)) => list.push(indicator),
+            None => groups.push((area, vec![indicator])),
         }
-        let cns = indicator.first_consensus.map(|c| format!("{:.0} %", c * 100.0)).unwrap_or_default();
-        let _ = write!(h, "<tr><th scope=\"row\">{} <span class=\"muted\">{}</span></th><td>{}</td><td>{note}</td><td>{cns}</td></tr>", esc(pick(&indicator.title, en)), esc(&indicator.id), esc(&label));
     }
-    h.push_str("</tbody></table></section>");
+    let named = groups.iter().any(|(area, _)| area.is_some());
+    for (area, indicators) in groups {
+        if named {
+            let name = area
+                .and_then(|id| session.spec.areas.iter().find(|a| a.id == id))
+                .map(|a| pick(&a.name, en).to_string())
+                .unwrap_or_else(|| t("Övriga", "Other").to_string());
+            let _ = write!(h, "<h3>{}</h3>", esc(&name));
+        }
+        h.push_str(&head);
+        for indicator in indicators {
+            let item = session.spec.items.iter().find(|i| i.id == indicator.id);
+            let label = indicator
+                .level
+                .and_then(|l| item.and_then(|i| session.scale_of(i)).and_then(|s| s.levels.get(l as usize - 1)))
+                .map(|l| format!("{} – {}", l.level, pick(&l.label, en)))
+                .unwrap_or_else(|| t("ej låst", "not locked").to_string());
+            let mut note = esc(indicator.note.as_deref().unwrap_or(""));
+            if let Some(dissent) = &indicator.dissent {
+                let _ = write!(note, "<br><em>{}: {}</em>", t("Avvikande mening", "Dissent"), esc(dissent));
+            }
+            let cns = indicator.first_consensus.map(|c| format!("{:.0} %", c * 100.0)).unwrap_or_default();
+            let _ = write!(
+                h,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{note}</td><td>{cns}</td></tr>",
+                esc(pick(&indicator.title, en)),
+                esc(&label)
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    h.push_str("</section>");
 
     if !summary.priorities.is_empty() {
         let _ = write!(h, "<section><h2>{}</h2><ol>", t("Prioriteringar", "Priorities"));
@@ -453,7 +501,7 @@ fn report_html(session: &Session, summary: &Summary, code: &str, en: bool) -> St
     h
 }
 
-const REPORT_CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b2430;margin:0;background:#fff;line-height:1.45}main{max-width:60rem;margin:0 auto;padding:2rem 1.5rem}h1{font-size:1.9rem;margin:.2rem 0}h2{font-size:1.3rem;margin:2rem 0 .6rem;border-bottom:2px solid #1d3a6e;padding-bottom:.2rem}.brand{font-weight:700;color:#1d3a6e;margin:0}.muted{color:#4a5568}table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #cbd2dc}thead th{font-size:.9rem;color:#4a5568}.areas{display:flex;gap:1.5rem;align-items:flex-start;flex-wrap:wrap}.areas table{flex:1;min-width:16rem}.radar{width:20rem;max-width:100%}@media print{main{padding:0;max-width:none}h2{break-after:avoid}tr,li{break-inside:avoid}@page{margin:18mm}}";
+const REPORT_CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b2430;margin:0;background:#fff;line-height:1.45}main{max-width:60rem;margin:0 auto;padding:2rem 1.5rem}h1{font-size:1.9rem;margin:.2rem 0}h2{font-size:1.3rem;margin:2rem 0 .6rem;border-bottom:2px solid #1d3a6e;padding-bottom:.2rem}h3{font-size:1.1rem;margin:1.4rem 0 .4rem;color:#1d3a6e}.brand{font-weight:700;color:#1d3a6e;margin:0}.muted{color:#4a5568}table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #cbd2dc}thead th{font-size:.9rem;color:#4a5568}.areas{display:flex;gap:1.5rem;align-items:flex-start;flex-wrap:wrap}.areas table{flex:1;min-width:16rem}.radar{width:20rem;max-width:100%}@media print{main{padding:0;max-width:none}h2,h3{break-after:avoid}tr,li{break-inside:avoid}@page{margin:18mm}}";
 
 /// A printable report page. It loads nothing from anywhere and prints to a clean PDF from a browser.
 async fn report(
@@ -463,7 +511,11 @@ async fn report(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (session, summary) = summarised(&app, &code, &headers).await?;
-    let mut response = report_html(&session, &summary, &code, english(&query)).into_response();
+    let catalogue = match &session.spec.catalogue {
+        Some(reference) => super::api::catalogue_title(&app, &reference.id, &reference.version).await?,
+        None => None,
+    };
+    let mut response = report_html(&session, &summary, &code, catalogue.as_ref(), english(&query)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -574,6 +626,22 @@ mod tests {
         assert_eq!(cell("+46 8 123"), "\"'+46 8 123\"");
         assert_eq!(cell("@SUM(A1)"), "\"'@SUM(A1)\"");
         assert_eq!(cell("-1"), "\"'-1\"");
+    }
+
+    #[test]
+    fn statuses_and_kinds_use_the_words_of_the_console() {
+        use crate::domain::ItemKind;
+        let words = |en| [ActionStatus::Todo, ActionStatus::Doing, ActionStatus::Done].map(|s| status_word(s, en));
+        assert_eq!(words(false), ["Att göra", "Pågår", "Klar"]);
+        assert_eq!(words(true), ["To do", "In progress", "Done"]);
+        let kinds = [
+            ItemKind::Scale { scale: "s".into() },
+            ItemKind::Choice { options: vec![], multiple: false },
+            ItemKind::Points { options: vec![], budget: 100, targets: vec![] },
+            ItemKind::Words { max_words: 3, max_chars: 40 },
+        ];
+        assert_eq!(kinds.each_ref().map(|k| kind_word(k, false)), ["Skala", "Val", "Poäng", "Ordmoln"]);
+        assert_eq!(kinds.each_ref().map(|k| kind_word(k, true)), ["Scale", "Choice", "Points", "Word cloud"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod export;
 mod fanout;
 pub mod frame;
 pub mod limits;
+mod network;
 mod serve;
 mod socket;
 
@@ -42,6 +43,8 @@ pub struct AppState {
     /// The screen page's `Content-Security-Policy`: it names the origins that may frame the screen
     /// (`--frame-ancestors`); every other page may be framed by none.
     pub screen_policy: axum::http::HeaderValue,
+    /// The address the server listens on: tells the console whether phones can reach it (see `network`).
+    pub listen: std::net::SocketAddr,
 }
 
 impl AppState {

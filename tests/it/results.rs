@@ -157,6 +157,10 @@ async fn an_assessment_ends_with_a_summary_a_prioritised_plan_and_exports_withou
     assert!(csv.contains("\"'=SUMMA(A1) är ingen formel <script>x</script>\""));
     assert!(csv.contains("\"Wi-Fi saknas på två boenden\""));
     assert!(csv.contains("\"Inventera nätet på boendena\";\"I1\""));
+    // The same words as the console: kinds and action statuses.
+    assert!(csv.contains(";\"Skala\";") && csv.contains(";\"Poäng\";"), "{csv}");
+    assert!(!csv.contains(";\"scale\";") && !csv.contains(";\"points\";"));
+    assert!(csv.contains(";\"Pågår\"\r") && csv.contains(";\"Att göra\"\r") && !csv.contains("Ej påbörjad"), "{csv}");
 
     // The printable report: escaped, self-contained, with the radar chart and the plan.
     let report = http
@@ -170,6 +174,11 @@ async fn an_assessment_ends_with_a_summary_a_prioritised_plan_and_exports_withou
     assert!(html.contains("&lt;script&gt;x&lt;/script&gt;") && !html.contains("<script>"));
     assert!(html.contains("<svg class=\"radar\""));
     assert!(html.contains("Handlingsplan") && html.contains("Inventera nätet på boendena"));
+    // The catalogue by its title and version, the indicators under their areas' headings, statuses as in the console.
+    assert!(html.contains("LIKA – socialtjänst, version 2026.1"), "{html}");
+    assert!(html.contains("<h3>Ledning</h3>") && html.contains("<h3>Infrastruktur</h3>"));
+    assert!(html.find("<h3>Ledning</h3>") < html.find("<h3>Infrastruktur</h3>"));
+    assert!(html.contains("<td>Pågår</td>") && !html.contains("Ej påbörjad"));
     assert!(!html.contains("http://") && !html.contains("https://"), "the report loads nothing from elsewhere");
     let anonymous = http.get(server.url(&format!("/api/sessions/{}/report.html", session.code))).send().await.unwrap();
     assert_eq!(anonymous.status(), 403);

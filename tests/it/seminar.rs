@@ -115,6 +115,21 @@ async fn sixty_phones_answer_a_choice_a_word_cloud_and_points_and_the_screen_mat
     assert!(!cloud.contains_key("digitaliseringen"), "a merged variant counts in its group");
     assert_eq!(cloud.get("får"), Some(&10), "får and far stay apart: {cloud:?}");
     assert_eq!(cloud.get("far"), Some(&10));
+    // The screen shows how people wrote a word, not the lower-cased group key; moderation still names the key.
+    let display: BTreeMap<String, Option<String>> = last_round(&screen_state, "ord")["tally"]["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["text"].as_str().unwrap().to_string(), g["display"].as_str().map(str::to_string)))
+        .collect();
+    assert_eq!(display["digitalisering"].as_deref(), Some("Digitalisering"), "{display:?}");
+    assert_eq!(display["ångest"], None, "no display where it equals the text");
+    let framtid = display["framtid"].as_deref();
+    assert!(
+        matches!(framtid, None | Some("Framtid" | "FRAMTID")),
+        "a three-way tie goes to the first seen: {framtid:?}"
+    );
+    assert_eq!(digital["display"], "Digitalisering", "the facilitator's moderation list gets it too");
 
     // Points, results after the reveal.
     facilitator.ok(act("open", "prio")).await;
@@ -294,4 +309,12 @@ async fn a_catalogue_can_be_imported_listed_and_used_for_a_workshop() {
     assert_eq!(egen["indicators"], 8);
     let response = http.post(server.url("/api/sessions")).json(&json!({"catalogue": "egen"})).send().await.unwrap();
     assert_eq!(response.status(), 201);
+}
+
+#[tokio::test]
+async fn a_server_on_loopback_says_phones_cannot_reach_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let info: Value = reqwest::get(server.url("/api/server")).await.unwrap().json().await.unwrap();
+    assert_eq!(info, json!({"loopback_only": true, "join_base": null}));
 }

@@ -21,6 +21,7 @@ import { Detail } from './detail';
 import { AgendaEditor } from './editor';
 import type { Step } from './keys';
 import { shortcutStep, shortcutsOn } from './keys';
+import { isLoopbackHost, joinBase, type ServerInfo } from './network';
 import { fac } from './strings';
 import { SummaryView } from './summary';
 
@@ -242,7 +243,16 @@ function Console({
 }
 
 function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
-  const url = `${location.origin}/join/${code}`;
+  // A console opened on localhost must not show a link no phone can open: ask the server where it listens.
+  const [server, setServer] = useState<ServerInfo | null>(null);
+  useEffect(() => {
+    if (!isLoopbackHost(location.hostname)) return;
+    fetch('/api/server')
+      .then((r) => (r.ok ? (r.json() as Promise<ServerInfo>) : null))
+      .then(setServer, () => setServer(null));
+  }, []);
+  const { base, unreachable } = joinBase(server, location.origin, location.hostname);
+  const url = `${base}/join/${code}`;
   // The projector has no controls: its language and word view travel in the link opened here.
   const [wordsAsList, setWordsAsList] = useState(false);
   return (
@@ -256,12 +266,17 @@ function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
         <div>
           <dt>{tr(lang, fac.joinLink)}</dt>
           <dd>
-            <a href={`/join/${code}`} class="break">
+            <a href={base === location.origin ? `/join/${code}` : url} class="break">
               {url}
             </a>
           </dd>
         </div>
       </dl>
+      {unreachable && (
+        <p class="notice" role="note">
+          {tr(lang, fac.loopbackOnly)} <code>--addr 0.0.0.0:8080</code>
+        </p>
+      )}
       <img class="qr qr-small" src={`/api/sessions/${code}/qr.svg`} alt={tr(lang, fac.qrAlt, { url })} width={160} height={160} />
       <p>
         <label class="check">

@@ -91,7 +91,7 @@ export function Moderation({
                   <option value="">{tr(lang, fac.choose)}</option>
                   {groups.map((g) => (
                     <option key={g.text} value={g.text}>
-                      {g.text} ({g.count})
+                      {g.display ?? g.text} ({g.count})
                     </option>
                   ))}
                 </select>
@@ -102,7 +102,7 @@ export function Moderation({
                   <option value="">{tr(lang, fac.choose)}</option>
                   {targets.map((g) => (
                     <option key={g.text} value={g.text}>
-                      {g.text} ({g.count})
+                      {g.display ?? g.text} ({g.count})
                     </option>
                   ))}
                 </select>
@@ -130,11 +130,11 @@ export function Moderation({
                 return (
                   <tr key={g.text} class={g.hidden ? 'row-hidden' : undefined}>
                     <th scope="row">
-                      <span class="mod-word">{g.text}</span>
+                      <span class="mod-word">{g.display ?? g.text}</span>
                       {g.hidden && <span class="badge badge-hidden">{tr(lang, fac.hiddenBadge)}</span>}
                       {g.filtered && <span class="badge badge-filtered">{tr(lang, fac.filteredBadge)}</span>}
                       {g.variants && g.variants.length > 0 && (
-                        <ul class="variants" aria-label={tr(lang, fac.variantsOf, { word: g.text })}>
+                        <ul class="variants" aria-label={tr(lang, fac.variantsOf, { word: g.display ?? g.text })}>
                           {g.variants.map((v) => (
                             <li key={v}>
                               {v}{' '}
@@ -142,7 +142,7 @@ export function Moderation({
                                 type="button"
                                 class="btn btn-small btn-quiet"
                                 disabled={moderating(state, item.id, v)}
-                                aria-label={tr(lang, fac.unmergeLabel, { word: v, group: g.text })}
+                                aria-label={tr(lang, fac.unmergeLabel, { word: v, group: g.display ?? g.text })}
                                 onClick={() => send({ type: 'unmerge_word', item: item.id, word: v })}
                               >
                                 {tr(lang, fac.unmerge)}
@@ -159,7 +159,7 @@ export function Moderation({
                           type="button"
                           class="btn btn-small"
                           disabled={busy}
-                          aria-label={tr(lang, g.hidden ? fac.showLabel : fac.hideLabel, { word: g.text })}
+                          aria-label={tr(lang, g.hidden ? fac.showLabel : fac.hideLabel, { word: g.display ?? g.text })}
                           onClick={() => send({ type: g.hidden ? 'show_word' : 'hide_word', item: item.id, word: g.text })}
                         >
                           {g.hidden ? tr(lang, fac.show) : tr(lang, fac.hide)}
@@ -168,7 +168,7 @@ export function Moderation({
                           type="button"
                           class="btn btn-small"
                           disabled={busy || groups.length < 2}
-                          aria-label={tr(lang, fac.mergeLabel, { word: g.text })}
+                          aria-label={tr(lang, fac.mergeLabel, { word: g.display ?? g.text })}
                           onClick={() => {
                             setSource(g.text);
                             setTarget('');

@@ -61,6 +61,10 @@ export const fac = {
   joinCode: { sv: 'Kod', en: 'Code' },
   joinLink: { sv: 'Länk', en: 'Link' },
   qrAlt: { sv: 'QR-kod till {url}', en: 'QR code for {url}' },
+  loopbackOnly: {
+    sv: 'Servern lyssnar bara på den här datorn, så ingen telefon når länken eller QR-koden. Starta om Samsyn med',
+    en: 'The server listens on this computer only, so no phone can open the link or the QR code. Restart Samsyn with',
+  },
   openScreen: { sv: 'Öppna skärmvyn (ny flik)', en: 'Open the screen view (new tab)' },
   screenWordsAsList: { sv: 'Ordmoln som lista på skärmen', en: 'Word clouds as a list on the screen' },
   screenSettingsHelp: {

@@ -74,6 +74,12 @@ export function cloudLayout(words: readonly WordGroup[], options: Partial<CloudO
     .map(({ hash: _hash, ...word }) => word);
 }
 
+/** The words as people wrote them: each group's most common spelling in `text`, for clouds and lists that only show
+ * words (moderation keeps the normalised `text`, which its commands name). */
+export function asWritten<W extends WordGroup>(words: readonly W[]): W[] {
+  return words.map((w) => (w.display && w.display !== w.text ? { ...w, text: w.display } : w));
+}
+
 /** Word groups for a list: most frequent first, then alphabetically (Swedish order). */
 export function byCount(words: readonly WordGroup[]): WordGroup[] {
   return [...words].sort((a, b) => b.count - a.count || a.text.localeCompare(b.text, 'sv'));

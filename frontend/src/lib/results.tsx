@@ -4,7 +4,7 @@
 
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { byCount, cloudLayout } from './cloud';
+import { asWritten, byCount, cloudLayout } from './cloud';
 import { formatNumber, formatPercent, share } from './format';
 import { pick, translate as tr, type Lang } from './i18n';
 import { scaleOf, visibleRounds } from './session';
@@ -161,7 +161,7 @@ export function WordCloud({
   maxEm?: number;
 }) {
   const [asList, setAsList] = useState(false);
-  const shown = moderator ? words : words.filter((w) => !w.hidden);
+  const shown = asWritten(moderator ? words : words.filter((w) => !w.hidden));
   if (shown.length === 0) return <p class="muted">{tr(lang, common.noWords)}</p>;
   const cloud = cloudLayout(shown, { maxEm });
   const flag = (w: { hidden?: boolean; filtered?: boolean }) =>

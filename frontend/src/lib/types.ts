@@ -61,7 +61,10 @@ export interface PointsTally {
 
 /** One word group of a words tally; the last three fields come to the facilitator only. */
 export interface WordGroup {
+  /** The normalised form: the group's key, which moderation commands name. */
   text: string;
+  /** The most common spelling people used, when it differs from `text` (screens and the facilitator only). */
+  display?: string;
   count: number;
   /** Hidden by the facilitator or by the filter. */
   hidden?: boolean;

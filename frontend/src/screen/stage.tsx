@@ -5,7 +5,7 @@
 //! figures. Presentation only: state comes in as props.
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { byCount } from '../lib/cloud';
+import { asWritten, byCount } from '../lib/cloud';
 import { formatNumber, formatPercent, share } from '../lib/format';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { campLevels, countAt, scaleLevel, scaleOf, sortedLevels, visibleRounds } from '../lib/session';
@@ -202,7 +202,7 @@ const CLOUD_WEIGHT = 700;
 
 /** The packed word cloud, filling its box; words keep their places between updates. */
 function StageCloud({ tally, lang, round, asList }: { tally: WordsTally; lang: Lang; round: number; asList: boolean }) {
-  const words = tally.words.filter((w) => !w.hidden);
+  const words = asWritten(tally.words.filter((w) => !w.hidden));
   const boxRef = useRef<HTMLDivElement>(null);
   const memory = useRef<CloudMemory | null>(null);
   const [box, setBox] = useState<{ width: number; height: number } | null>(null);
@@ -298,7 +298,7 @@ function RoundView({ item, round, session, lang, compact, wordsAsList }: { item:
         <HiddenTable
           caption={tr(lang, common.wordsCaption, { n: round.number })}
           head={[tr(lang, common.colWord), tr(lang, common.colCount)]}
-          rows={byCount(tally.words.filter((w) => !w.hidden)).map((w) => [w.text, formatNumber(lang, w.count, 0)])}
+          rows={byCount(asWritten(tally.words.filter((w) => !w.hidden))).map((w) => [w.text, formatNumber(lang, w.count, 0)])}
         />
       </>
     );

@@ -53,6 +53,8 @@ impl Session {
         if sent.len() >= max_words as usize {
             return Err(DomainError::TooManyWords(max_words));
         }
-        Ok(vec![Event::WordAdded { item, round, participant, word }])
+        // Stored only when it differs, so most events stay as small as before.
+        let spelling = Some(words::spelling(text)).filter(|s| *s != word);
+        Ok(vec![Event::WordAdded { item, round, participant, word, spelling }])
     }
 }

@@ -2,7 +2,7 @@
 //! depend on commands or on how they are decided.
 
 use super::{Action, Consensus, Event, ItemState, PastConsensus, Round, Session};
-use crate::domain::answer::RoundTally;
+use crate::domain::answer::{add_spelling, RoundTally, Spellings};
 use crate::domain::catalogue::Scale;
 use crate::domain::item::ItemSpec;
 use std::collections::{BTreeMap, HashMap};
@@ -24,7 +24,9 @@ impl Session {
             Event::OccasionRecorded { occasion } => self.occasion = Some(occasion.clone()),
             Event::ActionSet { action } => self.set_action(action),
             Event::ActionRemoved { id } => self.actions.retain(|a| a.id != *id),
-            Event::RoundTallied { item, round, tally, voters } => self.round_tallied(item, *round, tally, *voters),
+            Event::RoundTallied { item, round, tally, voters, spellings } => {
+                self.round_tallied(item, *round, tally, *voters, spellings)
+            }
             Event::RoundOpened { item, round } => self.round_opened(item, *round),
             Event::BallotCast { item, round, participant, answer } => {
                 let Some(r) = self.round_mut(item, *round) else { return };
@@ -33,10 +35,11 @@ impl Session {
                 }
                 r.tally.count(answer, 1);
             }
-            Event::WordAdded { item, round, participant, word } => {
+            Event::WordAdded { item, round, participant, word, spelling } => {
                 let Some(r) = self.round_mut(item, *round) else { return };
                 r.words.entry(*participant).or_default().push(word.clone());
                 r.tally.add_word(word);
+                add_spelling(&mut r.spellings, word, spelling.as_deref().unwrap_or(word));
             }
             Event::RoundClosed { item, round } => {
                 if let Some(r) = self.round_mut(item, *round) {
@@ -95,7 +98,14 @@ impl Session {
             for round in &state.rounds {
                 events.push(Event::RoundOpened { item: item(), round: round.number });
                 let tally = round.tally.clone();
-                events.push(Event::RoundTallied { item: item(), round: round.number, tally, voters: round.voters() });
+                let spellings = round.spellings.clone();
+                events.push(Event::RoundTallied {
+                    item: item(),
+                    round: round.number,
+                    tally,
+                    voters: round.voters(),
+                    spellings,
+                });
                 if !round.open {
                     events.push(Event::RoundClosed { item: item(), round: round.number });
                 }
@@ -134,11 +144,12 @@ impl Session {
     }
 
     /// A round's counts replace its ballots and words, which a compacted log no longer holds.
-    fn round_tallied(&mut self, item: &str, round: u32, tally: &RoundTally, voters: u32) {
+    fn round_tallied(&mut self, item: &str, round: u32, tally: &RoundTally, voters: u32, spellings: &Spellings) {
         if let Some(r) = self.round_mut(item, round) {
             r.ballots.clear();
             r.words.clear();
             r.tally = tally.clone();
+            r.spellings = spellings.clone();
             r.tallied_voters = voters;
         }
     }
@@ -153,6 +164,7 @@ impl Session {
             ballots: BTreeMap::new(),
             words: BTreeMap::new(),
             tally,
+            spellings: Spellings::new(),
             tallied_voters: 0,
         });
     }

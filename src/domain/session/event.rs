@@ -2,7 +2,7 @@
 //! must not depend on how events are decided or applied.
 
 use super::values::{Action, Occasion, ParticipantNo};
-use crate::domain::answer::{Answer, RoundTally};
+use crate::domain::answer::{Answer, RoundTally, Spellings};
 use crate::domain::catalogue::Scale;
 use crate::domain::item::ItemSpec;
 use serde::{Deserialize, Serialize};
@@ -30,7 +30,12 @@ pub enum Event {
         item: String,
         round: u32,
         participant: ParticipantNo,
+        /// The normalised form the word is grouped, counted and moderated by.
         word: String,
+        /// How it was written (case kept), when that differs from `word`: the cloud shows the most common
+        /// spelling. Absent in events stored before spellings were kept; those count as `word` itself.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        spelling: Option<String>,
     },
     RoundClosed {
         item: String,
@@ -96,5 +101,9 @@ pub enum Event {
         round: u32,
         tally: RoundTally,
         voters: u32,
+        /// Spellings per normalised word (words rounds only), so a compacted cloud keeps its display forms.
+        /// Absent in older stored events.
+        #[serde(default, skip_serializing_if = "Spellings::is_empty")]
+        spellings: Spellings,
     },
 }

@@ -2,7 +2,7 @@
 //! Plain state: must not depend on commands or on how they are decided.
 
 use super::values::{ParticipantNo, Phase};
-use crate::domain::answer::{Answer, RoundTally};
+use crate::domain::answer::{Answer, RoundTally, Spellings};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,6 +18,8 @@ pub struct Round {
     pub words: BTreeMap<ParticipantNo, Vec<String>>,
     /// Kept in step with `ballots` and `words` so an answer costs O(1), not a recount.
     pub tally: RoundTally,
+    /// How each normalised word was written, for the cloud's display form (words items only).
+    pub spellings: Spellings,
     /// Voters counted in a stored tally whose ballots are no longer kept.
     pub tallied_voters: u32,
 }

@@ -129,3 +129,35 @@ proptest! {
         prop_assert_eq!(unique.len(), words.len());
     }
 }
+
+#[test]
+fn the_cloud_shows_the_most_common_spelling_to_screens_but_not_to_phones() {
+    use crate::domain::view::{render, Audience};
+    let mut s = seminar(4);
+    run(&mut s, F, open("ord")).unwrap();
+    let events = run(&mut s, P1, word("ord", "framtid")).unwrap();
+    assert!(matches!(&events[0], Event::WordAdded { spelling: None, .. }), "no spelling stored when it is the word");
+    for (p, written) in [(2, "Babels torn"), (3, "babels torn"), (4, "Babels  Torn ")] {
+        run(&mut s, Actor::Participant(p), word("ord", written)).unwrap();
+    }
+    run(&mut s, Actor::Participant(2), word("ord", "AI")).unwrap();
+    let words_of = |s: &Session, audience| {
+        let view = serde_json::to_value(render(s, "123456", 4, audience)).unwrap();
+        let item = view["items"].as_array().unwrap().iter().find(|i| i["id"] == "ord").cloned().unwrap();
+        item["rounds"][0]["tally"]["words"].clone()
+    };
+    for audience in [Audience::Public, Audience::Facilitator] {
+        let words = words_of(&s, audience);
+        assert_eq!(words[0]["text"], "babels torn");
+        assert_eq!(words[0]["display"], "Babels torn", "a three-way tie goes to the first seen");
+        let by_text = |t: &str| words.as_array().unwrap().iter().find(|w| w["text"] == t).cloned().unwrap();
+        assert_eq!(by_text("ai")["display"], "AI");
+        assert!(by_text("framtid").get("display").is_none(), "no display where it equals the text");
+    }
+    // The item is open, so phones get it, but without display forms: they show no cloud.
+    let phone = serde_json::to_string(&render(&s, "123456", 4, Audience::Phone)).unwrap();
+    assert!(phone.contains("babels torn") && !phone.contains("display"), "{phone}");
+    // Moderation stays keyed on the normalised word and the group keeps its spelling.
+    run(&mut s, F, Command::MergeWords { item: "ord".into(), word: "ai".into(), into: "babels torn".into() }).unwrap();
+    assert_eq!(words_of(&s, Audience::Public)[0]["display"], "Babels torn");
+}

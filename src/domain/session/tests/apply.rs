@@ -78,8 +78,8 @@ fn a_compacted_log_rebuilds_the_outcome_without_who_answered_what() {
             assert_eq!(a.rounds.len(), b.rounds.len());
             for (x, y) in a.rounds.iter().zip(&b.rounds) {
                 assert_eq!(
-                    (x.number, x.open, x.revealed, &x.tally, x.voters()),
-                    (y.number, y.open, y.revealed, &y.tally, y.voters())
+                    (x.number, x.open, x.revealed, &x.tally, x.voters(), &x.spellings),
+                    (y.number, y.open, y.revealed, &y.tally, y.voters(), &y.spellings)
                 );
                 assert!(x.ballots.is_empty() && x.words.is_empty());
             }
@@ -92,6 +92,20 @@ fn events_survive_a_json_round_trip() {
     let event = Event::BallotCast { item: "L1".into(), round: 2, participant: 7, answer: Answer::NotRelevant };
     let json = serde_json::to_string(&event).unwrap();
     assert_eq!(json, r#"{"type":"ballot_cast","item":"L1","round":2,"participant":7,"answer":"not_relevant"}"#);
+    assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
+    // A word stored before spellings were kept still reads, as its own spelling; one that needs none stores none.
+    let old = r#"{"type":"word_added","item":"ord","round":1,"participant":2,"word":"framtid"}"#;
+    let event = serde_json::from_str::<Event>(old).unwrap();
+    assert!(matches!(&event, Event::WordAdded { spelling: None, .. }));
+    assert_eq!(serde_json::to_string(&event).unwrap(), old);
+    let event = Event::WordAdded {
+        item: "ord".into(),
+        round: 1,
+        participant: 2,
+        word: "ai".into(),
+        spelling: Some("AI".into()),
+    };
+    let json = serde_json::to_string(&event).unwrap();
     assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
     let agenda = seminar(0).agenda();
     let event = Event::AgendaSet { scales: agenda.scales, items: agenda.items };

@@ -3,7 +3,9 @@
 //! key figures are at least 1/20 of the window's height, and no text the room reads is smaller
 //! than 28 px at 1080p (scaled with the window). Axe checks each state in Swedish and in English
 //! (the English page with a dark colour-scheme preference, which the projector ignores). The
-//! Swedish page at 1920×1080 is saved per state in docs/screen-gallery/.
+//! Swedish page at 1920×1080 is saved per state in test-results/stage/, and in docs/screen-gallery/
+//! when the suite runs with SAMSYN_WRITE_GALLERY=1 (the shots hold each run's join code, so an ordinary
+//! run leaves the committed gallery alone).
 //! The session is driven over the WebSocket protocol from the start page (a facilitator and
 //! phones as sockets), so that the suite is quick and every state is exact.
 
@@ -14,7 +16,9 @@ import { after, before, test } from 'node:test';
 import { connect } from './driver.mjs';
 import { FRONTEND, createSession, setUp } from './harness.mjs';
 
-const GALLERY = join(FRONTEND, '..', 'docs', 'screen-gallery');
+const GALLERY = process.env.SAMSYN_WRITE_GALLERY
+  ? join(FRONTEND, '..', 'docs', 'screen-gallery')
+  : join(FRONTEND, 'test-results', 'stage');
 const VIEWPORTS = [
   { width: 1280, height: 720 },
   { width: 1280, height: 800 },

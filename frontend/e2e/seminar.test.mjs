@@ -124,8 +124,9 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
     await phones[0].getByText('2 av 3 ord skickade').waitFor();
 
     const cloud = screen.locator('.cloud');
-    for (const word of ['framtid', 'tråkigt', 'möjligheter']) await cloud.getByText(word, { exact: true }).waitFor();
-    await rowCount(screen.getByRole('table', { name: 'Ord och hur många som skrev dem, omgång 1' }), 'framtid', '2');
+    // Each group shows the spelling people used most (on a tie, the first sent): "Framtid" before "  framtid ".
+    for (const word of ['Framtid', 'tråkigt', 'Möjligheter']) await cloud.getByText(word, { exact: true }).waitFor();
+    await rowCount(screen.getByRole('table', { name: 'Ord och hur många som skrev dem, omgång 1' }), 'Framtid', '2');
     await phones[1].locator('.cloud').getByText('tråkigt', { exact: true }).waitFor();
     await w.check(phones[0], 'phone', 'words-answered');
     await w.check(screen, 'screen', 'words-cloud');
@@ -140,20 +141,20 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
     await cloud.getByText('tråkigt', { exact: true }).waitFor({ state: 'detached' });
     await phones[1].locator('.cloud').getByText('tråkigt', { exact: true }).waitFor({ state: 'detached' });
     assert.equal(await screen.getByText('tråkigt').count(), 0);
-    await cloud.getByText('framtid', { exact: true }).waitFor();
+    await cloud.getByText('Framtid', { exact: true }).waitFor();
     // Merge a variant into another group: the projector counts them together.
     await moderation.getByLabel('Ord', { exact: true }).selectOption('möjligheter');
     await moderation.getByLabel('räknas som').selectOption('framtid');
     await moderation.getByRole('button', { name: 'Slå ihop', exact: true }).click();
-    await rowCount(screen.getByRole('table', { name: 'Ord och hur många som skrev dem, omgång 1' }), 'framtid', '3');
-    await cloud.getByText('möjligheter', { exact: true }).waitFor({ state: 'detached' });
-    await moderation.getByRole('button', { name: 'Dela upp möjligheter från framtid' }).waitFor();
+    await rowCount(screen.getByRole('table', { name: 'Ord och hur många som skrev dem, omgång 1' }), 'Framtid', '3');
+    await cloud.getByText('Möjligheter', { exact: true }).waitFor({ state: 'detached' });
+    await moderation.getByRole('button', { name: 'Dela upp möjligheter från Framtid' }).waitFor();
     await w.check(fac, 'facilitator', 'moderation-hidden-merged');
     await w.check(screen, 'screen', 'words-cloud-moderated');
     // The console's link with ?words=list shows the words as a list (the projector has no controls).
     assert.equal(await screen.getByRole('button').count(), 0, 'the projector shows no controls');
     await screen.goto(`${w.server.url}/screen/${code}?words=list`);
-    await screen.locator('.st-word-list').getByText('framtid', { exact: true }).waitFor();
+    await screen.locator('.st-word-list').getByText('Framtid', { exact: true }).waitFor();
     await w.check(screen, 'screen', 'words-list');
     await assertFitsWindow(screen, 'the projector (words-list)');
 

@@ -98,7 +98,7 @@ pub struct WordView<'a> {
     /// The normalised form: the group's key, which moderation commands name.
     pub text: &'a str,
     /// The most common spelling people used (ties: the first seen), only where it differs from `text`, so
-    /// the screen's frame grows only by the words that need it. Not sent to phones, which show no cloud.
+    /// the frames grow only by the words that need it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<&'a str>,
     pub count: u32,
@@ -205,8 +205,7 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
                             RoundTally::Points { totals, supporters } => TallyView::Points { totals, supporters },
                             RoundTally::Words(counts) => {
                                 let groups = word_groups(counts, &state.moderation, session.profanity_filter);
-                                let spellings = (audience != Audience::Phone).then_some(&round.spellings);
-                                words_view(groups, facilitator, spellings)
+                                words_view(groups, facilitator, &round.spellings)
                             }
                         });
                         let spread = match (&round.tally, visible) {
@@ -232,9 +231,9 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
     }
 }
 
-fn words_view<'a>(groups: Vec<WordGroup<'a>>, facilitator: bool, spellings: Option<&'a Spellings>) -> TallyView<'a> {
+fn words_view<'a>(groups: Vec<WordGroup<'a>>, facilitator: bool, spellings: &'a Spellings) -> TallyView<'a> {
     // A merged group shows its own word's spelling; a group nobody typed as such shows `text`.
-    let display = |text: &str| spellings.and_then(|s| display_spelling(s, text)).filter(|d| *d != text);
+    let display = |text: &str| display_spelling(spellings, text).filter(|d| *d != text);
     let words: Vec<WordView> = if facilitator {
         groups
             .into_iter()

@@ -10,6 +10,7 @@ pub const MAX_DESCRIPTION_CHARS: usize = 1000;
 
 /// A text in Swedish and English. Swedish is the primary language.
 /// Reads `{"sv": …, "en": …}` or a plain string; a missing language falls back to the other.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Text {
     pub sv: String,
@@ -57,6 +58,7 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Level {
     pub level: u8,
@@ -65,6 +67,7 @@ pub struct Level {
     pub definition: Text,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotRelevant {
     pub label: Text,
@@ -73,6 +76,7 @@ pub struct NotRelevant {
 }
 
 /// An ordinal status scale, levels 1..=n, with an optional "not relevant" answer counted apart.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scale {
     pub levels: Vec<Level>,
@@ -101,6 +105,7 @@ impl Scale {
 }
 
 /// A suggested action for an action plan, for groups whose locked level is at most `up_to`.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suggestion {
     pub up_to: u8,

@@ -20,6 +20,7 @@ pub const BUDGET: std::ops::RangeInclusive<u32> = 1..=1000;
 pub const DEFAULT_BUDGET: u32 = 100;
 
 /// When participants and screens see an item's results.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Results {
@@ -28,6 +29,7 @@ pub enum Results {
 }
 
 /// What kind of answer an item asks for, with the kind's settings.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ItemKind {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Counts of one round: `counts[i]` ballots on level `i + 1`, and the not-relevant ballots apart.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     pub counts: Vec<u32>,
@@ -142,6 +143,7 @@ impl Tally {
 
 /// Statistics of a tally, computed over the level ballots only (not-relevant is counted apart).
 /// Every optional field is `None` when no one answered with a level.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Spread {
     pub n: u32,

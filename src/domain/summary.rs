@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 /// How many indicators the summary lists as the ones the group disagreed most about.
 pub const DISAGREEMENTS: usize = 5;
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     /// The highest level of the scale the indicators share, for drawing the radar chart.
@@ -26,6 +27,7 @@ pub struct Summary {
     pub priorities: Vec<Priority>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorSummary {
     pub id: String,
@@ -41,6 +43,7 @@ pub struct IndicatorSummary {
     pub replaces: Vec<String>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AreaSummary {
     pub id: String,
@@ -51,6 +54,7 @@ pub struct AreaSummary {
     pub indicators: usize,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Priority {
     pub item: String,

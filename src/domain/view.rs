@@ -27,6 +27,7 @@ pub enum Audience {
     Phone,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
 pub struct SessionView<'a> {
     pub code: &'a str,
@@ -47,12 +48,14 @@ pub struct SessionView<'a> {
     pub items: Vec<ItemView<'a>>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
 pub struct AreaView<'a> {
     pub id: &'a str,
     pub name: &'a Text,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
 pub struct ItemView<'a> {
     pub id: &'a str,
@@ -69,11 +72,14 @@ pub struct ItemView<'a> {
     /// Catalogue suggestions for the action plan and earlier ids: for the facilitator only, to keep
     /// every phone's frame small.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub suggestions: Option<&'a [Suggestion]>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub replaces: Option<&'a [String]>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
 pub struct RoundView<'a> {
     pub number: u32,
@@ -84,6 +90,7 @@ pub struct RoundView<'a> {
     pub spread: Option<Spread>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum TallyView<'a> {
@@ -93,6 +100,7 @@ pub enum TallyView<'a> {
     Words { words: Vec<WordView<'a>>, total: u32 },
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
 pub struct WordView<'a> {
     /// The normalised form: the group's key, which moderation commands name.
@@ -100,14 +108,18 @@ pub struct WordView<'a> {
     /// The most common spelling people used (ties: the first seen), only where it differs from `text`, so
     /// the frames grow only by the words that need it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub display: Option<&'a str>,
     pub count: u32,
     /// Moderation details, for the facilitator only.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub hidden: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub filtered: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub variants: Option<Vec<&'a str>>,
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! codes {
     ($($(#[doc = $doc:literal])* $variant:ident = $name:literal, $status:literal;)*) => {
         /// A stable error code, snake_case on the wire.
+        #[cfg_attr(test, derive(ts_rs::TS))]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum Code {
             $($(#[doc = $doc])* #[serde(rename = $name)] $variant,)*

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 /// Largest message the server reads (8 KiB); larger ones get `too_large` and change nothing.
 pub const MAX_MESSAGE_BYTES: usize = 8 * 1024;
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -33,11 +34,14 @@ pub enum ClientMsg {
     Command(Command),
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, PartialEq, Deserialize)]
 pub struct Hello {
     pub role: Role,
     pub code: String,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub token: Option<String>,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub key: Option<String>,
 }
 
@@ -75,6 +79,7 @@ pub fn parse(text: &str) -> Result<Envelope, (Option<u64>, String)> {
 }
 
 /// An answer as the protocol shows it: `3`, `"not_relevant"`, or a list of options or points.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum AnswerWire<'a> {
@@ -96,12 +101,15 @@ impl<'a> From<&'a Answer> for AnswerWire<'a> {
 }
 
 /// A participant's own answer in `welcome.ballots`.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
 pub struct BallotWire<'a> {
     pub round: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub answer: Option<AnswerWire<'a>>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<String>>", optional))]
     pub words: &'a [String],
 }
 
@@ -111,6 +119,7 @@ impl<'a> From<&'a OwnAnswer> for BallotWire<'a> {
     }
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg<'a> {
@@ -119,14 +128,20 @@ pub enum ServerMsg<'a> {
         role: Role,
         code: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        #[cfg_attr(test, ts(optional))]
         token: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        #[cfg_attr(test, ts(optional))]
         ballots: Option<BTreeMap<&'a str, BallotWire<'a>>>,
     },
     Ack {
         id: u64,
         /// The word as stored, for a `word` command.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        #[cfg_attr(test, ts(optional))]
         word: Option<&'a str>,
     },
     Error {

@@ -5,6 +5,8 @@
 pub mod code;
 pub mod messages;
 pub mod state;
+#[cfg(test)]
+mod typescript;
 
 pub use code::Code;
 pub use state::{state_frame, Frame, Version};

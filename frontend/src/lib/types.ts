@@ -1,5 +1,11 @@
-//! Wire types of docs/protocol.md: what the server sends and what a client may send.
-//! Pure declarations; no imports, no behaviour.
+//! Wire types of docs/protocol.md as the frontend reads them: what the server sends and what a client
+//! may send. The enumerations come straight from the server's types (`protocol.ts`, generated from the
+//! Rust types); the shapes below refine them for narrowing by kind, and `protocolCheck.ts` holds them to
+//! the generated ones, so the build fails when the two drift apart. Declarations only, no behaviour.
+
+import type { ActionStatus, Code, Phase, Results, Role } from './protocol';
+
+export type { ActionStatus, Code, Phase, Results, Role };
 
 /** A text in both languages, as the server sends it in a `state`. */
 export interface Text {
@@ -13,21 +19,14 @@ export interface Text {
  */
 export type TextIn = Text | string;
 
-export type Role = 'participant' | 'screen' | 'facilitator';
-
 /** The kinds of item (protocol, "Item set format"). */
 export type Kind = 'scale' | 'choice' | 'points' | 'words';
-
-/** When participants and screens see a round's tally. */
-export type Results = 'live' | 'after_reveal';
 
 /**
  * A participant's answer by kind: a scale level (1..n) or "not relevant"; for a choice the
  * chosen option indices (0-based); for points one whole number per option.
  */
 export type Answer = number | 'not_relevant' | number[];
-
-export type Phase = 'pending' | 'voting' | 'closed' | 'revealed' | 'locked';
 
 export interface ScaleLevel {
   level: number;
@@ -220,8 +219,6 @@ export interface Summary {
   priorities: Priority[];
 }
 
-export type ActionStatus = 'todo' | 'doing' | 'done';
-
 /** One action of the action plan, on a scale item. */
 export interface PlanAction {
   id: string;
@@ -302,7 +299,8 @@ export interface AckMsg {
 export interface ErrorMsg {
   type: 'error';
   id: number | null;
-  code: string;
+  /** Every code is in `protocol.ts`; a newer server may send one this page does not know yet. */
+  code: Code | (string & {});
   message: string;
 }
 

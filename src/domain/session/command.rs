@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 /// What a client asks for. Decided by [`Session::decide`](super::Session::decide) into events, or refused with a
 /// [`DomainError`](super::DomainError).
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
@@ -38,7 +39,9 @@ pub enum Command {
         #[serde(deserialize_with = "any_level")]
         level: u8,
         #[serde(default)]
+        #[cfg_attr(test, ts(as = "Option<String>", optional))]
         note: String,
+        #[cfg_attr(test, ts(optional = nullable))]
         dissent: Option<String>,
     },
     Reopen {
@@ -67,25 +70,32 @@ pub enum Command {
     SetFilter {
         enabled: bool,
     },
+    /// Changes the agenda: over HTTP only (`PUT /api/sessions/{code}/items`), never a socket message.
+    #[cfg_attr(test, ts(skip))]
     SetAgenda(Agenda),
     ShareSummary {
         shared: bool,
     },
     Finish {
         organisation: String,
+        #[cfg_attr(test, ts(optional = nullable))]
         field: Option<String>,
         date: String,
     },
     SetAction {
         /// The action to change; a new one when absent.
         #[serde(rename = "action")]
+        #[cfg_attr(test, ts(optional = nullable))]
         id: Option<String>,
         item: String,
         text: String,
         #[serde(default)]
+        #[cfg_attr(test, ts(as = "Option<String>", optional))]
         owner: String,
+        #[cfg_attr(test, ts(optional = nullable))]
         due: Option<String>,
         #[serde(default)]
+        #[cfg_attr(test, ts(as = "Option<ActionStatus>", optional))]
         status: ActionStatus,
     },
     RemoveAction {
@@ -96,6 +106,7 @@ pub enum Command {
     StartPrioritisation {
         max_level: u8,
         #[serde(default = "default_budget")]
+        #[cfg_attr(test, ts(as = "Option<u32>", optional))]
         budget: u32,
     },
 }

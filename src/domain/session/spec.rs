@@ -14,6 +14,7 @@ pub struct AreaSpec {
     pub name: Text,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueRef {
     pub id: String,

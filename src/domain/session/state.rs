@@ -31,6 +31,7 @@ impl Round {
     }
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Consensus {
     pub level: u8,
@@ -41,6 +42,7 @@ pub struct Consensus {
 }
 
 /// A lock that was later reopened; kept so the group can see how its view moved.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PastConsensus {
     #[serde(flatten)]

@@ -21,6 +21,7 @@ pub enum Actor {
 }
 
 /// Where an item is in the flow. Derived from its rounds and consensus, never stored.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -45,6 +46,7 @@ impl std::fmt::Display for Phase {
 }
 
 /// Where an action of the action plan stands.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStatus {
@@ -55,6 +57,7 @@ pub enum ActionStatus {
 }
 
 /// One action of the action plan, tied to an indicator.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
     pub id: String,
@@ -67,6 +70,7 @@ pub struct Action {
 }
 
 /// What makes a finished assessment an occasion that later ones can be compared with.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occasion {
     pub organisation: String,

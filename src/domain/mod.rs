@@ -1,6 +1,7 @@
 //! The pure core: catalogues, items, sessions, rounds, answers, tallies, spread, words and consensus.
 //! No I/O, no clock, no async runtime: time and random values are inputs.
 
+pub mod access;
 pub mod answer;
 pub mod catalogue;
 pub mod item;

@@ -7,6 +7,7 @@ mod sqlite;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
+use crate::domain::access::Role;
 use crate::domain::{Catalogue, Event, SessionSpec};
 use crate::metrics::METRICS;
 use async_trait::async_trait;
@@ -37,12 +38,49 @@ pub struct StoredSession {
     pub cursor: Option<String>,
 }
 
+/// A member of staff as stored (docs/decisions/0005): the least needed to sign in and be named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    /// Lower case; `None` for an account that signs in with OpenID Connect only.
+    pub email: Option<String>,
+    /// Argon2id in PHC form; `None` without a local password.
+    pub password_hash: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+/// An organisation an account belongs to, and its role there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub organisation: Organisation,
+    pub role: Role,
+}
+
+/// A signed-in browser, found by the hash of its cookie's token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSession {
+    pub account: Account,
+    /// Every state change made with this session's cookie must carry it.
+    pub csrf_token: String,
+    pub expires_at: i64,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the join code is already taken")]
     CodeTaken,
     #[error("a catalogue with that id and version is already stored")]
     CatalogueExists,
+    #[error("an account with that email exists already")]
+    EmailTaken,
     #[error("events out of order: expected sequence {expected}, got {got}")]
     OutOfOrder { expected: u64, got: u64 },
     #[error("database: {0}")]
@@ -92,6 +130,40 @@ pub trait Store: Send + Sync + 'static {
 
     /// Removes a session and all its events.
     async fn delete_session(&self, code: &str) -> Result<(), StoreError>;
+
+    /// Stores a new account. Fails with [`StoreError::EmailTaken`] if its email is in use.
+    async fn create_account(&self, account: &Account) -> Result<(), StoreError>;
+
+    /// The account with this (lower-case) email.
+    async fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError>;
+
+    /// How many accounts exist: none means the server waits for its first administrator.
+    async fn account_count(&self) -> Result<u64, StoreError>;
+
+    /// Stores a new organisation with `admin` (an account's id) as its first administrator, in one transaction.
+    async fn create_organisation(&self, organisation: &Organisation, admin: &str) -> Result<(), StoreError>;
+
+    /// Makes an account a member of an organisation with `role`, or changes its role there.
+    async fn set_membership(&self, organisation: &str, account: &str, role: Role) -> Result<(), StoreError>;
+
+    /// Every organisation an account belongs to, by name.
+    async fn memberships(&self, account: &str) -> Result<Vec<Membership>, StoreError>;
+
+    /// Stores a signed-in browser's session under the hash of its token.
+    async fn create_web_session(
+        &self,
+        token_hash: &str,
+        account: &str,
+        csrf_token: &str,
+        created_at: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The session behind a token's hash, if it has not expired by `now` (ms).
+    async fn web_session(&self, token_hash: &str, now: i64) -> Result<Option<WebSession>, StoreError>;
+
+    /// Signs a browser out.
+    async fn delete_web_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
     /// Checks that the store answers (for `/healthz`).
     async fn ping(&self) -> Result<(), StoreError>;

@@ -2,7 +2,8 @@
 //! too). Each store keeps apart only what truly differs: how events are appended (SQLite's group-commit
 //! writer, PostgreSQL's `UNNEST`) and how a read sees one snapshot. Knows sqlx, never a particular database.
 
-use super::{StoreError, StoredSession};
+use super::{Account, Membership, Organisation, StoreError, StoredSession, WebSession};
+use crate::domain::access::Role;
 use crate::domain::{Catalogue, Event};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
 
@@ -23,8 +24,9 @@ where
     for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> &'q str: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Decode<'q, DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'r> (String,): sqlx::FromRow<'r, DB::Row>,
+    for<'r> (i64,): sqlx::FromRow<'r, DB::Row>,
     for<'n> &'n str: ColumnIndex<DB::Row>,
 {
     pub async fn create_session(&self, session: &StoredSession) -> Result<(), StoreError> {
@@ -124,10 +126,160 @@ where
         Ok(())
     }
 
+    pub async fn create_account(&self, account: &Account) -> Result<(), StoreError> {
+        let result = sqlx::query::<DB>(
+            "INSERT INTO accounts (id, name, email, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(account.id.clone())
+        .bind(account.name.clone())
+        .bind(account.email.clone())
+        .bind(account.password_hash.clone())
+        .bind(account.created_at)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Err(error) if is_unique_violation(&error) => Err(StoreError::EmailTaken),
+            other => other.map(|_| ()).map_err(StoreError::from),
+        }
+    }
+
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
+        let row = sqlx::query::<DB>("SELECT id, name, email, password_hash, created_at FROM accounts WHERE email = $1")
+            .bind(email.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| account(&row, "")).transpose()
+    }
+
+    pub async fn account_count(&self) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar::<DB, i64>("SELECT COUNT(*) FROM accounts").fetch_one(&self.pool).await?;
+        Ok(count.max(0) as u64)
+    }
+
+    pub async fn create_organisation(&self, organisation: &Organisation, admin: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query::<DB>("INSERT INTO organisations (id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(organisation.id.clone())
+            .bind(organisation.name.clone())
+            .bind(organisation.created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query::<DB>("INSERT INTO memberships (organisation_id, account_id, role) VALUES ($1, $2, $3)")
+            .bind(organisation.id.clone())
+            .bind(admin.to_string())
+            .bind(Role::Admin.as_str().to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_membership(&self, organisation: &str, account: &str, role: Role) -> Result<(), StoreError> {
+        sqlx::query::<DB>(
+            "INSERT INTO memberships (organisation_id, account_id, role) VALUES ($1, $2, $3) \
+             ON CONFLICT (organisation_id, account_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(organisation.to_string())
+        .bind(account.to_string())
+        .bind(role.as_str().to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn memberships(&self, account: &str) -> Result<Vec<Membership>, StoreError> {
+        let rows = sqlx::query::<DB>(
+            "SELECT o.id, o.name, o.created_at, m.role FROM memberships m \
+             JOIN organisations o ON o.id = m.organisation_id WHERE m.account_id = $1 ORDER BY o.name, o.id",
+        )
+        .bind(account.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let role: String = row.try_get("role")?;
+                let role = Role::parse(&role).ok_or_else(|| StoreError::Write(format!("unknown role {role:?}")))?;
+                let organisation = Organisation {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    created_at: row.try_get("created_at")?,
+                };
+                Ok(Membership { organisation, role })
+            })
+            .collect()
+    }
+
+    pub async fn create_web_session(
+        &self,
+        token_hash: &str,
+        account: &str,
+        csrf_token: &str,
+        created_at: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query::<DB>(
+            "INSERT INTO web_sessions (token_hash, account_id, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash.to_string())
+        .bind(account.to_string())
+        .bind(csrf_token.to_string())
+        .bind(created_at)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn web_session(&self, token_hash: &str, now: i64) -> Result<Option<WebSession>, StoreError> {
+        let row = sqlx::query::<DB>(
+            "SELECT a.id, a.name, a.email, a.password_hash, a.created_at, s.csrf_token, s.expires_at \
+             FROM web_sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash.to_string())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(WebSession {
+                account: account(&row, "")?,
+                csrf_token: row.try_get("csrf_token")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn delete_web_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query::<DB>("DELETE FROM web_sessions WHERE token_hash = $1")
+            .bind(token_hash.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query::<DB>("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// An account read from a row with the `accounts` columns (their names after `prefix`).
+fn account<R: Row>(row: &R, prefix: &str) -> Result<Account, StoreError>
+where
+    for<'q> String: Decode<'q, R::Database> + Type<R::Database>,
+    for<'q> Option<String>: Decode<'q, R::Database>,
+    for<'q> i64: Decode<'q, R::Database> + Type<R::Database>,
+    for<'n> &'n str: ColumnIndex<R>,
+{
+    let column = |name: &str| format!("{prefix}{name}");
+    Ok(Account {
+        id: row.try_get(column("id").as_str())?,
+        name: row.try_get(column("name").as_str())?,
+        email: row.try_get(column("email").as_str())?,
+        password_hash: row.try_get(column("password_hash").as_str())?,
+        created_at: row.try_get(column("created_at").as_str())?,
+    })
 }
 
 /// True for a failed insert of a key that is already there.

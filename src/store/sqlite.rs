@@ -5,7 +5,8 @@
 mod writer;
 
 use super::sql::SharedSql;
-use super::{Store, StoreError, StoredSession};
+use super::{Account, Membership, Organisation, Store, StoreError, StoredSession, WebSession};
+use crate::domain::access::Role;
 use crate::domain::{Catalogue, Event};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -119,6 +120,49 @@ impl Store for SqliteStore {
 
     async fn delete_session(&self, code: &str) -> Result<(), StoreError> {
         self.sql.delete_session(code).await
+    }
+
+    async fn create_account(&self, account: &Account) -> Result<(), StoreError> {
+        self.sql.create_account(account).await
+    }
+
+    async fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
+        self.sql.account_by_email(email).await
+    }
+
+    async fn account_count(&self) -> Result<u64, StoreError> {
+        self.sql.account_count().await
+    }
+
+    async fn create_organisation(&self, organisation: &Organisation, admin: &str) -> Result<(), StoreError> {
+        self.sql.create_organisation(organisation, admin).await
+    }
+
+    async fn set_membership(&self, organisation: &str, account: &str, role: Role) -> Result<(), StoreError> {
+        self.sql.set_membership(organisation, account, role).await
+    }
+
+    async fn memberships(&self, account: &str) -> Result<Vec<Membership>, StoreError> {
+        self.sql.memberships(account).await
+    }
+
+    async fn create_web_session(
+        &self,
+        token_hash: &str,
+        account: &str,
+        csrf_token: &str,
+        created_at: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        self.sql.create_web_session(token_hash, account, csrf_token, created_at, expires_at).await
+    }
+
+    async fn web_session(&self, token_hash: &str, now: i64) -> Result<Option<WebSession>, StoreError> {
+        self.sql.web_session(token_hash, now).await
+    }
+
+    async fn delete_web_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        self.sql.delete_web_session(token_hash).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

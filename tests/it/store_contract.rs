@@ -4,9 +4,10 @@
 
 use crate::common::services::*;
 use crate::common::*;
+use samsyn::domain::access::Role;
 use samsyn::domain::catalogue::{Catalogue, BUILT_IN};
 use samsyn::domain::{Answer, Event, SessionSpec};
-use samsyn::store::{PostgresStore, SqliteStore, Store, StoreError, StoredSession};
+use samsyn::store::{Account, Membership, Organisation, PostgresStore, SqliteStore, Store, StoreError, StoredSession};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -70,7 +71,57 @@ async fn contract(store: Arc<dyn Store>) {
     store.delete_session("111111").await.unwrap();
     assert!(store.load_session("111111").await.unwrap().is_none());
     assert_eq!(store.session_codes().await.unwrap(), ["222222"]);
+
+    owners(store.as_ref()).await;
     store.close().await;
+}
+
+/// The owner model's tables (docs/decisions/0005): accounts, organisations and their members, and the
+/// sessions of signed-in browsers.
+async fn owners(store: &dyn Store) {
+    assert_eq!(store.account_count().await.unwrap(), 0, "a new server waits for its first administrator");
+    let anna = Account {
+        id: "a1".into(),
+        name: "Anna Andersson".into(),
+        email: Some("anna@exempelby.se".into()),
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+        created_at: 1,
+    };
+    store.create_account(&anna).await.unwrap();
+    let twin = Account { id: "a2".into(), ..anna.clone() };
+    assert!(matches!(store.create_account(&twin).await, Err(StoreError::EmailTaken)), "one account per email");
+    // Accounts that sign in with OpenID only have no email, and any number of them may exist.
+    for (id, name) in [("b1", "Bo Berg"), ("c1", "Cecilia Ek")] {
+        let account = Account { id: id.into(), name: name.into(), email: None, password_hash: None, created_at: 2 };
+        store.create_account(&account).await.unwrap();
+    }
+    assert_eq!(store.account_count().await.unwrap(), 3);
+    assert_eq!(store.account_by_email("anna@exempelby.se").await.unwrap(), Some(anna.clone()));
+    assert_eq!(store.account_by_email("nobody@exempelby.se").await.unwrap(), None);
+
+    let social = Organisation { id: "o1".into(), name: "Exempelby kommun, socialförvaltningen".into(), created_at: 3 };
+    let other = Organisation { id: "o2".into(), name: "Annanstad kommun".into(), created_at: 4 };
+    store.create_organisation(&social, "a1").await.unwrap();
+    store.create_organisation(&other, "b1").await.unwrap();
+    store.set_membership("o1", "b1", Role::Facilitator).await.unwrap();
+    store.set_membership("o1", "b1", Role::Viewer).await.unwrap();
+    let bo = store.memberships("b1").await.unwrap();
+    assert_eq!(
+        bo.iter().map(|m| (m.organisation.name.as_str(), m.role)).collect::<Vec<_>>(),
+        [("Annanstad kommun", Role::Admin), ("Exempelby kommun, socialförvaltningen", Role::Viewer)],
+        "a person may belong to several organisations, with one role in each (the latest set)"
+    );
+    assert_eq!(store.memberships("a1").await.unwrap(), [Membership { organisation: social, role: Role::Admin }]);
+    assert!(store.memberships("c1").await.unwrap().is_empty());
+
+    // A signed-in browser is found by its token's hash until it expires or signs out.
+    store.create_web_session("hash-1", "a1", "csrf-1", 10, 100).await.unwrap();
+    let signed_in = store.web_session("hash-1", 50).await.unwrap().expect("signed in");
+    assert_eq!((signed_in.account, signed_in.csrf_token.as_str(), signed_in.expires_at), (anna, "csrf-1", 100));
+    assert!(store.web_session("hash-1", 100).await.unwrap().is_none(), "expired");
+    assert!(store.web_session("hash-2", 50).await.unwrap().is_none());
+    store.delete_web_session("hash-1").await.unwrap();
+    assert!(store.web_session("hash-1", 50).await.unwrap().is_none(), "signed out");
 }
 
 #[tokio::test]

@@ -152,7 +152,7 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
     await w.check(fac, 'facilitator', 'locked');
 
     // ---- next: the following indicator opens for everyone
-    await detail.getByRole('button', { name: `Nästa: öppna ${l2.id}` }).click();
+    await detail.getByRole('button', { name: `Nästa: öppna ${l2.title.sv}` }).click();
     for (const page of [...phones, screen]) await page.getByRole('heading', { level: 1, name: l2.title.sv }).waitFor();
     await levelButton(phones[0], 1, label).waitFor();
     await screen.locator('.st-progress-text').getByText('0 av 3 har svarat').waitFor();

@@ -2,12 +2,13 @@
 //! form and consensus (scale items), word moderation (words items), and every round's
 //! tally side by side.
 
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { answeredTotal, formatDateTime } from '../lib/format';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
 import type { ClientState } from '../lib/reducer';
 import { RoundResult } from '../lib/results';
-import { allowed, areaOf, latestRound, nextItem, primaryStep, scaleOf, sortedLevels, suggestedLevel, type Action } from '../lib/session';
+import { allowed, areaOf, closedByNext, latestRound, nextItem, primaryStep, scaleOf, sortedLevels, suggestedLevel, type Action } from '../lib/session';
 import { common } from '../lib/strings';
 import type { Command, Item, Round, Scale, Session } from '../lib/types';
 import { ConsensusView, KindBadge, PhaseBadge, levelText, ThrottledProgress } from '../lib/ui';
@@ -56,10 +57,25 @@ export function Detail({
   const isCurrent = session.current === item.id;
   const total = round ? answeredTotal(round.voted, session.participants) : 0;
 
-  const label = (step: Step): string => {
+  // "Next" says when it also closes the voting left behind, so that closing is never a surprise.
+  const closesOnNext = next !== null && closedByNext(session, item, next).length > 0;
+  const label = (step: Step): ComponentChildren => {
     if (step === 'next') {
       if (!next) return '';
-      return tr(lang, next.phase === 'pending' ? fac.act_next_open : fac.act_next, { id: next.id });
+      const words =
+        next.phase === 'pending'
+          ? closesOnNext
+            ? fac.act_next_close_open
+            : fac.act_next_open
+          : closesOnNext
+            ? fac.act_next_close
+            : fac.act_next;
+      // The title may be long: cut visibly with an ellipsis, while the accessible name keeps it whole.
+      return (
+        <>
+          {tr(lang, words)} <span class="btn-title">{pick(next.title, lang)}</span>
+        </>
+      );
     }
     return tr(lang, fac[`act_${step}` as 'act_open']);
   };

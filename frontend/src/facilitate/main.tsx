@@ -10,7 +10,7 @@ import { translate as tr, type Lang } from '../lib/i18n';
 import { useLang, useLive } from '../lib/live';
 import { codeFromPath, keyFromHash } from '../lib/path';
 import { busyWith } from '../lib/reducer';
-import { allowed, itemById, nextItem, type Action } from '../lib/session';
+import { allowed, closedByNext, itemById, nextItem, type Action } from '../lib/session';
 import { common } from '../lib/strings';
 import type { Command, Item } from '../lib/types';
 import { ConnectionNotice, ErrorAlert, LangToggle, Refused } from '../lib/ui';
@@ -100,6 +100,8 @@ function Console({
     if (step === 'next') {
       const next = nextItem(session, selected.id);
       if (!next) return;
+      // Close first: the socket keeps the order, so the room never has two questions open.
+      for (const open of closedByNext(session, selected, next)) send({ type: 'close', item: open.id });
       const command: Command = next.phase === 'pending' ? { type: 'open', item: next.id } : { type: 'goto', item: next.id };
       send(command);
       setSelectedId(next.id);

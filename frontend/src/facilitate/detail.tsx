@@ -72,9 +72,9 @@ export function Detail({
             : fac.act_next;
       // The title may be long: cut visibly with an ellipsis, while the accessible name keeps it whole.
       return (
-        <>
-          {tr(lang, words)} <span class="btn-title">{pick(next.title, lang)}</span>
-        </>
+        <span class="btn-title">
+          {tr(lang, words)} {pick(next.title, lang)}
+        </span>
       );
     }
     return tr(lang, fac[`act_${step}` as 'act_open']);
@@ -111,7 +111,7 @@ export function Detail({
   return (
     <article class="detail" aria-labelledby="detail-title">
       <p class="eyebrow">
-        {area && pick(area.name, lang)} <span class="item-id">{item.id}</span> <KindBadge kind={item.kind} lang={lang} />{' '}
+        {area && pick(area.name, lang)} <KindBadge kind={item.kind} lang={lang} />{' '}
         <PhaseBadge phase={item.phase} lang={lang} />
         <span class="results-mode" title={item.results === 'live' ? tr(lang, fac.resultsLiveHelp) : undefined}>
           {item.results === 'live' ? tr(lang, fac.resultsLive) : tr(lang, fac.resultsAfter)}

@@ -55,3 +55,14 @@ describe('turning the single-key shortcuts off (WCAG 2.1.4)', () => {
     expect(shortcutsOn()).toBe(true);
   });
 });
+
+describe('presenter view', () => {
+  it('is asked for with ?view=presenter, and keeps other parameters and the key', async () => {
+    const { isPresenterView, viewHref } = await import('../src/facilitate/presenter');
+    expect(isPresenterView('?view=presenter')).toBe(true);
+    expect(isPresenterView('?view=console')).toBe(false);
+    expect(isPresenterView('')).toBe(false);
+    expect(viewHref('?x=1', '#key=ab', true)).toBe('?x=1&view=presenter#key=ab');
+    expect(viewHref('?view=presenter&x=1', '#key=ab', false)).toBe('?x=1#key=ab');
+  });
+});

@@ -57,25 +57,11 @@ export function Detail({
   const isCurrent = session.current === item.id;
   const total = round ? answeredTotal(round.voted, session.participants) : 0;
 
-  // "Next" says when it also closes the voting left behind, so that closing is never a surprise.
-  const closesOnNext = next !== null && closedByNext(session, item, next).length > 0;
   const label = (step: Step): ComponentChildren => {
     if (step === 'next') {
       if (!next) return '';
-      const words =
-        next.phase === 'pending'
-          ? closesOnNext
-            ? fac.act_next_close_open
-            : fac.act_next_open
-          : closesOnNext
-            ? fac.act_next_close
-            : fac.act_next;
       // The title may be long: cut visibly with an ellipsis, while the accessible name keeps it whole.
-      return (
-        <span class="btn-title">
-          {tr(lang, words)} {pick(next.title, lang)}
-        </span>
-      );
+      return <span class="btn-title">{nextLabel(session, item, next, lang)}</span>;
     }
     return tr(lang, fac[`act_${step}` as 'act_open']);
   };
@@ -227,6 +213,23 @@ export function Detail({
       </section>
     </article>
   );
+}
+
+/**
+ * "Next: open <title>". It says when it also closes the voting left behind, so that closing is
+ * never a surprise.
+ */
+export function nextLabel(session: Session, item: Item, next: Item, lang: Lang): string {
+  const closes = closedByNext(session, item, next).length > 0;
+  const words =
+    next.phase === 'pending'
+      ? closes
+        ? fac.act_next_close_open
+        : fac.act_next_open
+      : closes
+        ? fac.act_next_close
+        : fac.act_next;
+  return `${tr(lang, words)} ${pick(next.title, lang)}`;
 }
 
 function LockForm({

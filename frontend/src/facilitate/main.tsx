@@ -12,7 +12,7 @@ import { codeFromPath, keyFromHash } from '../lib/path';
 import { busyWith } from '../lib/reducer';
 import { allowed, closedByNext, itemById, nextItem, type Action } from '../lib/session';
 import { common } from '../lib/strings';
-import type { Command, Item } from '../lib/types';
+import type { Command, Item, Session } from '../lib/types';
 import { ConnectionNotice, ErrorAlert, LangToggle, Refused } from '../lib/ui';
 import type { Done } from '../lib/socket';
 import { Agenda } from './agenda';
@@ -23,6 +23,8 @@ import type { Step } from './keys';
 import { shortcutStep, shortcutsOn } from './keys';
 import { isLoopbackHost, joinBase, type ServerInfo } from './network';
 import { fac } from './strings';
+import { useItemSetSuggestions } from './plan';
+import { Presenter, isPresenterView, viewHref } from './presenter';
 import { SummaryView } from './summary';
 
 function App() {
@@ -80,6 +82,8 @@ function Console({
   const [editing, setEditing] = useState(false);
   // The main column shows the selected item, or the summary and action plan.
   const [view, setView] = useState<'item' | 'summary'>('item');
+  // The presenter view is the same console in a smaller form, for a laptop beside the projector.
+  const presenter = isPresenterView(location.search);
 
   // The selection follows the item shown to everyone whenever that changes.
   const current = session?.current ?? null;
@@ -122,6 +126,7 @@ function Console({
     // The editor and the summary have their own buttons; a stray letter there must not move
     // the meeting on (the selected item is out of sight).
     if (editing || view === 'summary') return;
+    if (presenter && !PRESENTER_STEPS.includes(step)) return;
     if (step === 'next' || step === 'lock' || (selected && allowed(step as Action, selected.phase, selected.kind))) run(step);
   });
 
@@ -190,6 +195,17 @@ function Console({
         <main id="main" class="page">
           <p class="muted">{tr(lang, fac.loading)}</p>
         </main>
+      ) : presenter ? (
+        <PresenterPage
+          code={code}
+          secret={secret}
+          session={session}
+          item={itemById(session, session.current) ?? selected}
+          lang={lang}
+          busy={busy}
+          connected={state.connection === 'open'}
+          run={run}
+        />
       ) : editing ? (
         <main id="main" class="page">
           <AgendaEditor code={code} secret={secret} session={session} lang={lang} onClose={closeEditor} />
@@ -244,6 +260,37 @@ function Console({
   );
 }
 
+/** What the presenter view's buttons and shortcuts do; the rest is in the full console. */
+const PRESENTER_STEPS: readonly Step[] = ['open', 'close', 'reveal', 'next'];
+
+function PresenterPage({
+  code,
+  secret,
+  session,
+  ...rest
+}: {
+  code: string;
+  secret: string;
+  session: Session;
+  item: Item | null;
+  lang: Lang;
+  busy: boolean;
+  connected: boolean;
+  run: (step: Step) => void;
+}) {
+  const fromItemSet = useItemSetSuggestions(code, secret, session);
+  return (
+    <>
+      <nav class="presenter-bar" aria-label={tr(rest.lang, fac.presenterView)}>
+        <a class="btn btn-small" href={viewHref(location.search, location.hash, false)}>
+          {tr(rest.lang, fac.toConsole)}
+        </a>
+      </nav>
+      <Presenter session={session} fromItemSet={fromItemSet} {...rest} />
+    </>
+  );
+}
+
 function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
   // A console opened on localhost must not show a link no phone can open: ask the server where it listens.
   const [server, setServer] = useState<ServerInfo | null>(null);
@@ -292,6 +339,12 @@ function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
         </a>
       </p>
       <p class="muted small">{tr(lang, fac.screenSettingsHelp)}</p>
+      <p>
+        <a class="btn" href={viewHref(location.search, location.hash, true)}>
+          {tr(lang, fac.openPresenter)}
+        </a>
+      </p>
+      <p class="muted small">{tr(lang, fac.presenterHelp)}</p>
     </aside>
   );
 }

@@ -36,6 +36,7 @@ test('the presenter view shows the item, the next one, the notes and the count, 
     if (l1.description?.sv) await notes.getByText(l1.description.sv.trim().slice(0, 40), { exact: false }).waitFor();
     if ((l1.suggestions ?? []).length > 0) await notes.getByRole('heading', { name: 'Förslag i katalogen' }).waitFor();
     await main.getByText('Röstningen är inte öppnad än.').waitFor();
+    assert.equal(await fac.title(), `Samsyn – ${l1.title.sv} – presentatörsvy`);
     await w.check(fac, 'presenter', 'pending');
 
     // ---- a phone answers; the presenter sees the count
@@ -64,6 +65,7 @@ test('the presenter view shows the item, the next one, the notes and the count, 
     const sideEn = fac.getByRole('complementary', { name: 'Next item and notes' });
     await sideEn.getByRole('heading', { name: 'Notes' }).waitFor();
     await main.getByRole('heading', { level: 2, name: l1.title.en }).waitFor();
+    assert.equal(await fac.title(), `Samsyn – ${l1.title.en} – presenter view`);
     await w.check(fac, 'presenter', 'revealed-en');
 
     // ---- next: the following indicator opens for everyone
@@ -77,5 +79,6 @@ test('the presenter view shows the item, the next one, the notes and the count, 
     await fac.getByRole('link', { name: 'To the full console' }).click();
     await fac.locator('article.detail').getByRole('heading', { name: l2.title.en }).waitFor();
     await fac.getByRole('navigation', { name: 'Agenda' }).waitFor();
+    assert.equal(await fac.title(), `Samsyn – ${l2.title.en} – facilitator`);
     w.expectClean();
   }));

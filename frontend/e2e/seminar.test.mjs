@@ -211,6 +211,8 @@ test('"next" closes the question left behind before it opens the next one, and s
     const fac = await w.open('desktop', 'facilitator', created.links.facilitator);
     const detail = fac.locator('article.detail');
     await detail.getByRole('heading', { name: first }).waitFor();
+    // The page title names the item and the view (no internal id).
+    assert.equal(await fac.title(), `Samsyn – ${first} – samtalsledare`);
     const phone = await w.open('phone', 'phone-next', created.links.join);
     await phone.getByRole('heading', { name: 'Du är med!' }).waitFor();
     await detail.getByRole('button', { name: 'Öppna röstning' }).click();
@@ -225,6 +227,7 @@ test('"next" closes the question left behind before it opens the next one, and s
     await fac.locator('body').press('n');
     await detail.getByRole('heading', { name: second }).waitFor();
     await phone.getByRole('heading', { level: 1, name: second }).waitFor();
+    assert.equal(await fac.title(), `Samsyn – ${second} – samtalsledare`);
     const agenda = fac.getByRole('navigation', { name: 'Agenda' });
     const items = agenda.locator('li .agenda-item');
     await items.nth(0).locator('.badge').getByText('Röstning stängd', { exact: true }).waitFor();

@@ -66,3 +66,13 @@ describe('presenter view', () => {
     expect(viewHref('?view=presenter&x=1', '#key=ab', false)).toBe('?x=1#key=ab');
   });
 });
+
+describe('page title', () => {
+  it('names the item, then the view, without ids', async () => {
+    const { consoleTitle } = await import('../src/facilitate/title');
+    expect(consoleTitle('sv', 'Styrdokument för digitalisering', false)).toBe('Samsyn – Styrdokument för digitalisering – samtalsledare');
+    expect(consoleTitle('en', 'Governing documents', true)).toBe('Samsyn – Governing documents – presenter view');
+    expect(consoleTitle('sv', null, false)).toBe('Samsyn – samtalsledare');
+    expect(consoleTitle('en', '  ', false)).toBe('Samsyn – facilitator');
+  });
+});

@@ -6,7 +6,7 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { screenHref } from '../screen/params';
 import '../styles.css';
-import { translate as tr, type Lang } from '../lib/i18n';
+import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { useLang, useLive } from '../lib/live';
 import { codeFromPath, keyFromHash } from '../lib/path';
 import { busyWith } from '../lib/reducer';
@@ -26,6 +26,8 @@ import { fac } from './strings';
 import { useItemSetSuggestions } from './plan';
 import { Presenter, isPresenterView, viewHref } from './presenter';
 import { SummaryView } from './summary';
+import { sm } from './summaryStrings';
+import { consoleTitle } from './title';
 
 function App() {
   const [lang, setLang] = useLang();
@@ -36,9 +38,10 @@ function App() {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+  // The console names its item in the title once it has a session (see Console).
   useEffect(() => {
-    document.title = `${tr(lang, fac.pageTitle)} ${code ?? ''} – Samsyn`;
-  }, [lang, code]);
+    if (!code || !key) document.title = consoleTitle(lang, null, false);
+  }, [lang, code, key]);
 
   if (!code || !key) {
     return (
@@ -94,6 +97,20 @@ function Console({
   const selected: Item | null =
     itemById(session, selectedId) ?? itemById(session, current) ?? session?.items[0] ?? null;
   const busy = selected ? busyWith(state, selected.id) : false;
+
+  const presented = presenter && session ? (itemById(session, session.current) ?? selected) : selected;
+  const titlePart = !session
+    ? null
+    : editing
+      ? tr(lang, fac.editAgenda)
+      : view === 'summary' && !presenter
+        ? tr(lang, sm.navSummary)
+        : presented
+          ? pick(presented.title, lang)
+          : session.title || null;
+  useEffect(() => {
+    document.title = consoleTitle(lang, titlePart, presenter);
+  }, [lang, titlePart, presenter]);
 
   const run = (step: Step) => {
     if (!session || !selected || busy) return;
@@ -200,7 +217,7 @@ function Console({
           code={code}
           secret={secret}
           session={session}
-          item={itemById(session, session.current) ?? selected}
+          item={presented}
           lang={lang}
           busy={busy}
           connected={state.connection === 'open'}

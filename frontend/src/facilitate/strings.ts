@@ -29,6 +29,8 @@ export const fac = {
   act_next_open: { sv: 'Nästa: öppna', en: 'Next: open' },
   act_next_close: { sv: 'Nästa: stäng röstningen och visa', en: 'Next: close voting and show' },
   act_next_close_open: { sv: 'Nästa: stäng röstningen och öppna', en: 'Next: close voting and open' },
+  titleFacilitator: { sv: 'samtalsledare', en: 'facilitator' },
+  titlePresenter: { sv: 'presentatörsvy', en: 'presenter view' },
   presenterView: { sv: 'Presentatörsvy', en: 'Presenter view' },
   openPresenter: { sv: 'Öppna presentatörsvyn', en: 'Open the presenter view' },
   presenterHelp: {

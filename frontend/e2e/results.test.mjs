@@ -73,7 +73,7 @@ test('a workshop summary is shared, prioritised, planned, finished and compared'
     await expectRow(areas, infra.name.sv, ['2', `1 av ${infra.indicators.length}`]);
     await expectRow(areas, catalogue.areas[2].name.sv, ['ingen låst', `0 av ${catalogue.areas[2].indicators.length}`]);
     const levels = view.getByRole('table', { name: `Låst nivå per indikator: ${ledning.name.sv}` });
-    await expectRow(levels, l2.id, [`3 – ${label(3)}`, 'Styrdokument finns', 'IT ser det som nivå 4']);
+    await expectRow(levels, l2.title.sv, [`3 – ${label(3)}`, 'Styrdokument finns', 'IT ser det som nivå 4']);
     await w.check(fac, 'facilitator', 'summary');
 
     // ---- share: the projector and the phone show the summary
@@ -94,13 +94,13 @@ test('a workshop summary is shared, prioritised, planned, finished and compared'
 
     await phone.getByRole('heading', { level: 1, name: 'Sammanfattning' }).waitFor();
     await expectRow(phone.getByRole('table', { name: 'Medelnivå per område (låsta indikatorer)' }), infra.name.sv, ['2', `1 av ${infra.indicators.length}`]);
-    await expectRow(phone.getByRole('table', { name: `Låst nivå per indikator: ${ledning.name.sv}` }), l1.id, [`2 – ${label(2)}`]);
+    await expectRow(phone.getByRole('table', { name: `Låst nivå per indikator: ${ledning.name.sv}` }), l1.title.sv, [`2 – ${label(2)}`]);
     await phone.getByText('Inga åtgärder än.').waitFor();
     await w.check(phone, 'phone', 'summary');
 
     // ---- prioritise the gaps: level 3 and below takes all three; the vote becomes current
     const prio = view.getByRole('form', { name: 'Prioritera bristerna' });
-    await prio.getByText(`3 indikatorer kommer med: ${l1.id}, ${l2.id}, ${i1.id}.`).waitFor();
+    await prio.getByText(`3 indikatorer kommer med: ${l1.title.sv}, ${l2.title.sv}, ${i1.title.sv}.`).waitFor();
     await prio.getByRole('button', { name: 'Starta prioriteringen' }).click();
     const prioTitle = 'Vilka brister ska vi prioritera?';
     await fac.locator('article.detail').getByRole('heading', { name: prioTitle }).waitFor();
@@ -110,8 +110,10 @@ test('a workshop summary is shared, prioritised, planned, finished and compared'
 
     // ---- back in the summary: the running vote is noted; add an action from a suggestion
     await summaryNav.click();
-    await view.getByText('Prioriteringen prio1 pågår: 0 har svarat.').waitFor();
-    await view.getByText(`Just nu visar skärmen och mobilerna prio1.`, { exact: false }).waitFor();
+    // Titles, never internal ids ("prio1").
+    await view.getByText(`Prioriteringen ”${prioTitle}” pågår: 0 har svarat.`).waitFor();
+    await view.getByText(`Just nu visar skärmen och mobilerna ”${prioTitle}”.`, { exact: false }).waitFor();
+    assert.equal(await fac.getByText(/\bprio1\b/).count(), 0, 'no internal item id in the console');
     await view.getByRole('button', { name: 'Lägg till en åtgärd' }).click();
     const form = view.getByRole('form', { name: 'Ny åtgärd' });
     await form.getByLabel('Indikator').selectOption(l1.id);
@@ -125,7 +127,7 @@ test('a workshop summary is shared, prioritised, planned, finished and compared'
     await form.getByRole('button', { name: 'Spara' }).click();
     await view.getByRole('status').getByText('Åtgärden är sparad.').waitFor();
     const entry = view.locator('li.plan-edit-entry', { hasText: suggestion });
-    await entry.getByText(l1.id, { exact: true }).waitFor();
+    await entry.locator('.plan-meta').getByText(l1.title.sv).waitFor();
     await entry.getByText('Verksamhetschef', { exact: false }).waitFor();
 
     // ---- show the summary again: the phone lists the action
@@ -207,6 +209,6 @@ function facilitate(page, session, commands) {
 
 /** The row whose header starts with `rowHeader` holds each of `cells` as a whole cell. */
 async function expectRow(table, rowHeader, cells) {
-  const row = table.getByRole('row', { name: new RegExp(`^${rowHeader}\\b`) });
+  const row = table.getByRole('row', { name: new RegExp(`^${rowHeader.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\b|\\s|$)`) });
   for (const text of cells) await row.getByRole('cell', { name: text, exact: true }).waitFor();
 }

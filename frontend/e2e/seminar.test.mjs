@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { assertFitsWindow, assertLabelsWhole, setUp } from './harness.mjs';
+import { assertFitsWindow, assertLabelsWhole, createSession, setUp } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof setUp>>} */
 let w;
@@ -194,6 +194,50 @@ test('a seminar built in the builder: choice, word cloud with moderation, points
     await detail.getByText('Det här är sista frågan.').waitFor();
     await w.check(fac, 'facilitator', 'points-revealed-last');
 
+    w.expectClean();
+  }));
+
+test('"next" closes the question left behind before it opens the next one, and says so', () =>
+  w.guard(async () => {
+    const first = 'Vilken fråga är viktigast i dag?';
+    const second = 'Hur långt har förvaltningen kommit med digitaliseringen av sina ärendeflöden och e-tjänster?';
+    const created = await createSession(w.server, {
+      title: 'Nästa fråga',
+      items: [
+        { id: 'q1', kind: 'choice', title: first, options: ['Hot', 'Möjlighet'] },
+        { id: 'q2', kind: 'choice', title: second, options: ['Långt', 'Kort'] },
+      ],
+    });
+    const fac = await w.open('desktop', 'facilitator', created.links.facilitator);
+    const detail = fac.locator('article.detail');
+    await detail.getByRole('heading', { name: first }).waitFor();
+    // The page title names the item and the view (no internal id).
+    assert.equal(await fac.title(), `Samsyn – ${first} – samtalsledare`);
+    const phone = await w.open('phone', 'phone-next', created.links.join);
+    await phone.getByRole('heading', { name: 'Du är med!' }).waitFor();
+    await detail.getByRole('button', { name: 'Öppna röstning' }).click();
+    await phone.getByRole('button', { name: 'Möjlighet' }).tap();
+    await phone.getByText('Ditt svar är mottaget – du kan ändra det tills röstningen stängs').waitFor();
+
+    // While the first question is open, "next" says that it closes it.
+    const next = detail.getByRole('button', { name: `Nästa: stäng röstningen och öppna ${second}` });
+    await next.waitFor();
+    await w.check(fac, 'facilitator', 'next-closes');
+    // N, the shortcut, does what the button says.
+    await fac.locator('body').press('n');
+    await detail.getByRole('heading', { name: second }).waitFor();
+    await phone.getByRole('heading', { level: 1, name: second }).waitFor();
+    assert.equal(await fac.title(), `Samsyn – ${second} – samtalsledare`);
+    const agenda = fac.getByRole('navigation', { name: 'Agenda' });
+    const items = agenda.locator('li .agenda-item');
+    await items.nth(0).locator('.badge').getByText('Röstning stängd', { exact: true }).waitFor();
+    await items.nth(1).locator('.badge').getByText('Röstning pågår', { exact: true }).waitFor();
+    assert.equal(await agenda.locator('.badge-voting').count(), 1, 'one question open at a time');
+    // The previous question takes no more answers: its round is closed on the console too.
+    await items.nth(0).click();
+    await detail.getByRole('heading', { name: first }).waitFor();
+    await detail.locator('.eyebrow .badge').getByText('Röstning stängd', { exact: true }).waitFor();
+    await detail.getByText('1 svar · inte visad för deltagarna').waitFor();
     w.expectClean();
   }));
 

@@ -129,7 +129,7 @@ test('the console runs from the keyboard, and the focus stays on the next obviou
     await fac.getByRole('button', { name: 'Öppna röstning' }).focus();
     for (const next of ['Stäng röstning', 'Visa resultat', 'Lås samsyn…']) {
       await fac.keyboard.press('Enter');
-      await fac.getByRole('button', { name: next }).waitFor();
+      await fac.getByRole('button', { name: next, exact: true }).waitFor();
       await fac.waitForFunction((text) => document.activeElement?.textContent?.startsWith(text), next);
     }
     // The lock form takes the focus on the pre-selected level (none here: nobody voted).

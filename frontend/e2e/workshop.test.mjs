@@ -152,11 +152,15 @@ test('a workshop runs from the start page through reveal, re-vote, lock and next
     await w.check(fac, 'facilitator', 'locked');
 
     // ---- next: the following indicator opens for everyone
-    await detail.getByRole('button', { name: `Nästa: öppna ${l2.id}` }).click();
+    await detail.getByRole('button', { name: `Nästa: öppna ${l2.title.sv}` }).click();
     for (const page of [...phones, screen]) await page.getByRole('heading', { level: 1, name: l2.title.sv }).waitFor();
     await levelButton(phones[0], 1, label).waitFor();
     await screen.locator('.st-progress-text').getByText('0 av 3 har svarat').waitFor();
     await detail.getByRole('heading', { name: l2.title.sv }).waitFor();
+    // The console names items by their titles, never by internal ids.
+    for (const id of [l1.id, l2.id]) {
+      assert.equal(await fac.locator('.agenda, article.detail').getByText(new RegExp(`^${id}$`)).count(), 0, `no id ${id} in the console`);
+    }
 
     // ---- English by choice, remembered per device
     // The phone re-renders as frames arrive; a tap that lands while its button is being replaced is

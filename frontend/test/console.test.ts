@@ -55,3 +55,24 @@ describe('turning the single-key shortcuts off (WCAG 2.1.4)', () => {
     expect(shortcutsOn()).toBe(true);
   });
 });
+
+describe('presenter view', () => {
+  it('is asked for with ?view=presenter, and keeps other parameters and the key', async () => {
+    const { isPresenterView, viewHref } = await import('../src/facilitate/presenter');
+    expect(isPresenterView('?view=presenter')).toBe(true);
+    expect(isPresenterView('?view=console')).toBe(false);
+    expect(isPresenterView('')).toBe(false);
+    expect(viewHref('?x=1', '#key=ab', true)).toBe('?x=1&view=presenter#key=ab');
+    expect(viewHref('?view=presenter&x=1', '#key=ab', false)).toBe('?x=1#key=ab');
+  });
+});
+
+describe('page title', () => {
+  it('names the item, then the view, without ids', async () => {
+    const { consoleTitle } = await import('../src/facilitate/title');
+    expect(consoleTitle('sv', 'Styrdokument för digitalisering', false)).toBe('Samsyn – Styrdokument för digitalisering – samtalsledare');
+    expect(consoleTitle('en', 'Governing documents', true)).toBe('Samsyn – Governing documents – presenter view');
+    expect(consoleTitle('sv', null, false)).toBe('Samsyn – samtalsledare');
+    expect(consoleTitle('en', '  ', false)).toBe('Samsyn – facilitator');
+  });
+});

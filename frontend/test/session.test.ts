@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
+  closedByNext,
   allowed,
   areaOf,
   currentItem,
@@ -148,5 +149,23 @@ describe('kinds', () => {
       round<ChoiceTally>({ number: 3, open: true, revealed: false, tally: null }),
     ];
     expect(visibleRounds(rounds).map((r) => r.number)).toEqual([1, 2]);
+  });
+});
+
+describe('next', () => {
+  it('closes the voting it leaves behind, and the one everyone sees, but not the next item', () => {
+    const a = choiceItem('a', { phase: 'voting', rounds: [round()] });
+    const b = choiceItem('b');
+    const c = choiceItem('c', { phase: 'voting', rounds: [round()] });
+    const s = session({ items: [a, b, c], current: 'c' });
+    expect(closedByNext(s, a, b).map((i) => i.id)).toEqual(['a', 'c']);
+    expect(closedByNext(session({ items: [a, b, c], current: 'a' }), a, b).map((i) => i.id)).toEqual(['a']);
+    expect(closedByNext(session({ items: [a, b, c], current: 'c' }), b, c)).toEqual([]);
+  });
+
+  it('closes nothing after a reveal or a lock (the workshop flow)', () => {
+    const a = item('L1', { phase: 'revealed', rounds: [round({ open: false, revealed: true })] });
+    const s = session({ items: [a, item('L2')], current: 'L1' });
+    expect(closedByNext(s, a, s.items[1])).toEqual([]);
   });
 });

@@ -63,7 +63,6 @@ export function Agenda({
                   aria-current={!summaryOpen && item.id === selectedId ? 'true' : undefined}
                   onClick={() => onSelect(item.id)}
                 >
-                  <span class="agenda-id">{item.id}</span>
                   <span class="agenda-title">{pick(item.title, lang)}</span>
                   <span class="agenda-meta">
                     <KindBadge kind={item.kind} lang={lang} />

@@ -2,12 +2,13 @@
 //! form and consensus (scale items), word moderation (words items), and every round's
 //! tally side by side.
 
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { answeredTotal, formatDateTime } from '../lib/format';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
 import type { ClientState } from '../lib/reducer';
 import { RoundResult } from '../lib/results';
-import { allowed, areaOf, latestRound, nextItem, primaryStep, scaleOf, sortedLevels, suggestedLevel, type Action } from '../lib/session';
+import { allowed, areaOf, closedByNext, latestRound, nextItem, primaryStep, scaleOf, sortedLevels, suggestedLevel, type Action } from '../lib/session';
 import { common } from '../lib/strings';
 import type { Command, Item, Round, Scale, Session } from '../lib/types';
 import { ConsensusView, KindBadge, PhaseBadge, levelText, ThrottledProgress } from '../lib/ui';
@@ -56,10 +57,11 @@ export function Detail({
   const isCurrent = session.current === item.id;
   const total = round ? answeredTotal(round.voted, session.participants) : 0;
 
-  const label = (step: Step): string => {
+  const label = (step: Step): ComponentChildren => {
     if (step === 'next') {
       if (!next) return '';
-      return tr(lang, next.phase === 'pending' ? fac.act_next_open : fac.act_next, { id: next.id });
+      // The title may be long: cut visibly with an ellipsis, while the accessible name keeps it whole.
+      return <span class="btn-title">{nextLabel(session, item, next, lang)}</span>;
     }
     return tr(lang, fac[`act_${step}` as 'act_open']);
   };
@@ -95,7 +97,7 @@ export function Detail({
   return (
     <article class="detail" aria-labelledby="detail-title">
       <p class="eyebrow">
-        {area && pick(area.name, lang)} <span class="item-id">{item.id}</span> <KindBadge kind={item.kind} lang={lang} />{' '}
+        {area && pick(area.name, lang)} <KindBadge kind={item.kind} lang={lang} />{' '}
         <PhaseBadge phase={item.phase} lang={lang} />
         <span class="results-mode" title={item.results === 'live' ? tr(lang, fac.resultsLiveHelp) : undefined}>
           {item.results === 'live' ? tr(lang, fac.resultsLive) : tr(lang, fac.resultsAfter)}
@@ -211,6 +213,23 @@ export function Detail({
       </section>
     </article>
   );
+}
+
+/**
+ * "Next: open <title>". It says when it also closes the voting left behind, so that closing is
+ * never a surprise.
+ */
+export function nextLabel(session: Session, item: Item, next: Item, lang: Lang): string {
+  const closes = closedByNext(session, item, next).length > 0;
+  const words =
+    next.phase === 'pending'
+      ? closes
+        ? fac.act_next_close_open
+        : fac.act_next_open
+      : closes
+        ? fac.act_next_close
+        : fac.act_next;
+  return `${tr(lang, words)} ${pick(next.title, lang)}`;
 }
 
 function LockForm({

@@ -6,13 +6,13 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { screenHref } from '../screen/params';
 import '../styles.css';
-import { translate as tr, type Lang } from '../lib/i18n';
+import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { useLang, useLive } from '../lib/live';
 import { codeFromPath, keyFromHash } from '../lib/path';
 import { busyWith } from '../lib/reducer';
-import { allowed, itemById, nextItem, type Action } from '../lib/session';
+import { allowed, closedByNext, itemById, nextItem, type Action } from '../lib/session';
 import { common } from '../lib/strings';
-import type { Command, Item } from '../lib/types';
+import type { Command, Item, Session } from '../lib/types';
 import { ConnectionNotice, ErrorAlert, LangToggle, Refused } from '../lib/ui';
 import type { Done } from '../lib/socket';
 import { Agenda } from './agenda';
@@ -23,7 +23,11 @@ import type { Step } from './keys';
 import { shortcutStep, shortcutsOn } from './keys';
 import { isLoopbackHost, joinBase, type ServerInfo } from './network';
 import { fac } from './strings';
+import { useItemSetSuggestions } from './plan';
+import { Presenter, isPresenterView, viewHref } from './presenter';
 import { SummaryView } from './summary';
+import { sm } from './summaryStrings';
+import { consoleTitle } from './title';
 
 function App() {
   const [lang, setLang] = useLang();
@@ -34,9 +38,10 @@ function App() {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+  // The console names its item in the title once it has a session (see Console).
   useEffect(() => {
-    document.title = `${tr(lang, fac.pageTitle)} ${code ?? ''} – Samsyn`;
-  }, [lang, code]);
+    if (!code || !key) document.title = consoleTitle(lang, null, false);
+  }, [lang, code, key]);
 
   if (!code || !key) {
     return (
@@ -80,6 +85,8 @@ function Console({
   const [editing, setEditing] = useState(false);
   // The main column shows the selected item, or the summary and action plan.
   const [view, setView] = useState<'item' | 'summary'>('item');
+  // The presenter view is the same console in a smaller form, for a laptop beside the projector.
+  const presenter = isPresenterView(location.search);
 
   // The selection follows the item shown to everyone whenever that changes.
   const current = session?.current ?? null;
@@ -91,6 +98,20 @@ function Console({
     itemById(session, selectedId) ?? itemById(session, current) ?? session?.items[0] ?? null;
   const busy = selected ? busyWith(state, selected.id) : false;
 
+  const presented = presenter && session ? (itemById(session, session.current) ?? selected) : selected;
+  const titlePart = !session
+    ? null
+    : editing
+      ? tr(lang, fac.editAgenda)
+      : view === 'summary' && !presenter
+        ? tr(lang, sm.navSummary)
+        : presented
+          ? pick(presented.title, lang)
+          : session.title || null;
+  useEffect(() => {
+    document.title = consoleTitle(lang, titlePart, presenter);
+  }, [lang, titlePart, presenter]);
+
   const run = (step: Step) => {
     if (!session || !selected || busy) return;
     if (step === 'lock') {
@@ -100,6 +121,8 @@ function Console({
     if (step === 'next') {
       const next = nextItem(session, selected.id);
       if (!next) return;
+      // Close first: the socket keeps the order, so the room never has two questions open.
+      for (const open of closedByNext(session, selected, next)) send({ type: 'close', item: open.id });
       const command: Command = next.phase === 'pending' ? { type: 'open', item: next.id } : { type: 'goto', item: next.id };
       send(command);
       setSelectedId(next.id);
@@ -120,6 +143,7 @@ function Console({
     // The editor and the summary have their own buttons; a stray letter there must not move
     // the meeting on (the selected item is out of sight).
     if (editing || view === 'summary') return;
+    if (presenter && !PRESENTER_STEPS.includes(step)) return;
     if (step === 'next' || step === 'lock' || (selected && allowed(step as Action, selected.phase, selected.kind))) run(step);
   });
 
@@ -188,6 +212,17 @@ function Console({
         <main id="main" class="page">
           <p class="muted">{tr(lang, fac.loading)}</p>
         </main>
+      ) : presenter ? (
+        <PresenterPage
+          code={code}
+          secret={secret}
+          session={session}
+          item={presented}
+          lang={lang}
+          busy={busy}
+          connected={state.connection === 'open'}
+          run={run}
+        />
       ) : editing ? (
         <main id="main" class="page">
           <AgendaEditor code={code} secret={secret} session={session} lang={lang} onClose={closeEditor} />
@@ -242,6 +277,37 @@ function Console({
   );
 }
 
+/** What the presenter view's buttons and shortcuts do; the rest is in the full console. */
+const PRESENTER_STEPS: readonly Step[] = ['open', 'close', 'reveal', 'next'];
+
+function PresenterPage({
+  code,
+  secret,
+  session,
+  ...rest
+}: {
+  code: string;
+  secret: string;
+  session: Session;
+  item: Item | null;
+  lang: Lang;
+  busy: boolean;
+  connected: boolean;
+  run: (step: Step) => void;
+}) {
+  const fromItemSet = useItemSetSuggestions(code, secret, session);
+  return (
+    <>
+      <nav class="presenter-bar" aria-label={tr(rest.lang, fac.presenterView)}>
+        <a class="btn btn-small" href={viewHref(location.search, location.hash, false)}>
+          {tr(rest.lang, fac.toConsole)}
+        </a>
+      </nav>
+      <Presenter session={session} fromItemSet={fromItemSet} {...rest} />
+    </>
+  );
+}
+
 function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
   // A console opened on localhost must not show a link no phone can open: ask the server where it listens.
   const [server, setServer] = useState<ServerInfo | null>(null);
@@ -290,6 +356,12 @@ function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
         </a>
       </p>
       <p class="muted small">{tr(lang, fac.screenSettingsHelp)}</p>
+      <p>
+        <a class="btn" href={viewHref(location.search, location.hash, true)}>
+          {tr(lang, fac.openPresenter)}
+        </a>
+      </p>
+      <p class="muted small">{tr(lang, fac.presenterHelp)}</p>
     </aside>
   );
 }

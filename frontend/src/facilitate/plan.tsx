@@ -31,7 +31,7 @@ const FIELDS = ['text', 'owner', 'due'] as const;
 type Field = (typeof FIELDS)[number];
 
 /** Suggestions of the session's item set, for a state that does not carry them. */
-function useItemSetSuggestions(code: string, secret: string, session: Session): Record<string, Suggestion[]> {
+export function useItemSetSuggestions(code: string, secret: string, session: Session): Record<string, Suggestion[]> {
   const [found, setFound] = useState<Record<string, Suggestion[]>>({});
   const inState = session.items.some((i) => i.suggestions && i.suggestions.length > 0);
   useEffect(() => {
@@ -193,7 +193,7 @@ function ActionRow({
         <p class="plan-text">{action.text}</p>
         <p class="plan-meta small">
           <span>
-            <span class="item-id">{action.item}</span> {item ? pick(item.title, lang) : ''}
+            {item ? pick(item.title, lang) : ind ? pick(ind.title, lang) : ''}
             {ind && <> · {indicatorLevel(session, ind, lang)}</>}
           </span>
           {action.owner && (
@@ -285,7 +285,7 @@ function ActionRow({
 }
 
 function targetLabel(session: Session, ind: IndicatorSummary, lang: Lang): string {
-  return tr(lang, sm.optionLevel, { id: ind.id, level: indicatorLevel(session, ind, lang), title: pick(ind.title, lang) });
+  return tr(lang, sm.optionLevel, { level: indicatorLevel(session, ind, lang), title: pick(ind.title, lang) });
 }
 
 /** Adds (`action` null) or edits an action. */

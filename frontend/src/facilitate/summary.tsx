@@ -198,7 +198,7 @@ function ShareBox({ session, lang, send }: { session: Session; lang: Lang; send:
       </h3>
       <p class={shared ? 'shown-yes' : 'muted'} aria-live="polite">
         {shared ? tr(lang, sm.sharedYes) : tr(lang, sm.sharedNo)}
-        {waitingFor && <> {tr(lang, sm.sharedWaiting, { id: waitingFor })}</>}
+        {waitingFor && <> {tr(lang, sm.sharedWaiting, { title: pick(itemById(session, waitingFor)?.title, lang) })}</>}
       </p>
       {waitingFor && (
         <button type="button" class="btn btn-primary" onClick={() => send({ type: 'goto', item: null })}>
@@ -242,7 +242,7 @@ function Disagreements({
           return (
             <li key={id}>
               <span class="disagree-text">
-                <span class="item-id">{id}</span> {pick(ind.title, lang)}
+                {pick(ind.title, lang)}
                 <span class="muted small">
                   {' · '}
                   {ind.first_consensus !== null && tr(lang, sm.firstConsensus, { pct: formatPercent(lang, ind.first_consensus) })}
@@ -250,8 +250,13 @@ function Disagreements({
                   {tr(lang, sm.lockedAs, { level: indicatorLevel(session, ind, lang) })}
                 </span>
               </span>
-              <button type="button" class="btn btn-small" onClick={() => onOpenItem(id)}>
-                {tr(lang, sm.openItem, { id })}
+              <button
+                type="button"
+                class="btn btn-small"
+                aria-label={tr(lang, sm.openItemLabel, { title: pick(ind.title, lang) })}
+                onClick={() => onOpenItem(id)}
+              >
+                {tr(lang, sm.openItem)}
               </button>
             </li>
           );
@@ -306,7 +311,7 @@ function Prioritise({
       <p class="muted small">{tr(lang, sm.prioHelp)}</p>
       {running.map((p) => (
         <p key={p.id} class="prio-running">
-          <span>{tr(lang, sm.prioRunning, { id: p.id, voted: latestRound(p)?.voted ?? 0 })}</span>{' '}
+          <span>{tr(lang, sm.prioRunning, { title: pick(p.title, lang), voted: latestRound(p)?.voted ?? 0 })}</span>{' '}
           <button type="button" class="btn btn-small" onClick={() => onOpenItem(p.id)}>
             {tr(lang, sm.prioShow)}
           </button>
@@ -362,7 +367,7 @@ function Prioritise({
         </div>
         <p id="prio-preview" class="prio-preview" aria-live="polite">
           {chosen.length >= 2
-            ? tr(lang, sm.prioWillTake, { count: chosen.length, list: chosen.map((c) => c.id).join(', ') })
+            ? tr(lang, sm.prioWillTake, { count: chosen.length, list: chosen.map((c) => pick(c.title, lang)).join(', ') })
             : tr(lang, sm.prioTooFew, { count: chosen.length })}
         </p>
         <p class="field-error" role="alert">
@@ -409,7 +414,7 @@ function Priorities({ session, summary, lang }: { session: Session; summary: Sum
                   <tr key={p.item}>
                     <td class="num">{i + 1}</td>
                     <th scope="row">
-                      <span class="item-id">{p.item}</span> {ind ? pick(ind.title, lang) : item ? pick(item.title, lang) : ''}
+                      {ind ? pick(ind.title, lang) : item ? pick(item.title, lang) : ''}
                     </th>
                     <td>{ind ? indicatorLevel(session, ind, lang) : ''}</td>
                     <td class="num">{formatNumber(lang, p.points, 0)}</td>

@@ -26,8 +26,8 @@ export const sm = {
     en: 'Only you see the summary. Share it when the group should see it.',
   },
   sharedWaiting: {
-    sv: 'Just nu visar skärmen och mobilerna {id}. Sammanfattningen visas när du slutar visa den frågan.',
-    en: 'Right now the screen and phones show {id}. The summary shows when you stop showing that item.',
+    sv: 'Just nu visar skärmen och mobilerna ”{title}”. Sammanfattningen visas när du slutar visa den frågan.',
+    en: 'Right now the screen and phones show “{title}”. The summary shows when you stop showing that item.',
   },
   showSummaryInstead: { sv: 'Visa sammanfattningen i stället', en: 'Show the summary instead' },
   share: { sv: 'Dela med deltagare och skärm', en: 'Share with participants and screen' },
@@ -45,7 +45,9 @@ export const sm = {
   },
   firstConsensus: { sv: 'samstämmighet i första omgången {pct}', en: 'first-round consensus {pct}' },
   lockedAs: { sv: 'låst: {level}', en: 'locked: {level}' },
-  openItem: { sv: 'Visa {id}', en: 'Show {id}' },
+  openItem: { sv: 'Visa', en: 'Show' },
+  // The visible "Show" begins the accessible name (WCAG 2.5.3); the title says which item.
+  openItemLabel: { sv: 'Visa {title}', en: 'Show {title}' },
   levelsNotesTitle: { sv: 'Nivåer, motiveringar och avvikande meningar', en: 'Levels, notes and dissent' },
   // prioritisation
   prioTitle: { sv: 'Prioritera bristerna', en: 'Prioritise the gaps' },
@@ -72,8 +74,8 @@ export const sm = {
   prioStarting: { sv: 'Startar…', en: 'Starting…' },
   prioRefused: { sv: 'Prioriteringen startade inte.', en: 'The prioritisation did not start.' },
   prioRunning: {
-    sv: 'Prioriteringen {id} pågår: {voted} har svarat.',
-    en: 'Prioritisation {id} is under way: {voted} have answered.',
+    sv: 'Prioriteringen ”{title}” pågår: {voted} har svarat.',
+    en: 'Prioritisation “{title}” is under way: {voted} have answered.',
   },
   prioShow: { sv: 'Visa prioriteringen', en: 'Show the prioritisation' },
   prioResultTitle: { sv: 'Prioriteringar', en: 'Priorities' },
@@ -94,7 +96,7 @@ export const sm = {
   groupPrioritised: { sv: 'Prioriterade', en: 'Prioritised' },
   groupLocked: { sv: 'Låsta', en: 'Locked' },
   groupOpen: { sv: 'Inte låsta', en: 'Not locked' },
-  optionLevel: { sv: '{id} ({level}) {title}', en: '{id} ({level}) {title}' },
+  optionLevel: { sv: '{title} ({level})', en: '{title} ({level})' },
   suggestionsTitle: { sv: 'Utgå från ett förslag i katalogen', en: 'Start from a suggestion in the catalogue' },
   suggestionsFor: {
     sv: 'Förslag för grupper på nivå {level}. Välj ett så hamnar texten i fältet nedan, där du kan ändra den.',

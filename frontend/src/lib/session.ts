@@ -77,6 +77,16 @@ export function nextItem(session: Session, id: string | null): Item | null {
   return session.items[index + 1] ?? null;
 }
 
+/**
+ * The items whose open round "next" closes before it moves on from `from` to `to`: the item
+ * left behind and the one everyone sees now. A seminar must not leave a question open for
+ * answers while the room has moved on to the next one (two open at once, nobody told).
+ */
+export function closedByNext(session: Session, from: Item, to: Item): Item[] {
+  const left = [from, itemById(session, session.current)].filter((i): i is Item => !!i && i.id !== to.id && i.phase === 'voting');
+  return left.filter((i, n) => left.findIndex((j) => j.id === i.id) === n);
+}
+
 export type Action = 'open' | 'close' | 'reveal' | 'revote' | 'lock' | 'reopen';
 
 const ALLOWED: Record<Action, readonly Phase[]> = {

@@ -88,7 +88,7 @@ export function LevelTables({
               {g.indicators.map((ind) => (
                 <tr key={ind.id} class={ind.level === null ? 'row-open' : undefined}>
                   <th scope="row">
-                    <span class="item-id">{ind.id}</span> {pick(ind.title, lang)}
+                    {pick(ind.title, lang)}
                   </th>
                   <td class="level-cell">{indicatorLevel(session, ind, lang)}</td>
                   {notes && <td class="prose">{ind.note ?? ''}</td>}
@@ -128,7 +128,7 @@ export function PlanList({ actions, session, lang }: { actions: readonly PlanAct
             <p class="plan-text">{a.text}</p>
             <p class="plan-meta small">
               <span>
-                <span class="item-id">{a.item}</span> {item ? pick(item.title, lang) : ''}
+                {item ? pick(item.title, lang) : ''}
               </span>
               {a.owner && (
                 <span>

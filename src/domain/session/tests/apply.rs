@@ -112,3 +112,51 @@ fn events_survive_a_json_round_trip() {
     let json = serde_json::to_string(&event).unwrap();
     assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
 }
+
+/// Events as earlier releases stored them, one of every kind and of every answer, tally and item kind:
+/// each must read and write back to the very same text. A change to the stored format fails here, where
+/// the round trip above (which writes before it reads) would not notice.
+#[test]
+fn every_stored_event_reads_and_writes_back_to_the_same_text() {
+    let stored = [
+        r#"{"type":"participant_joined","participant":1,"token":"3f1c"}"#,
+        r#"{"type":"round_opened","item":"L1","round":1}"#,
+        r#"{"type":"ballot_cast","item":"L1","round":1,"participant":1,"answer":3}"#,
+        r#"{"type":"ballot_cast","item":"L1","round":1,"participant":2,"answer":"not_relevant"}"#,
+        r#"{"type":"ballot_cast","item":"val","round":1,"participant":1,"answer":{"options":[0,2]}}"#,
+        r#"{"type":"ballot_cast","item":"prio1","round":1,"participant":1,"answer":{"points":[60,40]}}"#,
+        r#"{"type":"word_added","item":"ord","round":1,"participant":1,"word":"framtid"}"#,
+        r#"{"type":"word_added","item":"ord","round":1,"participant":2,"word":"ai","spelling":"AI"}"#,
+        r#"{"type":"round_closed","item":"L1","round":1}"#,
+        r#"{"type":"round_revealed","item":"L1","round":1}"#,
+        r#"{"type":"consensus_locked","item":"L1","level":4,"note":"Beslut finns","dissent":null,"at":1700000000000}"#,
+        r#"{"type":"consensus_reopened","item":"L1","at":1700000000001}"#,
+        r#"{"type":"current_set","item":"L2"}"#,
+        r#"{"type":"current_set","item":null}"#,
+        r#"{"type":"word_hidden","item":"ord","word":"tråkigt"}"#,
+        r#"{"type":"word_shown","item":"ord","word":"tråkigt"}"#,
+        r#"{"type":"words_merged","item":"ord","word":"möjligheter","into":"framtid"}"#,
+        r#"{"type":"word_unmerged","item":"ord","word":"möjligheter"}"#,
+        r#"{"type":"filter_set","enabled":false}"#,
+        r#"{"type":"summary_shared","shared":true}"#,
+        r#"{"type":"occasion_recorded","occasion":{"organisation":"Exempelby kommun","field":null,"date":"2026-11-20","finished_at":1700000000002}}"#,
+        r#"{"type":"action_set","action":{"id":"a1","item":"L1","text":"Ta fram en plan","owner":"Anna","due":"2027-03-31","status":"doing"}}"#,
+        r#"{"type":"action_removed","id":"a1"}"#,
+        r#"{"type":"round_tallied","item":"L1","round":1,"tally":{"scale":{"counts":[1,0,2,3,1],"not_relevant":1}},"voters":8}"#,
+        r#"{"type":"round_tallied","item":"val","round":1,"tally":{"choice":[3,5]},"voters":8}"#,
+        r#"{"type":"round_tallied","item":"prio1","round":1,"tally":{"points":{"totals":[300,500],"supporters":[4,6]}},"voters":8}"#,
+        r#"{"type":"round_tallied","item":"ord","round":1,"tally":{"words":{"ai":2,"framtid":3}},"voters":4,"spellings":{"ai":[["AI",2]],"framtid":[["framtid",3]]}}"#,
+        concat!(
+            r#"{"type":"agenda_set","scales":{"lika":{"levels":[{"level":1,"label":{"sv":"Ej planerad","en":"Not planned"},"definition":{"sv":"","en":""}}],"not_relevant":null}},"items":["#,
+            r#"{"id":"L1","area":"ledning","title":{"sv":"Styrdokument","en":"Steering document"},"description":{"sv":"","en":""},"kind":"scale","scale":"lika","results":"after_reveal"},"#,
+            r#"{"id":"val","area":null,"title":{"sv":"Hot eller möjlighet?","en":"Threat or opportunity?"},"description":{"sv":"","en":""},"kind":"choice","options":[{"sv":"Hot","en":"Threat"},{"sv":"Möjlighet","en":"Opportunity"}],"multiple":false,"results":"live"},"#,
+            r#"{"id":"ord","area":null,"title":{"sv":"Ett ord","en":"One word"},"description":{"sv":"","en":""},"kind":"words","max_words":3,"max_chars":40,"results":"live"},"#,
+            r#"{"id":"prio1","area":null,"title":{"sv":"Prioritera","en":"Prioritise"},"description":{"sv":"","en":""},"kind":"points","options":[{"sv":"A","en":"A"},{"sv":"B","en":"B"}],"budget":100,"targets":["L1","L2"],"results":"after_reveal"}"#,
+            r#"]}"#
+        ),
+    ];
+    for text in stored {
+        let event: Event = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        assert_eq!(serde_json::to_string(&event).unwrap(), text, "written back differently");
+    }
+}

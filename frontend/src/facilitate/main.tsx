@@ -339,8 +339,10 @@ function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
         </div>
       </dl>
       {unreachable && (
-        <p class="notice" role="note">
-          {tr(lang, fac.loopbackOnly)} <code>--addr 0.0.0.0:8080</code>
+        <p class="notice notice-text" role="note">
+          <span>
+            {tr(lang, fac.loopbackOnly)} <code>--addr 0.0.0.0:8080</code>
+          </span>
         </p>
       )}
       <img class="qr qr-small" src={`/api/sessions/${code}/qr.svg`} alt={tr(lang, fac.qrAlt, { url })} width={160} height={160} />

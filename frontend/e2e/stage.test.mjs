@@ -2,7 +2,7 @@
 //! and 3840×2160, fits the window (no scrolling, nothing drawn outside it), the question and the
 //! key figures are at least 1/20 of the window's height, and no text the room reads is smaller
 //! than 28 px at 1080p (scaled with the window). Axe checks each state in Swedish and in English
-//! (the English page with a dark colour-scheme preference, which the projector ignores). The
+//! (the English page on the dark stage, `?theme=dark`, with a dark colour-scheme preference the stage ignores). The
 //! Swedish page at 1920×1080 is saved per state in test-results/stage/, and in docs/screen-gallery/
 //! when the suite runs with SAMSYN_WRITE_GALLERY=1 (the shots hold each run's join code, so an ordinary
 //! run leaves the committed gallery alone).
@@ -139,14 +139,18 @@ test('every projector state fits the stage at four window sizes', () =>
     w.expectClean();
   }));
 
-/** Two projectors: Swedish (reduced motion, for the gallery) and English (dark preference). */
+/**
+ * Two projectors: Swedish (reduced motion, for the gallery) and English on the dark stage the console
+ * can choose (`?theme=dark`, with a dark preference the stage ignores), so every state is measured and
+ * checked by axe in both themes.
+ */
 async function openScreens(session) {
   const sv = await (await w.context('projector', 'screen-sv')).newPage();
   await sv.emulateMedia({ reducedMotion: 'reduce' });
   await sv.goto(w.server.url + session.links.screen);
   const en = await (await w.context('projector', 'screen-en')).newPage();
   await en.emulateMedia({ colorScheme: 'dark' });
-  await en.goto(`${w.server.url}${session.links.screen}?lang=en`);
+  await en.goto(`${w.server.url}${session.links.screen}?lang=en&theme=dark`);
   sv.lang = 'sv';
   en.lang = 'en';
   return [sv, en];
@@ -166,9 +170,8 @@ async function stage(name, ready) {
     }
     await page.setViewportSize({ width: 1920, height: 1080 });
     await settle(page);
-    if (page.lang === 'sv') {
-      await page.screenshot({ path: join(GALLERY, `${name}.png`), animations: 'disabled' });
-    }
+    const shot = page.lang === 'sv' ? join(GALLERY, `${name}.png`) : join(FRONTEND, 'test-results', 'stage', `${name}-en-dark.png`);
+    await page.screenshot({ path: shot, animations: 'disabled' });
   }
 }
 

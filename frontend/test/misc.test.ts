@@ -6,6 +6,7 @@ import { fac } from '../src/facilitate/strings';
 import type { Dict } from '../src/lib/i18n';
 import { bld } from '../src/builder/strings';
 import { CODES } from '../src/lib/protocol';
+import { screenHref, screenParams } from '../src/screen/params';
 import { common, errorMsg, kindNames, phaseNames } from '../src/lib/strings';
 import { phone } from '../src/phone/strings';
 import { screen } from '../src/screen/strings';
@@ -112,5 +113,14 @@ describe('UI texts', () => {
     expect(en({ count: 1 })).toBe('1 participant');
     expect(en({ count: 9 })).toBe('9 participants');
     expect(sv({ count: 9 })).toBe('9 deltagare');
+  });
+});
+
+describe('the projector link', () => {
+  it('carries the console choices: language, word list, dark stage', () => {
+    expect(screenHref('123456', 'en', true, true)).toBe('/screen/123456?lang=en&words=list&theme=dark');
+    expect(screenHref('123456', 'sv', false)).toBe('/screen/123456?lang=sv');
+    expect(screenParams('?lang=en&words=list&theme=dark')).toEqual({ lang: 'en', wordsAsList: true, dark: true });
+    expect(screenParams('?theme=neon&lang=xx')).toEqual({ lang: null, wordsAsList: false, dark: false });
   });
 });

@@ -321,6 +321,7 @@ function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
   const url = `${base}/join/${code}`;
   // The projector has no controls: its language and word view travel in the link opened here.
   const [wordsAsList, setWordsAsList] = useState(false);
+  const [darkStage, setDarkStage] = useState(false);
   return (
     <aside class="join-info" aria-labelledby="join-info-title">
       <h2 id="join-info-title">{tr(lang, fac.joinInfo)}</h2>
@@ -353,7 +354,13 @@ function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
         </label>
       </p>
       <p>
-        <a class="btn" href={screenHref(code, lang, wordsAsList)} target="_blank" rel="noopener">
+        <label class="check">
+          <input type="checkbox" checked={darkStage} onChange={(e) => setDarkStage((e.currentTarget as HTMLInputElement).checked)} />{' '}
+          {tr(lang, fac.screenDark)}
+        </label>
+      </p>
+      <p>
+        <a class="btn" href={screenHref(code, lang, wordsAsList, darkStage)} target="_blank" rel="noopener">
           {tr(lang, fac.openScreen)}
         </a>
       </p>

@@ -90,6 +90,7 @@ export const fac = {
   },
   openScreen: { sv: 'Öppna skärmvyn (ny flik)', en: 'Open the screen view (new tab)' },
   screenWordsAsList: { sv: 'Ordmoln som lista på skärmen', en: 'Word clouds as a list on the screen' },
+  screenDark: { sv: 'Ljus text på svart på skärmen (mörk sal)', en: 'Light text on black on the screen (dark room)' },
   screenSettingsHelp: {
     sv: 'Skärmen visas på konsolens språk och har inga knappar. Öppna den igen för att byta.',
     en: 'The screen uses the console’s language and has no buttons. Open it again to change.',

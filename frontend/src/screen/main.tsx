@@ -3,7 +3,8 @@
 //! lobby and a slim bar once an item opens; the question, the voting progress, the results by
 //! kind (the latest round large, earlier rounds compact), the locked consensus, and the summary
 //! once the facilitator shares it. No controls: the language and the word view come with the
-//! link the console opens (`?lang=en`, `?words=list`).
+//! link the console opens (`?lang=en`, `?words=list`, `?theme=dark`). The stage keeps its own
+//! high-contrast colours whatever the computer's colour scheme.
 
 import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
@@ -35,6 +36,7 @@ function App() {
   const summary = !!session?.summary && !!session && showsSummary(session);
   useEffect(() => {
     document.documentElement.lang = lang;
+    document.documentElement.classList.toggle('stage-dark-page', params.dark);
   }, [lang]);
   useEffect(() => {
     document.title = summary
@@ -48,7 +50,7 @@ function App() {
   const progress = round && (item?.phase === 'voting' || item?.phase === 'closed') ? tr(lang, common.votedOf, { voted: round.voted, total }) : '';
   const spoken = useThrottledText(progress, !round || round.voted >= total);
   return (
-    <div class={item && !summary ? 'stage is-item' : 'stage'}>
+    <div class={`stage${item && !summary ? ' is-item' : ''}${params.dark ? ' stage-dark' : ''}`}>
       <ConnectionNotice status={code ? state.connection : 'closed'} lang={lang} role="screen" />
       {!code || state.fatal ? (
         <main id="main" class="stage-main">

@@ -1,5 +1,6 @@
 //! The projector's settings, chosen on the console and carried by the link it opens:
-//! `?lang=en` for the language and `?words=list` for the word list instead of the cloud.
+//! `?lang=en` for the language, `?words=list` for the word list instead of the cloud and
+//! `?theme=dark` for light type on black (a dark room, or a projector that washes out white).
 //! The projector itself shows no controls. Pure.
 
 import type { Lang } from '../lib/i18n';
@@ -7,17 +8,23 @@ import type { Lang } from '../lib/i18n';
 export interface ScreenParams {
   lang: Lang | null;
   wordsAsList: boolean;
+  dark: boolean;
 }
 
 export function screenParams(search: string): ScreenParams {
   const q = new URLSearchParams(search);
   const lang = q.get('lang');
-  return { lang: lang === 'sv' || lang === 'en' ? lang : null, wordsAsList: q.get('words') === 'list' };
+  return {
+    lang: lang === 'sv' || lang === 'en' ? lang : null,
+    wordsAsList: q.get('words') === 'list',
+    dark: q.get('theme') === 'dark',
+  };
 }
 
 /** The link to the projector with the console's choices. */
-export function screenHref(code: string, lang: Lang, wordsAsList: boolean): string {
+export function screenHref(code: string, lang: Lang, wordsAsList: boolean, dark = false): string {
   const q = new URLSearchParams({ lang });
   if (wordsAsList) q.set('words', 'list');
+  if (dark) q.set('theme', 'dark');
   return `/screen/${code}?${q.toString()}`;
 }

@@ -285,8 +285,8 @@ function CompareView({ result, lang }: { result: CompareResult; lang: Lang }) {
                   return (
                     <tr key={ind.id}>
                       <th scope="row">
-                        <span class="item-id">{ind.id}</span> {pick(ind.title, lang)}
-                        {ind.then_id && <span class="muted small"> {tr(lang, cmp.formerly, { id: ind.then_id })}</span>}
+                        {pick(ind.title, lang)}
+                        {ind.then_id && <span class="muted small"> {tr(lang, cmp.formerly)}</span>}
                       </th>
                       <td>{levelOf(ind.then)}</td>
                       <td>{levelOf(ind.now)}</td>

@@ -73,7 +73,7 @@ export const cmp = {
   colThen: { sv: 'Då', en: 'Then' },
   colNow: { sv: 'Nu', en: 'Now' },
   colChange: { sv: 'Förändring', en: 'Change' },
-  formerly: { sv: '(tidigare {id})', en: '(formerly {id})' },
+  formerly: { sv: '(ersätter en indikator i den tidigare versionen)', en: '(replaces an indicator of the earlier version)' },
   noLevel: { sv: 'ingen nivå', en: 'no level' },
   noneMoved: { sv: 'Ingen indikator har rört sig.', en: 'No indicator moved.' },
   other: { sv: 'Övrigt', en: 'Other' },

@@ -166,7 +166,7 @@ test('a workshop summary is shared, prioritised, planned, finished and compared'
     assert.equal(await startPage.evaluate(() => document.activeElement?.id), 'compare-result-title');
     await result.getByText('2 upp, 0 ned, 0 oförändrade', { exact: false }).waitFor();
     await expectRow(result.getByRole('table', { name: 'Medelnivå per område, då och nu' }), ledning.name.sv, ['1', '2,5', 'upp 1,5']);
-    await expectRow(result.getByRole('table', { name: `Nivå då och nu: ${ledning.name.sv}` }), l2.id, ['upp 2 nivåer']);
+    await expectRow(result.getByRole('table', { name: `Nivå då och nu: ${ledning.name.sv}` }), l2.title.sv, ['upp 2 nivåer']);
     assert.equal(await result.getByText('Minst en av sessionerna är inte avslutad', { exact: false }).count(), 0);
     await w.check(startPage, 'start', 'compare-result');
 

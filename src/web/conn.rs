@@ -135,9 +135,12 @@ impl Conn {
     }
 
     /// Starts state frames (after the welcome) with the newest one, or catches up with it after a skip.
-    pub fn start_frames(&self, latest: Option<WireFrame>) {
+    /// `latest` is read only once the connection is ready: a frame published before that moment was
+    /// stored as the audience's newest before it was offered here (and refused), so reading it earlier
+    /// could miss it, and a phone would wait for the next change to see the current view.
+    pub fn start_frames(&self, latest: impl FnOnce() -> Option<WireFrame>) {
         self.lock().ready = true;
-        if let Some(state) = latest {
+        if let Some(state) = latest() {
             self.offer(&state);
         }
     }

@@ -165,7 +165,7 @@ async fn serve(io: Io, app: AppState, ip: IpAddr, _counted: ConnectionGuard) {
             flushed = conn.flush(), if pending_since.is_some() => {
                 match (flushed, joined.as_ref()) {
                     (Err(()), _) => break End::Gone,
-                    (Ok(true), Some(joined)) => conn.start_frames(joined.frames.latest()),
+                    (Ok(true), Some(joined)) => conn.start_frames(|| joined.frames.latest()),
                     (Ok(_), _) => {}
                 }
             }
@@ -232,7 +232,7 @@ async fn take_messages(
                 }
                 if let (false, Some(joined)) = (was_joined, joined.as_ref()) {
                     // This was the hello, and the welcome is out: state frames follow it.
-                    conn.start_frames(joined.frames.latest());
+                    conn.start_frames(|| joined.frames.latest());
                 }
             }
             Incoming::Binary => {

@@ -47,9 +47,11 @@ export const SIZES = {
 
 /**
  * Starts `samsyn --addr 127.0.0.1:0 --data <tempdir>` (and `extraArgs`) and answers its base URL once it says
- * "Samsyn is running: open http://…". The data folder is removed by `stop()`.
+ * "Samsyn is running: open http://…". The data folder is removed by `stop()`. Sessions are created without
+ * signing in (`--allow-anonymous`) unless `anonymous` is false.
  */
-export async function startServer(extraArgs = []) {
+export async function startServer(extraArgs = [], { anonymous = true } = {}) {
+  if (anonymous) extraArgs = ['--allow-anonymous', ...extraArgs];
   const bin = process.env.SAMSYN_BIN ? resolve(process.env.SAMSYN_BIN) : resolve(FRONTEND, '../target/debug/samsyn');
   if (!existsSync(bin)) {
     throw new Error(`No server binary at ${bin}: run \`cargo build\` first, or set SAMSYN_BIN.`);

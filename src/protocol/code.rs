@@ -68,6 +68,8 @@ codes! {
     ItemInUse = "item_in_use", 409;
     InvalidField = "invalid_field", 400;
     UnknownCatalogue = "unknown_catalogue", 404;
+    /// An invitation link that does not exist, was used already or has expired.
+    UnknownInvitation = "unknown_invitation", 404;
     /// Two occasions that cannot be compared.
     NotComparable = "not_comparable", 400;
     RateLimited = "rate_limited", 429;

@@ -82,6 +82,30 @@ pub struct Membership {
     pub role: Role,
 }
 
+/// A member of an organisation, as its members see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub account: Account,
+    pub role: Role,
+}
+
+/// A link that makes whoever opens it a member with `role`, once, until it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub organisation: Organisation,
+    pub role: Role,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+/// A verksamhetsområde of an organisation: Äldreomsorg, IFO, Funktionsnedsättning, …
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+}
+
 /// A signed-in browser, found by the hash of its cookie's token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebSession {
@@ -184,6 +208,38 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every organisation an account belongs to, by name.
     async fn memberships(&self, account: &str) -> Result<Vec<Membership>, StoreError>;
+
+    /// An organisation's members with their roles, by name.
+    async fn members(&self, organisation: &str) -> Result<Vec<Member>, StoreError>;
+
+    /// Removes a member; an account left in no organisation is deleted with everything personal about it.
+    /// False if there was no such member.
+    async fn remove_member(&self, organisation: &str, account: &str) -> Result<bool, StoreError>;
+
+    async fn rename_organisation(&self, organisation: &str, name: &str) -> Result<(), StoreError>;
+
+    /// Stores an invitation under the hash of its link's token.
+    async fn create_invitation(&self, token_hash: &str, invitation: &Invitation) -> Result<(), StoreError>;
+
+    async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError>;
+
+    /// Uses an invitation up and makes `account` a member with its role, in one transaction; `new` is
+    /// stored first when the invited person has no account yet ([`StoreError::EmailTaken`] if its email is
+    /// in use). `None`, and nothing changed, when the invitation was used already or has expired by `now`;
+    /// else the organisation's id.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        account: &str,
+        new: Option<&Account>,
+        now: i64,
+    ) -> Result<Option<String>, StoreError>;
+
+    async fn units(&self, organisation: &str) -> Result<Vec<Unit>, StoreError>;
+
+    async fn create_unit(&self, organisation: &str, unit: &Unit) -> Result<(), StoreError>;
+
+    async fn delete_unit(&self, organisation: &str, unit: &str) -> Result<(), StoreError>;
 
     /// Stores a signed-in browser's session under the hash of its token.
     async fn create_web_session(

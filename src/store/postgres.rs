@@ -3,7 +3,8 @@
 
 use super::sql::{is_unique_violation, SharedSql};
 use super::{
-    Account, Membership, Organisation, SessionListing, Store, StoreError, StoredCatalogue, StoredSession, WebSession,
+    Account, Invitation, Member, Membership, Organisation, SessionListing, Store, StoreError, StoredCatalogue,
+    StoredSession, Unit, WebSession,
 };
 use crate::domain::access::Role;
 use crate::domain::{Catalogue, Event};
@@ -177,6 +178,48 @@ impl Store for PostgresStore {
 
     async fn memberships(&self, account: &str) -> Result<Vec<Membership>, StoreError> {
         self.sql.memberships(account).await
+    }
+
+    async fn members(&self, organisation: &str) -> Result<Vec<Member>, StoreError> {
+        self.sql.members(organisation).await
+    }
+
+    async fn remove_member(&self, organisation: &str, account: &str) -> Result<bool, StoreError> {
+        self.sql.remove_member(organisation, account).await
+    }
+
+    async fn rename_organisation(&self, organisation: &str, name: &str) -> Result<(), StoreError> {
+        self.sql.rename_organisation(organisation, name).await
+    }
+
+    async fn create_invitation(&self, token_hash: &str, invitation: &Invitation) -> Result<(), StoreError> {
+        self.sql.create_invitation(token_hash, invitation).await
+    }
+
+    async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError> {
+        self.sql.invitation(token_hash).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        account: &str,
+        new: Option<&Account>,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        self.sql.accept_invitation(token_hash, account, new, now).await
+    }
+
+    async fn units(&self, organisation: &str) -> Result<Vec<Unit>, StoreError> {
+        self.sql.units(organisation).await
+    }
+
+    async fn create_unit(&self, organisation: &str, unit: &Unit) -> Result<(), StoreError> {
+        self.sql.create_unit(organisation, unit).await
+    }
+
+    async fn delete_unit(&self, organisation: &str, unit: &str) -> Result<(), StoreError> {
+        self.sql.delete_unit(organisation, unit).await
     }
 
     async fn create_web_session(

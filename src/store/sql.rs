@@ -3,7 +3,8 @@
 //! writer, PostgreSQL's `UNNEST`) and how a read sees one snapshot. Knows sqlx, never a particular database.
 
 use super::{
-    Account, Membership, Organisation, SessionListing, StoreError, StoredCatalogue, StoredSession, WebSession,
+    Account, Invitation, Member, Membership, Organisation, SessionListing, StoreError, StoredCatalogue, StoredSession,
+    Unit, WebSession,
 };
 use crate::domain::access::Role;
 use crate::domain::{Catalogue, Event};
@@ -269,8 +270,7 @@ where
         .await?;
         rows.iter()
             .map(|row| {
-                let role: String = row.try_get("role")?;
-                let role = Role::parse(&role).ok_or_else(|| StoreError::Write(format!("unknown role {role:?}")))?;
+                let role = role(row)?;
                 let organisation = Organisation {
                     id: row.try_get("id")?,
                     name: row.try_get("name")?,
@@ -279,6 +279,167 @@ where
                 Ok(Membership { organisation, role })
             })
             .collect()
+    }
+
+    pub async fn members(&self, organisation: &str) -> Result<Vec<Member>, StoreError> {
+        let rows = sqlx::query::<DB>(
+            "SELECT a.id, a.name, a.email, a.password_hash, a.created_at, m.role FROM memberships m \
+             JOIN accounts a ON a.id = m.account_id WHERE m.organisation_id = $1 ORDER BY a.name, a.id",
+        )
+        .bind(organisation.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok(Member { account: account(row, "")?, role: role(row)? })).collect()
+    }
+
+    /// Removes a membership; an account left in no organisation is deleted with its sign-ins, so no
+    /// personal data of a former member stays. Returns whether there was such a member.
+    pub async fn remove_member(&self, organisation: &str, account: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let removed = sqlx::query_scalar::<DB, String>(
+            "DELETE FROM memberships WHERE organisation_id = $1 AND account_id = $2 RETURNING account_id",
+        )
+        .bind(organisation.to_string())
+        .bind(account.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let left: i64 = sqlx::query_scalar::<DB, i64>("SELECT COUNT(*) FROM memberships WHERE account_id = $1")
+            .bind(account.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        if removed.is_some() && left == 0 {
+            sqlx::query::<DB>("DELETE FROM web_sessions WHERE account_id = $1")
+                .bind(account.to_string())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query::<DB>("DELETE FROM accounts WHERE id = $1").bind(account.to_string()).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(removed.is_some())
+    }
+
+    pub async fn rename_organisation(&self, organisation: &str, name: &str) -> Result<(), StoreError> {
+        sqlx::query::<DB>("UPDATE organisations SET name = $1 WHERE id = $2")
+            .bind(name.to_string())
+            .bind(organisation.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn create_invitation(&self, token_hash: &str, invitation: &Invitation) -> Result<(), StoreError> {
+        sqlx::query::<DB>(
+            "INSERT INTO invitations (token_hash, organisation_id, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash.to_string())
+        .bind(invitation.organisation.id.clone())
+        .bind(invitation.role.as_str().to_string())
+        .bind(invitation.created_at)
+        .bind(invitation.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError> {
+        let row = sqlx::query::<DB>(
+            "SELECT o.id, o.name, o.created_at AS organisation_created_at, i.role, i.created_at, i.expires_at, i.used_at \
+             FROM invitations i JOIN organisations o ON o.id = i.organisation_id WHERE i.token_hash = $1",
+        )
+        .bind(token_hash.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(Invitation {
+                organisation: Organisation {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    created_at: row.try_get("organisation_created_at")?,
+                },
+                role: role(&row)?,
+                created_at: row.try_get("created_at")?,
+                expires_at: row.try_get("expires_at")?,
+                used_at: row.try_get("used_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Uses an invitation up and makes `account` a member with its role, in one transaction; `new` is
+    /// stored first when the invited person has no account yet. `None` (and nothing changed) when the
+    /// invitation was used already or has expired by `now`; the organisation's id otherwise.
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        account: &str,
+        new: Option<&Account>,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let accepted = sqlx::query::<DB>(
+            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+             RETURNING organisation_id, role",
+        )
+        .bind(now)
+        .bind(token_hash.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(accepted) = accepted else { return Ok(None) };
+        let organisation: String = accepted.try_get("organisation_id")?;
+        if let Some(new) = new {
+            let inserted = sqlx::query::<DB>(
+                "INSERT INTO accounts (id, name, email, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(new.id.clone())
+            .bind(new.name.clone())
+            .bind(new.email.clone())
+            .bind(new.password_hash.clone())
+            .bind(new.created_at)
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Err(error) if is_unique_violation(&error) => return Err(StoreError::EmailTaken),
+                other => other?,
+            };
+        }
+        sqlx::query::<DB>(
+            "INSERT INTO memberships (organisation_id, account_id, role) VALUES ($1, $2, $3) \
+             ON CONFLICT (organisation_id, account_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(organisation.clone())
+        .bind(account.to_string())
+        .bind(role(&accepted)?.as_str().to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(organisation))
+    }
+
+    pub async fn units(&self, organisation: &str) -> Result<Vec<Unit>, StoreError> {
+        let rows = sqlx::query::<DB>("SELECT id, name FROM units WHERE organisation_id = $1 ORDER BY name, id")
+            .bind(organisation.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|row| Ok(Unit { id: row.try_get("id")?, name: row.try_get("name")? })).collect()
+    }
+
+    pub async fn create_unit(&self, organisation: &str, unit: &Unit) -> Result<(), StoreError> {
+        sqlx::query::<DB>("INSERT INTO units (id, organisation_id, name) VALUES ($1, $2, $3)")
+            .bind(unit.id.clone())
+            .bind(organisation.to_string())
+            .bind(unit.name.clone())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_unit(&self, organisation: &str, unit: &str) -> Result<(), StoreError> {
+        sqlx::query::<DB>("DELETE FROM units WHERE organisation_id = $1 AND id = $2")
+            .bind(organisation.to_string())
+            .bind(unit.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn create_web_session(
@@ -352,6 +513,16 @@ where
         password_hash: row.try_get(column("password_hash").as_str())?,
         created_at: row.try_get(column("created_at").as_str())?,
     })
+}
+
+/// The `role` column of a row.
+fn role<R: Row>(row: &R) -> Result<Role, StoreError>
+where
+    for<'q> String: Decode<'q, R::Database> + Type<R::Database>,
+    for<'n> &'n str: ColumnIndex<R>,
+{
+    let name: String = row.try_get("role")?;
+    Role::parse(&name).ok_or_else(|| StoreError::Write(format!("unknown role {name:?}")))
 }
 
 /// True for a failed insert of a key that is already there.

@@ -5,11 +5,10 @@ use super::api::{read_json, ApiError};
 use super::auth::{self, SignedIn, COOKIE, SIGN_IN_LIFETIME};
 use super::AppState;
 use crate::accounts::{self, AccountError, NewAccount};
-use crate::domain::access::Action;
 use crate::live::LiveError;
 use crate::protocol::Code;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -25,7 +24,6 @@ pub fn routes() -> Router<AppState> {
         .route("/setup", post(setup))
         .route("/sign-in", post(sign_in))
         .route("/sign-out", post(sign_out))
-        .route("/organisations/{id}/sessions", get(organisation_sessions))
 }
 
 impl From<AccountError> for ApiError {
@@ -39,8 +37,10 @@ impl From<AccountError> for ApiError {
     }
 }
 
+pub(super) type ApiResult<T> = Result<T, ApiError>;
+
 /// What the start page needs to know about the person at the browser.
-fn me_body(app: &AppState, first_run: bool, who: Option<&SignedIn>) -> Value {
+pub(super) fn me_body(app: &AppState, first_run: bool, who: Option<&SignedIn>) -> Value {
     let organisations: Vec<Value> = who
         .map(|who| {
             let each = |m: &crate::store::Membership| json!({ "id": m.organisation.id, "name": m.organisation.name, "role": m.role });
@@ -56,7 +56,7 @@ fn me_body(app: &AppState, first_run: bool, who: Option<&SignedIn>) -> Value {
     })
 }
 
-fn no_store(mut response: Response) -> Response {
+pub(super) fn no_store(mut response: Response) -> Response {
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -68,7 +68,7 @@ async fn me(State(app): State<AppState>, headers: HeaderMap) -> Result<Response,
 }
 
 /// Signs `account` in: a new server-side session, its token in an HttpOnly cookie, and the /api/me body.
-async fn start_session(app: &AppState, account_id: &str, status: StatusCode) -> Result<Response, ApiError> {
+pub(super) async fn start_session(app: &AppState, account_id: &str, status: StatusCode) -> Result<Response, ApiError> {
     let store = app.registry.store();
     let (token, csrf) = (accounts::random_token(), accounts::random_token());
     let now = app.now();
@@ -172,27 +172,4 @@ async fn sign_out(State(app): State<AppState>, headers: HeaderMap) -> Result<Res
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("a plain cookie"));
     Ok(response)
-}
-
-/// An organisation's sessions, newest first, for its members.
-async fn organisation_sessions(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let Some(who) = auth::signed_in(&app, &headers).await? else {
-        return Err(ApiError::new(Code::Unauthorized, "sign in to see your organisation's sessions"));
-    };
-    if !who.may(&id, Action::ReadResults) {
-        return Err(ApiError::new(Code::Forbidden, "you are not a member of that organisation"));
-    }
-    let listed = app.registry.store().organisation_sessions(&id).await.map_err(LiveError::Store)?;
-    let list: Vec<Value> = listed
-        .iter()
-        .map(|s| {
-            let kind = if s.spec.catalogue.is_some() { "workshop" } else { "seminar" };
-            json!({ "code": s.code, "title": s.spec.title, "created_at": s.created_at, "kind": kind, "catalogue": s.spec.catalogue.as_ref().map(|c| &c.id) })
-        })
-        .collect();
-    Ok(no_store(Json(list).into_response()))
 }

@@ -11,6 +11,7 @@ mod fanout;
 pub mod frame;
 pub mod limits;
 mod network;
+mod organisation;
 mod serve;
 mod socket;
 
@@ -69,7 +70,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/ws", get(socket::upgrade))
-        .nest("/api", api::routes().merge(export::routes()).merge(account::routes()))
+        .nest("/api", api::routes().merge(export::routes()).merge(account::routes()).merge(organisation::routes()))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(no_sniffing))
         .with_state(state)

@@ -340,3 +340,100 @@ async fn a_member_of_another_organisation_sees_and_changes_nothing_and_a_viewer_
     Client::facilitator(&server.addr, &code, &key).await;
     server.terminate().await;
 }
+
+#[tokio::test]
+async fn an_admin_invites_by_link_changes_roles_keeps_units_and_removes_a_member_with_their_data() {
+    let data = tempfile::tempdir().unwrap();
+    let printed = admin(
+        data.path(),
+        &[
+            "create-user",
+            "--email",
+            "anna@exempelby.se",
+            "--name",
+            "Anna Andersson",
+            "--organisation",
+            "Exempelby kommun",
+        ],
+    )
+    .await;
+    let server = ServerProcess::start_exactly(&["--data", data.path().to_str().unwrap()]).await;
+    let base = server.url("");
+    let anna = sign_in(&base, "anna@exempelby.se", &printed_password(&printed)).await;
+    let exempelby = anna.get(&base, "/api/me").await.body["organisations"][0]["id"].as_str().unwrap().to_string();
+    let org = format!("/api/organisations/{exempelby}");
+
+    // An invitation link: shown to anyone who has it, used once.
+    let invited = anna.post(&base, &format!("{org}/invitations"), json!({"role": "facilitator"})).await;
+    assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.body);
+    let token = invited.body["token"].as_str().unwrap().to_string();
+    assert_eq!(invited.body["link"], format!("/invite/{token}"));
+    let offer = Browser::default().get(&base, &format!("/api/invitations/{token}")).await;
+    assert_eq!(
+        (offer.body["organisation"].as_str(), offer.body["role"].as_str()),
+        (Some("Exempelby kommun"), Some("facilitator"))
+    );
+    let short = json!({"name": "Bo Berg", "email": "bo@exempelby.se", "password": "kort"});
+    let refused = Browser::default().post(&base, &format!("/api/invitations/{token}/accept"), short).await;
+    assert_eq!(refused.body["code"], "invalid_field", "a bad password spends no invitation");
+    let joining = json!({"name": "Bo Berg", "email": "bo@exempelby.se", "password": "bos långa lösenord"});
+    let accepted = Browser::default().post(&base, &format!("/api/invitations/{token}/accept"), joining.clone()).await;
+    assert_eq!(accepted.status, StatusCode::CREATED, "{}", accepted.body);
+    assert_eq!(accepted.body["organisations"][0]["role"], "facilitator");
+    let bo = Browser::signed_in(&accepted);
+    let again = Browser::default().post(&base, &format!("/api/invitations/{token}/accept"), joining).await;
+    assert_eq!((again.status, again.body["code"].as_str()), (StatusCode::NOT_FOUND, Some("unknown_invitation")));
+    assert_eq!(Browser::default().get(&base, &format!("/api/invitations/{token}")).await.status, StatusCode::NOT_FOUND);
+
+    // A person already signed in joins a second organisation with the same account.
+    let other = anna.post(&base, "/api/organisations", json!({"name": "Samordningsförbundet"})).await;
+    let other_id = other.body["id"].as_str().unwrap().to_string();
+    let invited =
+        anna.post(&base, &format!("/api/organisations/{other_id}/invitations"), json!({"role": "viewer"})).await;
+    let token = invited.body["token"].as_str().unwrap();
+    let joined = bo.send(&base, Method::POST, &format!("/api/invitations/{token}/accept"), None).await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    let roles: Vec<_> = joined.body["organisations"].as_array().unwrap().iter().map(|o| o["role"].clone()).collect();
+    assert_eq!(roles.len(), 2, "one account, two organisations: {}", joined.body);
+
+    // Members are seen by members; only an admin invites, changes roles or adds units.
+    let page = bo.get(&base, &org).await;
+    let members: Vec<_> =
+        page.body["members"].as_array().unwrap().iter().map(|m| (m["name"].clone(), m["role"].clone())).collect();
+    assert_eq!(members, [(json!("Anna Andersson"), json!("admin")), (json!("Bo Berg"), json!("facilitator"))]);
+    assert_eq!(
+        bo.post(&base, &format!("{org}/invitations"), json!({"role": "admin"})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(bo.post(&base, &format!("{org}/units"), json!({"name": "IFO"})).await.status, StatusCode::FORBIDDEN);
+    for name in ["Äldreomsorg", "IFO"] {
+        assert_eq!(anna.post(&base, &format!("{org}/units"), json!({"name": name})).await.status, StatusCode::CREATED);
+    }
+    let units: Vec<_> =
+        anna.get(&base, &org).await.body["units"].as_array().unwrap().iter().map(|u| u["name"].clone()).collect();
+    assert_eq!(units, [json!("IFO"), json!("Äldreomsorg")]);
+    let anna_id = page.body["members"][0]["id"].as_str().unwrap().to_string();
+    let bo_id = page.body["members"][1]["id"].as_str().unwrap().to_string();
+    let demote =
+        anna.send(&base, Method::PUT, &format!("{org}/members/{anna_id}"), Some(json!({"role": "viewer"}))).await;
+    assert_eq!(demote.status, StatusCode::FORBIDDEN, "the last admin stays admin: {}", demote.body);
+    let promote =
+        anna.send(&base, Method::PUT, &format!("{org}/members/{bo_id}"), Some(json!({"role": "admin"}))).await;
+    assert_eq!(promote.status, StatusCode::OK);
+    assert_eq!(bo.get(&base, "/api/me").await.body["organisations"][0]["role"], "admin");
+
+    // Removed from Exempelby, Bo keeps his other organisation; removed from that too, his account is gone.
+    let removed = anna.send(&base, Method::DELETE, &format!("{org}/members/{bo_id}"), None).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    assert_eq!(bo.get(&base, "/api/me").await.body["organisations"].as_array().unwrap().len(), 1);
+    assert_eq!(bo.get(&base, &org).await.status, StatusCode::FORBIDDEN);
+    let removed =
+        anna.send(&base, Method::DELETE, &format!("/api/organisations/{other_id}/members/{bo_id}"), None).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    assert_eq!(bo.get(&base, "/api/me").await.body["account"], Value::Null, "signed out with the account");
+    let gone = Browser::default()
+        .post(&base, "/api/sign-in", json!({"email": "bo@exempelby.se", "password": "bos långa lösenord"}))
+        .await;
+    assert_eq!(gone.status, StatusCode::UNAUTHORIZED, "no account, no personal data left");
+    server.terminate().await;
+}

@@ -7,7 +7,9 @@ use crate::common::*;
 use samsyn::domain::access::Role;
 use samsyn::domain::catalogue::{Catalogue, BUILT_IN};
 use samsyn::domain::{Answer, Event, SessionSpec};
-use samsyn::store::{Account, Membership, Organisation, PostgresStore, SqliteStore, Store, StoreError, StoredSession};
+use samsyn::store::{
+    Account, Invitation, Membership, Organisation, PostgresStore, SqliteStore, Store, StoreError, StoredSession, Unit,
+};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -27,6 +29,11 @@ fn stored(code: &str, created_at: i64) -> StoredSession {
 
 fn ballot(participant: u32, level: u8) -> Event {
     Event::BallotCast { item: "L1".into(), round: 1, participant, answer: Answer::Level(level) }
+}
+
+/// Anna's account as stored now.
+async fn anna_now(store: &dyn Store) -> Account {
+    store.account_by_email("anna@exempelby.se").await.unwrap().unwrap()
 }
 
 /// Every promise of the `Store` trait, on a fresh store.
@@ -142,6 +149,51 @@ async fn owners(store: &dyn Store) {
         store.web_session("hash-3", 50).await.unwrap().is_none()
             && store.web_session("hash-4", 50).await.unwrap().is_none()
     );
+    // Invitations: used once, never after they expire; the account is made in the same step.
+    let exempelby = store.organisations().await.unwrap().into_iter().find(|o| o.id == "o1").unwrap();
+    let invitation =
+        Invitation { organisation: exempelby, role: Role::Facilitator, created_at: 10, expires_at: 100, used_at: None };
+    store.create_invitation("inv-1", &invitation).await.unwrap();
+    store.create_invitation("inv-2", &invitation).await.unwrap();
+    assert_eq!(store.invitation("inv-1").await.unwrap(), Some(invitation.clone()));
+    let dan = Account {
+        id: "d1".into(),
+        name: "Dan Dahl".into(),
+        email: Some("dan@exempelby.se".into()),
+        password_hash: None,
+        created_at: 20,
+    };
+    assert!(matches!(
+        store.accept_invitation("inv-1", "a1", Some(&Account { id: "x".into(), ..anna_now(store).await }), 20).await,
+        Err(StoreError::EmailTaken)
+    ));
+    assert_eq!(store.invitation("inv-1").await.unwrap().unwrap().used_at, None, "a refused acceptance spends nothing");
+    assert_eq!(store.accept_invitation("inv-1", "d1", Some(&dan), 20).await.unwrap().as_deref(), Some("o1"));
+    assert_eq!(store.accept_invitation("inv-1", "c1", None, 21).await.unwrap(), None, "used once");
+    assert_eq!(store.accept_invitation("inv-2", "c1", None, 100).await.unwrap(), None, "expired");
+    let members: Vec<_> = store.members("o1").await.unwrap().into_iter().map(|m| (m.account.name, m.role)).collect();
+    assert_eq!(
+        members,
+        [
+            ("Anna Andersson".to_string(), Role::Admin),
+            ("Bo Berg".into(), Role::Viewer),
+            ("Dan Dahl".into(), Role::Facilitator)
+        ]
+    );
+    // Removing a member: an account left in no organisation is deleted.
+    assert!(store.remove_member("o1", "d1").await.unwrap());
+    assert!(!store.remove_member("o1", "d1").await.unwrap());
+    assert_eq!(store.account_by_email("dan@exempelby.se").await.unwrap(), None);
+    assert!(store.remove_member("o1", "b1").await.unwrap());
+    assert_eq!(store.memberships("b1").await.unwrap().len(), 1, "Bo is still in his other organisation");
+    // Units, and a new name.
+    for (id, name) in [("u1", "Äldreomsorg"), ("u2", "IFO")] {
+        store.create_unit("o1", &Unit { id: id.into(), name: name.into() }).await.unwrap();
+    }
+    store.delete_unit("o1", "u1").await.unwrap();
+    assert_eq!(store.units("o1").await.unwrap(), [Unit { id: "u2".into(), name: "IFO".into() }]);
+    store.rename_organisation("o1", "Exempelby kommun, socialförvaltningen").await.unwrap();
+
     let names: Vec<_> = store.organisations().await.unwrap().into_iter().map(|o| o.name).collect();
     assert_eq!(names, ["Annanstad kommun", "Exempelby kommun, socialförvaltningen"]);
 

@@ -136,6 +136,10 @@ export const common = {
   err_unknown_session: { sv: 'Sessionen finns inte.', en: 'The session does not exist.' },
   err_forbidden: { sv: 'Det där får du inte göra.', en: 'You are not allowed to do that.' },
   err_unauthorized: { sv: 'Logga in för att fortsätta.', en: 'Sign in to continue.' },
+  err_unknown_invitation: {
+    sv: 'Inbjudningslänken fungerar inte: den är redan använd eller för gammal.',
+    en: 'The invitation link does not work: it was used already or has expired.',
+  },
   err_unknown_item: { sv: 'Frågan finns inte i sessionen.', en: 'The item is not in this session.' },
   err_round_closed: {
     sv: 'Röstningen är stängd – svaret kom inte med.',

@@ -30,6 +30,15 @@ impl Text {
     pub fn is_blank(&self) -> bool {
         self.sv.trim().is_empty() && self.en.trim().is_empty()
     }
+
+    /// The English text if `en`, else the Swedish.
+    pub fn pick(&self, en: bool) -> &str {
+        if en {
+            &self.en
+        } else {
+            &self.sv
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Text {

@@ -1,23 +1,13 @@
-//! Items and their kinds (scale, choice, words, points), and item sets: the import and export format
-//! of a session's agenda, with the rules an imported set must keep.
+//! Items and item sets: the import and export format of a session's agenda, with the rules an imported set must
+//! keep. What differs by kind (scale, choice, words, points) is in `domain::kinds`.
 
 use super::catalogue::{check_id, Scale, Suggestion, Text, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS};
+use super::kinds::{ItemKind, KindInput, KindOutput};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
 /// Most items in one session.
 pub const MAX_ITEMS: usize = 200;
-/// Options of a choice or points item: at least 2, at most 12 (more does not fit a phone or a chart).
-pub const OPTIONS: std::ops::RangeInclusive<usize> = 2..=12;
-/// Words one participant may send per round, and the default.
-pub const MAX_WORDS: std::ops::RangeInclusive<u8> = 1..=10;
-pub const DEFAULT_MAX_WORDS: u8 = 3;
-/// Characters per word or phrase, and the default: enough for "välfärdsteknik i hemtjänsten".
-pub const MAX_CHARS: std::ops::RangeInclusive<u16> = 1..=60;
-pub const DEFAULT_MAX_CHARS: u16 = 40;
-/// Points budget range, and the default.
-pub const BUDGET: std::ops::RangeInclusive<u32> = 1..=1000;
-pub const DEFAULT_BUDGET: u32 = 100;
 
 /// When participants and screens see an item's results.
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -26,60 +16,6 @@ pub const DEFAULT_BUDGET: u32 = 100;
 pub enum Results {
     Live,
     AfterReveal,
-}
-
-/// What kind of answer an item asks for, with the kind's settings.
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ItemKind {
-    /// A level on a scale; `scale` names one of the session's scales.
-    Scale {
-        scale: String,
-    },
-    Choice {
-        options: Vec<Text>,
-        multiple: bool,
-    },
-    Words {
-        max_words: u8,
-        max_chars: u16,
-    },
-    /// `targets`, when set, names the item each option stands for (a prioritisation over indicators).
-    Points {
-        options: Vec<Text>,
-        budget: u32,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        targets: Vec<String>,
-    },
-}
-
-impl ItemKind {
-    pub fn name(&self) -> &'static str {
-        match self {
-            ItemKind::Scale { .. } => "scale",
-            ItemKind::Choice { .. } => "choice",
-            ItemKind::Words { .. } => "words",
-            ItemKind::Points { .. } => "points",
-        }
-    }
-
-    /// The name of the session scale a scale item is answered on; `None` for every other kind.
-    pub fn scale_name(&self) -> Option<&str> {
-        match self {
-            ItemKind::Scale { scale } => Some(scale),
-            ItemKind::Choice { .. } | ItemKind::Words { .. } | ItemKind::Points { .. } => None,
-        }
-    }
-
-    /// How many slots a tally of this kind has (levels or options); 0 for words.
-    pub fn slots(&self, scales: &BTreeMap<String, Scale>) -> usize {
-        match self {
-            ItemKind::Scale { scale } => scales.get(scale).map(|s| s.levels.len()).unwrap_or(0),
-            ItemKind::Choice { options, .. } | ItemKind::Points { options, .. } => options.len(),
-            ItemKind::Words { .. } => 0,
-        }
-    }
 }
 
 /// One item of a session's agenda.
@@ -121,32 +57,6 @@ pub struct ItemInput {
     pub suggestions: Vec<Suggestion>,
     #[serde(default)]
     pub replaces: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum KindInput {
-    Scale {
-        scale: Scale,
-    },
-    Choice {
-        options: Vec<Text>,
-        #[serde(default)]
-        multiple: bool,
-    },
-    Words {
-        #[serde(default)]
-        max_words: Option<u8>,
-        #[serde(default)]
-        max_chars: Option<u16>,
-    },
-    Points {
-        options: Vec<Text>,
-        #[serde(default)]
-        budget: Option<u32>,
-        #[serde(default)]
-        targets: Vec<String>,
-    },
 }
 
 /// The item-set file: what "export items" writes and "import items" reads.
@@ -219,64 +129,8 @@ pub fn agenda_from_input(input: Vec<ItemInput>, known: &BTreeMap<String, Scale>)
         if let Some(area) = &item.area {
             check_id(area).map_err(|e| fail(at("area"), e.to_string()))?;
         }
-        let check_options = |options: &[Text]| {
-            if !OPTIONS.contains(&options.len()) {
-                return Err(fail(at("options"), format!("needs {} to {} options", OPTIONS.start(), OPTIONS.end())));
-            }
-            for (n, option) in options.iter().enumerate() {
-                if option.is_blank() || option.chars() > MAX_DESCRIPTION_CHARS {
-                    let message = format!("an option must be 1 to {MAX_DESCRIPTION_CHARS} characters");
-                    return Err(fail(format!("items[{index}].options[{n}]"), message));
-                }
-            }
-            Ok(())
-        };
-        let (kind, default_results) = match item.kind {
-            KindInput::Scale { scale } => {
-                if !scale.is_well_formed() {
-                    let message = "a scale needs 2 to 10 levels numbered 1, 2, 3, … in order, each with a label";
-                    return Err(fail(at("scale"), message));
-                }
-                let name = agenda
-                    .scales
-                    .iter()
-                    .chain(known.iter())
-                    .find(|(_, existing)| **existing == scale)
-                    .map(|(name, _)| name.clone())
-                    .unwrap_or_else(|| {
-                        let taken = |n: &String| agenda.scales.contains_key(n) || known.contains_key(n);
-                        (1..).map(|n| format!("s{n}")).find(|n| !taken(n)).expect("unbounded")
-                    });
-                agenda.scales.insert(name.clone(), scale);
-                (ItemKind::Scale { scale: name }, Results::AfterReveal)
-            }
-            KindInput::Choice { options, multiple } => {
-                check_options(&options)?;
-                (ItemKind::Choice { options, multiple }, Results::Live)
-            }
-            KindInput::Words { max_words, max_chars } => {
-                let max_words = max_words.unwrap_or(DEFAULT_MAX_WORDS);
-                if !MAX_WORDS.contains(&max_words) {
-                    return Err(fail(at("max_words"), format!("must be {} to {}", MAX_WORDS.start(), MAX_WORDS.end())));
-                }
-                let max_chars = max_chars.unwrap_or(DEFAULT_MAX_CHARS);
-                if !MAX_CHARS.contains(&max_chars) {
-                    return Err(fail(at("max_chars"), format!("must be {} to {}", MAX_CHARS.start(), MAX_CHARS.end())));
-                }
-                (ItemKind::Words { max_words, max_chars }, Results::Live)
-            }
-            KindInput::Points { options, budget, targets } => {
-                check_options(&options)?;
-                let budget = budget.unwrap_or(DEFAULT_BUDGET);
-                if !BUDGET.contains(&budget) {
-                    return Err(fail(at("budget"), format!("must be {} to {}", BUDGET.start(), BUDGET.end())));
-                }
-                if !targets.is_empty() && targets.len() != options.len() {
-                    return Err(fail(at("targets"), "needs one target per option, or none"));
-                }
-                (ItemKind::Points { options, budget, targets }, Results::AfterReveal)
-            }
-        };
+        let (kind, default_results) =
+            item.kind.checked(&mut agenda.scales, known).map_err(|e| fail(at(&e.field), e.message))?;
         let suggestion_fits = |s: &Suggestion| !s.text.is_blank() && s.text.chars() <= MAX_DESCRIPTION_CHARS;
         if item.suggestions.len() > 20 || !item.suggestions.iter().all(suggestion_fits) {
             return Err(fail(at("suggestions"), format!("at most 20, each 1 to {MAX_DESCRIPTION_CHARS} characters")));
@@ -316,28 +170,6 @@ pub struct ItemOutput<'a> {
 }
 
 #[derive(Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum KindOutput<'a> {
-    Scale {
-        scale: Option<&'a Scale>,
-    },
-    Choice {
-        options: &'a [Text],
-        multiple: bool,
-    },
-    Words {
-        max_words: u8,
-        max_chars: u16,
-    },
-    Points {
-        options: &'a [Text],
-        budget: u32,
-        #[serde(skip_serializing_if = "<[String]>::is_empty")]
-        targets: &'a [String],
-    },
-}
-
-#[derive(Debug, Serialize)]
 pub struct ItemSetOutput<'a> {
     pub format: &'static str,
     pub version: u32,
@@ -359,16 +191,7 @@ pub fn item_set<'a>(title: &'a str, agenda: &'a Agenda) -> ItemSetOutput<'a> {
                 area: item.area.as_deref(),
                 title: &item.title,
                 description: &item.description,
-                kind: match &item.kind {
-                    ItemKind::Scale { scale } => KindOutput::Scale { scale: agenda.scales.get(scale) },
-                    ItemKind::Choice { options, multiple } => KindOutput::Choice { options, multiple: *multiple },
-                    ItemKind::Words { max_words, max_chars } => {
-                        KindOutput::Words { max_words: *max_words, max_chars: *max_chars }
-                    }
-                    ItemKind::Points { options, budget, targets } => {
-                        KindOutput::Points { options, budget: *budget, targets }
-                    }
-                },
+                kind: item.kind.output(&agenda.scales),
                 results: item.results,
                 suggestions: &item.suggestions,
                 replaces: &item.replaces,
@@ -380,6 +203,7 @@ pub fn item_set<'a>(title: &'a str, agenda: &'a Agenda) -> ItemSetOutput<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::kinds::{points::PointsKind, scale::ScaleKind, words::WordsKind};
 
     fn read(json: &str) -> Result<Agenda, ItemsError> {
         let set: ItemSetInput = serde_json::from_str(json).unwrap();
@@ -400,17 +224,17 @@ mod tests {
         let ids: Vec<_> = agenda.items.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["q1", "q2", "prio", "q3"]);
         assert_eq!(agenda.items[0].results, Results::Live);
-        assert_eq!(agenda.items[1].kind, ItemKind::Words { max_words: 3, max_chars: 40 });
+        assert_eq!(agenda.items[1].kind, ItemKind::Words(WordsKind { max_words: 3, max_chars: 40 }));
         assert_eq!(
             agenda.items[2].kind,
-            ItemKind::Points {
+            ItemKind::Points(PointsKind {
                 options: vec![Text::both("A"), Text::both("B"), Text::both("C")],
                 budget: 100,
                 targets: vec![]
-            }
+            })
         );
         assert_eq!(agenda.items[2].results, Results::AfterReveal);
-        assert_eq!(agenda.items[3].kind, ItemKind::Scale { scale: "s1".into() });
+        assert_eq!(agenda.items[3].kind, ItemKind::Scale(ScaleKind { scale: "s1".into() }));
         assert_eq!(agenda.scales.len(), 1);
     }
 

@@ -2,9 +2,9 @@
 //! No I/O, no clock, no async runtime: time and random values are inputs.
 
 pub mod access;
-pub mod answer;
 pub mod catalogue;
 pub mod item;
+pub mod kinds;
 pub mod occasion;
 pub mod session;
 pub mod spread;
@@ -12,8 +12,8 @@ pub mod summary;
 pub mod view;
 pub mod words;
 
-pub use answer::{Answer, RawAnswer};
 pub use catalogue::{Catalogue, Scale, Text};
-pub use item::{Agenda, ItemKind, ItemSpec, Results};
+pub use item::{Agenda, ItemSpec, Results};
+pub use kinds::{Answer, ItemKind, RawAnswer};
 pub use session::{Actor, Command, DomainError, Event, ParticipantNo, Phase, Session, SessionSpec};
 pub use spread::{Spread, Tally};

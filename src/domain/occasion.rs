@@ -2,12 +2,11 @@
 //! events that rebuild its outcome (rounds as counts, locks, moderation, plan, occasion) — never ballots,
 //! because an export never has them.
 
-use super::answer::RoundTally;
 use super::item::Agenda;
+use super::kinds::words::ExportedWords;
+use super::kinds::ExportedTally;
 use super::session::{Action, AreaSpec, CatalogueRef, Event, Occasion};
-use super::spread::Tally;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 /// The `session` part of an `export.json`, as far as an import needs it.
 #[derive(Debug, Deserialize)]
@@ -67,28 +66,6 @@ pub struct ExportedLock {
     pub reopened_at: Option<i64>,
 }
 
-/// The tally shapes of docs/protocol.md, told apart by their fields.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub enum ExportedTally {
-    Scale { counts: Vec<u32>, not_relevant: u32 },
-    Points { totals: Vec<u64>, supporters: Vec<u32> },
-    Choice { counts: Vec<u32> },
-    Words { words: Vec<ExportedWord> },
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ExportedWord {
-    pub text: String,
-    pub count: u32,
-    #[serde(default)]
-    pub hidden: bool,
-    #[serde(default)]
-    pub filtered: bool,
-    #[serde(default)]
-    pub variants: Vec<String>,
-}
-
 impl ExportedSession {
     /// The events that rebuild this occasion on `agenda` (the export's item set). What does not fit the
     /// agenda — an unknown item, a tally of the wrong size, a level off the scale — is left out, so a
@@ -110,42 +87,11 @@ impl ExportedSession {
             let mut moderation = Vec::new();
             for round in &item.rounds {
                 events.push(Event::RoundOpened { item: id(), round: round.number });
-                let tally = match &round.tally {
-                    Some(ExportedTally::Scale { counts, not_relevant }) => {
-                        Some(RoundTally::Scale(Tally { counts: counts.clone(), not_relevant: *not_relevant }))
-                    }
-                    Some(ExportedTally::Choice { counts }) => Some(RoundTally::Choice(counts.clone())),
-                    Some(ExportedTally::Points { totals, supporters }) => {
-                        Some(RoundTally::Points { totals: totals.clone(), supporters: supporters.clone() })
-                    }
-                    Some(ExportedTally::Words { words }) => {
-                        // Variants' own counts are not in an export: each group keeps its total under its own word.
-                        let counts: BTreeMap<String, u32> = words.iter().map(|w| (w.text.clone(), w.count)).collect();
-                        for word in words {
-                            let group = || word.text.clone();
-                            moderation.extend(word.variants.iter().map(|v| Event::WordsMerged {
-                                item: id(),
-                                word: v.clone(),
-                                into: group(),
-                            }));
-                            if word.hidden && !word.filtered {
-                                moderation.push(Event::WordHidden { item: id(), word: group() });
-                            }
-                            if word.filtered && !word.hidden {
-                                moderation.push(Event::WordShown { item: id(), word: group() });
-                            }
-                        }
-                        Some(RoundTally::Words(counts))
-                    }
-                    None => None,
-                };
-                let fits = |t: &RoundTally| match t {
-                    RoundTally::Scale(t) => t.counts.len() == slots,
-                    RoundTally::Choice(counts) => counts.len() == slots,
-                    RoundTally::Points { totals, supporters } => totals.len() == slots && supporters.len() == slots,
-                    RoundTally::Words(_) => slots == 0,
-                };
-                if let Some(tally) = tally.filter(fits) {
+                if let Some(ExportedTally::Words(cloud)) = &round.tally {
+                    moderation.extend(cloud_moderation(&item.id, cloud));
+                }
+                let tally = round.tally.as_ref().map(ExportedTally::to_tally);
+                if let Some(tally) = tally.filter(|t| t.fits(slots)) {
                     let (voters, spellings) = (round.voted, Default::default());
                     events.push(Event::RoundTallied { item: id(), round: round.number, tally, voters, spellings });
                 }
@@ -176,6 +122,27 @@ impl ExportedSession {
         }
         events
     }
+}
+
+/// The moderation an exported cloud shows, as the events that redo it: each group's variants merged into it, and
+/// the group hidden or shown where that differs from what the filter would do.
+fn cloud_moderation(item: &str, cloud: &ExportedWords) -> Vec<Event> {
+    let mut events = Vec::new();
+    for word in &cloud.words {
+        let group = || word.text.clone();
+        events.extend(word.variants.iter().map(|v| Event::WordsMerged {
+            item: item.to_string(),
+            word: v.clone(),
+            into: group(),
+        }));
+        if word.hidden && !word.filtered {
+            events.push(Event::WordHidden { item: item.to_string(), word: group() });
+        }
+        if word.filtered && !word.hidden {
+            events.push(Event::WordShown { item: item.to_string(), word: group() });
+        }
+    }
+    events
 }
 
 fn lock(item: String, lock: &ExportedLock) -> Event {

@@ -2,9 +2,9 @@
 //! where the group disagreed most), the priorities from a prioritisation vote, and the comparison of two
 //! occasions. Pure functions of session state; nothing here is stored.
 
-use super::answer::RoundTally;
 use super::catalogue::Text;
-use super::item::ItemKind;
+use super::kinds::points::PointsTally;
+use super::kinds::{ItemKind, RoundTally};
 use super::session::{Action, Session};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -70,10 +70,7 @@ pub fn summarise(session: &Session) -> Summary {
     for (item, state) in spec.items.iter().zip(&session.items) {
         let Some(scale) = session.scale_of(item) else { continue };
         top = top.max(scale.top());
-        let first = state.rounds.first().and_then(|r| match &r.tally {
-            RoundTally::Scale(tally) => Some(tally.spread()),
-            _ => None,
-        });
+        let first = state.rounds.first().and_then(|r| r.tally.spread());
         indicators.push(IndicatorSummary {
             id: item.id.clone(),
             area: item.area.clone(),
@@ -115,11 +112,12 @@ pub fn summarise(session: &Session) -> Summary {
 /// The latest prioritisation (a points item with targets) that has answers, its targets by points.
 fn priorities(session: &Session) -> Vec<Priority> {
     for (item, state) in session.spec.items.iter().zip(&session.items).rev() {
-        let ItemKind::Points { targets, .. } = &item.kind else { continue };
+        let ItemKind::Points(points) = &item.kind else { continue };
+        let targets = &points.targets;
         if targets.is_empty() {
             continue;
         }
-        let Some(RoundTally::Points { totals, supporters }) =
+        let Some(RoundTally::Points(PointsTally { totals, supporters })) =
             state.rounds.iter().rev().find(|r| r.voters() > 0).map(|r| &r.tally)
         else {
             continue;
@@ -284,8 +282,8 @@ mod tests {
         assess(&mut s, "I1", [1, 1, 1, 1], 1);
         run(&mut s, Actor::Facilitator, Command::StartPrioritisation { max_level: 3, budget: 10 });
         let prio = s.spec.items.last().unwrap().clone();
-        let ItemKind::Points { targets, .. } = &prio.kind else { panic!() };
-        assert_eq!(targets, &["L1", "I1"], "only gaps at or below the level, in agenda order");
+        let ItemKind::Points(points) = &prio.kind else { panic!() };
+        assert_eq!(points.targets, ["L1", "I1"], "only gaps at or below the level, in agenda order");
         assert_eq!(s.current, s.item_index(&prio.id), "the vote opens at once");
         for p in 1..=3 {
             let answer = RawAnswer::List(if p == 1 { vec![10, 0] } else { vec![2, 8] });

@@ -1,19 +1,17 @@
 //! What each audience may see of a session. The reveal rule lives here: before a round is revealed (or
 //! while its item shows results live), the public view carries only how many answered, never any part
-//! of the tally. Moderation lives here too: hidden and filtered words never reach the public view.
+//! of the tally. Moderation is applied here, through the words kind (`kinds::words`): hidden and filtered words never
+//! reach the public view.
 
-use super::answer::{display_spelling, RoundTally, Spellings};
 use super::catalogue::{Scale, Suggestion, Text};
-use super::item::{ItemKind, Results};
-use super::session::{Action, CatalogueRef, Consensus, Moderation, Occasion, PastConsensus, Phase, Session};
-use super::spread::{Spread, Tally};
+use super::item::Results;
+use super::kinds::words::CloudContext;
+use super::kinds::{ItemKind, TallyView};
+use super::session::{Action, CatalogueRef, Consensus, Occasion, PastConsensus, Phase, Session};
+use super::spread::Spread;
 use super::summary::{ordered_plan, summarise, Summary};
-use super::words::is_profane;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// Most word groups in the public view: a cloud of more is unreadable, and it bounds the message size.
-pub const PUBLIC_WORDS: usize = 100;
 
 /// Who a view is rendered for. Each audience's view is built once per change and shared by all of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,79 +88,6 @@ pub struct RoundView<'a> {
     pub spread: Option<Spread>,
 }
 
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-pub enum TallyView<'a> {
-    Scale(&'a Tally),
-    Choice { counts: &'a [u32] },
-    Points { totals: &'a [u64], supporters: &'a [u32] },
-    Words { words: Vec<WordView<'a>>, total: u32 },
-}
-
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Serialize)]
-pub struct WordView<'a> {
-    /// The normalised form: the group's key, which moderation commands name.
-    pub text: &'a str,
-    /// The most common spelling people used (ties: the first seen), only where it differs from `text`, so
-    /// the frames grow only by the words that need it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(test, ts(optional))]
-    pub display: Option<&'a str>,
-    pub count: u32,
-    /// Moderation details, for the facilitator only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(test, ts(optional))]
-    pub hidden: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(test, ts(optional))]
-    pub filtered: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(test, ts(optional))]
-    pub variants: Option<Vec<&'a str>>,
-}
-
-/// One group of a word cloud: a word, the variants merged into it, and their count together.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WordGroup<'a> {
-    pub text: &'a str,
-    pub count: u32,
-    pub variants: Vec<&'a str>,
-    /// The profanity filter matches the word or one of its variants.
-    pub filtered: bool,
-    /// Hidden from participants and screens: by the facilitator, or by the filter while it is on.
-    pub hidden: bool,
-}
-
-/// Groups a round's words by the facilitator's merges, most frequent first (ties alphabetical).
-pub fn word_groups<'a>(
-    counts: &'a BTreeMap<String, u32>,
-    moderation: &'a Moderation,
-    filter_on: bool,
-) -> Vec<WordGroup<'a>> {
-    let mut groups: BTreeMap<&str, (u32, Vec<&str>)> = BTreeMap::new();
-    for (word, count) in counts {
-        let group = moderation.group(word);
-        let entry = groups.entry(group).or_default();
-        entry.0 += count;
-        if group != word {
-            entry.1.push(word);
-        }
-    }
-    let mut list: Vec<WordGroup> = groups
-        .into_iter()
-        .map(|(text, (count, variants))| {
-            let filtered = is_profane(text) || variants.iter().any(|v| is_profane(v));
-            let shown = moderation.shown.contains(text);
-            let hidden = moderation.hidden.contains(text) || (filter_on && filtered && !shown);
-            WordGroup { text, count, variants, filtered, hidden }
-        })
-        .collect();
-    list.sort_by(|a, b| b.count.cmp(&a.count).then(a.text.cmp(b.text)));
-    list
-}
-
 /// Renders the session for an audience. `code` is the join code; `online` the participants connected now.
 pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: Audience) -> SessionView<'a> {
     let spec = &session.spec;
@@ -211,19 +136,14 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
                     .iter()
                     .map(|round| {
                         let visible = facilitator || round.revealed || item.results == Results::Live;
-                        let tally = visible.then(|| match &round.tally {
-                            RoundTally::Scale(tally) => TallyView::Scale(tally),
-                            RoundTally::Choice(counts) => TallyView::Choice { counts },
-                            RoundTally::Points { totals, supporters } => TallyView::Points { totals, supporters },
-                            RoundTally::Words(counts) => {
-                                let groups = word_groups(counts, &state.moderation, session.profanity_filter);
-                                words_view(groups, facilitator, &round.spellings)
-                            }
-                        });
-                        let spread = match (&round.tally, visible) {
-                            (RoundTally::Scale(tally), true) => Some(tally.spread()),
-                            _ => None,
+                        let cloud = CloudContext {
+                            moderation: &state.moderation,
+                            filter_on: session.profanity_filter,
+                            facilitator,
+                            spellings: &round.spellings,
                         };
+                        let tally = visible.then(|| round.tally.view(cloud));
+                        let spread = visible.then(|| round.tally.spread()).flatten();
                         RoundView {
                             number: round.number,
                             open: round.open,
@@ -243,47 +163,9 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
     }
 }
 
-fn words_view<'a>(groups: Vec<WordGroup<'a>>, facilitator: bool, spellings: &'a Spellings) -> TallyView<'a> {
-    // A merged group shows its own word's spelling; a group nobody typed as such shows `text`.
-    let display = |text: &str| display_spelling(spellings, text).filter(|d| *d != text);
-    let words: Vec<WordView> = if facilitator {
-        groups
-            .into_iter()
-            .map(|g| WordView {
-                text: g.text,
-                display: display(g.text),
-                count: g.count,
-                hidden: Some(g.hidden),
-                filtered: Some(g.filtered),
-                variants: Some(g.variants),
-            })
-            .collect()
-    } else {
-        groups
-            .into_iter()
-            .filter(|g| !g.hidden)
-            .take(PUBLIC_WORDS)
-            .map(|g| WordView {
-                text: g.text,
-                display: display(g.text),
-                count: g.count,
-                hidden: None,
-                filtered: None,
-                variants: None,
-            })
-            .collect()
-    };
-    let total = words.iter().map(|w| w.count).sum();
-    TallyView::Words { words, total }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn counts(pairs: &[(&str, u32)]) -> BTreeMap<String, u32> {
-        pairs.iter().map(|(w, c)| (w.to_string(), *c)).collect()
-    }
 
     fn ids(view: &SessionView) -> Vec<String> {
         view.items.iter().map(|item| item.id.to_string()).collect()
@@ -328,30 +210,5 @@ mod tests {
         let shared = render(&session, "123456", 3, Audience::Phone);
         assert_eq!(shared.items.len(), 32, "the shared summary refers to every indicator");
         assert!(shared.summary.is_some());
-    }
-
-    #[test]
-    fn groups_add_merged_variants_and_sort_by_count() {
-        let counts = counts(&[("digitalisering", 3), ("digitaliseringen", 2), ("framtid", 4), ("ångest", 1)]);
-        let mut moderation = Moderation::default();
-        moderation.merges.insert("digitaliseringen".into(), "digitalisering".into());
-        let groups = word_groups(&counts, &moderation, true);
-        let summary: Vec<(&str, u32)> = groups.iter().map(|g| (g.text, g.count)).collect();
-        assert_eq!(summary, [("digitalisering", 5), ("framtid", 4), ("ångest", 1)]);
-        assert_eq!(groups[0].variants, ["digitaliseringen"]);
-    }
-
-    #[test]
-    fn the_filter_hides_profanity_until_the_facilitator_shows_it() {
-        let counts = counts(&[("jävla skit", 2), ("bra", 5)]);
-        let mut moderation = Moderation::default();
-        let groups = word_groups(&counts, &moderation, true);
-        assert!(groups.iter().find(|g| g.text == "jävla skit").unwrap().hidden);
-        assert!(!groups.iter().find(|g| g.text == "bra").unwrap().hidden);
-        assert!(!word_groups(&counts, &moderation, false)[1].hidden, "filter off");
-        moderation.shown.insert("jävla skit".into());
-        assert!(!word_groups(&counts, &moderation, true).iter().any(|g| g.hidden));
-        moderation.hidden.insert("bra".into());
-        assert!(word_groups(&counts, &moderation, true)[0].hidden);
     }
 }

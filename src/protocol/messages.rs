@@ -2,6 +2,9 @@
 //! Pure data and serde: no socket, no session, no database.
 
 use super::Code;
+use crate::domain::kinds::choice::ChoiceAnswer;
+use crate::domain::kinds::points::PointsAnswer;
+use crate::domain::kinds::scale::ScaleAnswer;
 use crate::domain::session::OwnAnswer;
 use crate::domain::{Answer, Command};
 use serde::{Deserialize, Serialize};
@@ -92,10 +95,10 @@ pub enum AnswerWire<'a> {
 impl<'a> From<&'a Answer> for AnswerWire<'a> {
     fn from(answer: &'a Answer) -> Self {
         match answer {
-            Answer::Level(level) => AnswerWire::Level(*level),
-            Answer::NotRelevant => AnswerWire::Word("not_relevant"),
-            Answer::Options(options) => AnswerWire::List(options),
-            Answer::Points(points) => AnswerWire::Points(points),
+            Answer::Scale(ScaleAnswer::Level(level)) => AnswerWire::Level(*level),
+            Answer::Scale(ScaleAnswer::NotRelevant) => AnswerWire::Word("not_relevant"),
+            Answer::Choice(ChoiceAnswer { options }) => AnswerWire::List(options),
+            Answer::Points(PointsAnswer { points }) => AnswerWire::Points(points),
         }
     }
 }
@@ -203,7 +206,10 @@ mod tests {
         };
         assert_eq!(action, expected);
         let start = command(r#"{"type":"start_prioritisation","id":5,"max_level":2}"#);
-        assert_eq!(start, Command::StartPrioritisation { max_level: 2, budget: crate::domain::item::DEFAULT_BUDGET });
+        assert_eq!(
+            start,
+            Command::StartPrioritisation { max_level: 2, budget: crate::domain::kinds::points::DEFAULT_BUDGET }
+        );
     }
 
     #[test]
@@ -222,7 +228,8 @@ mod tests {
 
     #[test]
     fn own_answers_show_in_protocol_form() {
-        let own = OwnAnswer { round: 2, answer: Some(Answer::Options(vec![1])), words: vec![] };
+        let own =
+            OwnAnswer { round: 2, answer: Some(Answer::Choice(ChoiceAnswer { options: vec![1] })), words: vec![] };
         assert_eq!(serde_json::to_string(&BallotWire::from(&own)).unwrap(), r#"{"round":2,"answer":[1]}"#);
         let own = OwnAnswer { round: 1, answer: None, words: vec!["framtid".into()] };
         assert_eq!(serde_json::to_string(&BallotWire::from(&own)).unwrap(), r#"{"round":1,"words":["framtid"]}"#);

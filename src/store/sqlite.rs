@@ -245,6 +245,7 @@ impl Store for SqliteStore {
 mod tests {
     use super::*;
     use crate::domain::catalogue::{Catalogue, BUILT_IN};
+    use crate::domain::kinds::scale::ScaleAnswer;
     use crate::domain::{Answer, SessionSpec};
 
     fn stored(code: &str) -> StoredSession {
@@ -269,7 +270,12 @@ mod tests {
         store.create_session(&stored("123456")).await.unwrap();
         let events = vec![
             Event::RoundOpened { item: "L1".into(), round: 1 },
-            Event::BallotCast { item: "L1".into(), round: 1, participant: 1, answer: Answer::Level(3) },
+            Event::BallotCast {
+                item: "L1".into(),
+                round: 1,
+                participant: 1,
+                answer: Answer::Scale(ScaleAnswer::Level(3)),
+            },
         ];
         store.append("id-123456", 1, &events, None).await.unwrap();
         assert!(matches!(store.append("id-123456", 1, &events, None).await, Err(StoreError::OutOfOrder { .. })));

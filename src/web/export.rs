@@ -41,14 +41,6 @@ fn english(query: &Lang) -> bool {
     query.lang.as_deref() == Some("en")
 }
 
-fn pick(text: &Text, en: bool) -> &str {
-    if en {
-        &text.en
-    } else {
-        &text.sv
-    }
-}
-
 fn attachment(content_type: &'static str, filename: String, body: impl Into<axum::body::Body>) -> Response {
     let mut response = Response::new(body.into());
     let headers = response.headers_mut();
@@ -138,21 +130,21 @@ fn csv(session: &Session, summary: &Summary, en: bool) -> String {
             .area
             .as_ref()
             .and_then(|id| session.spec.areas.iter().find(|a| &a.id == id))
-            .map(|a| pick(&a.name, en).to_string())
+            .map(|a| a.name.pick(en).to_string())
             .unwrap_or_default();
         let scale = session.scale_of(item);
         let consensus = state.consensus.as_ref();
         let level_label = consensus
             .and_then(|c| scale.and_then(|s| s.levels.get(c.level as usize - 1)))
-            .map(|l| pick(&l.label, en).to_string())
+            .map(|l| l.label.pick(en).to_string())
             .unwrap_or_default();
         let latest = view.items.iter().find(|v| v.id == item.id).and_then(|v| v.rounds.last());
         let spread = latest.and_then(|r| r.spread.as_ref());
         let mut row = vec![
             area,
             item.id.clone(),
-            pick(&item.title, en).to_string(),
-            kind_word(&item.kind, en).to_string(),
+            item.title.pick(en).to_string(),
+            item.kind.label(en).to_string(),
             consensus.map(|c| c.level.to_string()).unwrap_or_default(),
             level_label,
             consensus.map(|c| c.note.clone()).unwrap_or_default(),
@@ -165,16 +157,10 @@ fn csv(session: &Session, summary: &Summary, en: bool) -> String {
                 .map(|m| format!("{m}").replace('.', if en { "." } else { "," }))
                 .unwrap_or_default(),
             spread.and_then(|s| s.consensus).map(|c| format!("{:.0} %", c * 100.0)).unwrap_or_default(),
-            latest.map(|r| result_text(item, r, en)).unwrap_or_default(),
+            latest.and_then(|r| r.tally.as_ref()).map(|t| t.result_line(&item.kind, en)).unwrap_or_default(),
         ];
-        let counts = latest.and_then(|r| match &r.tally {
-            Some(crate::domain::view::TallyView::Scale(tally)) => Some(tally.counts.clone()),
-            _ => None,
-        });
-        row.extend(
-            (0..top as usize)
-                .map(|i| counts.as_ref().and_then(|c| c.get(i)).map(|n| n.to_string()).unwrap_or_default()),
-        );
+        let counts = latest.and_then(|r| r.tally.as_ref()).and_then(|t| t.level_counts());
+        row.extend((0..top as usize).map(|i| counts.and_then(|c| c.get(i)).map(|n| n.to_string()).unwrap_or_default()));
         let _ = writeln!(out, "{}\r", row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(";"));
     }
     let plan = ordered_plan(session, summary);
@@ -212,49 +198,6 @@ fn status_word(status: ActionStatus, en: bool) -> &'static str {
         (ActionStatus::Todo, true) => "To do",
         (ActionStatus::Doing, true) => "In progress",
         (ActionStatus::Done, true) => "Done",
-    }
-}
-
-/// An item's kind in the words the console uses (frontend/src/lib/strings.ts `kindNames`).
-fn kind_word(kind: &crate::domain::ItemKind, en: bool) -> &'static str {
-    use crate::domain::ItemKind;
-    match (kind, en) {
-        (ItemKind::Scale { .. }, false) => "Skala",
-        (ItemKind::Choice { .. }, false) => "Val",
-        (ItemKind::Points { .. }, false) => "Poäng",
-        (ItemKind::Words { .. }, false) => "Ordmoln",
-        (ItemKind::Scale { .. }, true) => "Scale",
-        (ItemKind::Choice { .. }, true) => "Choice",
-        (ItemKind::Points { .. }, true) => "Points",
-        (ItemKind::Words { .. }, true) => "Word cloud",
-    }
-}
-
-/// The result of a choice, points or words round as one line of text.
-fn result_text(item: &crate::domain::ItemSpec, round: &crate::domain::view::RoundView<'_>, en: bool) -> String {
-    use crate::domain::view::TallyView;
-    use crate::domain::ItemKind;
-    match (&item.kind, &round.tally) {
-        (ItemKind::Choice { options, .. }, Some(TallyView::Choice { counts })) => options
-            .iter()
-            .zip(counts.iter())
-            .map(|(o, n)| format!("{}: {n}", pick(o, en)))
-            .collect::<Vec<_>>()
-            .join("; "),
-        (ItemKind::Points { options, .. }, Some(TallyView::Points { totals, .. })) => options
-            .iter()
-            .zip(totals.iter())
-            .map(|(o, n)| format!("{}: {n}", pick(o, en)))
-            .collect::<Vec<_>>()
-            .join("; "),
-        (_, Some(TallyView::Words { words, .. })) => words
-            .iter()
-            .filter(|w| w.hidden != Some(true))
-            .take(30)
-            .map(|w| format!("{} ({})", w.display.unwrap_or(w.text), w.count))
-            .collect::<Vec<_>>()
-            .join("; "),
-        _ => String::new(),
     }
 }
 
@@ -332,7 +275,7 @@ fn radar(summary: &Summary, en: bool) -> String {
         let _ = write!(
             svg,
             r##"<text x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="13" fill="#1b2430">{}</text>"##,
-            esc(pick(&area.name, en))
+            esc(area.name.pick(en))
         );
     }
     svg.push_str("</svg>");
@@ -360,7 +303,7 @@ fn report_html(session: &Session, summary: &Summary, code: &str, catalogue: Opti
     }
     if let Some(reference) = &session.spec.catalogue {
         // The title people know the catalogue by; its id only if the catalogue is no longer on the server.
-        let name = catalogue.map(|title| pick(title, en)).unwrap_or(&reference.id);
+        let name = catalogue.map(|title| title.pick(en)).unwrap_or(&reference.id);
         let _ = write!(
             h,
             "<p class=\"muted\">{}: {}, {} {} · {} {}</p>",
@@ -387,7 +330,7 @@ fn report_html(session: &Session, summary: &Summary, code: &str, catalogue: Opti
             let _ = write!(
                 h,
                 "<tr><th scope=\"row\">{}</th><td>{average}</td><td>{} / {}</td></tr>",
-                esc(pick(&area.name, en)),
+                esc(area.name.pick(en)),
                 area.locked,
                 area.indicators
             );
@@ -404,7 +347,7 @@ fn report_html(session: &Session, summary: &Summary, code: &str, catalogue: Opti
                 let _ = write!(
                     h,
                     "<li>{} <span class=\"muted\">({} {cns})</span></li>",
-                    esc(pick(&i.title, en)),
+                    esc(i.title.pick(en)),
                     t("samstämmighet", "consensus")
                 );
             }
@@ -428,7 +371,7 @@ fn report_html(session: &Session, summary: &Summary, code: &str, catalogue: Opti
         if named {
             let name = area
                 .and_then(|id| session.spec.areas.iter().find(|a| a.id == id))
-                .map(|a| pick(&a.name, en).to_string())
+                .map(|a| a.name.pick(en).to_string())
                 .unwrap_or_else(|| t("Övriga", "Other").to_string());
             let _ = write!(h, "<h3>{}</h3>", esc(&name));
         }
@@ -438,7 +381,7 @@ fn report_html(session: &Session, summary: &Summary, code: &str, catalogue: Opti
             let label = indicator
                 .level
                 .and_then(|l| item.and_then(|i| session.scale_of(i)).and_then(|s| s.levels.get(l as usize - 1)))
-                .map(|l| format!("{} – {}", l.level, pick(&l.label, en)))
+                .map(|l| format!("{} – {}", l.level, l.label.pick(en)))
                 .unwrap_or_else(|| t("ej låst", "not locked").to_string());
             let mut note = esc(indicator.note.as_deref().unwrap_or(""));
             if let Some(dissent) = &indicator.dissent {
@@ -448,7 +391,7 @@ fn report_html(session: &Session, summary: &Summary, code: &str, catalogue: Opti
             let _ = write!(
                 h,
                 "<tr><th scope=\"row\">{}</th><td>{}</td><td>{note}</td><td>{cns}</td></tr>",
-                esc(pick(&indicator.title, en)),
+                esc(indicator.title.pick(en)),
                 esc(&label)
             );
         }
@@ -463,7 +406,7 @@ fn report_html(session: &Session, summary: &Summary, code: &str, catalogue: Opti
                 .indicators
                 .iter()
                 .find(|i| i.id == p.item)
-                .map(|i| pick(&i.title, en).to_string())
+                .map(|i| i.title.pick(en).to_string())
                 .unwrap_or_else(|| p.item.clone());
             let _ = write!(
                 h,
@@ -486,7 +429,7 @@ fn report_html(session: &Session, summary: &Summary, code: &str, catalogue: Opti
                 .indicators
                 .iter()
                 .find(|i| i.id == action.item)
-                .map(|i| pick(&i.title, en).to_string())
+                .map(|i| i.title.pick(en).to_string())
                 .unwrap_or_else(|| action.item.clone());
             let _ = write!(
                 h,
@@ -657,18 +600,19 @@ mod tests {
 
     #[test]
     fn statuses_and_kinds_use_the_words_of_the_console() {
+        use crate::domain::kinds::{choice::ChoiceKind, points::PointsKind, scale::ScaleKind, words::WordsKind};
         use crate::domain::ItemKind;
         let words = |en| [ActionStatus::Todo, ActionStatus::Doing, ActionStatus::Done].map(|s| status_word(s, en));
         assert_eq!(words(false), ["Att göra", "Pågår", "Klar"]);
         assert_eq!(words(true), ["To do", "In progress", "Done"]);
         let kinds = [
-            ItemKind::Scale { scale: "s".into() },
-            ItemKind::Choice { options: vec![], multiple: false },
-            ItemKind::Points { options: vec![], budget: 100, targets: vec![] },
-            ItemKind::Words { max_words: 3, max_chars: 40 },
+            ItemKind::Scale(ScaleKind { scale: "s".into() }),
+            ItemKind::Choice(ChoiceKind { options: vec![], multiple: false }),
+            ItemKind::Points(PointsKind { options: vec![], budget: 100, targets: vec![] }),
+            ItemKind::Words(WordsKind { max_words: 3, max_chars: 40 }),
         ];
-        assert_eq!(kinds.each_ref().map(|k| kind_word(k, false)), ["Skala", "Val", "Poäng", "Ordmoln"]);
-        assert_eq!(kinds.each_ref().map(|k| kind_word(k, true)), ["Scale", "Choice", "Points", "Word cloud"]);
+        assert_eq!(kinds.each_ref().map(|k| k.label(false)), ["Skala", "Val", "Poäng", "Ordmoln"]);
+        assert_eq!(kinds.each_ref().map(|k| k.label(true)), ["Scale", "Choice", "Points", "Word cloud"]);
     }
 
     #[test]

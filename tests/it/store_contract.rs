@@ -6,6 +6,7 @@ use crate::common::services::*;
 use crate::common::*;
 use samsyn::domain::access::Role;
 use samsyn::domain::catalogue::{Catalogue, BUILT_IN};
+use samsyn::domain::kinds::scale::ScaleAnswer;
 use samsyn::domain::{Answer, Event, SessionSpec};
 use samsyn::store::{
     Account, Invitation, Membership, Organisation, PostgresStore, SqliteStore, Store, StoreError, StoredSession, Unit,
@@ -28,7 +29,7 @@ fn stored(code: &str, created_at: i64) -> StoredSession {
 }
 
 fn ballot(participant: u32, level: u8) -> Event {
-    Event::BallotCast { item: "L1".into(), round: 1, participant, answer: Answer::Level(level) }
+    Event::BallotCast { item: "L1".into(), round: 1, participant, answer: Answer::Scale(ScaleAnswer::Level(level)) }
 }
 
 /// Anna's account as stored now.

@@ -241,7 +241,7 @@ export function RoundResult({
 }) {
   const Hx = `h${headingLevel}` as 'h2' | 'h3' | 'h4';
   let body: ComponentChildren;
-  if (round.voted === 0 && item.kind !== 'words') {
+  if (round.voted === 0 && (item.kind === 'scale' || item.kind === 'choice' || item.kind === 'points')) {
     body = <p class="muted">{tr(lang, common.noVotes)}</p>;
   } else if (item.kind === 'scale') {
     const scale = scaleOf(session, item);
@@ -255,7 +255,7 @@ export function RoundResult({
     body = <ChoiceResult item={item} round={round} lang={lang} />;
   } else if (item.kind === 'points') {
     body = <PointsResult item={item} round={round} lang={lang} />;
-  } else {
+  } else if (item.kind === 'words') {
     const tally = round.tally as WordsTally | null;
     body = tally && (
       <WordCloud
@@ -268,6 +268,8 @@ export function RoundResult({
         maxEm={cloudMaxEm}
       />
     );
+  } else {
+    body = <p class="muted">{tr(lang, common.unsupportedKind)}</p>;
   }
   return (
     <section class={`round-result round-${item.kind}`}>

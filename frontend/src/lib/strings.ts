@@ -68,6 +68,11 @@ export const common = {
   },
   noScaleAnswers: { sv: 'Inga svar på skalan i den här omgången.', en: 'No answers on the scale in this round.' },
   noVotes: { sv: 'Ingen har svarat.', en: 'Nobody answered.' },
+  // A kind newer than this page (a server ahead of a cached page): said plainly, never drawn as another kind.
+  unsupportedKind: {
+    sv: 'Den här frågetypen stöds inte av den här sidan.',
+    en: 'This question type is not supported by this page.',
+  },
   agreed: { sv: 'Gruppens samsyn', en: "The group's consensus" },
   note: { sv: 'Motivering', en: 'Note' },
   dissent: { sv: 'Avvikande mening', en: 'Dissent' },

@@ -276,6 +276,9 @@ function StageCloud({ tally, lang, round, asList }: { tally: WordsTally; lang: L
 
 /** One round by kind, large or compact. */
 function RoundView({ item, round, session, lang, compact, wordsAsList }: { item: Item; round: Round; session: Session; lang: Lang; compact: boolean; wordsAsList: boolean }) {
+  if (item.kind !== 'scale' && item.kind !== 'choice' && item.kind !== 'points' && item.kind !== 'words') {
+    return <p class="st-note">{tr(lang, common.unsupportedKind)}</p>;
+  }
   if (round.voted === 0 && item.kind !== 'words') return <p class="st-note">{tr(lang, common.noVotes)}</p>;
   if (item.kind === 'scale') {
     const scale = scaleOf(session, item);

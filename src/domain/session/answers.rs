@@ -2,8 +2,7 @@
 //! not depend on the flow, moderation or the plan.
 
 use super::{Actor, DomainError, Event, ParticipantNo, Session};
-use crate::domain::answer::{self, RawAnswer};
-use crate::domain::item::ItemKind;
+use crate::domain::kinds::{ItemKind, RawAnswer};
 use crate::domain::words;
 
 /// The participant an answer counts for. [`super::Command::allowed`] has already refused everyone else;
@@ -24,7 +23,7 @@ impl Session {
         raw: RawAnswer,
     ) -> Result<Vec<Event>, DomainError> {
         let (spec, state) = self.find(&item)?;
-        let answer = answer::check(&raw, &spec.kind, self.scale_of(spec)).ok_or(DomainError::InvalidAnswer)?;
+        let answer = spec.kind.check(&raw, self.scale_of(spec)).ok_or(DomainError::InvalidAnswer)?;
         let open = state.open_round(round).ok_or_else(|| DomainError::RoundClosed { item: item.clone(), round })?;
         if open.ballots.get(&participant) == Some(&answer) {
             // The same answer again (a resend after reconnect): nothing new to store.
@@ -41,9 +40,10 @@ impl Session {
         text: &str,
     ) -> Result<Vec<Event>, DomainError> {
         let (spec, state) = self.find(&item)?;
-        let ItemKind::Words { max_words, max_chars } = spec.kind else {
+        let ItemKind::Words(settings) = &spec.kind else {
             return Err(DomainError::InvalidAnswer);
         };
+        let (max_words, max_chars) = (settings.max_words, settings.max_chars);
         let word = words::accept(text, max_chars).map_err(DomainError::InvalidWord)?;
         let open = state.open_round(round).ok_or_else(|| DomainError::RoundClosed { item: item.clone(), round })?;
         let sent = open.words.get(&participant).map(Vec::as_slice).unwrap_or_default();

@@ -2,9 +2,10 @@
 //! depend on commands or on how they are decided.
 
 use super::{Action, Consensus, Event, ItemState, PastConsensus, Round, Session};
-use crate::domain::answer::{add_spelling, RoundTally, Spellings};
 use crate::domain::catalogue::Scale;
 use crate::domain::item::ItemSpec;
+use crate::domain::kinds::words::{add_spelling, Spellings};
+use crate::domain::kinds::RoundTally;
 use std::collections::{BTreeMap, HashMap};
 
 impl Session {
@@ -156,7 +157,7 @@ impl Session {
 
     fn round_opened(&mut self, item: &str, round: u32) {
         let Some(index) = self.item_index(item) else { return };
-        let tally = RoundTally::new(&self.spec.items[index].kind, self.scale_of(&self.spec.items[index]));
+        let tally = self.spec.items[index].kind.new_tally(self.scale_of(&self.spec.items[index]));
         self.items[index].rounds.push(Round {
             number: round,
             open: true,

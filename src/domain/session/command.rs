@@ -2,8 +2,8 @@
 //! decided. Its serde form is the message body of docs/protocol.md: the wire decodes straight into it.
 
 use super::values::{ActionStatus, Actor};
-use crate::domain::answer::RawAnswer;
 use crate::domain::item::Agenda;
+use crate::domain::kinds::RawAnswer;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// What a client asks for. Decided by [`Session::decide`](super::Session::decide) into events, or refused with a
@@ -112,7 +112,7 @@ pub enum Command {
 }
 
 fn default_budget() -> u32 {
-    crate::domain::item::DEFAULT_BUDGET
+    crate::domain::kinds::points::DEFAULT_BUDGET
 }
 
 /// A lock level as any JSON integer: one that fits no `u8` becomes a level no scale has, so deciding

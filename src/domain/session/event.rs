@@ -2,9 +2,10 @@
 //! must not depend on how events are decided or applied.
 
 use super::values::{Action, Occasion, ParticipantNo};
-use crate::domain::answer::{Answer, RoundTally, Spellings};
 use crate::domain::catalogue::Scale;
 use crate::domain::item::ItemSpec;
+use crate::domain::kinds::words::Spellings;
+use crate::domain::kinds::{Answer, RoundTally};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

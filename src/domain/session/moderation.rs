@@ -2,7 +2,7 @@
 //! depend on the flow, answers or the plan.
 
 use super::{DomainError, Event, ItemState, Session};
-use crate::domain::item::ItemKind;
+use crate::domain::kinds::ItemKind;
 use crate::domain::words::{self, WordError};
 
 impl Session {
@@ -56,7 +56,7 @@ impl Session {
     /// A words item and the normalised word a moderation command is about.
     fn moderated(&self, item: &str, word: &str, action: &'static str) -> Result<(&ItemState, String), DomainError> {
         let (spec, state) = self.find(item)?;
-        if !matches!(spec.kind, ItemKind::Words { .. }) {
+        if !matches!(spec.kind, ItemKind::Words(_)) {
             return Err(DomainError::WrongKind { action, kind: spec.kind.name() });
         }
         let word = words::normalize(word);

@@ -5,7 +5,9 @@ use super::spec::{checked_date, short_text};
 use super::values::{Action, ActionStatus, Occasion, MAX_ACTIONS};
 use super::{DomainError, Event, Session};
 use crate::domain::catalogue::Text;
-use crate::domain::item::{Agenda, ItemKind, ItemSpec, Results, BUDGET, OPTIONS};
+use crate::domain::item::{Agenda, ItemSpec, Results};
+use crate::domain::kinds::points::{PointsKind, BUDGET};
+use crate::domain::kinds::{ItemKind, OPTIONS};
 
 impl Session {
     /// A new agenda may change texts and settings, add and reorder items, but an item that already has
@@ -125,11 +127,11 @@ impl Session {
                 sv: format!("Fördela {budget} poäng på det som är viktigast att ta itu med."),
                 en: format!("Spread {budget} points over what matters most to address."),
             },
-            kind: ItemKind::Points {
+            kind: ItemKind::Points(PointsKind {
                 options: chosen.iter().map(|item| item.title.clone()).collect(),
                 budget,
                 targets: chosen.iter().map(|item| item.id.clone()).collect(),
-            },
+            }),
             results: Results::AfterReveal,
             suggestions: vec![],
             replaces: vec![],

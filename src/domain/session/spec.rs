@@ -4,7 +4,9 @@
 use super::error::DomainError;
 use super::values::MAX_TITLE_CHARS;
 use crate::domain::catalogue::{Catalogue, Scale, Text};
-use crate::domain::item::{Agenda, ItemKind, ItemSpec, Results};
+use crate::domain::item::{Agenda, ItemSpec, Results};
+use crate::domain::kinds::scale::ScaleKind;
+use crate::domain::kinds::ItemKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -93,7 +95,7 @@ impl SessionSpec {
                         area: Some(area.id.clone()),
                         title: i.title.clone(),
                         description: i.description.clone(),
-                        kind: ItemKind::Scale { scale: scale.clone() },
+                        kind: ItemKind::Scale(ScaleKind { scale: scale.clone() }),
                         results: Results::AfterReveal,
                         suggestions: i.suggestions.clone(),
                         replaces: i.replaces.clone(),

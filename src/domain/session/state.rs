@@ -2,9 +2,13 @@
 //! Plain state: must not depend on commands or on how they are decided.
 
 use super::values::{ParticipantNo, Phase};
-use crate::domain::answer::{Answer, RoundTally, Spellings};
+use crate::domain::kinds::words::Spellings;
+use crate::domain::kinds::{Answer, RoundTally};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+// Moderation is the words kind's, kept per item here.
+pub use crate::domain::kinds::words::Moderation;
 
 /// One pass of private voting on an item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,24 +52,6 @@ pub struct PastConsensus {
     #[serde(flatten)]
     pub consensus: Consensus,
     pub reopened_at: i64,
-}
-
-/// The facilitator's decisions about a words item's words; they apply to every round.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Moderation {
-    /// Groups hidden from everyone but the facilitator.
-    pub hidden: BTreeSet<String>,
-    /// Groups the facilitator chose to show although the filter matches them.
-    pub shown: BTreeSet<String>,
-    /// Variant → the group it counts in. Always points at a group's own word, never at another variant.
-    pub merges: BTreeMap<String, String>,
-}
-
-impl Moderation {
-    /// The group a word counts in.
-    pub fn group<'a>(&'a self, word: &'a str) -> &'a str {
-        self.merges.get(word).map(String::as_str).unwrap_or(word)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -43,14 +43,14 @@ fn choice_ballots_count_per_option_and_multiple_choice_counts_each() {
     run(&mut s, Actor::Participant(1), vote("hot", 1, RawAnswer::List(vec![1]))).unwrap();
     run(&mut s, Actor::Participant(2), vote("hot", 1, RawAnswer::List(vec![1]))).unwrap();
     run(&mut s, Actor::Participant(2), vote("hot", 1, RawAnswer::List(vec![0]))).unwrap();
-    assert_eq!(s.items[0].rounds[0].tally, RoundTally::Choice(vec![1, 1]));
+    assert_eq!(s.items[0].rounds[0].tally, choice_tally(&[1, 1]));
     assert_eq!(
         s.decide(Actor::Participant(3), vote("hot", 1, RawAnswer::List(vec![0, 1])), 0),
         Err(DomainError::InvalidAnswer)
     );
     run(&mut s, Actor::Participant(1), vote("many", 1, RawAnswer::List(vec![0, 2]))).unwrap();
     run(&mut s, Actor::Participant(2), vote("many", 1, RawAnswer::List(vec![2]))).unwrap();
-    assert_eq!(s.items[1].rounds[0].tally, RoundTally::Choice(vec![1, 0, 2]));
+    assert_eq!(s.items[1].rounds[0].tally, choice_tally(&[1, 0, 2]));
     assert_eq!(s.items[1].rounds[0].voters(), 2);
 }
 
@@ -60,7 +60,8 @@ fn points_add_up_per_option_with_supporters() {
     run(&mut s, F, open("prio")).unwrap();
     run(&mut s, Actor::Participant(1), vote("prio", 1, RawAnswer::List(vec![10, 0]))).unwrap();
     run(&mut s, Actor::Participant(2), vote("prio", 1, RawAnswer::List(vec![4, 6]))).unwrap();
-    assert_eq!(s.items[3].rounds[0].tally, RoundTally::Points { totals: vec![14, 6], supporters: vec![2, 1] });
+    let points = PointsTally { totals: vec![14, 6], supporters: vec![2, 1] };
+    assert_eq!(s.items[3].rounds[0].tally, RoundTally::Points(points));
     let over = vote("prio", 1, RawAnswer::List(vec![6, 6]));
     assert_eq!(s.decide(Actor::Participant(1), over, 0), Err(DomainError::InvalidAnswer));
 }
@@ -84,7 +85,7 @@ fn words_are_normalised_and_limited_per_participant() {
         Err(DomainError::InvalidWord(WordError::TooLong(20)))
     );
     run(&mut s, Actor::Participant(2), word("ord", "framtid")).unwrap();
-    let RoundTally::Words(counts) = &s.items[2].rounds[0].tally else { panic!() };
+    let RoundTally::Words(WordsTally { counts }) = &s.items[2].rounds[0].tally else { panic!() };
     assert_eq!(counts.get("framtid"), Some(&2));
     assert_eq!(counts.get("får"), Some(&1));
     assert_eq!(s.items[2].rounds[0].voters(), 2);

@@ -26,7 +26,7 @@ fn replaying_events_rebuilds_the_same_session() {
     assert!(!rebuilt.profanity_filter);
     assert_eq!(rebuilt.participant("token-1"), Some(2));
     let own = rebuilt.answers_of(1);
-    assert_eq!(own["hot"].answer, Some(Answer::Options(vec![1])));
+    assert_eq!(own["hot"].answer, Some(Answer::Choice(ChoiceAnswer { options: vec![1] })));
     assert_eq!(own["ord"].words, vec!["framtid".to_string()]);
 }
 
@@ -89,7 +89,8 @@ fn a_compacted_log_rebuilds_the_outcome_without_who_answered_what() {
 
 #[test]
 fn events_survive_a_json_round_trip() {
-    let event = Event::BallotCast { item: "L1".into(), round: 2, participant: 7, answer: Answer::NotRelevant };
+    let answer = Answer::Scale(ScaleAnswer::NotRelevant);
+    let event = Event::BallotCast { item: "L1".into(), round: 2, participant: 7, answer };
     let json = serde_json::to_string(&event).unwrap();
     assert_eq!(json, r#"{"type":"ballot_cast","item":"L1","round":2,"participant":7,"answer":"not_relevant"}"#);
     assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);

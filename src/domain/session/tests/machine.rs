@@ -80,13 +80,16 @@ proptest! {
             for round in &state.rounds {
                 match &round.tally {
                     RoundTally::Scale(t) => prop_assert_eq!(t.voters() as usize, round.ballots.len()),
-                    RoundTally::Words(counts) => {
+                    RoundTally::Words(WordsTally { counts }) => {
                         let sent: usize = round.words.values().map(Vec::len).sum();
                         prop_assert_eq!(counts.values().sum::<u32>() as usize, sent);
                         prop_assert!(round.words.values().all(|w| w.len() <= 2));
                     }
-                    RoundTally::Points { totals, .. } => {
-                        let given: u64 = round.ballots.values().map(|a| match a { Answer::Points(p) => p.iter().map(|&x| x as u64).sum(), _ => 0 }).sum();
+                    RoundTally::Points(PointsTally { totals, .. }) => {
+                        let given: u64 = round.ballots.values().map(|a| match a {
+                            Answer::Points(PointsAnswer { points }) => points.iter().map(|&x| x as u64).sum(),
+                            Answer::Scale(_) | Answer::Choice(_) => 0,
+                        }).sum();
                         prop_assert_eq!(totals.iter().sum::<u64>(), given);
                     }
                     RoundTally::Choice(_) => {}

@@ -10,9 +10,13 @@ mod moderation;
 mod plan;
 
 use super::*;
-use crate::domain::answer::{Answer, RawAnswer, RoundTally};
 use crate::domain::catalogue::{Area, Catalogue, Indicator, Level, NotRelevant, Scale, Text};
-use crate::domain::item::{agenda_from_input, Agenda, ItemKind, ItemSetInput};
+use crate::domain::item::{agenda_from_input, Agenda, ItemSetInput};
+use crate::domain::kinds::choice::{ChoiceAnswer, ChoiceTally};
+use crate::domain::kinds::points::{PointsAnswer, PointsTally};
+use crate::domain::kinds::scale::ScaleAnswer;
+use crate::domain::kinds::words::{WordsKind, WordsTally};
+use crate::domain::kinds::{Answer, ItemKind, RawAnswer, RoundTally};
 use crate::domain::words::WordError;
 use crate::domain::Tally;
 use proptest::prelude::*;
@@ -101,6 +105,11 @@ fn word(item: &str, text: &str) -> Command {
 
 const F: Actor = Actor::Facilitator;
 const P1: Actor = Actor::Participant(1);
+
+/// A choice round's tally with these counts.
+fn choice_tally(counts: &[u32]) -> RoundTally {
+    RoundTally::Choice(ChoiceTally { counts: counts.to_vec() })
+}
 
 fn scale_tally(s: &Session, item: usize, round: usize) -> &Tally {
     match &s.items[item].rounds[round].tally {

@@ -15,7 +15,7 @@ fn an_agenda_edit_keeps_answered_items_and_their_rounds() {
     let index = s.item_index("hot").unwrap();
     assert_eq!(index, 2);
     assert_eq!(s.current, Some(index), "the current item follows its id");
-    assert_eq!(s.items[index].rounds[0].tally, RoundTally::Choice(vec![0, 1]));
+    assert_eq!(s.items[index].rounds[0].tally, choice_tally(&[0, 1]));
     assert_eq!(s.spec.items.len(), 3);
 
     let mut removed = agenda.clone();
@@ -23,6 +23,6 @@ fn an_agenda_edit_keeps_answered_items_and_their_rounds() {
     assert_eq!(s.decide(F, Command::SetAgenda(removed), 0), Err(DomainError::ItemInUse("hot".into())));
     let mut changed = agenda;
     let hot = changed.items.iter_mut().find(|i| i.id == "hot").unwrap();
-    hot.kind = ItemKind::Words { max_words: 3, max_chars: 40 };
+    hot.kind = ItemKind::Words(WordsKind { max_words: 3, max_chars: 40 });
     assert_eq!(s.decide(F, Command::SetAgenda(changed), 0), Err(DomainError::ItemInUse("hot".into())));
 }

@@ -23,7 +23,7 @@ export type BallotWire = { round: number, answer?: AnswerWire, words?: Array<str
 
 export type CatalogueRef = { id: string, version: string, };
 
-export type Code = "bad_message" | "too_large" | "not_joined" | "already_joined" | "unknown_session" | "forbidden" | "unknown_item" | "round_closed" | "invalid_answer" | "invalid_transition" | "invalid_level" | "text_too_long" | "invalid_word" | "duplicate_word" | "too_many_words" | "invalid_items" | "item_in_use" | "invalid_field" | "unknown_catalogue" | "not_comparable" | "rate_limited" | "timeout" | "internal" | "unavailable";
+export type Code = "bad_message" | "too_large" | "not_joined" | "already_joined" | "unknown_session" | "forbidden" | "unauthorized" | "unknown_item" | "round_closed" | "invalid_answer" | "invalid_transition" | "invalid_level" | "text_too_long" | "invalid_word" | "duplicate_word" | "too_many_words" | "invalid_items" | "item_in_use" | "invalid_field" | "unknown_catalogue" | "not_comparable" | "rate_limited" | "timeout" | "internal" | "unavailable";
 
 export type Command = { "type": "vote", item: string, round: number, answer: RawAnswer, } | { "type": "word", item: string, round: number, text: string, } | { "type": "open", item: string, } | { "type": "close", item: string, } | { "type": "reveal", item: string, } | { "type": "revote", item: string, } | { "type": "lock", item: string, level: number, note?: string, dissent?: string | null, } | { "type": "reopen", item: string, } | { "type": "goto", item: string | null, } | { "type": "hide_word", item: string, word: string, } | { "type": "show_word", item: string, word: string, } | { "type": "merge_words", item: string, word: string, into: string, } | { "type": "unmerge_word", item: string, word: string, } | { "type": "set_filter", enabled: boolean, } | { "type": "share_summary", shared: boolean, } | { "type": "finish", organisation: string, field?: string | null, date: string, } | { "type": "set_action", 
 /**
@@ -173,6 +173,7 @@ export const CODES: readonly Code[] = [
   'already_joined',
   'unknown_session',
   'forbidden',
+  'unauthorized',
   'unknown_item',
   'round_closed',
   'invalid_answer',

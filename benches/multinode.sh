@@ -40,7 +40,7 @@ node_pids=""
 i=0
 while [ "$i" -lt "$nodes" ]; do
     RUST_LOG=warn target/release/samsyn --addr 127.0.0.1:0 --postgres-url "postgres://postgres@127.0.0.1:$pg_port/postgres" \
-        --redis-url "redis://127.0.0.1:$redis_port" > "$work/node$i.out" 2> "$work/node$i.log" &
+        --redis-url "redis://127.0.0.1:$redis_port" --allow-anonymous > "$work/node$i.out" 2> "$work/node$i.log" &
     pids="$pids $!"
     node_pids="$node_pids $!"
     while ! grep -q "http://" "$work/node$i.out" 2>/dev/null; do sleep 0.1; done

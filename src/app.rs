@@ -34,8 +34,8 @@ pub async fn copy_to_postgres(data: &std::path::Path, url: &str) -> anyhow::Resu
     let from = SqliteStore::open(data).await?;
     let to = PostgresStore::connect(url).await?;
     let (mut copied, mut skipped) = (0, 0);
-    for catalogue in from.catalogues().await? {
-        match to.save_catalogue(&catalogue, now_ms()).await {
+    for stored in from.catalogues().await? {
+        match to.save_catalogue(&stored.catalogue, now_ms(), stored.organisation.as_deref()).await {
             Ok(()) | Err(crate::store::StoreError::CatalogueExists) => {}
             Err(error) => return Err(error.into()),
         }
@@ -117,6 +117,7 @@ pub async fn run(
         fanouts: Default::default(),
         screen_policy: crate::web::assets::screen_policy(&config.frame_ancestors),
         listen: listener.local_addr()?,
+        accounts: Arc::new(crate::web::auth::Accounts::new(config.allow_anonymous, config.public_url.as_deref())),
     };
     if let Some(days) = config.ballot_retention_days {
         tokio::spawn(compact_periodically(registry.clone(), days, state.shutdown.clone()));

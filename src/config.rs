@@ -59,6 +59,11 @@ pub struct Config {
     #[arg(long, env = "SAMSYN_FRAME_ANCESTORS", value_delimiter = ',', value_parser = frame_ancestor)]
     pub frame_ancestors: Vec<String>,
 
+    /// Let anyone create sessions and import catalogues without signing in, as on a laptop of one's own
+    /// (the quick anonymous mode). Without it, creating needs a signed-in member of an organisation.
+    #[arg(long, env = "SAMSYN_ALLOW_ANONYMOUS")]
+    pub allow_anonymous: bool,
+
     #[command(subcommand)]
     pub command: Option<Task>,
 }
@@ -96,6 +101,39 @@ pub enum Task {
     /// Copies every session and imported catalogue from the SQLite file in `--data` to the PostgreSQL
     /// database of `--postgres-url`, then exits. Sessions already there are left as they are.
     CopyToPostgres,
+    /// Accounts of staff, from the server's own shell (for a server others can reach before its first
+    /// administrator exists, or for a forgotten password). Uses the same data as the server.
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Admin {
+    /// Creates an account and makes it a member of the organisation named `--organisation` (which is
+    /// created, with the account as its administrator, if there is none of that name yet). Prints the
+    /// password unless one is given on standard input.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        organisation: String,
+        /// admin, facilitator or viewer, in an organisation that exists already.
+        #[arg(long, default_value = "admin", value_parser = ["admin", "facilitator", "viewer"])]
+        role: String,
+        /// Read the password from the first line of standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Gives an account a new password and signs it out everywhere. Prints the new password unless one
+    /// is given on standard input.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[cfg(test)]

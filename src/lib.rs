@@ -1,6 +1,8 @@
 //! Samsyn: a self-hostable real-time polling and consensus service. The binary in `main.rs` is a thin shell over [`app::run`].
 #![forbid(unsafe_code)]
 
+pub mod accounts;
+pub mod admin;
 pub mod app;
 pub mod bus;
 pub mod clock;

@@ -10,10 +10,16 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     let config = Config::parse();
-    if let Some(Task::CopyToPostgres) = config.command {
-        let url =
-            config.postgres_url.as_deref().ok_or_else(|| anyhow::anyhow!("copy-to-postgres needs --postgres-url"))?;
-        return samsyn::app::copy_to_postgres(&config.data, url).await;
+    match &config.command {
+        Some(Task::CopyToPostgres) => {
+            let url = config
+                .postgres_url
+                .as_deref()
+                .ok_or_else(|| anyhow::anyhow!("copy-to-postgres needs --postgres-url"))?;
+            return samsyn::app::copy_to_postgres(&config.data, url).await;
+        }
+        Some(Task::Admin(task)) => return samsyn::admin::run(&config, task).await,
+        None => {}
     }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;

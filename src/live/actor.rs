@@ -116,6 +116,20 @@ pub enum Request {
     },
 }
 
+/// Who may drive a session: whoever holds its facilitator key, and the members of the organisation that
+/// owns it (an anonymous session has none).
+#[derive(Debug, Clone)]
+pub struct Owner {
+    facilitator_key: Arc<str>,
+    organisation: Option<Arc<str>>,
+}
+
+impl Owner {
+    pub fn new(facilitator_key: &str, organisation: Option<&str>) -> Self {
+        Owner { facilitator_key: facilitator_key.into(), organisation: organisation.map(Into::into) }
+    }
+}
+
 /// A cheap-clone handle to a running session actor.
 #[derive(Clone)]
 pub struct SessionHandle {
@@ -123,7 +137,7 @@ pub struct SessionHandle {
     phones: watch::Receiver<Frame>,
     screens: watch::Receiver<Frame>,
     facilitator: watch::Receiver<Frame>,
-    facilitator_key: Arc<str>,
+    owner: Owner,
     code: Arc<str>,
 }
 
@@ -133,17 +147,10 @@ impl SessionHandle {
     pub fn relayed(
         mailbox: mpsc::Sender<Request>,
         [facilitator, screens, phones]: [watch::Receiver<Frame>; 3],
-        facilitator_key: &str,
+        owner: Owner,
         code: &str,
     ) -> Self {
-        SessionHandle {
-            mailbox,
-            phones,
-            screens,
-            facilitator,
-            facilitator_key: facilitator_key.into(),
-            code: code.into(),
-        }
+        SessionHandle { mailbox, phones, screens, facilitator, owner, code: code.into() }
     }
 
     /// True once the actor (or relay) behind this handle has ended: the registry then looks the session up again.
@@ -162,8 +169,13 @@ impl SessionHandle {
 
     /// True if `key` is this session's facilitator key. Compares every byte so timing tells nothing.
     pub fn is_facilitator_key(&self, key: &str) -> bool {
-        let (a, b) = (key.as_bytes(), self.facilitator_key.as_bytes());
+        let (a, b) = (key.as_bytes(), self.owner.facilitator_key.as_bytes());
         a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+
+    /// The organisation that owns the session; `None` for an anonymous one.
+    pub fn organisation(&self) -> Option<&str> {
+        self.owner.organisation.as_deref()
     }
 
     /// Joins as a participant, resuming the identity behind `token` if the session knows it.
@@ -289,7 +301,7 @@ impl SessionActor {
     pub(super) fn spawn(
         id: String,
         code: String,
-        facilitator_key: String,
+        owner: Owner,
         session: Session,
         store: Arc<dyn Store>,
         clock: fn() -> i64,
@@ -319,7 +331,7 @@ impl SessionActor {
             phones: actor.phones.subscribe(),
             screens: actor.screens.subscribe(),
             facilitator: actor.facilitator.subscribe(),
-            facilitator_key: facilitator_key.into(),
+            owner,
             code,
         };
         runtime.spawn(actor.run(requests));

@@ -6,7 +6,7 @@ mod actor;
 mod bus;
 mod registry;
 
-pub use actor::{phone_interval, state_interval, Feed, Joined, Request, SessionHandle};
+pub use actor::{phone_interval, state_interval, Feed, Joined, Owner, Request, SessionHandle};
 pub use bus::{Bus, Location};
 pub use registry::{Created, Registry};
 
@@ -22,6 +22,9 @@ pub enum LiveError {
     UnknownSession,
     #[error("the facilitator key is wrong")]
     WrongKey,
+    /// A session of an organisation, asked for without its key by someone not signed in.
+    #[error("sign in as a member of the session's organisation, or open it with its facilitator link")]
+    NotSignedIn,
     #[error("the change could not be stored; nothing changed, try again")]
     NotStored,
     #[error("storage: {0}")]
@@ -42,6 +45,7 @@ impl LiveError {
             LiveError::Domain(e) => Code::from(e),
             LiveError::UnknownSession => Code::UnknownSession,
             LiveError::WrongKey => Code::Forbidden,
+            LiveError::NotSignedIn => Code::Unauthorized,
             LiveError::NotStored | LiveError::Store(_) | LiveError::Closed => Code::Internal,
             LiveError::Unavailable => Code::Unavailable,
             LiveError::Remote { code, .. } => *code,

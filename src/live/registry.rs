@@ -1,7 +1,7 @@
 //! The registry of live sessions by join code. Loads a stored session on first use, so a restart needs no warm-up.
 //! Holds only handles: never keep a reference into the map across an `.await`.
 
-use super::actor::{SessionActor, SessionHandle};
+use super::actor::{Owner, SessionActor, SessionHandle};
 use super::{Bus, LiveError, Location};
 use crate::domain::{Session, SessionSpec};
 use crate::store::{Store, StoreError, StoredSession};
@@ -39,9 +39,10 @@ impl Registry {
         &self.store
     }
 
-    /// Creates and stores a session with a fresh join code and facilitator key, and starts its actor.
-    pub async fn create(&self, spec: SessionSpec) -> Result<Created, LiveError> {
-        self.create_with(spec, Vec::new()).await
+    /// Creates and stores a session of `organisation` (`None`: anonymous) with a fresh join code and
+    /// facilitator key, and starts its actor.
+    pub async fn create(&self, spec: SessionSpec, organisation: Option<&str>) -> Result<Created, LiveError> {
+        self.create_with(spec, Vec::new(), organisation).await
     }
 
     /// Creates a session that starts with `events` already applied (an imported occasion).
@@ -49,6 +50,7 @@ impl Registry {
         &self,
         spec: SessionSpec,
         events: Vec<crate::domain::Event>,
+        organisation: Option<&str>,
     ) -> Result<Created, LiveError> {
         let facilitator_key = random_hex(32);
         for _ in 0..20 {
@@ -61,6 +63,7 @@ impl Registry {
                 created_at: (self.clock)(),
                 events: vec![],
                 cursor: None,
+                organisation: organisation.map(str::to_string),
             };
             // The creator runs the new session; a code another node has claimed is in use there.
             if !self.bus.claim_new(&code).await? {
@@ -70,7 +73,7 @@ impl Registry {
                 Ok(()) => {
                     self.store.append(&stored.id, 1, &events, None).await?;
                     let session = Session::replay(spec, &events);
-                    self.run_here(stored.id, &code, &facilitator_key, session, None);
+                    self.run_here(stored.id, &code, Owner::new(&facilitator_key, organisation), session, None);
                     return Ok(Created { code, facilitator_key });
                 }
                 Err(StoreError::CodeTaken) => continue,
@@ -105,7 +108,8 @@ impl Registry {
         };
         let session = Session::replay(stored.spec, &stored.events);
         tracing::info!(session = %code, events = stored.events.len(), "session loaded from the store");
-        Ok(self.run_here(stored.id, code, &stored.facilitator_key, session, stored.cursor))
+        let owner = Owner::new(&stored.facilitator_key, stored.organisation.as_deref());
+        Ok(self.run_here(stored.id, code, owner, session, stored.cursor))
     }
 
     /// Starts a session's actor on this node, lists it, and lets the bus serve it to other nodes (their
@@ -114,19 +118,12 @@ impl Registry {
         &self,
         id: String,
         code: &str,
-        facilitator_key: &str,
+        owner: Owner,
         session: Session,
         cursor: Option<String>,
     ) -> SessionHandle {
-        let handle = SessionActor::spawn(
-            id,
-            code.to_string(),
-            facilitator_key.to_string(),
-            session,
-            self.store.clone(),
-            self.clock,
-            &self.actors,
-        );
+        let handle =
+            SessionActor::spawn(id, code.to_string(), owner, session, self.store.clone(), self.clock, &self.actors);
         self.bus.serve(&handle, cursor);
         self.sessions.insert(code.to_string(), handle.clone());
         handle

@@ -46,8 +46,12 @@ codes! {
     /// A second `hello`.
     AlreadyJoined = "already_joined", 400;
     UnknownSession = "unknown_session", 404;
-    /// A command of another role, or a wrong facilitator key.
+    /// A command of another role, or a wrong facilitator key; a signed-in person outside the organisation
+    /// or in a role that may not do this; a change made with the sign-in cookie but without its CSRF token.
     Forbidden = "forbidden", 403;
+    /// Needs a signed-in member of staff (creating without `--allow-anonymous`, an organisation's pages),
+    /// or a wrong email or password at sign-in.
+    Unauthorized = "unauthorized", 401;
     UnknownItem = "unknown_item", 400;
     RoundClosed = "round_closed", 400;
     InvalidAnswer = "invalid_answer", 400;

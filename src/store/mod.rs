@@ -36,6 +36,24 @@ pub struct StoredSession {
     pub events: Vec<Event>,
     /// With several nodes: the last command-stream entry whose events are among `events`. `None` on one node.
     pub cursor: Option<String>,
+    /// The organisation that owns the session; `None` for an anonymous one (made under `--allow-anonymous`
+    /// or before organisations), which only its key opens.
+    pub organisation: Option<String>,
+}
+
+/// A session in its organisation's list.
+#[derive(Debug, Clone)]
+pub struct SessionListing {
+    pub code: String,
+    pub spec: SessionSpec,
+    pub created_at: i64,
+}
+
+/// An imported catalogue and who imported it; `None`: anonymously, or before organisations.
+#[derive(Debug, Clone)]
+pub struct StoredCatalogue {
+    pub catalogue: Catalogue,
+    pub organisation: Option<String>,
 }
 
 /// A member of staff as stored (docs/decisions/0005): the least needed to sign in and be named.
@@ -113,11 +131,20 @@ pub trait Store: Send + Sync + 'static {
         cursor: Option<&str>,
     ) -> Result<(), StoreError>;
 
-    /// Stores an imported catalogue. Fails with [`StoreError::CatalogueExists`] if its id and version are stored.
-    async fn save_catalogue(&self, catalogue: &Catalogue, imported_at: i64) -> Result<(), StoreError>;
+    /// Stores an imported catalogue for `organisation`. Fails with [`StoreError::CatalogueExists`] if its id
+    /// and version are stored.
+    async fn save_catalogue(
+        &self,
+        catalogue: &Catalogue,
+        imported_at: i64,
+        organisation: Option<&str>,
+    ) -> Result<(), StoreError>;
 
     /// Every imported catalogue, oldest import first.
-    async fn catalogues(&self) -> Result<Vec<Catalogue>, StoreError>;
+    async fn catalogues(&self) -> Result<Vec<StoredCatalogue>, StoreError>;
+
+    /// An organisation's sessions, newest first.
+    async fn organisation_sessions(&self, organisation: &str) -> Result<Vec<SessionListing>, StoreError>;
 
     /// Replaces a session's whole event log with `events` (numbered from 1) and marks it compacted, in one transaction.
     async fn replace_events(&self, session_id: &str, events: &[Event], compacted_at: i64) -> Result<(), StoreError>;
@@ -137,11 +164,20 @@ pub trait Store: Send + Sync + 'static {
     /// The account with this (lower-case) email.
     async fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError>;
 
+    /// Gives an account a new password hash; false if there is no such account.
+    async fn set_password(&self, account: &str, password_hash: &str) -> Result<bool, StoreError>;
+
+    /// Signs an account out of every browser.
+    async fn delete_web_sessions_of(&self, account: &str) -> Result<(), StoreError>;
+
     /// How many accounts exist: none means the server waits for its first administrator.
     async fn account_count(&self) -> Result<u64, StoreError>;
 
     /// Stores a new organisation with `admin` (an account's id) as its first administrator, in one transaction.
     async fn create_organisation(&self, organisation: &Organisation, admin: &str) -> Result<(), StoreError>;
+
+    /// Every organisation, by name.
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
 
     /// Makes an account a member of an organisation with `role`, or changes its role there.
     async fn set_membership(&self, organisation: &str, account: &str, role: Role) -> Result<(), StoreError>;

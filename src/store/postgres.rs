@@ -2,7 +2,9 @@
 //! A commit returns once PostgreSQL has made it durable (its default `synchronous_commit = on`).
 
 use super::sql::{is_unique_violation, SharedSql};
-use super::{Account, Membership, Organisation, Store, StoreError, StoredSession, WebSession};
+use super::{
+    Account, Membership, Organisation, SessionListing, Store, StoreError, StoredCatalogue, StoredSession, WebSession,
+};
 use crate::domain::access::Role;
 use crate::domain::{Catalogue, Event};
 use crate::metrics::METRICS;
@@ -90,12 +92,21 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn save_catalogue(&self, catalogue: &Catalogue, imported_at: i64) -> Result<(), StoreError> {
-        self.sql.save_catalogue(catalogue, imported_at).await
+    async fn save_catalogue(
+        &self,
+        catalogue: &Catalogue,
+        imported_at: i64,
+        organisation: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.sql.save_catalogue(catalogue, imported_at, organisation).await
     }
 
-    async fn catalogues(&self) -> Result<Vec<Catalogue>, StoreError> {
+    async fn catalogues(&self) -> Result<Vec<StoredCatalogue>, StoreError> {
         self.sql.catalogues().await
+    }
+
+    async fn organisation_sessions(&self, organisation: &str) -> Result<Vec<SessionListing>, StoreError> {
+        self.sql.organisation_sessions(organisation).await
     }
 
     async fn replace_events(&self, session_id: &str, events: &[Event], compacted_at: i64) -> Result<(), StoreError> {
@@ -140,12 +151,24 @@ impl Store for PostgresStore {
         self.sql.account_by_email(email).await
     }
 
+    async fn set_password(&self, account: &str, password_hash: &str) -> Result<bool, StoreError> {
+        self.sql.set_password(account, password_hash).await
+    }
+
+    async fn delete_web_sessions_of(&self, account: &str) -> Result<(), StoreError> {
+        self.sql.delete_web_sessions_of(account).await
+    }
+
     async fn account_count(&self) -> Result<u64, StoreError> {
         self.sql.account_count().await
     }
 
     async fn create_organisation(&self, organisation: &Organisation, admin: &str) -> Result<(), StoreError> {
         self.sql.create_organisation(organisation, admin).await
+    }
+
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        self.sql.organisations().await
     }
 
     async fn set_membership(&self, organisation: &str, account: &str, role: Role) -> Result<(), StoreError> {

@@ -2,7 +2,9 @@
 //! too). Each store keeps apart only what truly differs: how events are appended (SQLite's group-commit
 //! writer, PostgreSQL's `UNNEST`) and how a read sees one snapshot. Knows sqlx, never a particular database.
 
-use super::{Account, Membership, Organisation, StoreError, StoredSession, WebSession};
+use super::{
+    Account, Membership, Organisation, SessionListing, StoreError, StoredCatalogue, StoredSession, WebSession,
+};
 use crate::domain::access::Role;
 use crate::domain::{Catalogue, Event};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
@@ -32,13 +34,15 @@ where
     pub async fn create_session(&self, session: &StoredSession) -> Result<(), StoreError> {
         let spec = serde_json::to_string(&session.spec)?;
         let result = sqlx::query::<DB>(
-            "INSERT INTO sessions (id, code, facilitator_key, spec, created_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (id, code, facilitator_key, spec, created_at, organisation_id) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(session.id.clone())
         .bind(session.code.clone())
         .bind(session.facilitator_key.clone())
         .bind(spec)
         .bind(session.created_at)
+        .bind(session.organisation.clone())
         .execute(&self.pool)
         .await;
         match result {
@@ -54,7 +58,8 @@ where
             sqlx::query::<DB>(snapshot).execute(&mut *tx).await?;
         }
         let Some(row) = sqlx::query::<DB>(
-            "SELECT id, code, facilitator_key, spec, created_at, stream_cursor FROM sessions WHERE code = $1",
+            "SELECT id, code, facilitator_key, spec, created_at, stream_cursor, organisation_id FROM sessions \
+             WHERE code = $1",
         )
         .bind(code.to_string())
         .fetch_optional(&mut *tx)
@@ -78,31 +83,64 @@ where
             created_at: row.try_get("created_at")?,
             events,
             cursor: row.try_get("stream_cursor")?,
+            organisation: row.try_get("organisation_id")?,
         }))
     }
 
-    pub async fn save_catalogue(&self, catalogue: &Catalogue, imported_at: i64) -> Result<(), StoreError> {
+    pub async fn save_catalogue(
+        &self,
+        catalogue: &Catalogue,
+        imported_at: i64,
+        organisation: Option<&str>,
+    ) -> Result<(), StoreError> {
         let json = serde_json::to_string(catalogue)?;
-        let result =
-            sqlx::query::<DB>("INSERT INTO catalogues (id, version, catalogue, imported_at) VALUES ($1, $2, $3, $4)")
-                .bind(catalogue.id.clone())
-                .bind(catalogue.version.clone())
-                .bind(json)
-                .bind(imported_at)
-                .execute(&self.pool)
-                .await;
+        let result = sqlx::query::<DB>(
+            "INSERT INTO catalogues (id, version, catalogue, imported_at, organisation_id) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(catalogue.id.clone())
+        .bind(catalogue.version.clone())
+        .bind(json)
+        .bind(imported_at)
+        .bind(organisation.map(str::to_string))
+        .execute(&self.pool)
+        .await;
         match result {
             Err(error) if is_unique_violation(&error) => Err(StoreError::CatalogueExists),
             other => other.map(|_| ()).map_err(StoreError::from),
         }
     }
 
-    pub async fn catalogues(&self) -> Result<Vec<Catalogue>, StoreError> {
-        let rows: Vec<String> =
-            sqlx::query_scalar::<DB, String>("SELECT catalogue FROM catalogues ORDER BY imported_at, id, version")
+    pub async fn catalogues(&self) -> Result<Vec<StoredCatalogue>, StoreError> {
+        let rows =
+            sqlx::query::<DB>("SELECT catalogue, organisation_id FROM catalogues ORDER BY imported_at, id, version")
                 .fetch_all(&self.pool)
                 .await?;
-        Ok(rows.iter().map(|json| serde_json::from_str(json)).collect::<Result<_, _>>()?)
+        rows.iter()
+            .map(|row| {
+                Ok(StoredCatalogue {
+                    catalogue: serde_json::from_str(&row.try_get::<String, _>("catalogue")?)?,
+                    organisation: row.try_get("organisation_id")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn organisation_sessions(&self, organisation: &str) -> Result<Vec<SessionListing>, StoreError> {
+        let rows = sqlx::query::<DB>(
+            "SELECT code, spec, created_at FROM sessions WHERE organisation_id = $1 ORDER BY created_at DESC, code",
+        )
+        .bind(organisation.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SessionListing {
+                    code: row.try_get("code")?,
+                    spec: serde_json::from_str(&row.try_get::<String, _>("spec")?)?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
     }
 
     pub async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError> {
@@ -156,6 +194,25 @@ where
         Ok(count.max(0) as u64)
     }
 
+    pub async fn set_password(&self, account: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let updated =
+            sqlx::query_scalar::<DB, String>("UPDATE accounts SET password_hash = $1 WHERE id = $2 RETURNING id")
+                .bind(password_hash.to_string())
+                .bind(account.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(updated.is_some())
+    }
+
+    /// Signs an account out everywhere (after a new password).
+    pub async fn delete_web_sessions_of(&self, account: &str) -> Result<(), StoreError> {
+        sqlx::query::<DB>("DELETE FROM web_sessions WHERE account_id = $1")
+            .bind(account.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn create_organisation(&self, organisation: &Organisation, admin: &str) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query::<DB>("INSERT INTO organisations (id, name, created_at) VALUES ($1, $2, $3)")
@@ -172,6 +229,21 @@ where
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        let rows = sqlx::query::<DB>("SELECT id, name, created_at FROM organisations ORDER BY name, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Organisation {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
     }
 
     pub async fn set_membership(&self, organisation: &str, account: &str, role: Role) -> Result<(), StoreError> {

@@ -5,7 +5,9 @@
 mod writer;
 
 use super::sql::SharedSql;
-use super::{Account, Membership, Organisation, Store, StoreError, StoredSession, WebSession};
+use super::{
+    Account, Membership, Organisation, SessionListing, Store, StoreError, StoredCatalogue, StoredSession, WebSession,
+};
 use crate::domain::access::Role;
 use crate::domain::{Catalogue, Event};
 use async_trait::async_trait;
@@ -82,12 +84,21 @@ impl Store for SqliteStore {
         self.writer.append(batch).await
     }
 
-    async fn save_catalogue(&self, catalogue: &Catalogue, imported_at: i64) -> Result<(), StoreError> {
-        self.sql.save_catalogue(catalogue, imported_at).await
+    async fn save_catalogue(
+        &self,
+        catalogue: &Catalogue,
+        imported_at: i64,
+        organisation: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.sql.save_catalogue(catalogue, imported_at, organisation).await
     }
 
-    async fn catalogues(&self) -> Result<Vec<Catalogue>, StoreError> {
+    async fn catalogues(&self) -> Result<Vec<StoredCatalogue>, StoreError> {
         self.sql.catalogues().await
+    }
+
+    async fn organisation_sessions(&self, organisation: &str) -> Result<Vec<SessionListing>, StoreError> {
+        self.sql.organisation_sessions(organisation).await
     }
 
     async fn replace_events(&self, session_id: &str, events: &[Event], compacted_at: i64) -> Result<(), StoreError> {
@@ -130,12 +141,24 @@ impl Store for SqliteStore {
         self.sql.account_by_email(email).await
     }
 
+    async fn set_password(&self, account: &str, password_hash: &str) -> Result<bool, StoreError> {
+        self.sql.set_password(account, password_hash).await
+    }
+
+    async fn delete_web_sessions_of(&self, account: &str) -> Result<(), StoreError> {
+        self.sql.delete_web_sessions_of(account).await
+    }
+
     async fn account_count(&self) -> Result<u64, StoreError> {
         self.sql.account_count().await
     }
 
     async fn create_organisation(&self, organisation: &Organisation, admin: &str) -> Result<(), StoreError> {
         self.sql.create_organisation(organisation, admin).await
+    }
+
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        self.sql.organisations().await
     }
 
     async fn set_membership(&self, organisation: &str, account: &str, role: Role) -> Result<(), StoreError> {
@@ -191,6 +214,7 @@ mod tests {
             created_at: 1,
             events: vec![],
             cursor: None,
+            organisation: None,
         }
     }
 

@@ -1,13 +1,15 @@
 //! REST endpoints: catalogues, sessions and their item sets, the join QR code, health.
 //! Errors answer as `{code, message}`; a body that cannot be read says where it went wrong.
 
+use super::auth::{self, Need};
 use super::AppState;
+use crate::domain::access::Action;
 use crate::domain::item::{agenda_from_input, item_set, ItemInput, ItemSetInput};
 use crate::domain::{Actor, Agenda, Catalogue, Command, SessionSpec, Text};
-use crate::live::{LiveError, SessionHandle};
+use crate::live::LiveError;
 use crate::protocol::Code;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -77,20 +79,6 @@ pub(super) fn read_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError>
     })
 }
 
-/// The session behind `code`, if the request carries its facilitator key as `Authorization: Bearer …`.
-pub(super) async fn as_facilitator(app: &AppState, code: &str, headers: &HeaderMap) -> Result<SessionHandle, ApiError> {
-    let handle = app.registry.get(code).await?;
-    let key = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    if !handle.is_facilitator_key(key.trim()) {
-        return Err(LiveError::WrongKey.into());
-    }
-    Ok(handle)
-}
-
 pub async fn healthz(State(app): State<AppState>) -> Response {
     match app.registry.store().ping().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
@@ -98,16 +86,32 @@ pub async fn healthz(State(app): State<AppState>) -> Response {
     }
 }
 
-/// Every catalogue with whether it is built in: the built-in ones first, then the imported ones in import
-/// order, read from the store (with several nodes, another node may have imported one).
-async fn all_catalogues(app: &AppState) -> Result<Vec<(Catalogue, bool)>, ApiError> {
-    let imported = app.registry.store().catalogues().await.map_err(LiveError::Store)?;
-    let built_in = app.built_in.iter().map(|catalogue| (catalogue.clone(), true));
-    Ok(built_in.chain(imported.into_iter().map(|catalogue| (catalogue, false))).collect())
+/// Every catalogue the caller may use, with whether it is built in: the built-in ones first, then those
+/// imported by the caller's organisations (or, anonymously, those imported anonymously).
+async fn all_catalogues(app: &AppState, headers: &HeaderMap) -> Result<Vec<(Catalogue, bool)>, ApiError> {
+    let who = auth::signed_in(app, headers).await?;
+    catalogues_of(app, |organisation| match (&who, organisation) {
+        (Some(who), Some(organisation)) => who.role_in(organisation).is_some(),
+        (None, None) => true,
+        _ => false,
+    })
+    .await
 }
 
-async fn list_catalogues(State(app): State<AppState>) -> Result<Response, ApiError> {
-    let list: Vec<_> = all_catalogues(&app)
+/// The built-in catalogues, then the imported ones whose importer `visible` accepts, in import order,
+/// read from the store (with several nodes, another node may have imported one).
+async fn catalogues_of(
+    app: &AppState,
+    visible: impl Fn(Option<&str>) -> bool,
+) -> Result<Vec<(Catalogue, bool)>, ApiError> {
+    let imported = app.registry.store().catalogues().await.map_err(LiveError::Store)?;
+    let imported = imported.into_iter().filter(|stored| visible(stored.organisation.as_deref()));
+    let built_in = app.built_in.iter().map(|catalogue| (catalogue.clone(), true));
+    Ok(built_in.chain(imported.map(|stored| (stored.catalogue, false))).collect())
+}
+
+async fn list_catalogues(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let list: Vec<_> = all_catalogues(&app, &headers)
         .await?
         .iter()
         .map(|(c, built_in)| {
@@ -117,31 +121,54 @@ async fn list_catalogues(State(app): State<AppState>) -> Result<Response, ApiErr
     Ok(Json(list).into_response())
 }
 
-/// The title of a catalogue by id, of the given version when it is still stored, else of the newest.
-pub(super) async fn catalogue_title(app: &AppState, id: &str, version: &str) -> Result<Option<Text>, ApiError> {
-    let all = all_catalogues(app).await?;
+/// The title of a catalogue by id, as `owner` (a session's organisation) sees them: of the given version
+/// when it is still stored, else of the newest.
+pub(super) async fn catalogue_title(
+    app: &AppState,
+    owner: Option<&str>,
+    id: &str,
+    version: &str,
+) -> Result<Option<Text>, ApiError> {
+    let all = catalogues_of(app, |organisation| organisation == owner).await?;
     let same_id = || all.iter().rev().map(|(c, _)| c).filter(|c| c.id == id);
     let found = same_id().find(|c| c.version == version).or_else(|| same_id().next());
     Ok(found.map(|c| c.title.clone()))
 }
 
 /// The newest stored version of a catalogue (imports come after built-ins in the list).
-async fn find_catalogue(app: &AppState, id: &str) -> Result<Catalogue, ApiError> {
-    let found = all_catalogues(app).await?.into_iter().rev().find(|(catalogue, _)| catalogue.id == id);
+async fn find_catalogue(app: &AppState, headers: &HeaderMap, id: &str) -> Result<Catalogue, ApiError> {
+    let found = all_catalogues(app, headers).await?.into_iter().rev().find(|(catalogue, _)| catalogue.id == id);
     found
         .map(|(catalogue, _)| catalogue)
         .ok_or_else(|| ApiError::new(Code::UnknownCatalogue, format!("no catalogue {id:?}")))
 }
 
-async fn catalogue(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    Ok(Json(find_catalogue(&app, &id).await?).into_response())
+async fn catalogue(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    Ok(Json(find_catalogue(&app, &headers, &id).await?).into_response())
 }
 
-async fn import_catalogue(State(app): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+/// A catalogue imported for one organisation: `?organisation=` picks which, when the member has several.
+#[derive(Deserialize)]
+pub(super) struct ForOrganisation {
+    pub organisation: Option<String>,
+}
+
+async fn import_catalogue(
+    State(app): State<AppState>,
+    Query(owner): Query<ForOrganisation>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let organisation =
+        auth::owner_for_new(&app, &headers, owner.organisation.as_deref(), Action::ManageCatalogues).await?;
     let catalogue: Catalogue = read_json(&body)?;
     catalogue.validate().map_err(|e| ApiError::invalid(e.to_string()))?;
     let store = app.registry.store();
-    match store.save_catalogue(&catalogue, app.now()).await {
+    match store.save_catalogue(&catalogue, app.now(), organisation.as_deref()).await {
         Ok(()) => {}
         Err(crate::store::StoreError::CatalogueExists) => {
             let message = format!("catalogue {:?} version {:?} is already stored", catalogue.id, catalogue.version);
@@ -163,13 +190,17 @@ struct NewSession {
     title: String,
     #[serde(default)]
     items: Option<Vec<ItemInput>>,
+    /// The organisation that will own it (a signed-in member's first one where they may run sessions if unset).
+    #[serde(default)]
+    organisation: Option<String>,
 }
 
-async fn create_session(State(app): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+async fn create_session(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     let request: NewSession = read_json(&body)?;
+    let organisation = auth::owner_for_new(&app, &headers, request.organisation.as_deref(), Action::RunSession).await?;
     let spec = match (request.catalogue, request.items) {
         (Some(_), Some(_)) => return Err(ApiError::invalid("give either a catalogue or items, not both")),
-        (Some(id), None) => SessionSpec::workshop(&find_catalogue(&app, &id).await?, &request.title),
+        (Some(id), None) => SessionSpec::workshop(&find_catalogue(&app, &headers, &id).await?, &request.title),
         (None, items) => {
             let agenda = agenda_from_input(items.unwrap_or_default(), &BTreeMap::new())
                 .map_err(|e| ApiError::invalid(e.to_string()))?;
@@ -177,7 +208,7 @@ async fn create_session(State(app): State<AppState>, body: Bytes) -> Result<Resp
         }
     }
     .map_err(LiveError::from)?;
-    let created = app.registry.create(spec).await?;
+    let created = app.registry.create(spec, organisation.as_deref()).await?;
     tracing::info!(session = %created.code, "session created");
     Ok((StatusCode::CREATED, Json(created_body(&created))).into_response())
 }
@@ -207,7 +238,7 @@ async fn export_items(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let handle = as_facilitator(&app, &code, &headers).await?;
+    let handle = auth::session_for(&app, &code, &headers, Need::Read).await?;
     let (title, agenda) = handle.agenda().await?;
     Ok(item_set_response(&title, &agenda))
 }
@@ -218,7 +249,7 @@ async fn import_items(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let handle = as_facilitator(&app, &code, &headers).await?;
+    let handle = auth::session_for(&app, &code, &headers, Need::Drive).await?;
     let set: ItemSetInput = read_json(&body)?;
     if let Some(format) = &set.format {
         if format != crate::domain::item::ITEM_SET_FORMAT {

@@ -1,8 +1,11 @@
 //! Results that last: the summary, exports (JSON, CSV for spreadsheets, a printable report), comparing two
 //! occasions, and deleting a session. Every route here needs the facilitator key, except the summary once shared.
 
-use super::api::{as_facilitator, ApiError};
+use super::api::ApiError;
+use super::api::ForOrganisation;
+use super::auth::{self, session_for, Need};
 use super::AppState;
+use crate::domain::access::Action;
 use crate::domain::item::item_set;
 use crate::domain::session::{ActionStatus, Session};
 use crate::domain::summary::{compare, ordered_plan, summarise, Summary};
@@ -66,7 +69,7 @@ async fn summary(
     let handle = app.registry.get(&code).await?;
     let session = handle.snapshot().await?;
     if !session.summary_shared {
-        as_facilitator(&app, &code, &headers).await?;
+        session_for(&app, &code, &headers, Need::Read).await?;
     }
     let summary = summarise(&session);
     let actions = ordered_plan(&session, &summary);
@@ -81,7 +84,7 @@ async fn export_json(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let handle = as_facilitator(&app, &code, &headers).await?;
+    let handle = session_for(&app, &code, &headers, Need::Read).await?;
     let session = handle.snapshot().await?;
     let agenda = session.agenda();
     let body = json!({
@@ -267,7 +270,7 @@ async fn export_csv(
 
 /// The session and its summary, for the facilitator only.
 async fn summarised(app: &AppState, code: &str, headers: &HeaderMap) -> Result<(Session, Summary), ApiError> {
-    let session = as_facilitator(app, code, headers).await?.snapshot().await?;
+    let session = session_for(app, code, headers, Need::Read).await?.snapshot().await?;
     let summary = summarise(&session);
     Ok((session, summary))
 }
@@ -510,9 +513,13 @@ async fn report(
     Query(query): Query<Lang>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let (session, summary) = summarised(&app, &code, &headers).await?;
+    let handle = session_for(&app, &code, &headers, Need::Read).await?;
+    let session = handle.snapshot().await?;
+    let summary = summarise(&session);
     let catalogue = match &session.spec.catalogue {
-        Some(reference) => super::api::catalogue_title(&app, &reference.id, &reference.version).await?,
+        Some(reference) => {
+            super::api::catalogue_title(&app, handle.organisation(), &reference.id, &reference.version).await?
+        }
         None => None,
     };
     let mut response = report_html(&session, &summary, &code, catalogue.as_ref(), english(&query)).into_response();
@@ -529,10 +536,13 @@ async fn report(
     Ok(response)
 }
 
+/// One occasion to compare: its code, and its facilitator key unless the caller is a member of its
+/// organisation (signed in).
 #[derive(Deserialize)]
 struct Access {
     code: String,
-    key: String,
+    #[serde(default)]
+    key: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -541,19 +551,30 @@ struct CompareRequest {
     now: Access,
 }
 
-/// Compares two occasions; the caller proves access to both with their facilitator keys.
-async fn compare_occasions(State(app): State<AppState>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+/// Compares two occasions; the caller proves access to each with its facilitator key or as a member of
+/// its organisation.
+async fn compare_occasions(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     let request: CompareRequest = super::api::read_json(&body)?;
     let mut sessions = Vec::new();
+    let mut owners = Vec::new();
     for access in [&request.then, &request.now] {
-        let handle = app.registry.get(&access.code).await?;
-        if !handle.is_facilitator_key(&access.key) {
-            return Err(crate::live::LiveError::WrongKey.into());
+        let mut asking = headers.clone();
+        if let Some(key) = &access.key {
+            let bearer = HeaderValue::from_str(&format!("Bearer {key}"));
+            asking.insert(header::AUTHORIZATION, bearer.map_err(|_| crate::live::LiveError::WrongKey)?);
         }
+        let handle = session_for(&app, &access.code, &asking, Need::Read).await?;
+        owners.push(handle.organisation().map(str::to_string));
         sessions.push(handle.snapshot().await?);
     }
     let (then, now) = (&sessions[0], &sessions[1]);
-    if let (Some(a), Some(b)) = (&then.occasion, &now.occasion) {
+    // Two occasions of one organisation are comparable whatever name each was given.
+    let same_owner = owners[0].is_some() && owners[0] == owners[1];
+    if let (false, Some(a), Some(b)) = (same_owner, &then.occasion, &now.occasion) {
         if a.organisation.to_lowercase() != b.organisation.to_lowercase() {
             let message =
                 format!("the occasions are of different organisations ({:?} and {:?})", a.organisation, b.organisation);
@@ -584,7 +605,13 @@ struct ExportFile {
 /// Imports an `export.json` as a new session: its items, every round's counts, locks with notes and
 /// dissent, moderation, the action plan and the occasion — so occasions from another server, or from
 /// before a reinstall, can be compared. Answers like `POST /api/sessions`.
-async fn import_occasion(State(app): State<AppState>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+async fn import_occasion(
+    State(app): State<AppState>,
+    Query(owner): Query<ForOrganisation>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let organisation = auth::owner_for_new(&app, &headers, owner.organisation.as_deref(), Action::RunSession).await?;
     let file: ExportFile = super::api::read_json(&body)?;
     if file.format != "samsyn-occasion" {
         let message = format!("format: expected \"samsyn-occasion\", found {:?}", file.format);
@@ -597,7 +624,7 @@ async fn import_occasion(State(app): State<AppState>, body: axum::body::Bytes) -
     let mut spec = crate::domain::SessionSpec::from_agenda(&title, agenda).map_err(crate::live::LiveError::from)?;
     spec.catalogue = file.session.catalogue;
     spec.areas = file.session.areas;
-    let created = app.registry.create_with(spec, events).await?;
+    let created = app.registry.create_with(spec, events, organisation.as_deref()).await?;
     tracing::info!(session = %created.code, "occasion imported");
     Ok((StatusCode::CREATED, Json(super::api::created_body(&created))).into_response())
 }
@@ -608,7 +635,7 @@ async fn delete_session(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    as_facilitator(&app, &code, &headers).await?;
+    session_for(&app, &code, &headers, Need::Drive).await?;
     app.registry.delete(&code).await?;
     tracing::info!(session = %code, "session deleted");
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -1,8 +1,10 @@
 //! The HTTP and WebSocket edge: routes, JSON bodies, the socket loop and the static frontend.
 //! The only module that knows axum; it turns wire messages into domain commands and back.
 
+mod account;
 mod api;
 pub mod assets;
+pub mod auth;
 mod conn;
 mod export;
 mod fanout;
@@ -45,6 +47,8 @@ pub struct AppState {
     pub screen_policy: axum::http::HeaderValue,
     /// The address the server listens on: tells the console whether phones can reach it (see `network`).
     pub listen: std::net::SocketAddr,
+    /// Sign-in: whether anonymous creation is allowed, and the throttle of wrong passwords.
+    pub accounts: Arc<auth::Accounts>,
 }
 
 impl AppState {
@@ -65,7 +69,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/ws", get(socket::upgrade))
-        .nest("/api", api::routes().merge(export::routes()))
+        .nest("/api", api::routes().merge(export::routes()).merge(account::routes()))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(no_sniffing))
         .with_state(state)

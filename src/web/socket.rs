@@ -51,6 +51,8 @@ pub async fn upgrade(
         Err((status, why)) => return (status, [(header::SEC_WEBSOCKET_VERSION, "13")], why).into_response(),
     };
     let ip = app.limits.client_ip(peer.ip(), header_text(header::HeaderName::from_static("x-forwarded-for")));
+    // Read at hello, and only by a console opened without a key (see `auth::may_drive`).
+    let peer = Peer { ip, sign_in: super::auth::cookie_token(headers) };
     let Some(guard) = app.limits.connect(ip) else {
         return (StatusCode::TOO_MANY_REQUESTS, "too many connections from this address").into_response();
     };
@@ -60,7 +62,7 @@ pub async fn upgrade(
     let open = app.sockets.clone();
     tokio::spawn(async move {
         match on_upgrade.await {
-            Ok(upgraded) => serve(TokioIo::new(upgraded), app, ip, guard).await,
+            Ok(upgraded) => serve(TokioIo::new(upgraded), app, peer, guard).await,
             Err(error) => tracing::debug!(%error, "a WebSocket upgrade failed"),
         }
         drop(open);
@@ -130,7 +132,14 @@ enum End {
     Gone,
 }
 
-async fn serve(io: Io, app: AppState, ip: IpAddr, _counted: ConnectionGuard) {
+/// Where a connection comes from: the address its limits count, and the sign-in cookie's token if the
+/// browser sent one with the handshake.
+struct Peer {
+    ip: IpAddr,
+    sign_in: Option<String>,
+}
+
+async fn serve(io: Io, app: AppState, peer: Peer, _counted: ConnectionGuard) {
     let conn = Conn::new(io);
     let mut decoder = Decoder::default();
     let mut rate = RateLimit::new(MESSAGES_PER_SECOND, MESSAGE_BURST);
@@ -157,7 +166,7 @@ async fn serve(io: Io, app: AppState, ip: IpAddr, _counted: ConnectionGuard) {
                     Ok(0) | Err(_) => break End::Gone,
                     Ok(_) => last_heard = Instant::now(),
                 }
-                if let Some(end) = take_messages(&app, &conn, &mut decoder, &mut joined, &mut rate, ip).await {
+                if let Some(end) = take_messages(&app, &conn, &mut decoder, &mut joined, &mut rate, &peer).await {
                     break end;
                 }
             }
@@ -200,7 +209,7 @@ async fn take_messages(
     decoder: &mut Decoder,
     joined: &mut Option<Joined>,
     rate: &mut RateLimit,
-    ip: IpAddr,
+    peer: &Peer,
 ) -> Option<End> {
     loop {
         let message = match decoder.next_message() {
@@ -214,7 +223,7 @@ async fn take_messages(
                 let read_at = Instant::now();
                 let replies = if rate.allow(read_at) {
                     // Boxed: the hello path is a large future, and an idle connection should not carry its size.
-                    let replies = Box::pin(handle_text(app, conn, joined, &text, ip)).await;
+                    let replies = Box::pin(handle_text(app, conn, joined, &text, peer)).await;
                     if was_joined {
                         METRICS.command_latency.observe(read_at.elapsed());
                     }
@@ -260,7 +269,7 @@ async fn handle_text(
     conn: &Arc<Conn>,
     joined: &mut Option<Joined>,
     text: &str,
-    ip: IpAddr,
+    peer: &Peer,
 ) -> Vec<String> {
     if text.len() > wire::MAX_MESSAGE_BYTES {
         let message =
@@ -270,7 +279,7 @@ async fn handle_text(
     let (id, command) = match wire::parse(text) {
         Ok(envelope) => match envelope.message {
             ClientMsg::Command(command) => (envelope.id, command),
-            ClientMsg::Hello(hello) => return say_hello(app, conn, joined, envelope.id, hello, ip).await,
+            ClientMsg::Hello(hello) => return say_hello(app, conn, joined, envelope.id, hello, peer).await,
         },
         Err((id, message)) => return vec![error_msg(id, Code::BadMessage, message)],
     };
@@ -296,8 +305,9 @@ async fn say_hello(
     joined: &mut Option<Joined>,
     id: u64,
     Hello { role, code, token, key }: Hello,
-    ip: IpAddr,
+    peer: &Peer,
 ) -> Vec<String> {
+    let ip = peer.ip;
     if joined.is_some() {
         return vec![error_msg(Some(id), Code::AlreadyJoined, "this connection has already said hello".into())];
     }
@@ -305,7 +315,7 @@ async fn say_hello(
         let message = "too many failed attempts from this address; wait a minute".to_string();
         return vec![error_msg(Some(id), Code::RateLimited, message)];
     }
-    match hello(app, conn, id, role, &code, token, key).await {
+    match hello(app, conn, id, role, &code, token, key, peer.sign_in.as_deref()).await {
         Ok((session, welcome)) => {
             *joined = Some(session);
             vec![welcome]
@@ -320,7 +330,9 @@ async fn say_hello(
 }
 
 /// Joins the session in the role asked for; the connection follows the role's state frames from then on
-/// (they start after the welcome).
+/// (they start after the welcome). A facilitator gives the session's key, or none when signed in as a
+/// member of its organisation (`sign_in`, the cookie's token).
+#[allow(clippy::too_many_arguments)]
 async fn hello(
     app: &AppState,
     conn: &Arc<Conn>,
@@ -329,6 +341,7 @@ async fn hello(
     code: &str,
     token: Option<String>,
     key: Option<String>,
+    sign_in: Option<&str>,
 ) -> Result<(Joined, String), LiveError> {
     let handle = app.registry.get(code.trim()).await?;
     let follow = |feed: Feed| app.fanouts.subscribe(handle.code(), feed, handle.frames(feed), conn);
@@ -360,8 +373,10 @@ async fn hello(
         }
         Role::Screen | Role::Facilitator => {
             let (actor, feed) = if role == Role::Facilitator {
-                if !key.as_deref().is_some_and(|k| handle.is_facilitator_key(k)) {
-                    return Err(LiveError::WrongKey);
+                match key.as_deref() {
+                    Some(key) if handle.is_facilitator_key(key) => {}
+                    Some(_) => return Err(LiveError::WrongKey),
+                    None => super::auth::may_drive(app, &handle, sign_in).await?,
                 }
                 (Actor::Facilitator, Feed::Facilitator)
             } else {

@@ -20,7 +20,7 @@ struct Server {
 impl Server {
     fn start(data: &std::path::Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_samsyn"))
-            .args(["--addr", "127.0.0.1:0", "--data"])
+            .args(["--addr", "127.0.0.1:0", "--allow-anonymous", "--data"])
             .arg(data)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

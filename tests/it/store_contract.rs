@@ -21,6 +21,7 @@ fn stored(code: &str, created_at: i64) -> StoredSession {
         created_at,
         events: vec![],
         cursor: None,
+        organisation: None,
     }
 }
 
@@ -58,9 +59,13 @@ async fn contract(store: Arc<dyn Store>) {
     // Catalogues: stored once per id and version, listed in import order.
     let mut catalogue: Catalogue = serde_json::from_str(BUILT_IN[0].1).unwrap();
     catalogue.id = "egen".into();
-    store.save_catalogue(&catalogue, 5).await.unwrap();
-    assert!(matches!(store.save_catalogue(&catalogue, 6).await, Err(StoreError::CatalogueExists)));
-    assert_eq!(store.catalogues().await.unwrap().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["egen"]);
+    store.save_catalogue(&catalogue, 5, None).await.unwrap();
+    assert!(matches!(store.save_catalogue(&catalogue, 6, None).await, Err(StoreError::CatalogueExists)));
+    let listed = store.catalogues().await.unwrap();
+    assert_eq!(
+        listed.iter().map(|c| (c.catalogue.id.as_str(), c.organisation.as_deref())).collect::<Vec<_>>(),
+        [("egen", None)]
+    );
 
     // Compaction replaces the log and marks the session; deletion removes it with its events.
     assert_eq!(store.sessions_to_compact(15).await.unwrap(), ["111111"]);
@@ -122,6 +127,42 @@ async fn owners(store: &dyn Store) {
     assert!(store.web_session("hash-2", 50).await.unwrap().is_none());
     store.delete_web_session("hash-1").await.unwrap();
     assert!(store.web_session("hash-1", 50).await.unwrap().is_none(), "signed out");
+
+    // A new password; signing out everywhere.
+    assert!(store.set_password("a1", "$argon2id$new").await.unwrap());
+    assert!(!store.set_password("nobody", "$argon2id$new").await.unwrap(), "no such account");
+    assert_eq!(
+        store.account_by_email("anna@exempelby.se").await.unwrap().unwrap().password_hash.as_deref(),
+        Some("$argon2id$new")
+    );
+    store.create_web_session("hash-3", "a1", "csrf-3", 10, 100).await.unwrap();
+    store.create_web_session("hash-4", "a1", "csrf-4", 10, 100).await.unwrap();
+    store.delete_web_sessions_of("a1").await.unwrap();
+    assert!(
+        store.web_session("hash-3", 50).await.unwrap().is_none()
+            && store.web_session("hash-4", 50).await.unwrap().is_none()
+    );
+    let names: Vec<_> = store.organisations().await.unwrap().into_iter().map(|o| o.name).collect();
+    assert_eq!(names, ["Annanstad kommun", "Exempelby kommun, socialförvaltningen"]);
+
+    // What an organisation owns: its sessions (newest first, nobody else's) and its imported catalogues.
+    for (code, created_at, organisation) in
+        [("333333", 30, Some("o1")), ("444444", 40, Some("o2")), ("555555", 50, Some("o1")), ("666666", 60, None)]
+    {
+        let session = StoredSession { organisation: organisation.map(str::to_string), ..stored(code, created_at) };
+        store.create_session(&session).await.unwrap();
+    }
+    let of_o1: Vec<_> =
+        store.organisation_sessions("o1").await.unwrap().into_iter().map(|s| (s.code, s.created_at)).collect();
+    assert_eq!(of_o1, [("555555".to_string(), 50), ("333333".to_string(), 30)]);
+    assert_eq!(store.load_session("444444").await.unwrap().unwrap().organisation.as_deref(), Some("o2"));
+    assert_eq!(store.load_session("666666").await.unwrap().unwrap().organisation, None);
+    let mut owned: Catalogue = serde_json::from_str(BUILT_IN[0].1).unwrap();
+    owned.id = "exempelby-egen".into();
+    store.save_catalogue(&owned, 70, Some("o1")).await.unwrap();
+    let imported = store.catalogues().await.unwrap();
+    let last = imported.last().unwrap();
+    assert_eq!((last.catalogue.id.as_str(), last.organisation.as_deref()), ("exempelby-egen", Some("o1")));
 }
 
 #[tokio::test]

@@ -73,7 +73,11 @@ impl Server {
             System::Samsyn => {
                 let dir = fresh_data_dir()?;
                 let mut command = Command::new(paths.bin_dir.join("samsyn"));
-                command.args(["--addr", "127.0.0.1:0", "--data"]).arg(&dir).env("RUST_LOG", "warn");
+                // Anonymous creation: the load generator makes its sessions without signing in.
+                command
+                    .args(["--addr", "127.0.0.1:0", "--allow-anonymous", "--data"])
+                    .arg(&dir)
+                    .env("RUST_LOG", "warn");
                 data = Some(dir);
                 command
             }

@@ -153,6 +153,9 @@ async fn run(args: Args) -> Result<Value, String> {
 
     // The session.
     let (status, body) = target.post_json("/api/sessions", &plan::session_body().to_string()).await?;
+    if status == 401 {
+        return Err(format!("the server asks for a signed-in member: start it with --allow-anonymous ({body})"));
+    }
     if status != 201 {
         return Err(format!("creating the session answered {status}: {body}"));
     }

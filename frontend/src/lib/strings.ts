@@ -135,10 +135,7 @@ export const common = {
   err_already_joined: { sv: 'Redan ansluten.', en: 'Already joined.' },
   err_unknown_session: { sv: 'Sessionen finns inte.', en: 'The session does not exist.' },
   err_forbidden: { sv: 'Det där får du inte göra.', en: 'You are not allowed to do that.' },
-  err_unauthorized: {
-    sv: 'Du behöver logga in för att göra det.',
-    en: 'You need to sign in to do that.',
-  },
+  err_unauthorized: { sv: 'Logga in för att fortsätta.', en: 'Sign in to continue.' },
   err_unknown_item: { sv: 'Frågan finns inte i sessionen.', en: 'The item is not in this session.' },
   err_round_closed: {
     sv: 'Röstningen är stängd – svaret kom inte med.',

@@ -11,7 +11,7 @@ mod wire;
 
 use crate::domain::view::Audience;
 use crate::domain::{Event, Session};
-use crate::live::{Bus, Feed, Joined, LiveError, Location, Request, SessionHandle};
+use crate::live::{Bus, Feed, Joined, LiveError, Location, Owner, Request, SessionHandle};
 use crate::protocol::{state_frame, Code};
 use crate::store::Store;
 use async_trait::async_trait;
@@ -566,7 +566,12 @@ impl Cluster {
         self.shared.relays.insert(code.to_string(), relay.clone());
         let (mailbox, requests) = mpsc::channel(RELAY_MAILBOX);
         let receivers = [0, 1, 2].map(|index| relay.senders[index].subscribe());
-        let handle = SessionHandle::relayed(mailbox, receivers, &stored.facilitator_key, code);
+        let handle = SessionHandle::relayed(
+            mailbox,
+            receivers,
+            Owner::new(&stored.facilitator_key, stored.organisation.as_deref()),
+            code,
+        );
         tracing::info!(session = %code, owner = %owner, "relaying a session another node runs");
         tokio::spawn(self.clone().forward_requests(code.to_string(), owner, relay, requests));
         Ok(Some(handle))

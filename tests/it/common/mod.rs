@@ -128,6 +128,7 @@ impl TestServer {
             frame_ancestors: vec![],
             postgres_url: None,
             redis_url: None,
+            allow_anonymous: true,
             command: None,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -171,8 +172,15 @@ impl ServerProcess {
         ServerProcess::start_with(&["--data", data.to_str().expect("a UTF-8 path")]).await
     }
 
-    /// Starts the binary with these settings (besides `--addr 127.0.0.1:0`).
+    /// Starts the binary with these settings (besides `--addr 127.0.0.1:0`), in the quick anonymous mode
+    /// (`--allow-anonymous`) the tests of sessions use: they create sessions without signing in.
     pub async fn start_with(args: &[&str]) -> ServerProcess {
+        ServerProcess::start_exactly(&[args, &["--allow-anonymous"]].concat()).await
+    }
+
+    /// Starts the binary with exactly these settings besides `--addr 127.0.0.1:0`: without
+    /// `--allow-anonymous`, creating needs a signed-in member.
+    pub async fn start_exactly(args: &[&str]) -> ServerProcess {
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_samsyn"))
             .args(["--addr", "127.0.0.1:0"])
             .args(args)
@@ -256,7 +264,21 @@ impl Client {
 
     /// Connects, or `None` if the server does not answer (a node that is down).
     pub async fn try_connect(addr: &str) -> Option<Client> {
-        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.ok()?;
+        Client::try_connect_with(addr, None).await
+    }
+
+    /// Connects as a browser signed in with `cookie` (`samsyn_session=…`) would.
+    pub async fn connect_signed_in(addr: &str, cookie: &str) -> Client {
+        Client::try_connect_with(addr, Some(cookie)).await.expect("the server accepts a WebSocket")
+    }
+
+    async fn try_connect_with(addr: &str, cookie: Option<&str>) -> Option<Client> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://{addr}/ws").into_client_request().ok()?;
+        if let Some(cookie) = cookie {
+            request.headers_mut().insert("cookie", cookie.parse().ok()?);
+        }
+        let (socket, _) = tokio_tungstenite::connect_async(request).await.ok()?;
         Some(Client {
             socket,
             next_id: 1,

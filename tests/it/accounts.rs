@@ -1,0 +1,342 @@
+//! Staff accounts and organisations against the real binary, started as a newcomer would start it
+//! (without `--allow-anonymous`): the first administrator, sign-in and sign-out, CSRF, throttled wrong
+//! passwords, the console without a key, `samsyn admin`, and what one organisation can never see or
+//! change of another's.
+
+use crate::common::*;
+use reqwest::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// A browser's side of sign-in: the cookie the server set and the CSRF token it handed out.
+#[derive(Clone, Default)]
+struct Browser {
+    cookie: Option<String>,
+    csrf: Option<String>,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Browser {
+    async fn send(&self, base: &str, method: Method, path: &str, body: Option<Value>) -> Answer {
+        let mut request = reqwest::Client::new().request(method, format!("{base}{path}"));
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        if let Some(csrf) = &self.csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let (status, headers) = (response.status(), response.headers().clone());
+        let text = response.text().await.unwrap();
+        Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
+    }
+
+    async fn get(&self, base: &str, path: &str) -> Answer {
+        self.send(base, Method::GET, path, None).await
+    }
+
+    async fn post(&self, base: &str, path: &str, body: Value) -> Answer {
+        self.send(base, Method::POST, path, Some(body)).await
+    }
+
+    /// Keeps the cookie and CSRF token of a sign-in's answer.
+    fn signed_in(answer: &Answer) -> Browser {
+        let set = answer.headers.get(SET_COOKIE).expect("a cookie is set").to_str().unwrap();
+        let cookie = set.split(';').next().unwrap().to_string();
+        Browser { cookie: Some(cookie), csrf: answer.body["csrf_token"].as_str().map(String::from) }
+    }
+
+    /// The same browser, but its requests forget the CSRF header (what a page of another site can send).
+    fn without_csrf(&self) -> Browser {
+        Browser { cookie: self.cookie.clone(), csrf: None }
+    }
+}
+
+async fn sign_in(base: &str, email: &str, password: &str) -> Browser {
+    let answer = Browser::default().post(base, "/api/sign-in", json!({"email": email, "password": password})).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    Browser::signed_in(&answer)
+}
+
+fn code_of(answer: &Answer) -> &str {
+    answer.body["code"].as_str().unwrap_or_else(|| panic!("no code in {}", answer.body))
+}
+
+/// The first line of `samsyn admin …` that starts with `password: `.
+async fn admin(data: &std::path::Path, args: &[&str]) -> String {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_samsyn"))
+        .arg("--data")
+        .arg(data)
+        .arg("admin")
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        output.status.success(),
+        "samsyn admin {args:?} failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+fn printed_password(stdout: &str) -> String {
+    stdout.lines().find_map(|line| line.strip_prefix("password: ")).expect("a password is printed").to_string()
+}
+
+#[tokio::test]
+async fn a_new_server_asks_for_its_first_administrator_and_then_only_members_create() {
+    let data = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start_exactly(&["--data", data.path().to_str().unwrap()]).await;
+    let base = server.url("");
+    let stranger = Browser::default();
+
+    let me = stranger.get(&base, "/api/me").await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!((me.body["first_run"].as_bool(), me.body["allow_anonymous"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(me.body["account"], Value::Null);
+    assert_eq!(me.headers["cache-control"], "no-store");
+
+    // Without an account nobody creates anything: a clear 401, and nothing is stored.
+    for (path, body) in [
+        ("/api/sessions", json!({"catalogue": "lika", "title": "Exempelby 2026"})),
+        ("/api/catalogues", json!({"id": "x"})),
+        ("/api/occasions", json!({"format": "samsyn-occasion"})),
+    ] {
+        let refused = stranger.post(&base, path, body).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{path}: {}", refused.body);
+        assert_eq!(refused.body["code"], "unauthorized", "{path}");
+    }
+
+    // The first administrator: a bad field is named and nothing is created.
+    let short = json!({"name": "Anna Andersson", "email": "anna@exempelby.se", "password": "kort", "organisation": "Exempelby kommun"});
+    let refused = stranger.post(&base, "/api/setup", short).await;
+    assert_eq!((refused.status, refused.body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_field")));
+    assert!(refused.body["message"].as_str().unwrap().starts_with("password:"), "{}", refused.body);
+    assert_eq!(stranger.get(&base, "/api/me").await.body["first_run"], true);
+
+    let setup = json!({"name": "Anna Andersson", "email": " Anna@Exempelby.se", "password": "ett långt lösenord", "organisation": "Exempelby kommun, socialförvaltningen"});
+    let created = stranger.post(&base, "/api/setup", setup.clone()).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let cookie = created.headers[SET_COOKIE].to_str().unwrap();
+    for part in ["samsyn_session=", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(part), "{part} in {cookie}");
+    }
+    assert_eq!(created.body["account"]["email"], "anna@exempelby.se");
+    let organisation = created.body["organisations"][0].clone();
+    assert_eq!(
+        (organisation["name"].as_str(), organisation["role"].as_str()),
+        (Some("Exempelby kommun, socialförvaltningen"), Some("admin"))
+    );
+    let anna = Browser::signed_in(&created);
+    let again = stranger.post(&base, "/api/setup", setup).await;
+    assert_eq!(
+        (again.status, again.body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden")),
+        "one first administrator"
+    );
+    let me = stranger.get(&base, "/api/me").await;
+    assert_eq!((me.body["first_run"].as_bool(), &me.body["account"]), (Some(false), &Value::Null));
+    assert_eq!(anna.get(&base, "/api/me").await.body["account"]["name"], "Anna Andersson");
+
+    // A change with the cookie but without the CSRF token is refused; with it, the session is the organisation's.
+    let workshop = json!({"catalogue": "lika", "title": "Exempelby 2026"});
+    let forged = anna.without_csrf().post(&base, "/api/sessions", workshop.clone()).await;
+    assert_eq!((forged.status, forged.body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+    let made = anna.post(&base, "/api/sessions", workshop).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let code = code_of(&made).to_string();
+    let list_path = format!("/api/organisations/{}/sessions", organisation["id"].as_str().unwrap());
+    let list = anna.get(&base, &list_path).await;
+    assert_eq!(list.body[0]["code"], code.as_str(), "{}", list.body);
+    assert_eq!(
+        (list.body[0]["title"].as_str(), list.body[0]["kind"].as_str()),
+        (Some("Exempelby 2026"), Some("workshop"))
+    );
+    assert_eq!(stranger.get(&base, &list_path).await.status, StatusCode::UNAUTHORIZED);
+
+    // The console without a key: the cookie is enough for a member, and nothing for anyone else.
+    let mut console = Client::connect_signed_in(&server.addr, anna.cookie.as_deref().unwrap()).await;
+    let welcome = console.try_request(json!({"type": "hello", "role": "facilitator", "code": code})).await.unwrap();
+    assert_eq!(welcome["type"], "welcome", "{welcome}");
+    console.wait_state(|state| state["title"] == "Exempelby 2026").await;
+    let mut anonymous = Client::connect(&server.addr).await;
+    let refused = anonymous.try_request(json!({"type": "hello", "role": "facilitator", "code": code})).await.unwrap();
+    assert_eq!(refused["code"], "unauthorized", "{refused}");
+    let export = anna.get(&base, &format!("/api/sessions/{code}/export.json")).await;
+    assert_eq!(export.status, StatusCode::OK, "a member exports without the key");
+    assert_eq!(
+        stranger.get(&base, &format!("/api/sessions/{code}/export.json")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Signing out ends the cookie everywhere it would be used.
+    let gone = anna.send(&base, Method::POST, "/api/sign-out", None).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    assert_eq!(anna.get(&base, "/api/me").await.body["account"], Value::Null);
+    let mut stale = Client::connect_signed_in(&server.addr, anna.cookie.as_deref().unwrap()).await;
+    let refused = stale.try_request(json!({"type": "hello", "role": "facilitator", "code": code})).await.unwrap();
+    assert_eq!(refused["code"], "unauthorized", "{refused}");
+
+    // Wrong passwords: a clear 401, then a short wait that never keeps the right password out for long.
+    let wrong = json!({"email": "anna@exempelby.se", "password": "fel lösenord"});
+    for _ in 0..5 {
+        let refused = stranger.post(&base, "/api/sign-in", wrong.clone()).await;
+        assert_eq!((refused.status, refused.body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+    }
+    let waiting = stranger.post(&base, "/api/sign-in", wrong).await;
+    assert_eq!((waiting.status, waiting.body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")));
+    let retry_after: u64 = waiting.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "Retry-After {retry_after}");
+    tokio::time::sleep(Duration::from_secs(retry_after) + Duration::from_millis(100)).await;
+    let anna = sign_in(&base, "ANNA@exempelby.se", "ett långt lösenord").await;
+    let list = anna.get(&base, &list_path).await;
+    assert_eq!(list.body[0]["code"], code.as_str(), "everything is there after signing in again");
+    server.terminate().await;
+}
+
+#[tokio::test]
+async fn admin_commands_create_members_and_reset_a_forgotten_password() {
+    let data = tempfile::tempdir().unwrap();
+    let printed = admin(
+        data.path(),
+        &[
+            "create-user",
+            "--email",
+            "anna@exempelby.se",
+            "--name",
+            "Anna Andersson",
+            "--organisation",
+            "Exempelby kommun",
+        ],
+    )
+    .await;
+    assert!(printed.contains("admin of the new organisation Exempelby kommun"), "{printed}");
+    let annas = printed_password(&printed);
+    let printed = admin(
+        data.path(),
+        &[
+            "create-user",
+            "--email",
+            "bo@exempelby.se",
+            "--name",
+            "Bo Berg",
+            "--organisation",
+            "exempelby kommun",
+            "--role",
+            "facilitator",
+        ],
+    )
+    .await;
+    assert!(printed.contains("facilitator of Exempelby kommun"), "the organisation is found by its name: {printed}");
+    let bos = printed_password(&printed);
+
+    let server = ServerProcess::start_exactly(&["--data", data.path().to_str().unwrap()]).await;
+    let base = server.url("");
+    assert_eq!(
+        Browser::default().get(&base, "/api/me").await.body["first_run"],
+        false,
+        "no first-run page once an account exists"
+    );
+    let anna = sign_in(&base, "anna@exempelby.se", &annas).await;
+    let bo = sign_in(&base, "bo@exempelby.se", &bos).await;
+    assert_eq!(bo.get(&base, "/api/me").await.body["organisations"][0]["role"], "facilitator");
+
+    // A new password while the server runs: the old one and every sign-in with it stop working.
+    let printed = admin(data.path(), &["reset-password", "--email", "anna@exempelby.se"]).await;
+    let new = printed_password(&printed);
+    assert_ne!(new, annas);
+    assert_eq!(anna.get(&base, "/api/me").await.body["account"], Value::Null, "signed out everywhere");
+    let old =
+        Browser::default().post(&base, "/api/sign-in", json!({"email": "anna@exempelby.se", "password": annas})).await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    sign_in(&base, "anna@exempelby.se", &new).await;
+    server.terminate().await;
+}
+
+#[tokio::test]
+async fn a_member_of_another_organisation_sees_and_changes_nothing_and_a_viewer_only_reads() {
+    let data = tempfile::tempdir().unwrap();
+    let mut passwords = Vec::new();
+    for (email, organisation, role) in [
+        ("anna@exempelby.se", "Exempelby kommun", "admin"),
+        ("vera@exempelby.se", "Exempelby kommun", "viewer"),
+        ("bo@annanstad.se", "Annanstad kommun", "admin"),
+    ] {
+        let args = ["create-user", "--email", email, "--name", email, "--organisation", organisation, "--role", role];
+        passwords.push(printed_password(&admin(data.path(), &args).await));
+    }
+    let server = ServerProcess::start_exactly(&["--data", data.path().to_str().unwrap()]).await;
+    let base = server.url("");
+    let anna = sign_in(&base, "anna@exempelby.se", &passwords[0]).await;
+    let vera = sign_in(&base, "vera@exempelby.se", &passwords[1]).await;
+    let bo = sign_in(&base, "bo@annanstad.se", &passwords[2]).await;
+    let exempelby = anna.get(&base, "/api/me").await.body["organisations"][0]["id"].as_str().unwrap().to_string();
+
+    let made = anna.post(&base, "/api/sessions", json!({"catalogue": "lika", "title": "Exempelby 2026"})).await;
+    let (code, key) = (code_of(&made).to_string(), made.body["facilitator_key"].as_str().unwrap().to_string());
+    let mut catalogue: Value = anna.get(&base, "/api/catalogues/lika").await.body;
+    catalogue["id"] = json!("exempelby-egen");
+    let imported = anna.post(&base, "/api/catalogues", catalogue).await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.body);
+
+    // Another organisation's member: refused everywhere, and shown nothing.
+    let list = format!("/api/organisations/{exempelby}/sessions");
+    let export = format!("/api/sessions/{code}/export.json");
+    assert_eq!(bo.get(&base, &list).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(bo.get(&base, &export).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(bo.get(&base, &format!("/api/sessions/{code}/summary")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        bo.send(&base, Method::DELETE, &format!("/api/sessions/{code}"), None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut console = Client::connect_signed_in(&server.addr, bo.cookie.as_deref().unwrap()).await;
+    let refused = console.try_request(json!({"type": "hello", "role": "facilitator", "code": code})).await.unwrap();
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+    let foreign = bo.post(&base, "/api/sessions", json!({"catalogue": "lika", "organisation": exempelby})).await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN, "no sessions in someone else's organisation");
+    for browser in [&bo, &Browser::default()] {
+        let ids: Vec<Value> = browser
+            .get(&base, "/api/catalogues")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].clone())
+            .collect();
+        assert_eq!(ids, [json!("lika")], "only the built-in catalogue for others");
+    }
+    let ids: Vec<Value> =
+        anna.get(&base, "/api/catalogues").await.body.as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+    assert_eq!(ids, [json!("lika"), json!("exempelby-egen")], "the organisation sees its own import");
+
+    // A viewer reads the organisation's results, but neither creates nor drives.
+    assert_eq!(vera.get(&base, &list).await.body[0]["code"], code.as_str());
+    assert_eq!(vera.get(&base, &export).await.status, StatusCode::OK);
+    assert_eq!(vera.post(&base, "/api/sessions", json!({"catalogue": "lika"})).await.status, StatusCode::FORBIDDEN);
+    let items = vera.send(&base, Method::PUT, &format!("/api/sessions/{code}/items"), Some(json!({"items": []}))).await;
+    assert_eq!(items.status, StatusCode::FORBIDDEN);
+    let mut console = Client::connect_signed_in(&server.addr, vera.cookie.as_deref().unwrap()).await;
+    let refused = console.try_request(json!({"type": "hello", "role": "facilitator", "code": code})).await.unwrap();
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+
+    // The key link stays a delegate for someone without an account.
+    let mut delegate = HeaderMap::new();
+    delegate.insert("authorization", HeaderValue::from_str(&format!("Bearer {key}")).unwrap());
+    let response = reqwest::Client::new().get(format!("{base}{export}")).headers(delegate).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    Client::facilitator(&server.addr, &code, &key).await;
+    server.terminate().await;
+}

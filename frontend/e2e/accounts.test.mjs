@@ -193,6 +193,22 @@ test('the console without a key sends a stranger to sign in, and back', () =>
     w.expectClean();
   }));
 
+test('the signed-in start page fits a phone', () =>
+  w.guard(async () => {
+    const signedIn = await w.contexts[0].cookies();
+    const context = await w.context('phone', 'phone-start');
+    await context.addCookies(signedIn);
+    const page = await context.newPage();
+    await page.goto(`${w.server.url}/`);
+    await page.locator('header').getByText(ADMIN.organisation).waitFor();
+    await page.getByRole('region', { name: `Sessioner i ${ADMIN.organisation}` }).getByText('Exempelby 2026').waitFor();
+    await w.check(page, 'start-signed-in', 'phone');
+    // The header keeps its buttons in reach and nothing is cut: the name sits on a row of its own.
+    const box = await page.locator('header').getByText(ADMIN.name).boundingBox();
+    assert.ok(box && box.width > 100, `the name has room: ${JSON.stringify(box)}`);
+    w.expectClean();
+  }));
+
 async function switchLang(page, to) {
   await page.locator('header').getByRole('button', { name: to }).click();
   await page.waitForFunction((lang) => document.documentElement.lang === lang, to === 'English' ? 'en' : 'sv');

@@ -84,18 +84,31 @@ function useMe(): Me | null {
   return me;
 }
 
-/** Why the console without a key was refused, with the way on: sign in (again), or the key link. */
+/**
+ * Why the console without a key was refused, with the way on. `unauthorized`: the session belongs to an
+ * organisation and nobody is signed in: sign in (and come back). `forbidden` when signed in: this account may
+ * not run it. `forbidden` when signed out: the session was created without an account; only its key opens it.
+ */
 function NoAccess({ code, errorCode, me, lang }: { code: string; errorCode: string; me: Me | null; lang: Lang }) {
   const signedIn = errorCode === 'forbidden' && me?.account ? me.account : null;
+  const keyOnly = errorCode === 'forbidden' && !signedIn;
   const back = `/facilitate/${code}`;
   return (
     <section class="refused">
       <h1>{tr(lang, signedIn ? common.forbiddenTitle : fac.noKeyTitle)}</h1>
-      <p>{signedIn ? tr(lang, acc.consoleForbidden, { name: signedIn.name }) : tr(lang, acc.consoleSignIn)}</p>
+      <p>
+        {signedIn
+          ? tr(lang, acc.consoleForbidden, { name: signedIn.name })
+          : keyOnly
+            ? tr(lang, fac.noKey)
+            : tr(lang, acc.consoleSignIn)}
+      </p>
       <p class="button-row">
-        <a class="btn btn-primary" href={signInHref(back)}>
-          {tr(lang, signedIn ? acc.signInOther : acc.signInTitle)}
-        </a>
+        {!keyOnly && (
+          <a class="btn btn-primary" href={signInHref(back)}>
+            {tr(lang, signedIn ? acc.signInOther : acc.signInTitle)}
+          </a>
+        )}
         <a class="btn" href="/">
           {tr(lang, fac.toStart)}
         </a>

@@ -5,6 +5,10 @@ import type { Dict } from '../lib/i18n';
 export const fac = {
   pageTitle: { sv: 'Samtalsledare', en: 'Facilitator' },
   noKeyTitle: { sv: 'Nyckeln saknas', en: 'The key is missing' },
+  noKey: {
+    sv: 'Länken till samtalsledarvyn ska sluta med #key=… Öppna den fullständiga länken du fick när sessionen skapades.',
+    en: 'The facilitator link must end with #key=… Open the full link you got when the session was created.',
+  },
   badCode: { sv: 'Adressen innehåller ingen giltig kod.', en: 'The address has no valid code.' },
   toStart: { sv: 'Till startsidan', en: 'To the start page' },
   agenda: { sv: 'Agenda', en: 'Agenda' },

@@ -50,6 +50,10 @@ export const acc = {
     sv: 'Administratören är redan skapad. Logga in i stället.',
     en: 'The administrator has already been created. Sign in instead.',
   },
+  setupRemote: {
+    sv: 'Administratören skapas från serverns egen dator (öppna Samsyn där) eller med kommandot samsyn admin create-user.',
+    en: 'The administrator is created from the server’s own machine (open Samsyn there) or with the command samsyn admin create-user.',
+  },
   setupFailed: { sv: 'Administratören skapades inte.', en: 'The administrator was not created.' },
   // ---- signing in and out
   signInTitle: { sv: 'Logga in', en: 'Sign in' },
@@ -111,8 +115,8 @@ export const acc = {
     en: 'Sign in with an account of the session’s organisation to run it, or open the full link ending in #key=… that you got when the session was created.',
   },
   consoleForbidden: {
-    sv: 'Du är inloggad som {name}, men ditt konto får inte leda den här sessionen: den hör till en annan organisation, eller så har du bara läsbehörighet. Be om länken med nyckeln, eller logga in med ett annat konto.',
-    en: 'You are signed in as {name}, but your account may not run this session: it belongs to another organisation, or you only have read access. Ask for the link with the key, or sign in with another account.',
+    sv: 'Du är inloggad som {name}, men ditt konto får inte leda den här sessionen: den hör till en annan organisation eller skapades utan konto, eller så har du bara läsbehörighet. Öppna länken med nyckeln (#key=…), eller logga in med ett annat konto.',
+    en: 'You are signed in as {name}, but your account may not run this session: it belongs to another organisation or was created without an account, or you only have read access. Open the link with the key (#key=…), or sign in with another account.',
   },
   signInOther: { sv: 'Logga in med ett annat konto', en: 'Sign in with another account' },
 } satisfies Dict;

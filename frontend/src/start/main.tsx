@@ -577,6 +577,13 @@ function SetupForm({
       return;
     }
     if (res.code === 'forbidden' || res.status === 403) {
+      // Either someone created the administrator meanwhile, or this browser is not on the server's own
+      // machine (the server takes its first administrator only from there): /api/me tells which.
+      const now = await fetchMe();
+      if (now.ok && now.data.first_run) {
+        setFormError(tr(lang, acc.setupRemote));
+        return;
+      }
       onAlreadyDone();
       return;
     }

@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { setUp } from './harness.mjs';
+import { SIZES, WAIT, setUp, startServer } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof setUp>>} */
 let w;
@@ -207,6 +207,64 @@ test('the signed-in start page fits a phone', () =>
     const box = await page.locator('header').getByText(ADMIN.name).boundingBox();
     assert.ok(box && box.width > 100, `the name has room: ${JSON.stringify(box)}`);
     w.expectClean();
+  }));
+
+test('the keyless console exports with the sign-in cookie and deletes with the CSRF token', () =>
+  w.guard(async () => {
+    const fac = w.contexts[0].pages()[0];
+    const me = await (await w.contexts[0].request.get(`${w.server.url}/api/me`)).json();
+    const [first] = await (await w.contexts[0].request.get(`${w.server.url}/api/organisations/${me.organisations[0].id}/sessions`)).json();
+    await fac.goto(`${w.server.url}/facilitate/${first.code}`);
+    await fac.getByRole('button', { name: /^Sammanfattning och handlingsplan/ }).click();
+    const [download] = await Promise.all([fac.waitForEvent('download'), fac.getByRole('button', { name: 'Ladda ner CSV (Excel)' }).click()]);
+    assert.match(download.suggestedFilename(), /\.csv$/);
+    await fac.getByRole('button', { name: 'Radera sessionen…' }).click();
+    await fac.getByRole('button', { name: 'Radera för gott' }).click();
+    await fac.waitForURL(`${w.server.url}/`);
+    await fac.getByRole('status').getByText(new RegExp(first.code)).waitFor();
+    await fac.getByRole('region', { name: `Sessioner i ${ADMIN.organisation}` }).getByText('Inga sessioner än.').waitFor();
+    w.expectClean();
+  }));
+
+test('with --allow-anonymous the start page works without an account and offers the sign-in', () =>
+  w.guard(async () => {
+    const quick = await startServer();
+    try {
+      const setup = await fetch(`${quick.url}/api/setup`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(ADMIN),
+      });
+      assert.equal(setup.status, 201);
+      const context = await w.browser.newContext({ viewport: SIZES.desktop, locale: 'sv-SE' });
+      context.setDefaultTimeout(WAIT);
+      try {
+        const page = await context.newPage();
+        await page.goto(`${quick.url}/`);
+        // Anonymous as before: the start button and this browser's sessions, and a way to sign in.
+        await page.getByRole('button', { name: 'Starta workshop' }).waitFor();
+        await page.getByRole('heading', { name: 'Dina sessioner' }).waitFor();
+        await page.locator('header').getByRole('button', { name: 'Logga in' }).click();
+        const signIn = page.getByRole('region', { name: 'Logga in' });
+        await signIn.waitFor();
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'signin-title');
+        await w.axeViolations(page);
+        await signIn.getByLabel('E-postadress').fill(ADMIN.email);
+        await signIn.getByLabel('Lösenord').fill(ADMIN.password);
+        await signIn.getByRole('button', { name: 'Logga in', exact: true }).click();
+        await page.locator('header').getByText(ADMIN.organisation).waitFor();
+        await page.getByRole('region', { name: `Sessioner i ${ADMIN.organisation}` }).getByText('Inga sessioner än.').waitFor();
+        // Nothing was started in this browser, so there is no "Saved in this browser" section.
+        assert.equal(await page.getByRole('heading', { name: 'Sparade i den här webbläsaren' }).count(), 0);
+        await page.locator('header').getByRole('button', { name: 'Logga ut' }).click();
+        await page.locator('header').getByRole('button', { name: 'Logga in' }).waitFor();
+        await page.getByRole('button', { name: 'Starta workshop' }).waitFor();
+      } finally {
+        await context.close();
+      }
+    } finally {
+      await quick.stop();
+    }
   }));
 
 async function switchLang(page, to) {

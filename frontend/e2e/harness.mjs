@@ -46,19 +46,24 @@ export const SIZES = {
 };
 
 /**
- * Starts `samsyn --addr 127.0.0.1:0 --data <tempdir>` (and `extraArgs`) and answers its base URL once it says
- * "Samsyn is running: open http://…". The data folder is removed by `stop()`. Sessions are created without
- * signing in (`--allow-anonymous`) unless `anonymous` is false.
+ * Starts `samsyn --addr 127.0.0.1:0 --data <tempdir> --allow-anonymous` (and `extraArgs`) and answers its base URL
+ * once it says "Samsyn is running: open http://…". The data folder is removed by `stop()`.
+ *
+ * `anonymous: false` leaves out `--allow-anonymous`: the server then wants a signed-in member to create sessions,
+ * as it does by default (the accounts suite). Every other suite creates its sessions anonymously.
  */
 export async function startServer(extraArgs = [], { anonymous = true } = {}) {
-  if (anonymous) extraArgs = ['--allow-anonymous', ...extraArgs];
   const bin = process.env.SAMSYN_BIN ? resolve(process.env.SAMSYN_BIN) : resolve(FRONTEND, '../target/debug/samsyn');
   if (!existsSync(bin)) {
     throw new Error(`No server binary at ${bin}: run \`cargo build\` first, or set SAMSYN_BIN.`);
   }
   const data = await mkdtemp(join(tmpdir(), 'samsyn-e2e-'));
-  const child = spawn(bin, ['--addr', '127.0.0.1:0', '--data', data, ...extraArgs], {
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', NO_COLOR: '1' },
+  const args = ['--addr', '127.0.0.1:0', '--data', data, ...(anonymous ? ['--allow-anonymous'] : []), ...extraArgs];
+  const env = { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', NO_COLOR: '1' };
+  // The flag alone decides: a value in the caller's environment must not turn anonymous use on.
+  delete env.SAMSYN_ALLOW_ANONYMOUS;
+  const child = spawn(bin, args, {
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -108,10 +113,10 @@ export async function launchBrowser() {
 /**
  * One suite's world: the server, the browser, and what every page did wrong. `problems`
  * collects uncaught page errors, console errors and requests to any host but the server;
- * `expectClean()` fails the test with them.
+ * `expectClean()` fails the test with them. `options.anonymous` goes to `startServer`.
  */
-export async function setUp(suite) {
-  const server = await startServer();
+export async function setUp(suite, { anonymous = true } = {}) {
+  const server = await startServer([], { anonymous });
   let browser;
   try {
     browser = await launchBrowser();

@@ -15,6 +15,7 @@ import { start } from '../src/start/strings';
 import { cmp } from '../src/start/compareStrings';
 import { sm } from '../src/facilitate/summaryStrings';
 import { sumText } from '../src/lib/summaryStrings';
+import { acc } from '../src/lib/accountStrings';
 
 const key = (k: string, target: unknown = { tagName: 'BODY' }, mods: Partial<Record<string, boolean>> = {}) => ({
   key: k,
@@ -85,7 +86,7 @@ describe('saved sessions', () => {
 });
 
 describe('UI texts', () => {
-  const dicts: Record<string, Dict> = { common, phaseNames, kindNames, phone, screen, fac, start, bld, sumText, sm, cmp };
+  const dicts: Record<string, Dict> = { common, phaseNames, kindNames, phone, screen, fac, start, bld, sumText, sm, cmp, acc };
 
   it('exist in both Swedish and English', () => {
     for (const [name, dict] of Object.entries(dicts)) {

@@ -258,6 +258,29 @@ describe('SocketClient', () => {
     expect(sockets).toHaveLength(1);
   });
 
+  it('says hello as a facilitator without a key, and gives up for good when the sign-in is missing', () => {
+    const c = new SocketClient({
+      url: 'ws://x/ws',
+      hello: () => ({ role: 'facilitator', code: '482913' }),
+      onMessage: () => {},
+      onStatus: () => {},
+      createSocket: (url) => {
+        const s = new FakeSocket(url);
+        sockets.push(s);
+        return s;
+      },
+      timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
+      random: () => 0,
+    });
+    c.start();
+    last().open();
+    expect(last().sent[0]).toEqual({ type: 'hello', id: 1, role: 'facilitator', code: '482913' });
+    last().receive({ type: 'error', id: 1, code: 'unauthorized', message: 'sign in first' });
+    expect(c.status).toBe('failed');
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1);
+  });
+
   it('retries when the hello fails with a passing error', () => {
     const c = client();
     c.start();

@@ -21,7 +21,7 @@ export function AgendaEditor({
   onClose,
 }: {
   code: string;
-  secret: string;
+  secret: string | null;
   session: Session;
   lang: Lang;
   /** `saved` tells whether the agenda was just stored. */

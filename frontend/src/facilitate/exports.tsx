@@ -17,7 +17,7 @@ function fileName(kind: Kind, code: string, lang: Lang): string {
   return `samsyn-${code}-${lang === 'sv' ? 'rapport' : 'report'}.html`;
 }
 
-export function Exports({ code, secret, lang }: { code: string; secret: string; lang: Lang }) {
+export function Exports({ code, secret, lang }: { code: string; secret: string | null; lang: Lang }) {
   const [busy, setBusy] = useState<Kind | null>(null);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
 
@@ -84,7 +84,7 @@ export function Exports({ code, secret, lang }: { code: string; secret: string; 
   );
 }
 
-export function DeleteSession({ code, secret, title, lang }: { code: string; secret: string; title: string; lang: Lang }) {
+export function DeleteSession({ code, secret, title, lang }: { code: string; secret: string | null; title: string; lang: Lang }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const opener = useRef<HTMLButtonElement>(null);

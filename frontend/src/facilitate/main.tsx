@@ -1,4 +1,5 @@
-//! Facilitator console (/facilitate/{code}#key=…): agenda, the selected item with its next
+//! Facilitator console (/facilitate/{code}#key=…, or without the key for a signed-in member of
+//! the session's organisation): agenda, the selected item with its next
 //! action, live tallies of every round, the lock form, word moderation, join information,
 //! shortcuts, the agenda editor, and the summary with the action plan, exports and delete.
 
@@ -8,6 +9,8 @@ import { screenHref } from '../screen/params';
 import '../styles.css';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { useLang, useLive } from '../lib/live';
+import { fetchMe, signInHref, type Me } from '../lib/account';
+import { acc } from '../lib/accountStrings';
 import { codeFromPath, keyFromHash } from '../lib/path';
 import { busyWith } from '../lib/reducer';
 import { allowed, closedByNext, itemById, nextItem, type Action } from '../lib/session';
@@ -40,10 +43,10 @@ function App() {
   }, []);
   // The console names its item in the title once it has a session (see Console).
   useEffect(() => {
-    if (!code || !key) document.title = consoleTitle(lang, null, false);
-  }, [lang, code, key]);
+    if (!code) document.title = consoleTitle(lang, null, false);
+  }, [lang, code]);
 
-  if (!code || !key) {
+  if (!code) {
     return (
       <>
         <header class="topbar">
@@ -53,7 +56,7 @@ function App() {
         </header>
         <main id="main" class="page page-narrow">
           <h1>{tr(lang, fac.noKeyTitle)}</h1>
-          <p>{code ? tr(lang, fac.noKey) : tr(lang, fac.badCode)}</p>
+          <p>{tr(lang, fac.badCode)}</p>
           <p>
             <a class="btn" href="/">
               {tr(lang, fac.toStart)}
@@ -63,7 +66,55 @@ function App() {
       </>
     );
   }
-  return <Console key={`${code}:${key}`} code={code} secret={key} lang={lang} setLang={setLang} />;
+  // Without a key the sign-in cookie speaks: a member of the session's organisation needs no secret link.
+  return <Console key={`${code}:${key ?? ''}`} code={code} secret={key} lang={lang} setLang={setLang} />;
+}
+
+/**
+ * Who is signed in, if anyone: the console needs the CSRF token for its state changes, and,
+ * without a key, the person's name to explain a refusal. Null while unknown or without accounts.
+ */
+function useMe(): Me | null {
+  const [me, setMe] = useState<Me | null>(null);
+  useEffect(() => {
+    void fetchMe().then((res) => {
+      if (res.ok) setMe(res.data);
+    });
+  }, []);
+  return me;
+}
+
+/**
+ * Why the console without a key was refused, with the way on. `unauthorized`: the session belongs to an
+ * organisation and nobody is signed in: sign in (and come back). `forbidden` when signed in: this account may
+ * not run it. `forbidden` when signed out: the session was created without an account; only its key opens it.
+ */
+function NoAccess({ code, errorCode, me, lang }: { code: string; errorCode: string; me: Me | null; lang: Lang }) {
+  const signedIn = errorCode === 'forbidden' && me?.account ? me.account : null;
+  const keyOnly = errorCode === 'forbidden' && !signedIn;
+  const back = `/facilitate/${code}`;
+  return (
+    <section class="refused">
+      <h1>{tr(lang, signedIn ? common.forbiddenTitle : fac.noKeyTitle)}</h1>
+      <p>
+        {signedIn
+          ? tr(lang, acc.consoleForbidden, { name: signedIn.name })
+          : keyOnly
+            ? tr(lang, fac.noKey)
+            : tr(lang, acc.consoleSignIn)}
+      </p>
+      <p class="button-row">
+        {!keyOnly && (
+          <a class="btn btn-primary" href={signInHref(back)}>
+            {tr(lang, signedIn ? acc.signInOther : acc.signInTitle)}
+          </a>
+        )}
+        <a class="btn" href="/">
+          {tr(lang, fac.toStart)}
+        </a>
+      </p>
+    </section>
+  );
 }
 
 function Console({
@@ -73,11 +124,12 @@ function Console({
   setLang,
 }: {
   code: string;
-  secret: string;
+  secret: string | null;
   lang: Lang;
   setLang: (l: Lang) => void;
 }) {
-  const { state, send, dispatch } = useLive(() => ({ role: 'facilitator', code, key: secret }));
+  const { state, send, dispatch } = useLive(() => (secret ? { role: 'facilitator', code, key: secret } : { role: 'facilitator', code }));
+  const me = useMe();
   const session = state.session;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   // Asks the lock form to show itself and take focus (button or L); counted per item.
@@ -198,7 +250,11 @@ function Console({
         <ConnectionNotice status={state.connection} lang={lang} role="facilitator" />
         <ErrorAlert error={alertError} lang={lang} onDismiss={() => dispatch({ type: 'dismiss_error' })} />
       </div>
-      {state.fatal ? (
+      {state.fatal && !secret && (state.fatal.code === 'unauthorized' || state.fatal.code === 'forbidden') ? (
+        <main id="main" class="page page-narrow">
+          <NoAccess code={code} errorCode={state.fatal.code} me={me} lang={lang} />
+        </main>
+      ) : state.fatal ? (
         <main id="main" class="page page-narrow">
           <Refused code={code} errorCode={state.fatal.code} lang={lang}>
             <p>
@@ -287,7 +343,7 @@ function PresenterPage({
   ...rest
 }: {
   code: string;
-  secret: string;
+  secret: string | null;
   session: Session;
   item: Item | null;
   lang: Lang;

@@ -31,7 +31,7 @@ const FIELDS = ['text', 'owner', 'due'] as const;
 type Field = (typeof FIELDS)[number];
 
 /** Suggestions of the session's item set, for a state that does not carry them. */
-export function useItemSetSuggestions(code: string, secret: string, session: Session): Record<string, Suggestion[]> {
+export function useItemSetSuggestions(code: string, secret: string | null, session: Session): Record<string, Suggestion[]> {
   const [found, setFound] = useState<Record<string, Suggestion[]>>({});
   const inState = session.items.some((i) => i.suggestions && i.suggestions.length > 0);
   useEffect(() => {
@@ -57,7 +57,7 @@ export function PlanEditor({
   send,
 }: {
   code: string;
-  secret: string;
+  secret: string | null;
   session: Session;
   summary: Summary;
   actions: PlanAction[];

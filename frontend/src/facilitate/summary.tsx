@@ -51,7 +51,7 @@ export function SummaryView({
   onOpenItem,
 }: {
   code: string;
-  secret: string;
+  secret: string | null;
   session: Session;
   lang: Lang;
   send: Send;
@@ -136,7 +136,7 @@ function WorkshopSections({
   onOpenItem,
 }: {
   code: string;
-  secret: string;
+  secret: string | null;
   session: Session;
   summary: Summary;
   actions: PlanAction[];

@@ -42,7 +42,7 @@ export const JITTER = 0.2;
 export const JOIN_TIMEOUT_MS = 10_000;
 
 /** Hello errors after which retrying cannot help. */
-const FATAL_HELLO_CODES = new Set(['unknown_session', 'forbidden', 'bad_message', 'already_joined']);
+const FATAL_HELLO_CODES = new Set(['unknown_session', 'forbidden', 'unauthorized', 'bad_message', 'already_joined']);
 
 /** Delay before reconnect attempt `attempt` (0-based): never above the last step of BACKOFF_MS. */
 export function backoffDelay(attempt: number, random: () => number): number {

@@ -311,7 +311,8 @@ export type ServerMsg = WelcomeMsg | StateMsg | AckMsg | ErrorMsg;
 export type Hello =
   | { role: 'participant'; code: string; token?: string }
   | { role: 'screen'; code: string }
-  | { role: 'facilitator'; code: string; key: string };
+  /** Without `key`, the sign-in cookie (sent with the upgrade) speaks for a member of the session's organisation. */
+  | { role: 'facilitator'; code: string; key?: string };
 
 /** A command without its request id; the socket client assigns the id. */
 export type Command =

@@ -1,6 +1,8 @@
 //! Start page (/): start a workshop from a catalogue (or import one), build a seminar or
-//! import its items, return to the sessions this browser created, compare two of them as
-//! occasions, or join one by code.
+//! import its items, return to sessions, compare two of them as occasions, or join one by code.
+//! With accounts (issue 19): create the administrator on a new server, sign in and out, pick
+//! the organisation, and list its sessions from the server; anonymous use as before where the
+//! server allows it (`--allow-anonymous`), with the sessions this browser created.
 //! Talks REST only; no socket.
 
 import { render } from 'preact';
@@ -9,8 +11,29 @@ import '../styles.css';
 import { Builder } from '../builder/Builder';
 import { exportFileName, readItemFile, toItemSet, type Draft } from '../builder/model';
 import { bld } from '../builder/strings';
+import {
+  PASSWORD_MIN,
+  canRun,
+  chooseOrganisation,
+  fetchMe,
+  fetchOrgSessions,
+  fieldOfMessage,
+  nextPath,
+  rememberOrganisation,
+  rememberedOrganisation,
+  setUpServer,
+  setupProblems,
+  signIn,
+  signOut,
+  type Me,
+  type Membership,
+  type OrgSession,
+  type SetupField,
+  type SetupFields,
+} from '../lib/account';
+import { acc } from '../lib/accountStrings';
 import { cleanCode, formatDateTime, isJoinCode } from '../lib/format';
-import { download, readFile, request } from '../lib/http';
+import { download, readFile, request, type HttpResult } from '../lib/http';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { useLang } from '../lib/live';
 import { readStore, writeStore } from '../lib/storage';
@@ -27,8 +50,23 @@ const TITLE_MAX = 200;
 
 type Catalogues = { state: 'loading' } | { state: 'failed' } | { state: 'ready'; list: CatalogueSummary[] };
 
+/**
+ * What the server says about accounts: `loading` before `/api/me` answers; `none` when it has no
+ * accounts at all (an older server, or no answer): the page works anonymously as before.
+ */
+type MeState = { state: 'loading' } | { state: 'none' } | { state: 'ready'; me: Me };
+
+/** A form shown above the page on request: signing in, or creating the administrator. */
+type Panel = 'none' | 'signin' | 'setup';
+
+/** Called with a created session and its title: opens its console. */
+type OnCreated = (created: CreatedSession, title: string) => void;
+
+const focusSoon = (id: string) => setTimeout(() => document.getElementById(id)?.focus(), 0);
+
 function App() {
   const [lang, setLang] = useLang();
+  const [meState, setMeState] = useState<MeState>({ state: 'loading' });
   const [saved, setSaved] = useState<SavedSession[]>(() => parseSaved(readStore(SAVED_KEY)));
   const updateSaved = (list: SavedSession[]) => {
     setSaved(list);
@@ -36,50 +74,285 @@ function App() {
   };
   const [building, setBuilding] = useState(false);
   const buildButton = useRef<HTMLButtonElement>(null);
+  // `/?signin&next=/facilitate/482913`: the console without a key sends a person here to sign in.
+  const [panel, setPanel] = useState<Panel>(() => (new URLSearchParams(location.search).has('signin') ? 'signin' : 'none'));
+  const [orgId, setOrgId] = useState<string | null>(rememberedOrganisation);
   // After "Delete the session" the console comes here with ?deleted=482913.
   const [deleted] = useState(() => {
     const code = new URLSearchParams(location.search).get('deleted');
     return code && isJoinCode(code) ? code : null;
   });
   // Filled in after the first render, so that the status region announces it.
-  const [deletedNotice, setDeletedNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const announce = (text: string) => {
+    setNotice(null);
+    setTimeout(() => setNotice(text), 50);
+  };
+
+  const loadMe = async () => {
+    const res = await fetchMe();
+    const next: MeState = res.ok ? { state: 'ready', me: res.data } : { state: 'none' };
+    setMeState(next);
+    return next;
+  };
   useEffect(() => {
+    void loadMe();
     if (!deleted) return;
     updateSaved(removeSaved(saved, deleted));
     history.replaceState(null, '', '/');
-    setTimeout(() => setDeletedNotice(deleted), 50);
+    setTimeout(() => setNotice(tr(lang, cmp.deleted, { code: deleted })), 50);
   }, []);
-  const onCreated = (entry: SavedSession) => updateSaved(addSaved(saved, entry));
-  return (
+
+  const me = meState.state === 'ready' ? meState.me : null;
+  const account = me?.account ?? null;
+  const org = me ? chooseOrganisation(me.organisations, orgId) : null;
+  const mayRun = org ? canRun(org.role) : false;
+
+  const onCreated: OnCreated = (created, title) => {
+    // A member's sessions are listed by the server, and its console opens with the sign-in cookie.
+    if (account) {
+      location.assign(`/facilitate/${created.code}`);
+      return;
+    }
+    updateSaved(addSaved(saved, { code: created.code, title, facilitator: created.links.facilitator, created: Date.now() }));
+    location.assign(created.links.facilitator);
+  };
+
+  const signedIn = (next: Me) => {
+    setMeState({ state: 'ready', me: next });
+    setPanel('none');
+    const back = nextPath(location.search);
+    if (back && next.account) {
+      location.assign(back);
+      return;
+    }
+    if (location.search) history.replaceState(null, '', '/');
+    if (next.account) announce(tr(lang, acc.welcome, { name: next.account.name }));
+    focusSoon('page-title');
+  };
+
+  const doSignOut = async () => {
+    const res = await signOut();
+    if (!res.ok && res.code === 'network') {
+      announce(tr(lang, acc.signOutFailed));
+      return;
+    }
+    setBuilding(false);
+    const after = await loadMe();
+    announce(tr(lang, acc.signedOut));
+    const showsSignIn = after.state === 'ready' && !after.me.allow_anonymous;
+    focusSoon(showsSignIn ? 'signin-title' : 'page-title');
+  };
+
+  const openPanel = (which: Panel) => {
+    setPanel(which);
+    focusSoon(which === 'setup' ? 'setup-title' : 'signin-title');
+  };
+  const closePanel = (back: string) => {
+    setPanel('none');
+    if (location.search) history.replaceState(null, '', '/');
+    focusSoon(back);
+  };
+
+  const chooseOrg = (id: string) => {
+    setOrgId(id);
+    rememberOrganisation(id);
+  };
+
+  const header = (
+    <header class="topbar topbar-wrap">
+      <span class="brand">{tr(lang, common.appName)}</span>
+      <div class={account ? 'topbar-info topbar-account' : 'topbar-info'}>
+        {account && (
+          <>
+            <span class="topbar-person">{account.name}</span>
+            {me && me.organisations.length > 1 && org ? (
+              <span class="org-pick">
+                <label for="org-select">{tr(lang, acc.organisationPick)}</label>
+                <select id="org-select" value={org.id} onChange={(e) => chooseOrg((e.currentTarget as HTMLSelectElement).value)}>
+                  {me.organisations.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
+                </select>
+              </span>
+            ) : (
+              org && <span class="topbar-org">{org.name}</span>
+            )}
+          </>
+        )}
+      </div>
+      {account ? (
+        <button type="button" class="lang-toggle" onClick={() => void doSignOut()}>
+          {tr(lang, acc.signOut)}
+        </button>
+      ) : (
+        me &&
+        !me.first_run &&
+        me.allow_anonymous &&
+        panel !== 'signin' && (
+          <button type="button" class="lang-toggle" id="signin-open" onClick={() => openPanel('signin')}>
+            {tr(lang, acc.signInOffer)}
+          </button>
+        )
+      )}
+      <LangToggle lang={lang} setLang={setLang} />
+    </header>
+  );
+
+  const status = (
+    <div role="status" class={notice ? 'notice notice-ok' : 'notice-empty'}>
+      {notice ?? ''}
+    </div>
+  );
+  const titleBlock = (
     <>
-      <header class="topbar">
-        <span class="brand">{tr(lang, common.appName)}</span>
-        <div class="topbar-info" />
-        <LangToggle lang={lang} setLang={setLang} />
-      </header>
-      <main id="main" class="page page-start">
-        <h1>{tr(lang, common.appName)}</h1>
-        <p class="lead">{tr(lang, start.lead)}</p>
-        <div role="status" class={deletedNotice ? 'notice notice-ok' : 'notice-empty'}>
-          {deletedNotice ? tr(lang, cmp.deleted, { code: deletedNotice }) : ''}
-        </div>
-        {building ? (
-          <SeminarBuilder
-            lang={lang}
-            onCreated={onCreated}
-            onCancel={() => {
-              setBuilding(false);
-              setTimeout(() => buildButton.current?.focus(), 0);
-            }}
-          />
-        ) : (
+      <h1 id="page-title" tabIndex={-1}>
+        {tr(lang, common.appName)}
+      </h1>
+      <p class="lead">{tr(lang, start.lead)}</p>
+      {status}
+    </>
+  );
+
+  if (meState.state === 'loading') {
+    return (
+      <>
+        {header}
+        <main id="main" class="page page-start">
+          {titleBlock}
+          <p class="muted">{tr(lang, acc.loading)}</p>
+        </main>
+      </>
+    );
+  }
+
+  // A new server that needs an account: the administrator comes first.
+  if (me && me.first_run && !me.allow_anonymous) {
+    return (
+      <>
+        {header}
+        <main id="main" class="page page-start">
+          {titleBlock}
+          <div class="auth-wrap">
+            <SetupForm lang={lang} onDone={signedIn} onAlreadyDone={() => void loadMe().then(() => announce(tr(lang, acc.setupDone)))} />
+          </div>
+        </main>
+      </>
+    );
+  }
+
+  // Signed out on a server that needs an account: sign in (participants can still join by code).
+  if (me && !account && !me.allow_anonymous) {
+    return (
+      <>
+        {header}
+        <main id="main" class="page page-start">
+          {titleBlock}
           <div class="start-grid">
-            <StartForm lang={lang} onCreated={onCreated} />
+            <SignInForm lang={lang} onSignedIn={signedIn} focusOnMount={panel === 'signin'} />
             <div class="start-side">
-              <SeminarCard lang={lang} onBuild={() => setBuilding(true)} onCreated={onCreated} buildRef={buildButton} />
               <JoinForm lang={lang} />
             </div>
           </div>
+        </main>
+      </>
+    );
+  }
+
+  const panelForm =
+    panel === 'signin' && me && !me.first_run ? (
+      <div class="auth-wrap">
+        <SignInForm lang={lang} onSignedIn={signedIn} onCancel={() => closePanel(account ? 'page-title' : 'signin-open')} focusOnMount />
+      </div>
+    ) : panel === 'setup' && me?.first_run ? (
+      <div class="auth-wrap">
+        <SetupForm
+          lang={lang}
+          onDone={signedIn}
+          onCancel={() => closePanel('setup-open')}
+          onAlreadyDone={() => {
+            setPanel('none');
+            void loadMe().then(() => announce(tr(lang, acc.setupDone)));
+          }}
+        />
+      </div>
+    ) : null;
+
+  const creating =
+    building ? (
+      <SeminarBuilder
+        lang={lang}
+        org={account && org ? org.id : null}
+        onCreated={onCreated}
+        onCancel={() => {
+          setBuilding(false);
+          setTimeout(() => buildButton.current?.focus(), 0);
+        }}
+      />
+    ) : (
+      <div class="start-grid">
+        <StartForm lang={lang} org={account && org ? org.id : null} onCreated={onCreated} />
+        <div class="start-side">
+          <SeminarCard lang={lang} org={account && org ? org.id : null} onBuild={() => setBuilding(true)} onCreated={onCreated} buildRef={buildButton} />
+          <JoinForm lang={lang} />
+        </div>
+      </div>
+    );
+
+  if (account) {
+    return (
+      <>
+        {header}
+        <main id="main" class="page page-start">
+          {titleBlock}
+          {panelForm}
+          {!org ? (
+            <>
+              <p class="notice notice-text">{tr(lang, acc.noOrganisation)}</p>
+              <div class="start-grid">
+                <JoinForm lang={lang} />
+              </div>
+            </>
+          ) : mayRun ? (
+            creating
+          ) : (
+            <>
+              <p class="notice notice-text">{tr(lang, acc.viewerNote, { org: org.name })}</p>
+              <div class="start-grid">
+                <JoinForm lang={lang} />
+              </div>
+            </>
+          )}
+          {org && !building && <OrgSessions key={org.id} lang={lang} org={org} onSignedOut={() => void loadMe()} />}
+          {saved.length > 0 && !building && (
+            <>
+              <SavedList lang={lang} saved={saved} browserOnly onForget={(code) => updateSaved(removeSaved(saved, code))} />
+              <CompareOccasions lang={lang} saved={saved} />
+            </>
+          )}
+        </main>
+      </>
+    );
+  }
+
+  // Anonymous, as before accounts: the sessions of this browser, with their secret links.
+  return (
+    <>
+      {header}
+      <main id="main" class="page page-start">
+        {titleBlock}
+        {panelForm}
+        {creating}
+        {me?.first_run && panel !== 'setup' && !building && (
+          <section class="card accounts-offer" aria-labelledby="accounts-title">
+            <h2 id="accounts-title">{tr(lang, acc.accountsTitle)}</h2>
+            <p>{tr(lang, acc.setupOffer)}</p>
+            <button type="button" class="btn" id="setup-open" onClick={() => openPanel('setup')}>
+              {tr(lang, acc.setupButton)}
+            </button>
+          </section>
         )}
         <SavedList lang={lang} saved={saved} onForget={(code) => updateSaved(removeSaved(saved, code))} />
         <CompareOccasions lang={lang} saved={saved} />
@@ -88,7 +361,367 @@ function App() {
   );
 }
 
-function StartForm({ lang, onCreated }: { lang: Lang; onCreated: (entry: SavedSession) => void }) {
+/** A text field with its label, an optional help text and its own error, tied by aria-describedby. */
+function Field({
+  id,
+  label,
+  type = 'text',
+  value,
+  onInput,
+  autoComplete,
+  help,
+  error,
+  invalid = false,
+  also,
+}: {
+  id: string;
+  label: string;
+  type?: 'text' | 'email' | 'password';
+  value: string;
+  onInput: (value: string) => void;
+  autoComplete: string;
+  help?: string;
+  error?: string | null;
+  /** Marked wrong without an error of its own (the form's message says why). */
+  invalid?: boolean;
+  /** The form's own message, read with the field when it concerns it (a wrong password). */
+  also?: string | null;
+}) {
+  const describedBy = [help ? `${id}-help` : null, `${id}-error`, also ?? null].filter(Boolean).join(' ');
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {help && (
+        <p id={`${id}-help`} class="muted small field-help">
+          {help}
+        </p>
+      )}
+      <input
+        id={id}
+        type={type}
+        value={value}
+        autoComplete={autoComplete}
+        spellcheck={false}
+        autoCapitalize={type === 'text' ? undefined : 'none'}
+        aria-invalid={error || invalid ? true : undefined}
+        aria-describedby={describedBy}
+        onInput={(e) => onInput((e.target as HTMLInputElement).value)}
+      />
+      <p id={`${id}-error`} class="field-error">
+        {error ?? ''}
+      </p>
+    </div>
+  );
+}
+
+/** The words for a failed sign-in or setup that concern no one field. */
+function failure(lang: Lang, res: Extract<HttpResult<unknown>, { ok: false }>, lead: string): string {
+  if (res.code === 'network') return tr(lang, acc.networkFailed);
+  if (res.code === 'rate_limited' || res.status === 429) {
+    return res.retryAfter !== undefined ? tr(lang, acc.rateLimited, { seconds: res.retryAfter }) : tr(lang, acc.rateLimitedPlain);
+  }
+  return `${lead} ${tr(lang, errorMsg(res.code))}`;
+}
+
+function SignInForm({
+  lang,
+  onSignedIn,
+  onCancel,
+  focusOnMount = false,
+}: {
+  lang: Lang;
+  onSignedIn: (me: Me) => void;
+  onCancel?: () => void;
+  focusOnMount?: boolean;
+}) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<{ email?: string; password?: string }>({});
+  // Wrong e-mail or password, rate limiting, no network: concerns both fields.
+  const [formError, setFormError] = useState<{ text: string; both: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (focusOnMount) focusSoon('signin-title');
+  }, []);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    const found: { email?: string; password?: string } = {};
+    if (!email.trim()) found.email = tr(lang, acc.missing_email);
+    if (!password) found.password = tr(lang, acc.missing_password);
+    setErrors(found);
+    setFormError(null);
+    if (found.email || found.password) {
+      focusSoon(found.email ? 'signin-email' : 'signin-password');
+      return;
+    }
+    setBusy(true);
+    const res = await signIn(email, password);
+    setBusy(false);
+    if (res.ok) {
+      onSignedIn(res.data);
+      return;
+    }
+    if (res.code === 'unauthorized' || res.status === 401) {
+      setFormError({ text: tr(lang, acc.wrongPassword), both: true });
+      setPassword('');
+      focusSoon('signin-password');
+      return;
+    }
+    setFormError({ text: failure(lang, res, tr(lang, acc.signInFailed)), both: false });
+  };
+
+  const wrong = formError?.both === true;
+  return (
+    <section class="card auth-card" aria-labelledby="signin-title">
+      <h2 id="signin-title" tabIndex={-1}>
+        {tr(lang, acc.signInTitle)}
+      </h2>
+      <p class="muted">{tr(lang, acc.signInLead)}</p>
+      <form onSubmit={submit} noValidate>
+        <Field
+          id="signin-email"
+          label={tr(lang, acc.email)}
+          type="email"
+          value={email}
+          onInput={(v) => {
+            setEmail(v);
+            setErrors((x) => ({ ...x, email: undefined }));
+          }}
+          autoComplete="username"
+          error={errors.email}
+          invalid={wrong}
+          also="signin-error"
+        />
+        <Field
+          id="signin-password"
+          label={tr(lang, acc.password)}
+          type="password"
+          value={password}
+          onInput={(v) => {
+            setPassword(v);
+            setErrors((x) => ({ ...x, password: undefined }));
+          }}
+          autoComplete="current-password"
+          error={errors.password}
+          invalid={wrong}
+          also="signin-error"
+        />
+        <p id="signin-error" role="alert" class="field-error">
+          {formError?.text ?? ''}
+        </p>
+        <p class="button-row">
+          <button type="submit" class="btn btn-primary btn-large" disabled={busy}>
+            {busy ? tr(lang, acc.signingIn) : tr(lang, acc.signInButton)}
+          </button>
+          {onCancel && (
+            <button type="button" class="btn" onClick={onCancel}>
+              {tr(lang, acc.cancel)}
+            </button>
+          )}
+        </p>
+      </form>
+    </section>
+  );
+}
+
+const SETUP_FIELDS: readonly SetupField[] = ['name', 'email', 'password', 'organisation'];
+
+function SetupForm({
+  lang,
+  onDone,
+  onCancel,
+  onAlreadyDone,
+}: {
+  lang: Lang;
+  onDone: (me: Me) => void;
+  onCancel?: () => void;
+  /** Someone created the administrator meanwhile (403): the page should ask for a sign-in. */
+  onAlreadyDone: () => void;
+}) {
+  const [fields, setFields] = useState<SetupFields>({ name: '', email: '', password: '', organisation: '' });
+  const [errors, setErrors] = useState<Partial<Record<SetupField, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (onCancel) focusSoon('setup-title');
+  }, []);
+
+  const set = (f: SetupField) => (v: string) => {
+    setFields((x) => ({ ...x, [f]: v }));
+    setErrors((x) => ({ ...x, [f]: undefined }));
+  };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    setFormError(null);
+    const problems = setupProblems(fields);
+    const found: Partial<Record<SetupField, string>> = {};
+    for (const f of SETUP_FIELDS) {
+      const p = problems[f];
+      if (p) found[f] = tr(lang, acc[`${p}_${f}` as keyof typeof acc]);
+    }
+    setErrors(found);
+    const first = SETUP_FIELDS.find((f) => found[f]);
+    if (first) {
+      focusSoon(`setup-${first}`);
+      return;
+    }
+    setBusy(true);
+    const res = await setUpServer(fields);
+    setBusy(false);
+    if (res.ok) {
+      onDone(res.data);
+      return;
+    }
+    if (res.code === 'forbidden' || res.status === 403) {
+      // Either someone created the administrator meanwhile, or this browser is not on the server's own
+      // machine (the server takes its first administrator only from there): /api/me tells which.
+      const now = await fetchMe();
+      if (now.ok && now.data.first_run) {
+        setFormError(tr(lang, acc.setupRemote));
+        return;
+      }
+      onAlreadyDone();
+      return;
+    }
+    if (res.code === 'invalid_field') {
+      const field = fieldOfMessage(res.message, SETUP_FIELDS) as SetupField | null;
+      if (field) {
+        setErrors({ [field]: tr(lang, acc[`invalid_${field}`]) });
+        focusSoon(`setup-${field}`);
+        return;
+      }
+      setFormError(`${tr(lang, acc.setupFailed)} ${res.message || tr(lang, errorMsg(res.code))}`);
+      return;
+    }
+    setFormError(failure(lang, res, tr(lang, acc.setupFailed)));
+  };
+
+  return (
+    <section class="card auth-card" aria-labelledby="setup-title">
+      <h2 id="setup-title" tabIndex={-1}>
+        {tr(lang, acc.setupTitle)}
+      </h2>
+      <p class="muted">{tr(lang, acc.setupLead)}</p>
+      <form onSubmit={submit} noValidate>
+        <Field id="setup-name" label={tr(lang, acc.name)} value={fields.name} onInput={set('name')} autoComplete="name" error={errors.name} also="setup-error" />
+        <Field
+          id="setup-email"
+          label={tr(lang, acc.email)}
+          type="email"
+          value={fields.email}
+          onInput={set('email')}
+          autoComplete="email"
+          error={errors.email}
+          also="setup-error"
+        />
+        <Field
+          id="setup-password"
+          label={tr(lang, acc.password)}
+          type="password"
+          value={fields.password}
+          onInput={set('password')}
+          autoComplete="new-password"
+          help={tr(lang, acc.passwordRule, { n: PASSWORD_MIN })}
+          error={errors.password}
+          also="setup-error"
+        />
+        <Field
+          id="setup-organisation"
+          label={tr(lang, acc.organisation)}
+          value={fields.organisation}
+          onInput={set('organisation')}
+          autoComplete="organization"
+          help={tr(lang, acc.organisationHelp)}
+          error={errors.organisation}
+          also="setup-error"
+        />
+        <p id="setup-error" role="alert" class="field-error">
+          {formError ?? ''}
+        </p>
+        <p class="button-row">
+          <button type="submit" class="btn btn-primary btn-large" disabled={busy}>
+            {busy ? tr(lang, acc.settingUp) : tr(lang, acc.setupButton)}
+          </button>
+          {onCancel && (
+            <button type="button" class="btn" onClick={onCancel}>
+              {tr(lang, acc.cancel)}
+            </button>
+          )}
+        </p>
+      </form>
+    </section>
+  );
+}
+
+type OrgList = { state: 'loading' } | { state: 'failed' } | { state: 'ready'; list: OrgSession[] };
+
+/** The organisation's sessions, from the server: each opens its console (no key needed) and its screen. */
+function OrgSessions({ lang, org, onSignedOut }: { lang: Lang; org: Membership; onSignedOut: () => void }) {
+  const [list, setList] = useState<OrgList>({ state: 'loading' });
+  const load = async () => {
+    setList({ state: 'loading' });
+    const res = await fetchOrgSessions(org.id);
+    if (res.ok) {
+      setList({ state: 'ready', list: res.data });
+      return;
+    }
+    // The sign-in ran out meanwhile: the page asks again who is there.
+    if (res.code === 'unauthorized' || res.status === 401) onSignedOut();
+    setList({ state: 'failed' });
+  };
+  useEffect(() => {
+    void load();
+  }, [org.id]);
+  const runs = canRun(org.role);
+  return (
+    <section class="saved" aria-labelledby="org-sessions-title" aria-busy={list.state === 'loading'}>
+      <h2 id="org-sessions-title">{tr(lang, acc.orgSessions, { org: org.name })}</h2>
+      <p class="muted small">{tr(lang, acc.orgSessionsHelp)}</p>
+      {list.state === 'loading' && <p class="muted">{tr(lang, acc.loadingSessions)}</p>}
+      {list.state === 'failed' && (
+        <p class="button-row">
+          <span class="field-error">{tr(lang, acc.sessionsFailed)}</span>
+          <button type="button" class="btn btn-small" onClick={() => void load()}>
+            {tr(lang, acc.retry)}
+          </button>
+        </p>
+      )}
+      {list.state === 'ready' && list.list.length === 0 && <p class="muted">{tr(lang, acc.noOrgSessions)}</p>}
+      {list.state === 'ready' && list.list.length > 0 && (
+        <ul class="saved-list">
+          {list.list.map((s) => (
+            <li key={s.code} class="saved-item">
+              <div>
+                <p class="saved-title" id={`org-session-${s.code}`}>
+                  {s.title || tr(lang, start.untitled)}
+                </p>
+                <p class="muted small">
+                  {tr(lang, acc[`kind_${s.kind}`])} · {tr(lang, start.codeCreated, { code: s.code, when: formatDateTime(lang, s.created_at) })}
+                </p>
+              </div>
+              <div class="saved-actions">
+                {runs && (
+                  <a class="btn btn-primary" href={`/facilitate/${s.code}`} aria-describedby={`org-session-${s.code}`}>
+                    {tr(lang, start.openConsole)}
+                  </a>
+                )}
+                <a class="btn" href={`/screen/${s.code}`} aria-describedby={`org-session-${s.code}`}>
+                  {tr(lang, start.openScreen)}
+                </a>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function StartForm({ lang, org, onCreated }: { lang: Lang; org: string | null; onCreated: OnCreated }) {
   const [catalogues, setCatalogues] = useState<Catalogues>({ state: 'loading' });
   const [chosen, setChosen] = useState<string | null>(null);
   const [title, setTitle] = useState('');
@@ -145,30 +778,21 @@ function StartForm({ lang, onCreated }: { lang: Lang; onCreated: (entry: SavedSe
     if (!chosen || busy) return;
     setBusy(true);
     setError(null);
-    const body: { catalogue: string; title?: string } = { catalogue: chosen };
+    const body: { catalogue: string; title?: string; organisation?: string } = { catalogue: chosen };
     const trimmed = title.trim();
     if (trimmed) body.title = trimmed;
-    try {
-      const res = await fetch('/api/sessions', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!res.ok) {
-        const err = (await res.json().catch(() => null)) as { code?: string; message?: string } | null;
-        setError(
-          `${tr(lang, start.createFailed)} ${err?.code ? tr(lang, errorMsg(err.code)) : `(HTTP ${res.status})`}`,
-        );
-        setBusy(false);
-        return;
-      }
-      const created = (await res.json()) as CreatedSession;
-      onCreated({ code: created.code, title: trimmed, facilitator: created.links.facilitator, created: Date.now() });
-      location.assign(created.links.facilitator);
-    } catch {
-      setError(tr(lang, start.networkFailed));
+    if (org) body.organisation = org;
+    const res = await request<CreatedSession>('/api/sessions', { method: 'POST', body });
+    if (!res.ok) {
+      setError(
+        res.code === 'network'
+          ? tr(lang, start.networkFailed)
+          : `${tr(lang, start.createFailed)} ${res.code !== 'http' ? tr(lang, errorMsg(res.code)) : `(HTTP ${res.status})`}`,
+      );
       setBusy(false);
+      return;
     }
+    onCreated(res.data, trimmed);
   };
 
   return (
@@ -258,9 +882,11 @@ async function createSeminar(
   lang: Lang,
   title: string | null,
   items: unknown[],
+  org: string | null,
 ): Promise<{ created: CreatedSession } | { error: string }> {
-  const body: { title?: string; items: unknown[] } = { items };
+  const body: { title?: string; items: unknown[]; organisation?: string } = { items };
   if (title) body.title = title;
+  if (org) body.organisation = org;
   const res = await request<CreatedSession>('/api/sessions', { method: 'POST', body });
   if (res.ok) return { created: res.data };
   if (res.code === 'network') return { error: tr(lang, start.networkFailed) };
@@ -269,13 +895,15 @@ async function createSeminar(
 
 function SeminarCard({
   lang,
+  org,
   onBuild,
   onCreated,
   buildRef,
 }: {
   lang: Lang;
+  org: string | null;
   onBuild: () => void;
-  onCreated: (entry: SavedSession) => void;
+  onCreated: OnCreated;
   buildRef: { current: HTMLButtonElement | null };
 }) {
   const [busy, setBusy] = useState(false);
@@ -293,15 +921,13 @@ function SeminarCard({
       setBusy(false);
       return;
     }
-    const result = await createSeminar(lang, parsed.title, parsed.items);
+    const result = await createSeminar(lang, parsed.title, parsed.items, org);
     if ('error' in result) {
       setError(`${tr(lang, bld.importFailed)} ${result.error}`);
       setBusy(false);
       return;
     }
-    const { created } = result;
-    onCreated({ code: created.code, title: parsed.title ?? '', facilitator: created.links.facilitator, created: Date.now() });
-    location.assign(created.links.facilitator);
+    onCreated(result.created, parsed.title ?? '');
   };
 
   return (
@@ -334,11 +960,13 @@ function SeminarCard({
 
 function SeminarBuilder({
   lang,
+  org,
   onCreated,
   onCancel,
 }: {
   lang: Lang;
-  onCreated: (entry: SavedSession) => void;
+  org: string | null;
+  onCreated: OnCreated;
   onCancel: () => void;
 }) {
   const [draft, setDraft] = useState<Draft>({ title: '', items: [] });
@@ -352,16 +980,14 @@ function SeminarBuilder({
     setBusy(true);
     setError(null);
     const set = toItemSet(d);
-    const result = await createSeminar(lang, set.title ?? null, set.items);
+    const result = await createSeminar(lang, set.title ?? null, set.items, org);
     if ('error' in result) {
       setError(result.error);
       setBusy(false);
       setTimeout(() => document.getElementById('builder-problems')?.focus(), 0);
       return;
     }
-    const { created } = result;
-    onCreated({ code: created.code, title: d.title.trim(), facilitator: created.links.facilitator, created: Date.now() });
-    location.assign(created.links.facilitator);
+    onCreated(result.created, d.title.trim());
   };
 
   return (
@@ -422,16 +1048,21 @@ function JoinForm({ lang }: { lang: Lang }) {
 function SavedList({
   lang,
   saved,
+  browserOnly = false,
   onForget,
 }: {
   lang: Lang;
   saved: SavedSession[];
+  /** Signed in: these are only the older sessions of this browser, under a small heading. */
+  browserOnly?: boolean;
   onForget: (code: string) => void;
 }) {
   return (
-    <section class="saved" aria-labelledby="saved-title">
-      <h2 id="saved-title">{tr(lang, start.yourSessions)}</h2>
-      <p class="muted small">{tr(lang, start.yourSessionsHelp)}</p>
+    <section class={browserOnly ? 'saved saved-browser' : 'saved'} aria-labelledby="saved-title">
+      <h2 id="saved-title" class={browserOnly ? 'heading-small' : undefined}>
+        {tr(lang, browserOnly ? acc.savedHere : start.yourSessions)}
+      </h2>
+      <p class="muted small">{tr(lang, browserOnly ? acc.savedHereHelp : start.yourSessionsHelp)}</p>
       {saved.length === 0 ? (
         <p class="muted">{tr(lang, start.noSessions)}</p>
       ) : (

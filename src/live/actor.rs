@@ -116,6 +116,10 @@ pub enum Request {
     },
 }
 
+/// A revoked key is stored as this prefix and a secret nobody was given, so no key link opens the
+/// session and nothing reveals one.
+pub const REVOKED: &str = "revoked:";
+
 /// Who may drive a session: whoever holds its facilitator key, and the members of the organisation that
 /// owns it (an anonymous session has none).
 #[derive(Debug, Clone)]
@@ -171,6 +175,12 @@ impl SessionHandle {
     pub fn is_facilitator_key(&self, key: &str) -> bool {
         let (a, b) = (key.as_bytes(), self.owner.facilitator_key.as_bytes());
         a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+
+    /// The session's key link, unless it was revoked (see [`REVOKED`]).
+    pub fn facilitator_key(&self) -> Option<&str> {
+        let key = &*self.owner.facilitator_key;
+        (!key.starts_with(REVOKED)).then_some(key)
     }
 
     /// The organisation that owns the session; `None` for an anonymous one.

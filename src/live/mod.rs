@@ -6,7 +6,7 @@ mod actor;
 mod bus;
 mod registry;
 
-pub use actor::{phone_interval, state_interval, Feed, Joined, Owner, Request, SessionHandle};
+pub use actor::{phone_interval, state_interval, Feed, Joined, Owner, Request, SessionHandle, REVOKED};
 pub use bus::{Bus, Location};
 pub use registry::{Created, Registry};
 

@@ -140,6 +140,26 @@ impl Registry {
         Some(handle)
     }
 
+    /// Gives a session a new facilitator key and owner, then restarts it so every node uses them: its
+    /// connections close with 1012 and reconnect, and a console holding the old key is refused.
+    pub async fn change_owner(
+        &self,
+        code: &str,
+        facilitator_key: &str,
+        organisation: Option<&str>,
+    ) -> Result<(), LiveError> {
+        let handle = self.get(code).await?;
+        self.store.set_session_owner(code, facilitator_key, organisation).await?;
+        handle.stop().await;
+        self.sessions.remove(code);
+        Ok(())
+    }
+
+    /// A new facilitator key, 256 random bits in hex.
+    pub fn new_key() -> String {
+        random_hex(32)
+    }
+
     /// Deletes a session for good: stops its actor (closing its connections) and removes its stored data.
     pub async fn delete(&self, code: &str) -> Result<(), LiveError> {
         let handle = self.get(code).await?;

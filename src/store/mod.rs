@@ -173,6 +173,14 @@ pub trait Store: Send + Sync + 'static {
     /// Replaces a session's whole event log with `events` (numbered from 1) and marks it compacted, in one transaction.
     async fn replace_events(&self, session_id: &str, events: &[Event], compacted_at: i64) -> Result<(), StoreError>;
 
+    /// Gives a session a new facilitator key and owner (rotating or revoking the key, claiming it).
+    async fn set_session_owner(
+        &self,
+        code: &str,
+        facilitator_key: &str,
+        organisation: Option<&str>,
+    ) -> Result<(), StoreError>;
+
     /// Codes of sessions created before `before` (ms) whose ballots have not been compacted yet.
     async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError>;
 

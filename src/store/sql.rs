@@ -144,6 +144,21 @@ where
             .collect()
     }
 
+    pub async fn set_session_owner(
+        &self,
+        code: &str,
+        facilitator_key: &str,
+        organisation: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query::<DB>("UPDATE sessions SET facilitator_key = $1, organisation_id = $2 WHERE code = $3")
+            .bind(facilitator_key.to_string())
+            .bind(organisation.map(str::to_string))
+            .bind(code.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar::<DB, String>(
             "SELECT code FROM sessions WHERE created_at < $1 AND compacted_at IS NULL ORDER BY created_at",

@@ -122,6 +122,15 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn set_session_owner(
+        &self,
+        code: &str,
+        facilitator_key: &str,
+        organisation: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.sql.set_session_owner(code, facilitator_key, organisation).await
+    }
+
     async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError> {
         self.sql.sessions_to_compact(before).await
     }

@@ -9,6 +9,7 @@ mod conn;
 mod export;
 mod fanout;
 pub mod frame;
+mod keys;
 pub mod limits;
 mod network;
 mod organisation;
@@ -70,7 +71,14 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/ws", get(socket::upgrade))
-        .nest("/api", api::routes().merge(export::routes()).merge(account::routes()).merge(organisation::routes()))
+        .nest(
+            "/api",
+            api::routes()
+                .merge(export::routes())
+                .merge(account::routes())
+                .merge(organisation::routes())
+                .merge(keys::routes()),
+        )
         .merge(assets::routes())
         .layer(axum::middleware::map_response(no_sniffing))
         .with_state(state)

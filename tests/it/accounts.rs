@@ -437,3 +437,88 @@ async fn an_admin_invites_by_link_changes_roles_keeps_units_and_removes_a_member
     assert_eq!(gone.status, StatusCode::UNAUTHORIZED, "no account, no personal data left");
     server.terminate().await;
 }
+
+#[tokio::test]
+async fn the_key_link_is_a_delegate_that_members_rotate_and_revoke_and_an_anonymous_session_is_claimed_with_it() {
+    let data = tempfile::tempdir().unwrap();
+    let printed = admin(
+        data.path(),
+        &[
+            "create-user",
+            "--email",
+            "anna@exempelby.se",
+            "--name",
+            "Anna Andersson",
+            "--organisation",
+            "Exempelby kommun",
+        ],
+    )
+    .await;
+    // The quick anonymous mode, where sessions without an owner are made, and staff sign in beside it.
+    let server = ServerProcess::start_with(&["--data", data.path().to_str().unwrap()]).await;
+    let base = server.url("");
+    let anna = sign_in(&base, "anna@exempelby.se", &printed_password(&printed)).await;
+    let exempelby = anna.get(&base, "/api/me").await.body["organisations"][0]["id"].as_str().unwrap().to_string();
+    let made = anna.post(&base, "/api/sessions", json!({"catalogue": "lika", "title": "Exempelby 2026"})).await;
+    let (code, key) = (code_of(&made).to_string(), made.body["facilitator_key"].as_str().unwrap().to_string());
+    let key_path = format!("/api/sessions/{code}/key");
+
+    let shown = anna.get(&base, &key_path).await;
+    assert_eq!((shown.status, shown.body["facilitator_key"].as_str()), (StatusCode::OK, Some(key.as_str())));
+    assert_eq!(shown.body["links"]["facilitator"], format!("/facilitate/{code}#key={key}"));
+    assert_eq!(Browser::default().get(&base, &key_path).await.status, StatusCode::UNAUTHORIZED);
+
+    // Rotating: the console on the old key is closed and refused when it comes back; the new key works.
+    let mut delegate = Client::facilitator(&server.addr, &code, &key).await;
+    let rotated = anna.send(&base, Method::POST, &key_path, None).await;
+    assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.body);
+    let new_key = rotated.body["facilitator_key"].as_str().unwrap().to_string();
+    assert_ne!(new_key, key);
+    assert!(delegate.closed_within(WAIT).await, "the old key's console is disconnected");
+    let mut again = Client::connect(&server.addr).await;
+    let refused =
+        again.try_request(json!({"type": "hello", "role": "facilitator", "code": code, "key": key})).await.unwrap();
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+    Client::facilitator(&server.addr, &code, &new_key).await;
+
+    // Revoking: no key link works; members still open the console.
+    assert_eq!(anna.send(&base, Method::DELETE, &key_path, None).await.status, StatusCode::NO_CONTENT);
+    let mut again = Client::connect(&server.addr).await;
+    let refused =
+        again.try_request(json!({"type": "hello", "role": "facilitator", "code": code, "key": new_key})).await.unwrap();
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+    assert_eq!(anna.get(&base, &key_path).await.body["revoked"], true);
+    let mut console = Client::connect_signed_in(&server.addr, anna.cookie.as_deref().unwrap()).await;
+    let welcome = console.try_request(json!({"type": "hello", "role": "facilitator", "code": code})).await.unwrap();
+    assert_eq!(welcome["type"], "welcome", "{welcome}");
+
+    // An anonymous session, made without signing in, is claimed with its key by a member.
+    let loose =
+        Browser::default().post(&base, "/api/sessions", json!({"catalogue": "lika", "title": "Från förra året"})).await;
+    let (loose_code, loose_key) =
+        (code_of(&loose).to_string(), loose.body["facilitator_key"].as_str().unwrap().to_string());
+    let claim = format!("/api/sessions/{loose_code}/claim?organisation={exempelby}");
+    let without_key = anna.send(&base, Method::POST, &claim, None).await;
+    assert_eq!(without_key.status, StatusCode::FORBIDDEN, "a claim needs the key");
+    let response = reqwest::Client::new()
+        .post(format!("{base}{claim}"))
+        .header(COOKIE, anna.cookie.as_deref().unwrap())
+        .header("x-csrf-token", anna.csrf.as_deref().unwrap())
+        .header("authorization", format!("Bearer {loose_key}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let listed: Vec<Value> = anna
+        .get(&base, &format!("/api/organisations/{exempelby}/sessions"))
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].clone())
+        .collect();
+    assert!(listed.contains(&json!(loose_code)), "the claimed session is in the organisation's list: {listed:?}");
+    Client::facilitator(&server.addr, &loose_code, &loose_key).await;
+    server.terminate().await;
+}

@@ -11,19 +11,19 @@ use std::time::Duration;
 
 /// A browser's side of sign-in: the cookie the server set and the CSRF token it handed out.
 #[derive(Clone, Default)]
-struct Browser {
-    cookie: Option<String>,
-    csrf: Option<String>,
+pub(crate) struct Browser {
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
 }
 
 impl Browser {
-    async fn send(&self, base: &str, method: Method, path: &str, body: Option<Value>) -> Answer {
+    pub(crate) async fn send(&self, base: &str, method: Method, path: &str, body: Option<Value>) -> Answer {
         let mut request = reqwest::Client::new().request(method, format!("{base}{path}"));
         if let Some(cookie) = &self.cookie {
             request = request.header(COOKIE, cookie);
@@ -40,39 +40,39 @@ impl Browser {
         Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
     }
 
-    async fn get(&self, base: &str, path: &str) -> Answer {
+    pub(crate) async fn get(&self, base: &str, path: &str) -> Answer {
         self.send(base, Method::GET, path, None).await
     }
 
-    async fn post(&self, base: &str, path: &str, body: Value) -> Answer {
+    pub(crate) async fn post(&self, base: &str, path: &str, body: Value) -> Answer {
         self.send(base, Method::POST, path, Some(body)).await
     }
 
     /// Keeps the cookie and CSRF token of a sign-in's answer.
-    fn signed_in(answer: &Answer) -> Browser {
+    pub(crate) fn signed_in(answer: &Answer) -> Browser {
         let set = answer.headers.get(SET_COOKIE).expect("a cookie is set").to_str().unwrap();
         let cookie = set.split(';').next().unwrap().to_string();
         Browser { cookie: Some(cookie), csrf: answer.body["csrf_token"].as_str().map(String::from) }
     }
 
     /// The same browser, but its requests forget the CSRF header (what a page of another site can send).
-    fn without_csrf(&self) -> Browser {
+    pub(crate) fn without_csrf(&self) -> Browser {
         Browser { cookie: self.cookie.clone(), csrf: None }
     }
 }
 
-async fn sign_in(base: &str, email: &str, password: &str) -> Browser {
+pub(crate) async fn sign_in(base: &str, email: &str, password: &str) -> Browser {
     let answer = Browser::default().post(base, "/api/sign-in", json!({"email": email, "password": password})).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     Browser::signed_in(&answer)
 }
 
-fn code_of(answer: &Answer) -> &str {
+pub(crate) fn code_of(answer: &Answer) -> &str {
     answer.body["code"].as_str().unwrap_or_else(|| panic!("no code in {}", answer.body))
 }
 
 /// The first line of `samsyn admin …` that starts with `password: `.
-async fn admin(data: &std::path::Path, args: &[&str]) -> String {
+pub(crate) async fn admin(data: &std::path::Path, args: &[&str]) -> String {
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_samsyn"))
         .arg("--data")
         .arg(data)
@@ -91,7 +91,7 @@ async fn admin(data: &std::path::Path, args: &[&str]) -> String {
     stdout
 }
 
-fn printed_password(stdout: &str) -> String {
+pub(crate) fn printed_password(stdout: &str) -> String {
     stdout.lines().find_map(|line| line.strip_prefix("password: ")).expect("a password is printed").to_string()
 }
 

@@ -11,6 +11,7 @@ mod cluster;
 mod corpus;
 mod crash;
 mod frontend;
+mod history;
 mod load;
 mod reconnect;
 mod restart;

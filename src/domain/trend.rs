@@ -65,9 +65,8 @@ pub fn trend(mut occasions: Vec<(TrendOccasion, Summary)>) -> Trend {
     // version's `replaces`) and has no entry for this occasion yet; otherwise it starts a line.
     for (at, (_, summary)) in occasions.iter().enumerate().rev() {
         for indicator in &summary.indicators {
-            let known = lines
-                .iter_mut()
-                .find(|(line, aliases)| line.ids[at].is_none() && aliases.iter().any(|alias| *alias == indicator.id));
+            let known =
+                lines.iter_mut().find(|(line, aliases)| line.ids[at].is_none() && aliases.contains(&indicator.id));
             let (line, aliases) = match known {
                 Some(found) => found,
                 None => {

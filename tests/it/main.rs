@@ -21,5 +21,6 @@ mod sigterm;
 mod slow_clients;
 mod soak;
 mod store_contract;
+mod upgrade;
 mod websocket;
 mod workshop;

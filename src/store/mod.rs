@@ -181,8 +181,14 @@ pub trait Store: Send + Sync + 'static {
         organisation: Option<&str>,
     ) -> Result<(), StoreError>;
 
-    /// Codes of sessions created before `before` (ms) whose ballots have not been compacted yet.
-    async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError>;
+    /// Codes of sessions whose ballots are past their retention at `now` (ms) and not compacted yet: the
+    /// owning organisation's period, else `default_days`, else never.
+    async fn sessions_to_compact(&self, now: i64, default_days: Option<u32>) -> Result<Vec<String>, StoreError>;
+
+    /// Sets how many days an organisation keeps individual ballots (`None`: the server's setting).
+    async fn set_retention(&self, organisation: &str, days: Option<u32>) -> Result<(), StoreError>;
+
+    async fn retention(&self, organisation: &str) -> Result<Option<u32>, StoreError>;
 
     /// Every session's join code, oldest first (for copying a whole store).
     async fn session_codes(&self) -> Result<Vec<String>, StoreError>;

@@ -28,6 +28,8 @@ where
     for<'q> &'q str: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> Option<String>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'r> (Option<i64>,): sqlx::FromRow<'r, DB::Row>,
     for<'r> (String,): sqlx::FromRow<'r, DB::Row>,
     for<'r> (i64,): sqlx::FromRow<'r, DB::Row>,
     for<'n> &'n str: ColumnIndex<DB::Row>,
@@ -159,13 +161,36 @@ where
         Ok(())
     }
 
-    pub async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError> {
+    pub async fn sessions_to_compact(&self, now: i64, default_days: Option<u32>) -> Result<Vec<String>, StoreError> {
+        // A session's own organisation's period wins; without one, the server's; without that, never.
         Ok(sqlx::query_scalar::<DB, String>(
-            "SELECT code FROM sessions WHERE created_at < $1 AND compacted_at IS NULL ORDER BY created_at",
+            "SELECT s.code FROM sessions s LEFT JOIN organisations o ON o.id = s.organisation_id \
+             WHERE s.compacted_at IS NULL AND s.created_at < $1 - COALESCE(o.retention_days, $2) * 86400000 \
+             ORDER BY s.created_at",
         )
-        .bind(before)
+        .bind(now)
+        .bind(default_days.map(i64::from))
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    pub async fn set_retention(&self, organisation: &str, days: Option<u32>) -> Result<(), StoreError> {
+        sqlx::query::<DB>("UPDATE organisations SET retention_days = $1 WHERE id = $2")
+            .bind(days.map(i64::from))
+            .bind(organisation.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn retention(&self, organisation: &str) -> Result<Option<u32>, StoreError> {
+        let days = sqlx::query_scalar::<DB, Option<i64>>(
+            "SELECT CAST(retention_days AS BIGINT) FROM organisations WHERE id = $1",
+        )
+        .bind(organisation.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(days.flatten().and_then(|d| u32::try_from(d).ok()))
     }
 
     pub async fn session_codes(&self) -> Result<Vec<String>, StoreError> {

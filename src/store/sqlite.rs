@@ -131,8 +131,16 @@ impl Store for SqliteStore {
         self.sql.set_session_owner(code, facilitator_key, organisation).await
     }
 
-    async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError> {
-        self.sql.sessions_to_compact(before).await
+    async fn sessions_to_compact(&self, now: i64, default_days: Option<u32>) -> Result<Vec<String>, StoreError> {
+        self.sql.sessions_to_compact(now, default_days).await
+    }
+
+    async fn set_retention(&self, organisation: &str, days: Option<u32>) -> Result<(), StoreError> {
+        self.sql.set_retention(organisation, days).await
+    }
+
+    async fn retention(&self, organisation: &str) -> Result<Option<u32>, StoreError> {
+        self.sql.retention(organisation).await
     }
 
     async fn session_codes(&self) -> Result<Vec<String>, StoreError> {

@@ -522,3 +522,59 @@ async fn the_key_link_is_a_delegate_that_members_rotate_and_revoke_and_an_anonym
     Client::facilitator(&server.addr, &loose_code, &loose_key).await;
     server.terminate().await;
 }
+
+#[tokio::test]
+async fn an_organisation_keeps_ballots_only_as_long_as_it_says_and_other_sessions_keep_theirs() {
+    let data = tempfile::tempdir().unwrap();
+    let printed = admin(
+        data.path(),
+        &["create-user", "--email", "anna@exempelby.se", "--name", "Anna", "--organisation", "Exempelby kommun"],
+    )
+    .await;
+    let data_arg = data.path().to_str().unwrap().to_string();
+    let server = ServerProcess::start_with(&["--data", &data_arg]).await;
+    let base = server.url("");
+    let anna = sign_in(&base, "anna@exempelby.se", &printed_password(&printed)).await;
+    let organisation = anna.get(&base, "/api/me").await.body["organisations"][0]["id"].as_str().unwrap().to_string();
+    let mut tokens = Vec::new();
+    for browser in [&anna, &Browser::default()] {
+        let made = browser.post(&base, "/api/sessions", json!({"catalogue": "lika"})).await;
+        let (code, key) = (code_of(&made).to_string(), made.body["facilitator_key"].as_str().unwrap().to_string());
+        let mut console = Client::facilitator(&server.addr, &code, &key).await;
+        let mut phone = Client::participant(&server.addr, &code, None).await;
+        console.ok(act("open", "L1")).await;
+        phone.wait_state(|s| item(s, "L1")["phase"] == "voting").await;
+        phone.ok(vote("L1", 1, json!(3))).await;
+        tokens.push((code, phone.token.clone().unwrap()));
+    }
+    let path = format!("/api/organisations/{organisation}");
+    let set = anna.send(&base, Method::PUT, &path, Some(json!({"retention_days": 0}))).await;
+    assert_eq!((set.status, &set.body["retention_days"]), (StatusCode::OK, &json!(0)), "{}", set.body);
+    assert_eq!(anna.get(&base, &path).await.body["retention_days"], 0);
+    let refused = anna.send(&base, Method::PUT, &path, Some(json!({"retention_days": -1}))).await;
+    assert_eq!(refused.body["code"], "bad_message", "{}", refused.body);
+    server.terminate().await;
+
+    // At the next start the organisation's session keeps only its distributions; the anonymous one
+    // (no retention on this server) keeps its ballots.
+    let server = ServerProcess::start_with(&["--data", &data_arg]).await;
+    let (owned, anonymous) = (&tokens[0], &tokens[1]);
+    let mut phone = Client::participant(&server.addr, &anonymous.0, Some(&anonymous.1)).await;
+    assert_eq!(phone.welcome["ballots"]["L1"]["answer"], 3, "kept: {}", phone.welcome);
+    // Compaction runs at start-up beside serving: wait for it as a returning phone would notice it.
+    let addr = server.addr.clone();
+    eventually("the organisation's session forgets who answered", WAIT, || {
+        let (addr, code, token) = (addr.clone(), owned.0.clone(), owned.1.clone());
+        async move {
+            // While it is being compacted the session answers "shutting down", and a phone tries again.
+            let mut phone = Client::connect(&addr).await;
+            let hello = json!({"type": "hello", "role": "participant", "code": code, "token": token});
+            let welcome = phone.try_request(hello).await.unwrap_or_default();
+            welcome["type"] == "welcome" && welcome["ballots"].as_object().is_none_or(|b| b.is_empty())
+        }
+    })
+    .await;
+    let state = phone.wait_state(|_| true).await;
+    assert!(!state.is_null());
+    server.terminate().await;
+}

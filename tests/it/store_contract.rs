@@ -76,10 +76,11 @@ async fn contract(store: Arc<dyn Store>) {
     );
 
     // Compaction replaces the log and marks the session; deletion removes it with its events.
-    assert_eq!(store.sessions_to_compact(15).await.unwrap(), ["111111"]);
+    assert_eq!(store.sessions_to_compact(15, Some(0)).await.unwrap(), ["111111"]);
+    assert!(store.sessions_to_compact(15, None).await.unwrap().is_empty(), "no retention, no compaction");
     store.replace_events("id-111111", &[Event::RoundOpened { item: "L1".into(), round: 1 }], 40).await.unwrap();
     assert_eq!(store.load_session("111111").await.unwrap().unwrap().events.len(), 1);
-    assert!(store.sessions_to_compact(100).await.unwrap() == ["222222"]);
+    assert!(store.sessions_to_compact(100, Some(0)).await.unwrap() == ["222222"]);
     assert_eq!(store.session_codes().await.unwrap(), ["111111", "222222"]);
     store.delete_session("111111").await.unwrap();
     assert!(store.load_session("111111").await.unwrap().is_none());
@@ -210,6 +211,15 @@ async fn owners(store: &dyn Store) {
     assert_eq!(of_o1, [("555555".to_string(), 50), ("333333".to_string(), 30)]);
     assert_eq!(store.load_session("444444").await.unwrap().unwrap().organisation.as_deref(), Some("o2"));
     assert_eq!(store.load_session("666666").await.unwrap().unwrap().organisation, None);
+    // An organisation's retention wins over the server's; without either, ballots stay.
+    store.set_retention("o1", Some(1)).await.unwrap();
+    assert_eq!(store.retention("o1").await.unwrap(), Some(1));
+    let day = 86_400_000;
+    assert_eq!(store.sessions_to_compact(31 + day, None).await.unwrap(), ["333333"], "o1's session after a day");
+    let due = store.sessions_to_compact(51 + day, Some(1000)).await.unwrap();
+    assert_eq!(due, ["333333", "555555"], "o1's, not o2's nor the unowned under the server's 1000 days");
+    store.set_retention("o1", None).await.unwrap();
+    assert_eq!(store.retention("o1").await.unwrap(), None);
     let mut owned: Catalogue = serde_json::from_str(BUILT_IN[0].1).unwrap();
     owned.id = "exempelby-egen".into();
     store.save_catalogue(&owned, 70, Some("o1")).await.unwrap();

@@ -25,7 +25,7 @@ pub fn built_in_catalogues() -> Vec<Catalogue> {
         .collect()
 }
 
-/// Copies every session and imported catalogue from the SQLite file in `data` to PostgreSQL at `url`.
+/// Copies every organisation with its members and units, every session and imported catalogue from the SQLite file in `data` to PostgreSQL at `url`.
 /// Sessions whose code is already there are skipped, so the copy can be run again after an interruption.
 pub async fn copy_to_postgres(data: &std::path::Path, url: &str) -> anyhow::Result<()> {
     if !data.join("samsyn.db").exists() {
@@ -34,6 +34,8 @@ pub async fn copy_to_postgres(data: &std::path::Path, url: &str) -> anyhow::Resu
     let from = SqliteStore::open(data).await?;
     let to = PostgresStore::connect(url).await?;
     let (mut copied, mut skipped) = (0, 0);
+    // Staff and organisations first: sessions and catalogues refer to them.
+    to.add_owners(&from.owners().await?).await?;
     for stored in from.catalogues().await? {
         match to.save_catalogue(&stored.catalogue, now_ms(), stored.organisation.as_deref()).await {
             Ok(()) | Err(crate::store::StoreError::CatalogueExists) => {}

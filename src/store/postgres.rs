@@ -3,7 +3,7 @@
 
 use super::sql::{is_unique_violation, SharedSql};
 use super::{
-    Account, Invitation, Member, Membership, Organisation, SessionListing, Store, StoreError, StoredCatalogue,
+    Account, Invitation, Member, Membership, Organisation, Owners, SessionListing, Store, StoreError, StoredCatalogue,
     StoredSession, Unit, WebSession,
 };
 use crate::domain::access::Role;
@@ -256,6 +256,14 @@ impl Store for PostgresStore {
 
     async fn delete_web_session(&self, token_hash: &str) -> Result<(), StoreError> {
         self.sql.delete_web_session(token_hash).await
+    }
+
+    async fn owners(&self) -> Result<Owners, StoreError> {
+        self.sql.owners().await
+    }
+
+    async fn add_owners(&self, owners: &Owners) -> Result<(), StoreError> {
+        self.sql.add_owners(owners).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -3,8 +3,8 @@
 //! writer, PostgreSQL's `UNNEST`) and how a read sees one snapshot. Knows sqlx, never a particular database.
 
 use super::{
-    Account, Invitation, Member, Membership, Organisation, SessionListing, StoreError, StoredCatalogue, StoredSession,
-    Unit, WebSession,
+    Account, Invitation, Member, Membership, Organisation, Owners, SessionListing, StoreError, StoredCatalogue,
+    StoredSession, Unit, WebSession,
 };
 use crate::domain::access::Role;
 use crate::domain::{Catalogue, Event};
@@ -528,6 +528,101 @@ where
             .bind(token_hash.to_string())
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    pub async fn owners(&self) -> Result<Owners, StoreError> {
+        let rows = sqlx::query::<DB>(
+            "SELECT id, name, email, password_hash, created_at FROM accounts ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let accounts = rows.iter().map(|row| account(row, "")).collect::<Result<_, _>>()?;
+        let rows = sqlx::query::<DB>(
+            "SELECT id, name, created_at, CAST(retention_days AS BIGINT) AS retention_days FROM organisations ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let organisations = rows
+            .iter()
+            .map(|row| {
+                let days: Option<i64> = row.try_get("retention_days")?;
+                let organisation = Organisation {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    created_at: row.try_get("created_at")?,
+                };
+                Ok((organisation, days.and_then(|d| u32::try_from(d).ok())))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let rows = sqlx::query::<DB>("SELECT organisation_id, id, name FROM units ORDER BY organisation_id, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let units = rows
+            .iter()
+            .map(|row| {
+                Ok((row.try_get("organisation_id")?, Unit { id: row.try_get("id")?, name: row.try_get("name")? }))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let rows = sqlx::query::<DB>(
+            "SELECT organisation_id, account_id, role FROM memberships ORDER BY organisation_id, account_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let memberships = rows
+            .iter()
+            .map(|row| Ok((row.try_get("organisation_id")?, row.try_get("account_id")?, role(row)?)))
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Owners { accounts, organisations, units, memberships })
+    }
+
+    pub async fn add_owners(&self, owners: &Owners) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for account in &owners.accounts {
+            sqlx::query::<DB>(
+                "INSERT INTO accounts (id, name, email, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(account.id.clone())
+            .bind(account.name.clone())
+            .bind(account.email.clone())
+            .bind(account.password_hash.clone())
+            .bind(account.created_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (organisation, days) in &owners.organisations {
+            sqlx::query::<DB>(
+                "INSERT INTO organisations (id, name, created_at, retention_days) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(organisation.id.clone())
+            .bind(organisation.name.clone())
+            .bind(organisation.created_at)
+            .bind(days.map(i64::from))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (organisation, unit) in &owners.units {
+            sqlx::query::<DB>(
+                "INSERT INTO units (id, organisation_id, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(unit.id.clone())
+            .bind(organisation.clone())
+            .bind(unit.name.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (organisation, account, role) in &owners.memberships {
+            sqlx::query::<DB>(
+                "INSERT INTO memberships (organisation_id, account_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(organisation.clone())
+            .bind(account.clone())
+            .bind(role.as_str().to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod item;
 pub mod kinds;
 pub mod occasion;
+pub mod roadmap;
 pub mod session;
 pub mod spread;
 pub mod summary;

@@ -8,6 +8,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::access::Role;
+use crate::domain::roadmap::PlanAction;
 use crate::domain::{Catalogue, Event, SessionSpec};
 use crate::metrics::METRICS;
 use async_trait::async_trait;
@@ -106,7 +107,7 @@ pub struct Unit {
     pub name: String,
 }
 
-/// Everything about staff and organisations, to copy a whole installation (`samsyn copy-to-postgres`).
+/// Everything about staff and organisations (and their plans), to copy a whole installation (`samsyn copy-to-postgres`).
 /// Sign-ins and invitations are not part of it: they are short-lived.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Owners {
@@ -117,6 +118,8 @@ pub struct Owners {
     pub units: Vec<(String, Unit)>,
     /// (organisation id, account id, role)
     pub memberships: Vec<(String, String, Role)>,
+    /// The living plans' actions by organisation id.
+    pub plan: Vec<(String, PlanAction)>,
 }
 
 /// A signed-in browser, found by the hash of its cookie's token.
@@ -289,6 +292,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// Adds `owners`, leaving alone every row whose key is there already (so a copy can run again).
     async fn add_owners(&self, owners: &Owners) -> Result<(), StoreError>;
+
+    /// An organisation's plan (docs/decisions/0005), least recently changed first.
+    async fn plan(&self, organisation: &str) -> Result<Vec<PlanAction>, StoreError>;
+
+    /// Stores a new or changed action of an organisation's plan.
+    async fn save_plan_action(&self, organisation: &str, action: &PlanAction) -> Result<(), StoreError>;
+
+    /// Adds the actions whose ids are not stored yet, in one transaction; returns how many were added.
+    async fn add_plan_actions(&self, organisation: &str, actions: &[PlanAction]) -> Result<usize, StoreError>;
+
+    /// Removes an action; false if the organisation has none with that id.
+    async fn delete_plan_action(&self, organisation: &str, id: &str) -> Result<bool, StoreError>;
 
     /// Checks that the store answers (for `/healthz`).
     async fn ping(&self) -> Result<(), StoreError>;

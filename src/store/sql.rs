@@ -7,6 +7,7 @@ use super::{
     StoredSession, Unit, WebSession,
 };
 use crate::domain::access::Role;
+use crate::domain::roadmap::PlanAction;
 use crate::domain::{Catalogue, Event};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
 
@@ -573,7 +574,16 @@ where
             .iter()
             .map(|row| Ok((row.try_get("organisation_id")?, row.try_get("account_id")?, role(row)?)))
             .collect::<Result<_, StoreError>>()?;
-        Ok(Owners { accounts, organisations, units, memberships })
+        let rows = sqlx::query::<DB>("SELECT organisation_id, action FROM plan_actions ORDER BY organisation_id, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let plan = rows
+            .iter()
+            .map(|row| {
+                Ok((row.try_get("organisation_id")?, serde_json::from_str(&row.try_get::<String, _>("action")?)?))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Owners { accounts, organisations, units, memberships, plan })
     }
 
     pub async fn add_owners(&self, owners: &Owners) -> Result<(), StoreError> {
@@ -622,8 +632,77 @@ where
             .execute(&mut *tx)
             .await?;
         }
+        for (organisation, action) in &owners.plan {
+            sqlx::query::<DB>(
+                "INSERT INTO plan_actions (id, organisation_id, action, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(action.id.clone())
+            .bind(organisation.clone())
+            .bind(serde_json::to_string(action)?)
+            .bind(action.updated_at)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    pub async fn plan(&self, organisation: &str) -> Result<Vec<PlanAction>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar::<DB, String>(
+            "SELECT action FROM plan_actions WHERE organisation_id = $1 ORDER BY updated_at, id",
+        )
+        .bind(organisation.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|json| serde_json::from_str(json)).collect::<Result<_, _>>()?)
+    }
+
+    pub async fn save_plan_action(&self, organisation: &str, action: &PlanAction) -> Result<(), StoreError> {
+        // An id of another organisation's action is never overwritten.
+        sqlx::query::<DB>(
+            "INSERT INTO plan_actions (id, organisation_id, action, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET action = excluded.action, updated_at = excluded.updated_at \
+             WHERE plan_actions.organisation_id = excluded.organisation_id",
+        )
+        .bind(action.id.clone())
+        .bind(organisation.to_string())
+        .bind(serde_json::to_string(action)?)
+        .bind(action.updated_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn add_plan_actions(&self, organisation: &str, actions: &[PlanAction]) -> Result<usize, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut added = 0;
+        for action in actions {
+            let inserted = sqlx::query_scalar::<DB, String>(
+                "INSERT INTO plan_actions (id, organisation_id, action, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (id) DO NOTHING RETURNING id",
+            )
+            .bind(action.id.clone())
+            .bind(organisation.to_string())
+            .bind(serde_json::to_string(action)?)
+            .bind(action.updated_at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            added += usize::from(inserted.is_some());
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    pub async fn delete_plan_action(&self, organisation: &str, id: &str) -> Result<bool, StoreError> {
+        let deleted = sqlx::query_scalar::<DB, String>(
+            "DELETE FROM plan_actions WHERE organisation_id = $1 AND id = $2 RETURNING id",
+        )
+        .bind(organisation.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(deleted.is_some())
     }
 
     pub async fn ping(&self) -> Result<(), StoreError> {

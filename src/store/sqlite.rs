@@ -10,6 +10,7 @@ use super::{
     StoredSession, Unit, WebSession,
 };
 use crate::domain::access::Role;
+use crate::domain::roadmap::PlanAction;
 use crate::domain::{Catalogue, Event};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -254,6 +255,22 @@ impl Store for SqliteStore {
 
     async fn add_owners(&self, owners: &Owners) -> Result<(), StoreError> {
         self.sql.add_owners(owners).await
+    }
+
+    async fn plan(&self, organisation: &str) -> Result<Vec<PlanAction>, StoreError> {
+        self.sql.plan(organisation).await
+    }
+
+    async fn save_plan_action(&self, organisation: &str, action: &PlanAction) -> Result<(), StoreError> {
+        self.sql.save_plan_action(organisation, action).await
+    }
+
+    async fn add_plan_actions(&self, organisation: &str, actions: &[PlanAction]) -> Result<usize, StoreError> {
+        self.sql.add_plan_actions(organisation, actions).await
+    }
+
+    async fn delete_plan_action(&self, organisation: &str, id: &str) -> Result<bool, StoreError> {
+        self.sql.delete_plan_action(organisation, id).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -13,6 +13,7 @@ mod keys;
 pub mod limits;
 mod network;
 mod organisation;
+mod roadmap;
 mod serve;
 mod socket;
 mod trend;
@@ -79,7 +80,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(account::routes())
                 .merge(organisation::routes())
                 .merge(keys::routes())
-                .merge(trend::routes()),
+                .merge(trend::routes())
+                .merge(roadmap::routes()),
         )
         .merge(assets::routes())
         .layer(axum::middleware::map_response(no_sniffing))

@@ -4,7 +4,7 @@
 use crate::accounts::{admin, code_of, printed_password, sign_in, Browser};
 use crate::common::*;
 use crate::results::{assess, finish};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -105,5 +105,102 @@ async fn three_occasions_over_four_years_make_one_trend_across_catalogue_version
     assert_eq!(Browser::default().get(&base, &format!("{path}.csv")).await.status, StatusCode::UNAUTHORIZED);
     let foreign = bo.post(&base, "/api/compare", json!({"then": {"code": codes[0]}, "now": {"code": codes[1]}})).await;
     assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    server.terminate().await;
+}
+
+#[tokio::test]
+async fn the_plan_lives_between_occasions_and_the_next_one_shows_what_moved_and_why() {
+    let data = tempfile::tempdir().unwrap();
+    let printed = admin(
+        data.path(),
+        &[
+            "create-user",
+            "--email",
+            "anna@exempelby.se",
+            "--name",
+            "Anna Andersson",
+            "--organisation",
+            "Exempelby kommun",
+        ],
+    )
+    .await;
+    let server = ServerProcess::start_exactly(&["--data", data.path().to_str().unwrap()]).await;
+    let base = server.url("");
+    let anna = sign_in(&base, "anna@exempelby.se", &printed_password(&printed)).await;
+    let organisation = anna.get(&base, "/api/me").await.body["organisations"][0]["id"].as_str().unwrap().to_string();
+    let plan = format!("/api/organisations/{organisation}/plan");
+
+    // 2026: the workshop locks L1 at 2 and plans an action for it.
+    let made = anna.post(&base, "/api/sessions", json!({"catalogue": "lika", "title": "LIKA 2026"})).await;
+    let first = code_of(&made).to_string();
+    let mut console = Client::connect_signed_in(&server.addr, anna.cookie.as_deref().unwrap()).await;
+    console.try_request(json!({"type": "hello", "role": "facilitator", "code": first})).await.unwrap();
+    let mut phones = vec![Client::participant(&server.addr, &first, None).await];
+    assess(&mut console, &mut phones, "L1", &[2], 2, "Strategin saknas").await;
+    let action = json!({"type": "set_action", "item": "L1", "text": "Ta fram en strategi", "owner": "Förvaltningschef", "due": "2027-06-30"});
+    console.ok(action).await;
+    finish(&mut console, "2026-11-23").await;
+    console.wait_state(|s| !s["occasion"].is_null()).await;
+
+    // The workshop's plan goes onto the organisation's plan, once however often it is taken over.
+    let taken = anna.post(&base, &format!("{plan}/from/{first}"), json!(null)).await;
+    assert_eq!((taken.status, taken.body["added"].as_u64()), (StatusCode::OK, Some(1)), "{}", taken.body);
+    assert_eq!(anna.post(&base, &format!("{plan}/from/{first}"), json!(null)).await.body["added"], 0);
+    let listed = anna.get(&base, &plan).await.body;
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+    assert_eq!((listed[0]["status"].as_str(), listed[0]["indicator"].as_str()), (Some("planned"), Some("L1")));
+
+    // Updated twice afterwards, outside any session; another added by hand with a quarter.
+    let started = json!({"status": "started", "note": "Utkast på remiss", "quarter": "2027-Q1"});
+    assert_eq!(anna.send(&base, Method::PUT, &format!("{plan}/{id}"), Some(started)).await.status, StatusCode::OK);
+    let done = anna
+        .send(&base, Method::PUT, &format!("{plan}/{id}"), Some(json!({"status": "done", "note": "Antagen i nämnden"})))
+        .await;
+    assert_eq!(done.body["history"].as_array().unwrap().len(), 3, "{}", done.body);
+    let bad = anna.post(&base, &plan, json!({"text": "Utbildning", "due": "31/12"})).await;
+    assert_eq!((bad.status, bad.body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_field")));
+    let added = anna
+        .post(
+            &base,
+            &plan,
+            json!({"text": "Utbilda i e-tjänster", "indicator": "K1", "due": "2027-12-31", "quarter": "2027-Q4"}),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    anna.post(&base, &plan, json!({"text": "Kartlägg behoven", "quarter": "2027-Q2"})).await;
+
+    // Exports for the organisation's own plan: a spreadsheet and a calendar of due dates.
+    let csv = anna.get(&base, &format!("{plan}.csv")).await;
+    let text = csv.body.as_str().unwrap();
+    assert!(text.lines().next().unwrap().contains("\"Kvartal\";\"Åtgärd\""), "{text}");
+    assert!(text.contains("\"2027-Q1\";\"Ta fram en strategi\";\"L1\";\"Förvaltningschef\";\"2027-06-30\";\"Klar\";\"Antagen i nämnden\""), "{text}");
+    let ics = anna.get(&base, &format!("{plan}.ics")).await;
+    assert_eq!(ics.headers["content-type"], "text/calendar; charset=utf-8");
+    let calendar = ics.body.as_str().unwrap();
+    assert!(calendar.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") && calendar.ends_with("END:VCALENDAR\r\n"));
+    assert!(calendar.contains("DTSTART;VALUE=DATE:20271231\r\nSUMMARY:Utbilda i e-tjänster\r\n"), "{calendar}");
+    assert!(!calendar.contains("Ta fram en strategi"), "a done action is not in the calendar");
+
+    // 2028: the next occasion shows, beside L1, the level and note of last time and the action's story.
+    let made = anna.post(&base, "/api/sessions", json!({"catalogue": "lika", "title": "LIKA 2028"})).await;
+    let next = code_of(&made).to_string();
+    let previous = anna.get(&base, &format!("/api/sessions/{next}/previous")).await.body;
+    assert_eq!(previous["occasion"]["date"], "2026-11-23", "{previous}");
+    let l1 = &previous["indicators"]["L1"];
+    assert_eq!((l1["level"].as_u64(), l1["note"].as_str()), (Some(2), Some("Strategin saknas")));
+    assert_eq!(l1["actions"][0]["status"], "done");
+    let notes: Vec<&str> =
+        l1["actions"][0]["history"].as_array().unwrap().iter().map(|s| s["note"].as_str().unwrap()).collect();
+    assert_eq!(notes, ["", "Utkast på remiss", "Antagen i nämnden"]);
+    assert_eq!(previous["indicators"]["K1"]["actions"][0]["text"], "Utbilda i e-tjänster");
+
+    // The roadmap put to a wide audience: a seminar with a points question over the open actions.
+    let seminar = anna.post(&base, &format!("{plan}/seminar"), json!(null)).await;
+    assert_eq!(seminar.status, StatusCode::CREATED, "{}", seminar.body);
+    let mut screen = Client::screen(&server.addr, code_of(&seminar)).await;
+    let state = screen.wait_state(|s| !item(s, "roadmap").is_null()).await;
+    let options: Vec<&str> =
+        item(&state, "roadmap")["options"].as_array().unwrap().iter().map(|o| o["sv"].as_str().unwrap()).collect();
+    assert_eq!(options, ["Kartlägg behoven", "Utbilda i e-tjänster"], "open actions in roadmap order (by quarter)");
     server.terminate().await;
 }

@@ -8,6 +8,7 @@ use crate::common::*;
 use samsyn::domain::access::Role;
 use samsyn::domain::catalogue::{Catalogue, BUILT_IN};
 use samsyn::domain::kinds::scale::ScaleAnswer;
+use samsyn::domain::roadmap::PlanAction;
 use samsyn::domain::{Answer, Event, SessionSpec};
 use samsyn::store::{
     Account, Invitation, Membership, Organisation, PostgresStore, SqliteStore, Store, StoreError, StoredSession, Unit,
@@ -197,9 +198,30 @@ async fn owners(store: &dyn Store) {
     assert_eq!(store.units("o1").await.unwrap(), [Unit { id: "u2".into(), name: "IFO".into() }]);
     store.rename_organisation("o1", "Exempelby kommun, socialförvaltningen").await.unwrap();
 
+    // The living plan: saved whole with its history; taken over once; never across organisations.
+    let change = serde_json::from_value(json!({"text": "Ta fram en strategi", "indicator": "L1"})).unwrap();
+    let mut strategy = PlanAction::new("p1".into(), change, "Anna", 10).unwrap();
+    store.save_plan_action("o1", &strategy).await.unwrap();
+    strategy.apply(serde_json::from_value(json!({"status": "started"})).unwrap(), "Anna", 20).unwrap();
+    store.save_plan_action("o1", &strategy).await.unwrap();
+    assert_eq!(store.plan("o1").await.unwrap(), [strategy.clone()]);
+    let foreign = PlanAction { text: "Kapad".into(), ..strategy.clone() };
+    store.save_plan_action("o2", &foreign).await.unwrap();
+    assert_eq!(store.plan("o1").await.unwrap(), [strategy.clone()], "another organisation cannot overwrite it");
+    assert!(store.plan("o2").await.unwrap().is_empty());
+    let taken = PlanAction { id: "123456-a1".into(), ..strategy.clone() };
+    assert_eq!(store.add_plan_actions("o1", &[taken.clone(), strategy.clone()]).await.unwrap(), 1, "only what is new");
+    assert_eq!(store.add_plan_actions("o1", &[taken]).await.unwrap(), 0);
+    assert!(!store.delete_plan_action("o2", "p1").await.unwrap());
+    assert!(store.delete_plan_action("o1", "123456-a1").await.unwrap());
+    assert_eq!(store.plan("o1").await.unwrap().len(), 1);
+
     // A whole installation's staff reads out and adds again without change (what a copy does twice).
     let all = store.owners().await.unwrap();
-    assert!(all.accounts.len() >= 3 && all.organisations.len() == 2 && all.units.len() == 1, "{all:?}");
+    assert!(
+        all.accounts.len() >= 3 && all.organisations.len() == 2 && all.units.len() == 1 && all.plan.len() == 1,
+        "{all:?}"
+    );
     store.add_owners(&all).await.unwrap();
     assert_eq!(store.owners().await.unwrap(), all);
 

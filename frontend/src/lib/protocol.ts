@@ -94,6 +94,36 @@ locked_at: number, };
 
 export type Phase = "pending" | "voting" | "closed" | "revealed" | "locked";
 
+export type PlanAction = { id: string, text: string, 
+/**
+ * The indicator it is for, by id in its catalogue (followed across versions through `replaces`).
+ */
+indicator: string | null, catalogue: string | null, owner: string, 
+/**
+ * `YYYY-MM-DD`.
+ */
+due: string | null, 
+/**
+ * The roadmap's quarter, `YYYY-Qn`.
+ */
+quarter: string | null, status: PlanStatus, 
+/**
+ * The latest progress note.
+ */
+note: string, 
+/**
+ * The workshop it came from (join code), if any.
+ */
+session: string | null, created_at: number, updated_at: number, 
+/**
+ * Oldest first; the first step is its creation.
+ */
+history: Array<PlanStep>, };
+
+export type PlanStatus = "planned" | "started" | "done" | "dropped";
+
+export type PlanStep = { at: number, by: string, status: PlanStatus, note: string, };
+
 export type Priority = { item: string, points: number, supporters: number, };
 
 export type RawAnswer = number | string | Array<number>;

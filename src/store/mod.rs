@@ -253,7 +253,8 @@ pub trait Store: Send + Sync + 'static {
 
     async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError>;
 
-    /// Uses an invitation up and makes `account` a member with its role, in one transaction; `new` is
+    /// Uses an invitation up and makes `account` a member with its role (a member already keeps the role
+    /// they have), in one transaction; `new` is
     /// stored first when the invited person has no account yet ([`StoreError::EmailTaken`] if its email is
     /// in use). `None`, and nothing changed, when the invitation was used already or has expired by `now`;
     /// else the organisation's id.

@@ -443,9 +443,11 @@ where
                 other => other?,
             };
         }
+        // Someone already a member keeps their role: a link never demotes (nor leaves an organisation
+        // without its admin); an admin changes roles on the organisation's page.
         sqlx::query::<DB>(
             "INSERT INTO memberships (organisation_id, account_id, role) VALUES ($1, $2, $3) \
-             ON CONFLICT (organisation_id, account_id) DO UPDATE SET role = excluded.role",
+             ON CONFLICT (organisation_id, account_id) DO NOTHING",
         )
         .bind(organisation.clone())
         .bind(account.to_string())

@@ -174,6 +174,10 @@ async fn owners(store: &dyn Store) {
     assert_eq!(store.invitation("inv-1").await.unwrap().unwrap().used_at, None, "a refused acceptance spends nothing");
     assert_eq!(store.accept_invitation("inv-1", "d1", Some(&dan), 20).await.unwrap().as_deref(), Some("o1"));
     assert_eq!(store.accept_invitation("inv-1", "c1", None, 21).await.unwrap(), None, "used once");
+    let for_anna = Invitation { role: Role::Viewer, ..invitation.clone() };
+    store.create_invitation("inv-3", &for_anna).await.unwrap();
+    assert_eq!(store.accept_invitation("inv-3", "a1", None, 22).await.unwrap().as_deref(), Some("o1"));
+    assert_eq!(store.memberships("a1").await.unwrap()[0].role, Role::Admin, "a link never demotes a member");
     assert_eq!(store.accept_invitation("inv-2", "c1", None, 100).await.unwrap(), None, "expired");
     let members: Vec<_> = store.members("o1").await.unwrap().into_iter().map(|m| (m.account.name, m.role)).collect();
     assert_eq!(

@@ -29,6 +29,8 @@ const BERIT = { name: 'Berit Samtalsledare', email: 'berit@exempelby.se', passwo
 /** The admin's page, kept from the first test for the later ones. */
 let admin;
 let orgId;
+/** The second organisation, made on the phone. */
+let kulturId;
 
 test('an admin invites a facilitator, who joins, becomes a viewer and is removed', () =>
   w.guard(async () => {
@@ -328,12 +330,58 @@ test('the organisation page fits a phone, and a new organisation can be made', (
     await fresh.getByRole('button', { name: 'Skapa organisationen' }).click();
     await page.getByRole('heading', { level: 1, name: 'Exempelby kommun, kultur' }).waitFor();
     await page.getByRole('status').getByText('Exempelby kommun, kultur är skapad. Du är dess administratör.').waitFor();
-    assert.notEqual(new URL(page.url()).pathname, `/organisations/${orgId}`);
+    kulturId = new URL(page.url()).pathname.split('/').pop();
+    assert.notEqual(kulturId, orgId);
     // Two organisations now: the other is one choice away.
     const other = page.getByRole('region', { name: 'Organisation' });
     await other.getByLabel('Visa en annan organisation').selectOption({ label: ADMIN.organisation });
     await other.getByRole('button', { name: 'Visa' }).click();
     await page.getByRole('heading', { level: 1, name: ADMIN.organisation }).waitFor();
+    w.expectClean();
+  }));
+
+test('someone with an account signs in from an invitation and joins with one button', () =>
+  w.guard(async () => {
+    w.allowConsole.push(/status of 401/);
+    const CECILIA = { name: 'Cecilia Ny', email: 'cecilia@exempelby.se', password: 'cecilias-lösen-26' };
+    const inviteLink = async (id, role) => {
+      await admin.goto(`${w.server.url}/organisations/${id}`);
+      const card = admin.getByRole('region', { name: 'Bjud in' });
+      await card.getByRole('radio', { name: new RegExp(role) }).check();
+      await card.getByRole('button', { name: 'Skapa inbjudningslänk' }).click();
+      return new URL(await card.getByRole('textbox').inputValue()).pathname;
+    };
+    const toSocial = await inviteLink(orgId, 'Samtalsledare');
+    const toCulture = await inviteLink(kulturId, 'Läsare');
+
+    // ---- an account from the first link, then signed out
+    const page = await w.open('desktop', 'cecilia', toSocial);
+    const create = page.getByRole('region', { name: 'Skapa ditt konto' });
+    await create.getByLabel('Ditt namn').fill(CECILIA.name);
+    await create.getByLabel('E-postadress').fill(CECILIA.email);
+    await create.getByLabel('Lösenord').fill(CECILIA.password);
+    await create.getByRole('button', { name: 'Skapa kontot och gå med' }).click();
+    await page.getByRole('status').getByText(`Välkommen! Du är nu med i ${ADMIN.organisation}.`).waitFor();
+    await page.locator('header').getByRole('button', { name: 'Logga ut' }).click();
+    await page.getByRole('region', { name: 'Logga in' }).waitFor();
+
+    // ---- the second link: "I already have an account" signs in and comes back
+    await page.goto(`${w.server.url}${toCulture}`);
+    await page.getByRole('link', { name: 'Jag har redan ett konto – logga in' }).click();
+    await signIn(page, CECILIA);
+    await page.waitForURL(`${w.server.url}${toCulture}`);
+    await page.getByRole('heading', { level: 1, name: 'Du är inbjuden till Exempelby kommun, kultur som läsare' }).waitFor();
+    await page.getByText(`Du är inloggad som ${CECILIA.name} (${CECILIA.email}).`).waitFor();
+    await w.check(page, 'invitation', 'signed-in');
+    await page.getByRole('button', { name: 'Gå med', exact: true }).click();
+
+    // ---- the start page, with that organisation chosen
+    await page.waitForURL(`${w.server.url}/`);
+    await page.getByRole('status').getByText('Välkommen! Du är nu med i Exempelby kommun, kultur.').waitFor();
+    assert.equal(await page.locator('header').getByLabel('Organisation').inputValue(), kulturId);
+    await page.getByText('Du har läsbehörighet i Exempelby kommun, kultur', { exact: false }).waitFor();
+    await page.locator('header').getByRole('link', { name: 'Organisationen' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Exempelby kommun, kultur' }).waitFor();
     w.expectClean();
   }));
 

@@ -325,6 +325,10 @@ test('the organisation page fits a phone, and a new organisation can be made', (
     await page.waitForURL(new RegExp(`/organisations/${orgId}$`));
     await page.getByRole('heading', { level: 1, name: ADMIN.organisation }).waitFor();
     await w.check(page, 'organisation', 'phone');
+    // The device's dark scheme keeps every pair readable.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await w.check(page, 'organisation', 'phone-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     const fresh = page.getByRole('region', { name: 'Ny organisation' });
     await fresh.getByLabel('Den nya organisationens namn').fill('Exempelby kommun, kultur');
     await fresh.getByRole('button', { name: 'Skapa organisationen' }).click();

@@ -25,7 +25,7 @@ pub fn built_in_catalogues() -> Vec<Catalogue> {
         .collect()
 }
 
-/// Copies every session and imported catalogue from the SQLite file in `data` to PostgreSQL at `url`.
+/// Copies every organisation with its members and units, every session and imported catalogue from the SQLite file in `data` to PostgreSQL at `url`.
 /// Sessions whose code is already there are skipped, so the copy can be run again after an interruption.
 pub async fn copy_to_postgres(data: &std::path::Path, url: &str) -> anyhow::Result<()> {
     if !data.join("samsyn.db").exists() {
@@ -34,6 +34,8 @@ pub async fn copy_to_postgres(data: &std::path::Path, url: &str) -> anyhow::Resu
     let from = SqliteStore::open(data).await?;
     let to = PostgresStore::connect(url).await?;
     let (mut copied, mut skipped) = (0, 0);
+    // Staff and organisations first: sessions and catalogues refer to them.
+    to.add_owners(&from.owners().await?).await?;
     for stored in from.catalogues().await? {
         match to.save_catalogue(&stored.catalogue, now_ms(), stored.organisation.as_deref()).await {
             Ok(()) | Err(crate::store::StoreError::CatalogueExists) => {}
@@ -63,13 +65,13 @@ const SOCKETS_CLOSE_WITHIN: std::time::Duration = std::time::Duration::from_secs
 /// How often old sessions are checked for ballots past their retention (1 hour).
 const COMPACTION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Reduces sessions older than the retention period to their distributions, now and then every hour.
-async fn compact_periodically(registry: Arc<Registry>, days: u32, mut shutdown: watch::Receiver<bool>) {
+/// Reduces sessions past their ballot retention (their organisation's, else `days`) to their
+/// distributions, now and then every hour.
+async fn compact_periodically(registry: Arc<Registry>, days: Option<u32>, mut shutdown: watch::Receiver<bool>) {
     loop {
-        let before = now_ms() - i64::from(days) * 24 * 3600 * 1000;
-        match registry.compact_older_than(before).await {
+        match registry.compact_due(now_ms(), days).await {
             Ok(0) => {}
-            Ok(count) => tracing::info!(count, days, "sessions past ballot retention compacted"),
+            Ok(count) => tracing::info!(count, "sessions past ballot retention compacted"),
             Err(error) => tracing::warn!(%error, "ballot retention run failed; will try again"),
         }
         tokio::select! {
@@ -119,9 +121,8 @@ pub async fn run(
         listen: listener.local_addr()?,
         accounts: Arc::new(crate::web::auth::Accounts::new(config.allow_anonymous, config.public_url.as_deref())),
     };
-    if let Some(days) = config.ballot_retention_days {
-        tokio::spawn(compact_periodically(registry.clone(), days, state.shutdown.clone()));
-    }
+    // Always: an organisation may set its own retention even when the server has none.
+    tokio::spawn(compact_periodically(registry.clone(), config.ballot_retention_days, state.shutdown.clone()));
     crate::web::serve(listener, state, async move {
         shutdown.await;
         tracing::info!("shutting down: closing connections");

@@ -9,6 +9,7 @@ pub mod occasion;
 pub mod session;
 pub mod spread;
 pub mod summary;
+pub mod trend;
 pub mod view;
 pub mod words;
 

@@ -169,9 +169,10 @@ impl Registry {
         Ok(())
     }
 
-    /// Reduces sessions created before `before` (ms) to their distributions. Returns how many were compacted.
-    pub async fn compact_older_than(&self, before: i64) -> Result<usize, LiveError> {
-        let codes = self.store.sessions_to_compact(before).await?;
+    /// Reduces sessions past their ballot retention at `now` (ms) to their distributions: their
+    /// organisation's period, else `default_days`. Returns how many were compacted.
+    pub async fn compact_due(&self, now: i64, default_days: Option<u32>) -> Result<usize, LiveError> {
+        let codes = self.store.sessions_to_compact(now, default_days).await?;
         for code in &codes {
             let handle = self.get(code).await?;
             handle.compact().await?;

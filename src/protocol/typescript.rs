@@ -44,6 +44,7 @@ fn generated() -> String {
     declarations.visit::<ServerMsg<'static>>();
     declarations.visit::<Code>();
     declarations.visit::<SessionView<'static>>();
+    declarations.visit::<crate::domain::trend::Trend>();
     let mut text = String::from(
         "// Generated from Samsyn's Rust types by `SAMSYN_WRITE_TYPES=1 cargo test --lib typescript`; do not edit.\n\
          // A test fails when this file differs from what the server's types say.\n\n",

@@ -106,6 +106,19 @@ pub struct Unit {
     pub name: String,
 }
 
+/// Everything about staff and organisations, to copy a whole installation (`samsyn copy-to-postgres`).
+/// Sign-ins and invitations are not part of it: they are short-lived.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Owners {
+    pub accounts: Vec<Account>,
+    /// Each organisation with its ballot retention in days.
+    pub organisations: Vec<(Organisation, Option<u32>)>,
+    /// Units by organisation id.
+    pub units: Vec<(String, Unit)>,
+    /// (organisation id, account id, role)
+    pub memberships: Vec<(String, String, Role)>,
+}
+
 /// A signed-in browser, found by the hash of its cookie's token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebSession {
@@ -181,8 +194,14 @@ pub trait Store: Send + Sync + 'static {
         organisation: Option<&str>,
     ) -> Result<(), StoreError>;
 
-    /// Codes of sessions created before `before` (ms) whose ballots have not been compacted yet.
-    async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError>;
+    /// Codes of sessions whose ballots are past their retention at `now` (ms) and not compacted yet: the
+    /// owning organisation's period, else `default_days`, else never.
+    async fn sessions_to_compact(&self, now: i64, default_days: Option<u32>) -> Result<Vec<String>, StoreError>;
+
+    /// Sets how many days an organisation keeps individual ballots (`None`: the server's setting).
+    async fn set_retention(&self, organisation: &str, days: Option<u32>) -> Result<(), StoreError>;
+
+    async fn retention(&self, organisation: &str) -> Result<Option<u32>, StoreError>;
 
     /// Every session's join code, oldest first (for copying a whole store).
     async fn session_codes(&self) -> Result<Vec<String>, StoreError>;
@@ -264,6 +283,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Signs a browser out.
     async fn delete_web_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Every account, organisation, unit and membership.
+    async fn owners(&self) -> Result<Owners, StoreError>;
+
+    /// Adds `owners`, leaving alone every row whose key is there already (so a copy can run again).
+    async fn add_owners(&self, owners: &Owners) -> Result<(), StoreError>;
 
     /// Checks that the store answers (for `/healthz`).
     async fn ping(&self) -> Result<(), StoreError>;

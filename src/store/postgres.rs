@@ -3,7 +3,7 @@
 
 use super::sql::{is_unique_violation, SharedSql};
 use super::{
-    Account, Invitation, Member, Membership, Organisation, SessionListing, Store, StoreError, StoredCatalogue,
+    Account, Invitation, Member, Membership, Organisation, Owners, SessionListing, Store, StoreError, StoredCatalogue,
     StoredSession, Unit, WebSession,
 };
 use crate::domain::access::Role;
@@ -141,8 +141,16 @@ impl Store for PostgresStore {
         self.sql.set_session_owner(code, facilitator_key, organisation).await
     }
 
-    async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError> {
-        self.sql.sessions_to_compact(before).await
+    async fn sessions_to_compact(&self, now: i64, default_days: Option<u32>) -> Result<Vec<String>, StoreError> {
+        self.sql.sessions_to_compact(now, default_days).await
+    }
+
+    async fn set_retention(&self, organisation: &str, days: Option<u32>) -> Result<(), StoreError> {
+        self.sql.set_retention(organisation, days).await
+    }
+
+    async fn retention(&self, organisation: &str) -> Result<Option<u32>, StoreError> {
+        self.sql.retention(organisation).await
     }
 
     async fn session_codes(&self) -> Result<Vec<String>, StoreError> {
@@ -248,6 +256,14 @@ impl Store for PostgresStore {
 
     async fn delete_web_session(&self, token_hash: &str) -> Result<(), StoreError> {
         self.sql.delete_web_session(token_hash).await
+    }
+
+    async fn owners(&self) -> Result<Owners, StoreError> {
+        self.sql.owners().await
+    }
+
+    async fn add_owners(&self, owners: &Owners) -> Result<(), StoreError> {
+        self.sql.add_owners(owners).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -3,8 +3,8 @@
 //! writer, PostgreSQL's `UNNEST`) and how a read sees one snapshot. Knows sqlx, never a particular database.
 
 use super::{
-    Account, Invitation, Member, Membership, Organisation, SessionListing, StoreError, StoredCatalogue, StoredSession,
-    Unit, WebSession,
+    Account, Invitation, Member, Membership, Organisation, Owners, SessionListing, StoreError, StoredCatalogue,
+    StoredSession, Unit, WebSession,
 };
 use crate::domain::access::Role;
 use crate::domain::{Catalogue, Event};
@@ -28,6 +28,8 @@ where
     for<'q> &'q str: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> Option<String>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'r> (Option<i64>,): sqlx::FromRow<'r, DB::Row>,
     for<'r> (String,): sqlx::FromRow<'r, DB::Row>,
     for<'r> (i64,): sqlx::FromRow<'r, DB::Row>,
     for<'n> &'n str: ColumnIndex<DB::Row>,
@@ -159,13 +161,36 @@ where
         Ok(())
     }
 
-    pub async fn sessions_to_compact(&self, before: i64) -> Result<Vec<String>, StoreError> {
+    pub async fn sessions_to_compact(&self, now: i64, default_days: Option<u32>) -> Result<Vec<String>, StoreError> {
+        // A session's own organisation's period wins; without one, the server's; without that, never.
         Ok(sqlx::query_scalar::<DB, String>(
-            "SELECT code FROM sessions WHERE created_at < $1 AND compacted_at IS NULL ORDER BY created_at",
+            "SELECT s.code FROM sessions s LEFT JOIN organisations o ON o.id = s.organisation_id \
+             WHERE s.compacted_at IS NULL AND s.created_at < $1 - COALESCE(o.retention_days, $2) * 86400000 \
+             ORDER BY s.created_at",
         )
-        .bind(before)
+        .bind(now)
+        .bind(default_days.map(i64::from))
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    pub async fn set_retention(&self, organisation: &str, days: Option<u32>) -> Result<(), StoreError> {
+        sqlx::query::<DB>("UPDATE organisations SET retention_days = $1 WHERE id = $2")
+            .bind(days.map(i64::from))
+            .bind(organisation.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn retention(&self, organisation: &str) -> Result<Option<u32>, StoreError> {
+        let days = sqlx::query_scalar::<DB, Option<i64>>(
+            "SELECT CAST(retention_days AS BIGINT) FROM organisations WHERE id = $1",
+        )
+        .bind(organisation.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(days.flatten().and_then(|d| u32::try_from(d).ok()))
     }
 
     pub async fn session_codes(&self) -> Result<Vec<String>, StoreError> {
@@ -503,6 +528,101 @@ where
             .bind(token_hash.to_string())
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    pub async fn owners(&self) -> Result<Owners, StoreError> {
+        let rows = sqlx::query::<DB>(
+            "SELECT id, name, email, password_hash, created_at FROM accounts ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let accounts = rows.iter().map(|row| account(row, "")).collect::<Result<_, _>>()?;
+        let rows = sqlx::query::<DB>(
+            "SELECT id, name, created_at, CAST(retention_days AS BIGINT) AS retention_days FROM organisations ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let organisations = rows
+            .iter()
+            .map(|row| {
+                let days: Option<i64> = row.try_get("retention_days")?;
+                let organisation = Organisation {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    created_at: row.try_get("created_at")?,
+                };
+                Ok((organisation, days.and_then(|d| u32::try_from(d).ok())))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let rows = sqlx::query::<DB>("SELECT organisation_id, id, name FROM units ORDER BY organisation_id, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let units = rows
+            .iter()
+            .map(|row| {
+                Ok((row.try_get("organisation_id")?, Unit { id: row.try_get("id")?, name: row.try_get("name")? }))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let rows = sqlx::query::<DB>(
+            "SELECT organisation_id, account_id, role FROM memberships ORDER BY organisation_id, account_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let memberships = rows
+            .iter()
+            .map(|row| Ok((row.try_get("organisation_id")?, row.try_get("account_id")?, role(row)?)))
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Owners { accounts, organisations, units, memberships })
+    }
+
+    pub async fn add_owners(&self, owners: &Owners) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for account in &owners.accounts {
+            sqlx::query::<DB>(
+                "INSERT INTO accounts (id, name, email, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(account.id.clone())
+            .bind(account.name.clone())
+            .bind(account.email.clone())
+            .bind(account.password_hash.clone())
+            .bind(account.created_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (organisation, days) in &owners.organisations {
+            sqlx::query::<DB>(
+                "INSERT INTO organisations (id, name, created_at, retention_days) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(organisation.id.clone())
+            .bind(organisation.name.clone())
+            .bind(organisation.created_at)
+            .bind(days.map(i64::from))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (organisation, unit) in &owners.units {
+            sqlx::query::<DB>(
+                "INSERT INTO units (id, organisation_id, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(unit.id.clone())
+            .bind(organisation.clone())
+            .bind(unit.name.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (organisation, account, role) in &owners.memberships {
+            sqlx::query::<DB>(
+                "INSERT INTO memberships (organisation_id, account_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(organisation.clone())
+            .bind(account.clone())
+            .bind(role.as_str().to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

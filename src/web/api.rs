@@ -86,14 +86,16 @@ pub async fn healthz(State(app): State<AppState>) -> Response {
     }
 }
 
-/// Every catalogue the caller may use, with whether it is built in: the built-in ones first, then those
-/// imported by the caller's organisations (or, anonymously, those imported anonymously).
+/// Every catalogue the caller may use, with whether it is built in: the built-in ones first, then the
+/// unowned imports and those of the caller's organisations.
 async fn all_catalogues(app: &AppState, headers: &HeaderMap) -> Result<Vec<(Catalogue, bool)>, ApiError> {
     let who = auth::signed_in(app, headers).await?;
+    // Unowned imports are from before organisations, or from the quick anonymous mode a server's operator
+    // chose: everyone sees them. An organisation's imports only its members see.
     catalogues_of(app, |organisation| match (&who, organisation) {
         (Some(who), Some(organisation)) => who.role_in(organisation).is_some(),
-        (None, None) => true,
-        _ => false,
+        (_, None) => true,
+        (None, Some(_)) => false,
     })
     .await
 }

@@ -33,15 +33,15 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Deserialize)]
-struct Lang {
+pub(super) struct Lang {
     lang: Option<String>,
 }
 
-fn english(query: &Lang) -> bool {
+pub(super) fn english(query: &Lang) -> bool {
     query.lang.as_deref() == Some("en")
 }
 
-fn attachment(content_type: &'static str, filename: String, body: impl Into<axum::body::Body>) -> Response {
+pub(super) fn attachment(content_type: &'static str, filename: String, body: impl Into<axum::body::Body>) -> Response {
     let mut response = Response::new(body.into());
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -91,7 +91,7 @@ async fn export_json(
 }
 
 /// A spreadsheet cell: quoted, and defused if a spreadsheet would read it as a formula.
-fn cell(text: &str) -> String {
+pub(super) fn cell(text: &str) -> String {
     let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let text = if risky { format!("'{text}") } else { text.to_string() };
     format!("\"{}\"", text.replace('"', "\"\""))

@@ -15,6 +15,7 @@ mod network;
 mod organisation;
 mod serve;
 mod socket;
+mod trend;
 
 pub use serve::serve;
 
@@ -77,7 +78,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(export::routes())
                 .merge(account::routes())
                 .merge(organisation::routes())
-                .merge(keys::routes()),
+                .merge(keys::routes())
+                .merge(trend::routes()),
         )
         .merge(assets::routes())
         .layer(axum::middleware::map_response(no_sniffing))

@@ -26,7 +26,7 @@ const INVITATION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/organisations", post(create_organisation))
-        .route("/organisations/{id}", get(organisation).put(rename))
+        .route("/organisations/{id}", get(organisation).put(update))
         .route("/organisations/{id}/sessions", get(sessions))
         .route("/organisations/{id}/invitations", post(invite))
         .route("/organisations/{id}/members/{account}", put(change_role).delete(remove_member))
@@ -96,21 +96,48 @@ async fn organisation(State(app): State<AppState>, Path(id): Path<String>, heade
         .into_iter()
         .map(|u| json!({ "id": u.id, "name": u.name }))
         .collect();
-    let body = json!({ "id": id, "name": name, "role": who.role_in(&id), "members": members, "units": units });
+    let retention_days = store.retention(&id).await.map_err(store_error)?;
+    let body = json!({ "id": id, "name": name, "role": who.role_in(&id), "members": members, "units": units,
+                       "retention_days": retention_days });
     Ok(super::account::no_store(Json(body).into_response()))
 }
 
-async fn rename(
+/// An organisation's settings; a field left out stays as it is.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    name: Option<String>,
+    /// Days to keep individual ballots and words; `null`: the server's setting.
+    #[serde(default, deserialize_with = "present")]
+    retention_days: Option<Option<u32>>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(reader: D) -> Result<Option<Option<u32>>, D::Error> {
+    Option::<u32>::deserialize(reader).map(Some)
+}
+
+async fn update(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    member(&app, &headers, &id, Action::ManageMembers, true).await?;
-    let request: Named = read_json(&body)?;
-    let name = accounts::checked_name(&request.name, "name")?;
-    app.registry.store().rename_organisation(&id, &name).await.map_err(store_error)?;
-    Ok(Json(json!({ "id": id, "name": name })).into_response())
+    let who = member(&app, &headers, &id, Action::ManageMembers, true).await?;
+    let request: Settings = read_json(&body)?;
+    let store = app.registry.store();
+    let mut name = who.memberships.iter().find(|m| m.organisation.id == id).map(|m| m.organisation.name.clone());
+    if let Some(new) = &request.name {
+        let new = accounts::checked_name(new, "name")?;
+        store.rename_organisation(&id, &new).await.map_err(store_error)?;
+        name = Some(new);
+    }
+    if let Some(days) = request.retention_days {
+        store.set_retention(&id, days).await.map_err(store_error)?;
+        tracing::info!(organisation = %id, ?days, "ballot retention set");
+    }
+    let retention_days = store.retention(&id).await.map_err(store_error)?;
+    Ok(Json(json!({ "id": id, "name": name, "retention_days": retention_days })).into_response())
 }
 
 /// An organisation's sessions, newest first, for its members.

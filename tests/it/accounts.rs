@@ -11,19 +11,19 @@ use std::time::Duration;
 
 /// A browser's side of sign-in: the cookie the server set and the CSRF token it handed out.
 #[derive(Clone, Default)]
-struct Browser {
-    cookie: Option<String>,
-    csrf: Option<String>,
+pub(crate) struct Browser {
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
 }
 
 impl Browser {
-    async fn send(&self, base: &str, method: Method, path: &str, body: Option<Value>) -> Answer {
+    pub(crate) async fn send(&self, base: &str, method: Method, path: &str, body: Option<Value>) -> Answer {
         let mut request = reqwest::Client::new().request(method, format!("{base}{path}"));
         if let Some(cookie) = &self.cookie {
             request = request.header(COOKIE, cookie);
@@ -40,39 +40,39 @@ impl Browser {
         Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
     }
 
-    async fn get(&self, base: &str, path: &str) -> Answer {
+    pub(crate) async fn get(&self, base: &str, path: &str) -> Answer {
         self.send(base, Method::GET, path, None).await
     }
 
-    async fn post(&self, base: &str, path: &str, body: Value) -> Answer {
+    pub(crate) async fn post(&self, base: &str, path: &str, body: Value) -> Answer {
         self.send(base, Method::POST, path, Some(body)).await
     }
 
     /// Keeps the cookie and CSRF token of a sign-in's answer.
-    fn signed_in(answer: &Answer) -> Browser {
+    pub(crate) fn signed_in(answer: &Answer) -> Browser {
         let set = answer.headers.get(SET_COOKIE).expect("a cookie is set").to_str().unwrap();
         let cookie = set.split(';').next().unwrap().to_string();
         Browser { cookie: Some(cookie), csrf: answer.body["csrf_token"].as_str().map(String::from) }
     }
 
     /// The same browser, but its requests forget the CSRF header (what a page of another site can send).
-    fn without_csrf(&self) -> Browser {
+    pub(crate) fn without_csrf(&self) -> Browser {
         Browser { cookie: self.cookie.clone(), csrf: None }
     }
 }
 
-async fn sign_in(base: &str, email: &str, password: &str) -> Browser {
+pub(crate) async fn sign_in(base: &str, email: &str, password: &str) -> Browser {
     let answer = Browser::default().post(base, "/api/sign-in", json!({"email": email, "password": password})).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     Browser::signed_in(&answer)
 }
 
-fn code_of(answer: &Answer) -> &str {
+pub(crate) fn code_of(answer: &Answer) -> &str {
     answer.body["code"].as_str().unwrap_or_else(|| panic!("no code in {}", answer.body))
 }
 
 /// The first line of `samsyn admin …` that starts with `password: `.
-async fn admin(data: &std::path::Path, args: &[&str]) -> String {
+pub(crate) async fn admin(data: &std::path::Path, args: &[&str]) -> String {
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_samsyn"))
         .arg("--data")
         .arg(data)
@@ -91,7 +91,7 @@ async fn admin(data: &std::path::Path, args: &[&str]) -> String {
     stdout
 }
 
-fn printed_password(stdout: &str) -> String {
+pub(crate) fn printed_password(stdout: &str) -> String {
     stdout.lines().find_map(|line| line.strip_prefix("password: ")).expect("a password is printed").to_string()
 }
 
@@ -520,5 +520,61 @@ async fn the_key_link_is_a_delegate_that_members_rotate_and_revoke_and_an_anonym
         .collect();
     assert!(listed.contains(&json!(loose_code)), "the claimed session is in the organisation's list: {listed:?}");
     Client::facilitator(&server.addr, &loose_code, &loose_key).await;
+    server.terminate().await;
+}
+
+#[tokio::test]
+async fn an_organisation_keeps_ballots_only_as_long_as_it_says_and_other_sessions_keep_theirs() {
+    let data = tempfile::tempdir().unwrap();
+    let printed = admin(
+        data.path(),
+        &["create-user", "--email", "anna@exempelby.se", "--name", "Anna", "--organisation", "Exempelby kommun"],
+    )
+    .await;
+    let data_arg = data.path().to_str().unwrap().to_string();
+    let server = ServerProcess::start_with(&["--data", &data_arg]).await;
+    let base = server.url("");
+    let anna = sign_in(&base, "anna@exempelby.se", &printed_password(&printed)).await;
+    let organisation = anna.get(&base, "/api/me").await.body["organisations"][0]["id"].as_str().unwrap().to_string();
+    let mut tokens = Vec::new();
+    for browser in [&anna, &Browser::default()] {
+        let made = browser.post(&base, "/api/sessions", json!({"catalogue": "lika"})).await;
+        let (code, key) = (code_of(&made).to_string(), made.body["facilitator_key"].as_str().unwrap().to_string());
+        let mut console = Client::facilitator(&server.addr, &code, &key).await;
+        let mut phone = Client::participant(&server.addr, &code, None).await;
+        console.ok(act("open", "L1")).await;
+        phone.wait_state(|s| item(s, "L1")["phase"] == "voting").await;
+        phone.ok(vote("L1", 1, json!(3))).await;
+        tokens.push((code, phone.token.clone().unwrap()));
+    }
+    let path = format!("/api/organisations/{organisation}");
+    let set = anna.send(&base, Method::PUT, &path, Some(json!({"retention_days": 0}))).await;
+    assert_eq!((set.status, &set.body["retention_days"]), (StatusCode::OK, &json!(0)), "{}", set.body);
+    assert_eq!(anna.get(&base, &path).await.body["retention_days"], 0);
+    let refused = anna.send(&base, Method::PUT, &path, Some(json!({"retention_days": -1}))).await;
+    assert_eq!(refused.body["code"], "bad_message", "{}", refused.body);
+    server.terminate().await;
+
+    // At the next start the organisation's session keeps only its distributions; the anonymous one
+    // (no retention on this server) keeps its ballots.
+    let server = ServerProcess::start_with(&["--data", &data_arg]).await;
+    let (owned, anonymous) = (&tokens[0], &tokens[1]);
+    let mut phone = Client::participant(&server.addr, &anonymous.0, Some(&anonymous.1)).await;
+    assert_eq!(phone.welcome["ballots"]["L1"]["answer"], 3, "kept: {}", phone.welcome);
+    // Compaction runs at start-up beside serving: wait for it as a returning phone would notice it.
+    let addr = server.addr.clone();
+    eventually("the organisation's session forgets who answered", WAIT, || {
+        let (addr, code, token) = (addr.clone(), owned.0.clone(), owned.1.clone());
+        async move {
+            // While it is being compacted the session answers "shutting down", and a phone tries again.
+            let mut phone = Client::connect(&addr).await;
+            let hello = json!({"type": "hello", "role": "participant", "code": code, "token": token});
+            let welcome = phone.try_request(hello).await.unwrap_or_default();
+            welcome["type"] == "welcome" && welcome["ballots"].as_object().is_none_or(|b| b.is_empty())
+        }
+    })
+    .await;
+    let state = phone.wait_state(|_| true).await;
+    assert!(!state.is_null());
     server.terminate().await;
 }

@@ -3,7 +3,14 @@
 use crate::common::*;
 use serde_json::{json, Value};
 
-async fn assess(facilitator: &mut Client, phones: &mut [Client], item_id: &str, votes: &[i64], level: u8, note: &str) {
+pub(crate) async fn assess(
+    facilitator: &mut Client,
+    phones: &mut [Client],
+    item_id: &str,
+    votes: &[i64],
+    level: u8,
+    note: &str,
+) {
     facilitator.ok(act("open", item_id)).await;
     for (phone, v) in phones.iter_mut().zip(votes) {
         phone.wait_state(|s| item(s, item_id)["phase"] == "voting").await;
@@ -17,7 +24,7 @@ async fn assess(facilitator: &mut Client, phones: &mut [Client], item_id: &str, 
     facilitator.ok(lock).await;
 }
 
-async fn finish(facilitator: &mut Client, date: &str) {
+pub(crate) async fn finish(facilitator: &mut Client, date: &str) {
     facilitator
         .ok(json!({"type": "finish", "organisation": "Testkommun socialtjänst", "field": "Äldreomsorg", "date": date}))
         .await;

@@ -2,6 +2,7 @@
 //! PostgreSQL (started by the test, skipped with a message where PostgreSQL is missing). Also the copy of a
 //! SQLite installation into PostgreSQL with `samsyn copy-to-postgres`.
 
+use crate::accounts::{admin, printed_password, sign_in};
 use crate::common::services::*;
 use crate::common::*;
 use samsyn::domain::access::Role;
@@ -76,10 +77,11 @@ async fn contract(store: Arc<dyn Store>) {
     );
 
     // Compaction replaces the log and marks the session; deletion removes it with its events.
-    assert_eq!(store.sessions_to_compact(15).await.unwrap(), ["111111"]);
+    assert_eq!(store.sessions_to_compact(15, Some(0)).await.unwrap(), ["111111"]);
+    assert!(store.sessions_to_compact(15, None).await.unwrap().is_empty(), "no retention, no compaction");
     store.replace_events("id-111111", &[Event::RoundOpened { item: "L1".into(), round: 1 }], 40).await.unwrap();
     assert_eq!(store.load_session("111111").await.unwrap().unwrap().events.len(), 1);
-    assert!(store.sessions_to_compact(100).await.unwrap() == ["222222"]);
+    assert!(store.sessions_to_compact(100, Some(0)).await.unwrap() == ["222222"]);
     assert_eq!(store.session_codes().await.unwrap(), ["111111", "222222"]);
     store.delete_session("111111").await.unwrap();
     assert!(store.load_session("111111").await.unwrap().is_none());
@@ -195,6 +197,12 @@ async fn owners(store: &dyn Store) {
     assert_eq!(store.units("o1").await.unwrap(), [Unit { id: "u2".into(), name: "IFO".into() }]);
     store.rename_organisation("o1", "Exempelby kommun, socialförvaltningen").await.unwrap();
 
+    // A whole installation's staff reads out and adds again without change (what a copy does twice).
+    let all = store.owners().await.unwrap();
+    assert!(all.accounts.len() >= 3 && all.organisations.len() == 2 && all.units.len() == 1, "{all:?}");
+    store.add_owners(&all).await.unwrap();
+    assert_eq!(store.owners().await.unwrap(), all);
+
     let names: Vec<_> = store.organisations().await.unwrap().into_iter().map(|o| o.name).collect();
     assert_eq!(names, ["Annanstad kommun", "Exempelby kommun, socialförvaltningen"]);
 
@@ -210,6 +218,15 @@ async fn owners(store: &dyn Store) {
     assert_eq!(of_o1, [("555555".to_string(), 50), ("333333".to_string(), 30)]);
     assert_eq!(store.load_session("444444").await.unwrap().unwrap().organisation.as_deref(), Some("o2"));
     assert_eq!(store.load_session("666666").await.unwrap().unwrap().organisation, None);
+    // An organisation's retention wins over the server's; without either, ballots stay.
+    store.set_retention("o1", Some(1)).await.unwrap();
+    assert_eq!(store.retention("o1").await.unwrap(), Some(1));
+    let day = 86_400_000;
+    assert_eq!(store.sessions_to_compact(31 + day, None).await.unwrap(), ["333333"], "o1's session after a day");
+    let due = store.sessions_to_compact(51 + day, Some(1000)).await.unwrap();
+    assert_eq!(due, ["333333", "555555"], "o1's, not o2's nor the unowned under the server's 1000 days");
+    store.set_retention("o1", None).await.unwrap();
+    assert_eq!(store.retention("o1").await.unwrap(), None);
     let mut owned: Catalogue = serde_json::from_str(BUILT_IN[0].1).unwrap();
     owned.id = "exempelby-egen".into();
     store.save_catalogue(&owned, 70, Some("o1")).await.unwrap();
@@ -240,8 +257,18 @@ async fn a_sqlite_installation_is_copied_to_postgres_and_served_from_there() {
     }
     let (dir, postgres) = (tempfile::tempdir().unwrap(), Postgres::start().await);
     let data = dir.path().to_str().unwrap();
+    let printed = admin(
+        dir.path(),
+        &["create-user", "--email", "anna@exempelby.se", "--name", "Anna", "--organisation", "Exempelby"],
+    )
+    .await;
+    let password = printed_password(&printed);
     let server = ServerProcess::start_with(&["--data", data]).await;
     let session = create_workshop(&server.url("")).await;
+    // An organisation's session too: it refers to the organisation, which must be copied first.
+    let anna = sign_in(&server.url(""), "anna@exempelby.se", &password).await;
+    let owned =
+        anna.post(&server.url(""), "/api/sessions", json!({"catalogue": "lika", "title": "Exempelby 2026"})).await;
     let mut facilitator = Client::facilitator(&server.addr, &session.code, &session.key).await;
     facilitator.ok(act("open", "L1")).await;
     for level in [2, 3, 3] {
@@ -262,14 +289,24 @@ async fn a_sqlite_installation_is_copied_to_postgres_and_served_from_there() {
     };
     let output = copy(&["copy-to-postgres", "--data", data, "--postgres-url", &postgres.url()]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("copied 1 sessions"));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("copied 2 sessions"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     let again = copy(&["copy-to-postgres", "--data", data, "--postgres-url", &postgres.url()]);
-    assert!(String::from_utf8_lossy(&again.stdout).contains("copied 0 sessions to PostgreSQL; 1 were there already"));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("copied 0 sessions to PostgreSQL; 2 were there already"));
 
     let node = ServerProcess::start_with(&["--postgres-url", &postgres.url()]).await;
     let mut facilitator = Client::facilitator(&node.addr, &session.code, &session.key).await;
     let after = facilitator.wait_state(|s| last_round(s, "L1")["tally"]["counts"] == json!([0, 1, 2, 0, 0])).await;
     assert_eq!(after["items"], before["items"], "the copied session is the same session");
+    // Staff sign in with the same password, and find their organisation's session.
+    let anna = sign_in(&node.url(""), "anna@exempelby.se", &password).await;
+    let organisation =
+        anna.get(&node.url(""), "/api/me").await.body["organisations"][0]["id"].as_str().unwrap().to_string();
+    let listed = anna.get(&node.url(""), &format!("/api/organisations/{organisation}/sessions")).await;
+    assert_eq!(listed.body[0]["code"], owned.body["code"], "{}", listed.body);
 }
 
 /// Sessions are independent: their actors commit at the same moments, and none may be refused for it.

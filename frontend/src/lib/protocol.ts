@@ -11,6 +11,12 @@ export type ActionStatus = "todo" | "doing" | "done";
 
 export type AnswerWire = number | string | Array<number> | Array<number>;
 
+export type AreaLine = { id: string, name: Text, 
+/**
+ * The mean locked level of the area at each occasion.
+ */
+averages: Array<number | null>, };
+
 export type AreaSummary = { id: string, name: Text, 
 /**
  * Mean locked level of the area's indicators, over the locked ones.
@@ -38,6 +44,20 @@ export type Consensus = { level: number, note: string, dissent: string | null,
 locked_at: number, };
 
 export type Hello = { role: Role, code: string, token?: string | null, key?: string | null, };
+
+export type IndicatorLine = { 
+/**
+ * Its id in the newest occasion that has it.
+ */
+id: string, area: string | null, title: Text, 
+/**
+ * Its id at each occasion (`None`: not in that occasion's catalogue version).
+ */
+ids: Array<string | null>, 
+/**
+ * The locked level at each occasion (`None`: not there, or not locked).
+ */
+levels: Array<number | null>, };
 
 export type IndicatorSummary = { id: string, area: string | null, title: Text, level: number | null, note: string | null, dissent: string | null, 
 /**
@@ -149,6 +169,30 @@ export type Tally = { counts: Array<number>, not_relevant: number, };
 export type TallyView = Tally | { counts: Array<number>, } | { totals: Array<number>, supporters: Array<number>, } | { words: Array<WordView>, total: number, };
 
 export type Text = { sv: string, en: string, };
+
+export type Trend = { 
+/**
+ * Oldest first.
+ */
+occasions: Array<TrendOccasion>, 
+/**
+ * The highest level of the scales, for drawing.
+ */
+top: number, indicators: Array<IndicatorLine>, areas: Array<AreaLine>, };
+
+export type TrendOccasion = { code: string, title: string, 
+/**
+ * The date of the assessment, `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * The unit (verksamhetsområde) assessed, if one was named.
+ */
+field: string | null, 
+/**
+ * The catalogue and version the occasion used.
+ */
+catalogue: string | null, version: string | null, };
 
 export type WordView = { 
 /**

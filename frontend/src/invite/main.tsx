@@ -124,6 +124,7 @@ function App() {
             lang={lang}
             token={token!}
             me={me as Me}
+            info={info}
             onJoined={(after) => joined(after, info)}
             onGone={gone}
             onSignedOut={() => void load().then(() => focusSoon('create-title'))}
@@ -149,6 +150,7 @@ function JoinAsMe({
   lang,
   token,
   me,
+  info,
   onJoined,
   onGone,
   onSignedOut,
@@ -156,6 +158,7 @@ function JoinAsMe({
   lang: Lang;
   token: string;
   me: Me;
+  info: InvitationInfo;
   onJoined: (after: Me) => void;
   onGone: () => void;
   onSignedOut: () => void;
@@ -179,17 +182,24 @@ function JoinAsMe({
     setError(failure(lang, res, tr(lang, o.joinFailed)));
   };
   const account = me.account!;
+  // Accepting again sets the invitation's role (the server's rule): say so before it happens.
+  const already = me.organisations.find((m) => m.name === info.organisation);
   return (
     <section class="card auth-card" aria-labelledby="join-as-title">
       <h2 id="join-as-title" class="sr-only">
         {tr(lang, o.join)}
       </h2>
       <p>{tr(lang, o.signedInAs, { name: account.name, email: account.email })}</p>
+      {already && already.role !== info.role && (
+        <p class="notice notice-text" id="join-already">
+          {tr(lang, o.alreadyMember, { org: info.organisation, role: roleWord(lang, already.role), next: roleWord(lang, info.role) })}
+        </p>
+      )}
       <p id="join-error" role="alert" class="field-error">
         {error ?? ''}
       </p>
       <p class="button-row">
-        <button type="button" class="btn btn-primary btn-large" disabled={busy} aria-describedby="join-error" onClick={() => void join()}>
+        <button type="button" class="btn btn-primary btn-large" disabled={busy} aria-describedby={already && already.role !== info.role ? 'join-already join-error' : 'join-error'} onClick={() => void join()}>
           {busy ? tr(lang, o.joining) : tr(lang, o.join)}
         </button>
         <button

@@ -149,6 +149,10 @@ export const org = {
   },
   inviteLoadFailed: { sv: 'Kunde inte hämta inbjudan.', en: 'Could not load the invitation.' },
   signedInAs: { sv: 'Du är inloggad som {name} ({email}).', en: 'You are signed in as {name} ({email}).' },
+  alreadyMember: {
+    sv: 'Du är redan med i {org} som {role}. Går du med via länken blir din roll {next}.',
+    en: 'You are a member of {org} already, as {role}. Joining by this link makes your role {next}.',
+  },
   join: { sv: 'Gå med', en: 'Join' },
   joining: { sv: 'Går med…', en: 'Joining…' },
   joinFailed: { sv: 'Du gick inte med.', en: 'You did not join.' },

@@ -1,4 +1,4 @@
-//! Build of the four entry pages into dist/, which is committed and served by the Rust server.
+//! Build of the six entry pages into dist/, which is committed and served by the Rust server.
 //! Must stay deterministic: CI rebuilds dist/ and fails if a byte differs.
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
@@ -23,6 +23,8 @@ export default defineConfig({
         join: resolve(root, 'join.html'),
         screen: resolve(root, 'screen.html'),
         facilitate: resolve(root, 'facilitate.html'),
+        organisation: resolve(root, 'organisation.html'),
+        invite: resolve(root, 'invite.html'),
       },
       output: {
         // Fold tiny shared modules into a bigger chunk instead of one more request each (bytes).

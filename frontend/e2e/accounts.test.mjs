@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SIZES, WAIT, setUp, startServer } from './harness.mjs';
+import { ADMIN, described, switchLang } from './staff.mjs';
 
 /** @type {Awaited<ReturnType<typeof setUp>>} */
 let w;
@@ -20,13 +21,6 @@ after(async () => {
   console.log(w.summary());
   await w.tearDown();
 });
-
-const ADMIN = {
-  name: 'Anna Administratör',
-  email: 'anna@exempelby.se',
-  password: 'långt-lösen-2026',
-  organisation: 'Exempelby kommun, socialförvaltningen',
-};
 
 test('the server keeps to the accounts contract before anyone signs in', () =>
   w.guard(async () => {
@@ -266,18 +260,3 @@ test('with --allow-anonymous the start page works without an account and offers 
       await quick.stop();
     }
   }));
-
-async function switchLang(page, to) {
-  await page.locator('header').getByRole('button', { name: to }).click();
-  await page.waitForFunction((lang) => document.documentElement.lang === lang, to === 'English' ? 'en' : 'sv');
-}
-
-/** The text a field's aria-describedby points to. */
-function described(field) {
-  return field.evaluate((el) =>
-    (el.getAttribute('aria-describedby') ?? '')
-      .split(/\s+/)
-      .map((id) => document.getElementById(id)?.textContent ?? '')
-      .join(' '),
-  );
-}

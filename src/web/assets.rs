@@ -31,6 +31,9 @@ pub fn routes() -> Router<AppState> {
         .route("/join/{code}", get(|| page("join.html")))
         .route("/screen/{code}", get(screen_page))
         .route("/facilitate/{code}", get(|| page("facilitate.html")))
+        .route("/organisation", get(|| page("organisation.html")))
+        .route("/organisations/{id}", get(|| page("organisation.html")))
+        .route("/invite/{token}", get(|| page("invite.html")))
         .route("/assets/{*path}", get(asset))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
 }

@@ -283,6 +283,9 @@ async fn the_http_side_serves_health_catalogues_qr_codes_and_the_pages() {
         &format!("/join/{}", session.code),
         &format!("/screen/{}", session.code),
         &format!("/facilitate/{}", session.code),
+        "/organisation",
+        "/organisations/3f1c0d2e-0000-4000-8000-000000000000",
+        &format!("/invite/{}", "ab".repeat(32)),
     ] {
         let page = http.get(server.url(path)).send().await.unwrap();
         assert_eq!(page.status(), 200, "{path}");

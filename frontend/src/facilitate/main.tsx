@@ -1,9 +1,10 @@
 //! Facilitator console (/facilitate/{code}#key=…, or without the key for a signed-in member of
 //! the session's organisation): agenda, the selected item with its next
 //! action, live tallies of every round, the lock form, word moderation, join information,
-//! shortcuts, the agenda editor, and the summary with the action plan, exports and delete.
+//! shortcuts, the agenda editor, and the summary with the action plan, exports and delete; for a
+//! signed-in member, the key link to delegate (delegate.tsx), or, opened with the key, a claim.
 
-import { render } from 'preact';
+import { render, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { screenHref } from '../screen/params';
 import '../styles.css';
@@ -20,6 +21,7 @@ import { ConnectionNotice, ErrorAlert, LangToggle, Refused } from '../lib/ui';
 import type { Done } from '../lib/socket';
 import { Agenda } from './agenda';
 import { LOCAL_COMMANDS } from './command';
+import { ClaimPanel, KeyPanel } from './delegate';
 import { Detail } from './detail';
 import { AgendaEditor } from './editor';
 import type { Step } from './keys';
@@ -326,7 +328,10 @@ function Console({
               </>
             )}
           </main>
-          <JoinInfo code={code} lang={lang} />
+          <JoinInfo code={code} lang={lang}>
+            {!secret && me?.account && <KeyPanel code={code} lang={lang} />}
+            {secret && me?.account && <ClaimPanel code={code} secret={secret} me={me} lang={lang} />}
+          </JoinInfo>
         </div>
       )}
     </>
@@ -364,7 +369,7 @@ function PresenterPage({
   );
 }
 
-function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
+function JoinInfo({ code, lang, children }: { code: string; lang: Lang; children?: ComponentChildren }) {
   // A console opened on localhost must not show a link no phone can open: ask the server where it listens.
   const [server, setServer] = useState<ServerInfo | null>(null);
   useEffect(() => {
@@ -427,6 +432,7 @@ function JoinInfo({ code, lang }: { code: string; lang: Lang }) {
         </a>
       </p>
       <p class="muted small">{tr(lang, fac.presenterHelp)}</p>
+      {children}
     </aside>
   );
 }

@@ -128,14 +128,28 @@ export function looksLikeEmail(value: string): boolean {
   return /^[^\s@]+@[^\s@]+$/.test(value.trim());
 }
 
-/** What is wrong with the administrator form before it is sent: one rule per field, none when fine. */
-export function setupProblems(f: SetupFields): Partial<Record<SetupField, 'missing' | 'email' | 'short'>> {
-  const out: Partial<Record<SetupField, 'missing' | 'email' | 'short'>> = {};
+/** A field's broken rule: empty, not an email address, or a password too short. */
+export type Problem = 'missing' | 'email' | 'short';
+
+/** The fields of a new account (an invitation accepted without one). */
+export type AccountFields = Omit<SetupFields, 'organisation'>;
+
+export type AccountField = keyof AccountFields;
+
+/** What is wrong with a new account's name, email and password before they are sent; none when fine. */
+export function accountProblems(f: AccountFields): Partial<Record<AccountField, Problem>> {
+  const out: Partial<Record<AccountField, Problem>> = {};
   if (!f.name.trim()) out.name = 'missing';
   if (!f.email.trim()) out.email = 'missing';
   else if (!looksLikeEmail(f.email)) out.email = 'email';
   if (!f.password) out.password = 'missing';
   else if ([...f.password].length < PASSWORD_MIN) out.password = 'short';
+  return out;
+}
+
+/** What is wrong with the administrator form before it is sent: one rule per field, none when fine. */
+export function setupProblems(f: SetupFields): Partial<Record<SetupField, Problem>> {
+  const out: Partial<Record<SetupField, Problem>> = accountProblems(f);
   if (!f.organisation.trim()) out.organisation = 'missing';
   return out;
 }
@@ -149,13 +163,16 @@ export function fieldOfMessage(message: string, fields: readonly string[]): stri
   return null;
 }
 
+/** The pages a sign-in may lead back to: a console, an invitation, an organisation's page. */
+const NEXT_PAGES = [/^\/facilitate\/\d{6}$/, /^\/invite\/[0-9a-f]{64}$/, /^\/organisation$/, /^\/organisations\/[A-Za-z0-9-]{1,64}$/];
+
 /**
- * Where to go after signing in: only a console of this server (`?next=/facilitate/482913`), never
- * another site or page.
+ * Where to go after signing in: only a console, an invitation or an organisation page of this
+ * server (`?next=/facilitate/482913`, `?next=/invite/…`), never another site or page.
  */
 export function nextPath(search: string): string | null {
   const next = new URLSearchParams(search).get('next');
-  return next && /^\/facilitate\/\d{6}$/.test(next) ? next : null;
+  return next && NEXT_PAGES.some((re) => re.test(next)) ? next : null;
 }
 
 /** The start page's sign-in, coming back to `back` (a console) afterwards. */

@@ -32,13 +32,16 @@ import {
   type SetupFields,
 } from '../lib/account';
 import { acc } from '../lib/accountStrings';
+import { organisationHref } from '../lib/organisation';
+import { org as orgText } from '../lib/orgStrings';
 import { cleanCode, formatDateTime, isJoinCode } from '../lib/format';
-import { download, readFile, request, type HttpResult } from '../lib/http';
+import { download, readFile, request } from '../lib/http';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { useLang } from '../lib/live';
 import { readStore, writeStore } from '../lib/storage';
 import { common, errorMsg } from '../lib/strings';
 import type { CatalogueSummary, CreatedSession, Text } from '../lib/types';
+import { Field, failure, focusSoon } from '../lib/forms';
 import { LangToggle } from '../lib/ui';
 import { CompareOccasions } from './compare';
 import { cmp } from './compareStrings';
@@ -62,8 +65,6 @@ type Panel = 'none' | 'signin' | 'setup';
 /** Called with a created session and its title: opens its console. */
 type OnCreated = (created: CreatedSession, title: string) => void;
 
-const focusSoon = (id: string) => setTimeout(() => document.getElementById(id)?.focus(), 0);
-
 function App() {
   const [lang, setLang] = useLang();
   const [meState, setMeState] = useState<MeState>({ state: 'loading' });
@@ -76,7 +77,11 @@ function App() {
   const buildButton = useRef<HTMLButtonElement>(null);
   // `/?signin&next=/facilitate/482913`: the console without a key sends a person here to sign in.
   const [panel, setPanel] = useState<Panel>(() => (new URLSearchParams(location.search).has('signin') ? 'signin' : 'none'));
-  const [orgId, setOrgId] = useState<string | null>(rememberedOrganisation);
+  // After accepting an invitation the invitation page comes here with ?joined={organisation}: that one is chosen.
+  const [joined] = useState(() => new URLSearchParams(location.search).get('joined'));
+  // After leaving an organisation its page comes here with ?left.
+  const [left] = useState(() => new URLSearchParams(location.search).has('left'));
+  const [orgId, setOrgId] = useState<string | null>(() => joined ?? rememberedOrganisation());
   // After "Delete the session" the console comes here with ?deleted=482913.
   const [deleted] = useState(() => {
     const code = new URLSearchParams(location.search).get('deleted');
@@ -96,7 +101,15 @@ function App() {
     return next;
   };
   useEffect(() => {
-    void loadMe();
+    void loadMe().then((now) => {
+      if (!joined && !left) return;
+      history.replaceState(null, '', '/');
+      const name = now.state === 'ready' ? now.me.organisations.find((o) => o.id === joined)?.name : undefined;
+      if (joined && name) {
+        rememberOrganisation(joined);
+        announce(tr(lang, orgText.joinedNotice, { org: name }));
+      } else if (left) announce(tr(lang, orgText.leftNotice));
+    });
     if (!deleted) return;
     updateSaved(removeSaved(saved, deleted));
     history.replaceState(null, '', '/');
@@ -178,7 +191,16 @@ function App() {
                 </select>
               </span>
             ) : (
-              org && <span class="topbar-org">{org.name}</span>
+              org && (
+                <a class="topbar-org topbar-link" href={organisationHref(org.id)} aria-label={tr(lang, orgText.orgPageOf, { org: org.name })}>
+                  {org.name}
+                </a>
+              )
+            )}
+            {me && me.organisations.length > 1 && org && (
+              <a class="topbar-link" href={organisationHref(org.id)}>
+                {tr(lang, orgText.orgPage)}
+              </a>
             )}
           </>
         )}
@@ -311,6 +333,11 @@ function App() {
           {!org ? (
             <>
               <p class="notice notice-text">{tr(lang, acc.noOrganisation)}</p>
+              <p>
+                <a class="btn" href="/organisation">
+                  {tr(lang, orgText.createOrg)}
+                </a>
+              </p>
               <div class="start-grid">
                 <JoinForm lang={lang} />
               </div>
@@ -359,68 +386,6 @@ function App() {
       </main>
     </>
   );
-}
-
-/** A text field with its label, an optional help text and its own error, tied by aria-describedby. */
-function Field({
-  id,
-  label,
-  type = 'text',
-  value,
-  onInput,
-  autoComplete,
-  help,
-  error,
-  invalid = false,
-  also,
-}: {
-  id: string;
-  label: string;
-  type?: 'text' | 'email' | 'password';
-  value: string;
-  onInput: (value: string) => void;
-  autoComplete: string;
-  help?: string;
-  error?: string | null;
-  /** Marked wrong without an error of its own (the form's message says why). */
-  invalid?: boolean;
-  /** The form's own message, read with the field when it concerns it (a wrong password). */
-  also?: string | null;
-}) {
-  const describedBy = [help ? `${id}-help` : null, `${id}-error`, also ?? null].filter(Boolean).join(' ');
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {help && (
-        <p id={`${id}-help`} class="muted small field-help">
-          {help}
-        </p>
-      )}
-      <input
-        id={id}
-        type={type}
-        value={value}
-        autoComplete={autoComplete}
-        spellcheck={false}
-        autoCapitalize={type === 'text' ? undefined : 'none'}
-        aria-invalid={error || invalid ? true : undefined}
-        aria-describedby={describedBy}
-        onInput={(e) => onInput((e.target as HTMLInputElement).value)}
-      />
-      <p id={`${id}-error`} class="field-error">
-        {error ?? ''}
-      </p>
-    </div>
-  );
-}
-
-/** The words for a failed sign-in or setup that concern no one field. */
-function failure(lang: Lang, res: Extract<HttpResult<unknown>, { ok: false }>, lead: string): string {
-  if (res.code === 'network') return tr(lang, acc.networkFailed);
-  if (res.code === 'rate_limited' || res.status === 429) {
-    return res.retryAfter !== undefined ? tr(lang, acc.rateLimited, { seconds: res.retryAfter }) : tr(lang, acc.rateLimitedPlain);
-  }
-  return `${lead} ${tr(lang, errorMsg(res.code))}`;
 }
 
 function SignInForm({

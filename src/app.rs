@@ -87,6 +87,7 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let oidc = crate::web::oidc::Oidc::from_config(&config)?.map(Arc::new);
     let store: Arc<dyn Store> = match &config.postgres_url {
         Some(url) => Arc::new(PostgresStore::connect(url).await?),
         None => Arc::new(SqliteStore::open(&config.data).await?),
@@ -120,7 +121,12 @@ pub async fn run(
         screen_policy: crate::web::assets::screen_policy(&config.frame_ancestors),
         listen: listener.local_addr()?,
         accounts: Arc::new(crate::web::auth::Accounts::new(config.allow_anonymous, config.public_url.as_deref())),
+        oidc: oidc.clone(),
     };
+    if let Some(oidc) = oidc {
+        // Only to tell the operator early when the provider cannot be reached; sign-in tries again when used.
+        tokio::spawn(async move { oidc.warm_up().await });
+    }
     // Always: an organisation may set its own retention even when the server has none.
     tokio::spawn(compact_periodically(registry.clone(), config.ballot_retention_days, state.shutdown.clone()));
     crate::web::serve(listener, state, async move {

@@ -64,6 +64,29 @@ pub struct Config {
     #[arg(long, env = "SAMSYN_ALLOW_ANONYMOUS")]
     pub allow_anonymous: bool,
 
+    /// Sign staff in with this OpenID Connect provider (e.g. https://login.microsoftonline.com/<tenant>/v2.0
+    /// for Entra ID, https://sso.kommun.se/realms/<realm> for Keycloak). Its discovery document is read on
+    /// first use; register `<public URL>/api/oidc/callback` as the redirect URI there.
+    #[arg(long, env = "SAMSYN_OIDC_ISSUER", requires = "oidc_client_id")]
+    pub oidc_issuer: Option<String>,
+
+    /// The client (application) id Samsyn has at the OpenID provider; ID tokens must be issued to it.
+    #[arg(long, env = "SAMSYN_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+
+    /// The client secret, if the provider gave one. Prefer the environment variable: a flag shows in `ps`.
+    #[arg(long, env = "SAMSYN_OIDC_CLIENT_SECRET", hide_env_values = true, requires = "oidc_issuer")]
+    pub oidc_client_secret: Option<String>,
+
+    /// The provider's name on the sign-in button ("Logga in med …"), e.g. "Exempelby kommun (Entra ID)".
+    #[arg(long, env = "SAMSYN_OIDC_NAME", default_value = "OpenID Connect")]
+    pub oidc_name: String,
+
+    /// On a server with no accounts yet, the first person to sign in with OpenID Connect becomes the
+    /// administrator of a new organisation of this name (renamed later on its page).
+    #[arg(long, env = "SAMSYN_OIDC_ORGANISATION", default_value = "Min organisation")]
+    pub oidc_organisation: String,
+
     #[command(subcommand)]
     pub command: Option<Task>,
 }

@@ -9,6 +9,8 @@ import {
   fetchMe,
   fieldOfMessage,
   nextPath,
+  oidcRefusal,
+  oidcStartHref,
   parseMe,
   parseOrgSessions,
   setupProblems,
@@ -27,6 +29,7 @@ const ME = {
   account: { id: 'a1', name: 'Anna Admin', email: 'anna@exempelby.se' },
   organisations: [{ id: 'o1', name: 'Exempelby kommun, socialförvaltningen', role: 'admin' }],
   csrf_token: 'tok-123',
+  oidc: null,
 };
 
 interface Call {
@@ -161,11 +164,26 @@ describe('answers of the server', () => {
       account: null,
       organisations: [],
       csrf_token: null,
+      oidc: null,
     });
+    // A server with an OpenID provider names it for the sign-in button.
+    expect(parseMe({ ...ME, oidc: { name: 'Exempelby kommun (Entra ID)' } })?.oidc).toEqual({ name: 'Exempelby kommun (Entra ID)' });
+    expect(parseMe({ ...ME, oidc: 'yes' })?.oidc).toBeNull();
     expect(parseMe(null)).toBeNull();
     expect(parseMe({ code: 'not_found' })).toBeNull();
     // An unknown role only looks.
     expect(parseMe({ ...ME, organisations: [{ id: 'o', name: 'O', role: 'owner' }] })?.organisations[0].role).toBe('viewer');
+  });
+
+  it('read why an OpenID sign-in came back refused, and link to it coming back to a console', () => {
+    expect(oidcRefusal('?signin_error=wrong_audience')).toBe('wrong_audience');
+    expect(oidcRefusal('?signin_error=code_refused&x=1')).toBe('code_refused');
+    expect(oidcRefusal('?signin_error=<script>')).toBe('invalid_token');
+    expect(oidcRefusal('?signin')).toBeNull();
+    expect(oidcStartHref('/facilitate/482913')).toBe('/api/oidc/start?next=%2Ffacilitate%2F482913');
+    expect(oidcStartHref(null)).toBe('/api/oidc/start?next=%2F');
+    expect(translate('sv', acc.oidcButton, { name: 'Exempelby kommun (Entra ID)' })).toBe('Logga in med Exempelby kommun (Entra ID)');
+    expect(translate('en', acc.oidcButton, { name: 'Keycloak' })).toBe('Sign in with Keycloak');
   });
 
   it('list an organisation’s sessions newest first, dropping what is not one', () => {

@@ -217,6 +217,7 @@ describe('the console key panel', () => {
     const me: Me = {
       first_run: false,
       allow_anonymous: true,
+      oidc: null,
       account: { id: 'a', name: 'A', email: 'a@x.se' },
       organisations: [
         { id: 'v', name: 'Läser', role: 'viewer' },

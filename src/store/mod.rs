@@ -120,6 +120,22 @@ pub struct Owners {
     pub memberships: Vec<(String, String, Role)>,
     /// The living plans' actions by organisation id.
     pub plan: Vec<(String, PlanAction)>,
+    /// (account id, OpenID issuer, subject) of the accounts that sign in with OpenID Connect.
+    pub oidc: Vec<(String, String, String)>,
+}
+
+/// An OpenID Connect sign-in under way: what the callback needs to finish it, kept from the redirect to the
+/// provider until the person comes back (docs/decisions/0005).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcLogin {
+    /// The ID token must carry it back.
+    pub nonce: String,
+    /// PKCE: the secret whose hash went to the provider with the redirect.
+    pub pkce_verifier: String,
+    /// Where to go once signed in: a path on this site.
+    pub next: String,
+    pub created_at: i64,
+    pub expires_at: i64,
 }
 
 /// A signed-in browser, found by the hash of its cookie's token.
@@ -223,6 +239,20 @@ pub trait Store: Send + Sync + 'static {
 
     /// Signs an account out of every browser.
     async fn delete_web_sessions_of(&self, account: &str) -> Result<(), StoreError>;
+
+    /// Stores a new account that signs in with OpenID Connect as `subject` of the provider `issuer`. Fails
+    /// with [`StoreError::EmailTaken`] if its email, or that issuer and subject, are in use.
+    async fn create_oidc_account(&self, account: &Account, issuer: &str, subject: &str) -> Result<(), StoreError>;
+
+    /// The account that signs in as `subject` of the OpenID provider `issuer`.
+    async fn account_by_oidc(&self, issuer: &str, subject: &str) -> Result<Option<Account>, StoreError>;
+
+    /// Stores an OpenID Connect sign-in under way, under the hash of its `state`.
+    async fn create_oidc_login(&self, state_hash: &str, login: &OidcLogin) -> Result<(), StoreError>;
+
+    /// Takes (removes and returns) the sign-in under way behind `state_hash`, unless it has expired by `now`:
+    /// each is used once. Expired ones are forgotten on the way.
+    async fn take_oidc_login(&self, state_hash: &str, now: i64) -> Result<Option<OidcLogin>, StoreError>;
 
     /// How many accounts exist: none means the server waits for its first administrator.
     async fn account_count(&self) -> Result<u64, StoreError>;

@@ -3,8 +3,8 @@
 
 use super::sql::{is_unique_violation, SharedSql};
 use super::{
-    Account, Invitation, Member, Membership, Organisation, Owners, SessionListing, Store, StoreError, StoredCatalogue,
-    StoredSession, Unit, WebSession,
+    Account, Invitation, Member, Membership, OidcLogin, Organisation, Owners, SessionListing, Store, StoreError,
+    StoredCatalogue, StoredSession, Unit, WebSession,
 };
 use crate::domain::access::Role;
 use crate::domain::roadmap::PlanAction;
@@ -176,6 +176,22 @@ impl Store for PostgresStore {
 
     async fn delete_web_sessions_of(&self, account: &str) -> Result<(), StoreError> {
         self.sql.delete_web_sessions_of(account).await
+    }
+
+    async fn create_oidc_account(&self, account: &Account, issuer: &str, subject: &str) -> Result<(), StoreError> {
+        self.sql.create_oidc_account(account, issuer, subject).await
+    }
+
+    async fn account_by_oidc(&self, issuer: &str, subject: &str) -> Result<Option<Account>, StoreError> {
+        self.sql.account_by_oidc(issuer, subject).await
+    }
+
+    async fn create_oidc_login(&self, state_hash: &str, login: &OidcLogin) -> Result<(), StoreError> {
+        self.sql.create_oidc_login(state_hash, login).await
+    }
+
+    async fn take_oidc_login(&self, state_hash: &str, now: i64) -> Result<Option<OidcLogin>, StoreError> {
+        self.sql.take_oidc_login(state_hash, now).await
     }
 
     async fn account_count(&self) -> Result<u64, StoreError> {

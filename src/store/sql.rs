@@ -3,8 +3,8 @@
 //! writer, PostgreSQL's `UNNEST`) and how a read sees one snapshot. Knows sqlx, never a particular database.
 
 use super::{
-    Account, Invitation, Member, Membership, Organisation, Owners, SessionListing, StoreError, StoredCatalogue,
-    StoredSession, Unit, WebSession,
+    Account, Invitation, Member, Membership, OidcLogin, Organisation, Owners, SessionListing, StoreError,
+    StoredCatalogue, StoredSession, Unit, WebSession,
 };
 use crate::domain::access::Role;
 use crate::domain::roadmap::PlanAction;
@@ -229,6 +229,80 @@ where
             .fetch_optional(&self.pool)
             .await?;
         row.map(|row| account(&row, "")).transpose()
+    }
+
+    pub async fn create_oidc_account(&self, account: &Account, issuer: &str, subject: &str) -> Result<(), StoreError> {
+        let result = sqlx::query::<DB>(
+            "INSERT INTO accounts (id, name, email, password_hash, created_at, oidc_issuer, oidc_subject) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(account.id.clone())
+        .bind(account.name.clone())
+        .bind(account.email.clone())
+        .bind(account.password_hash.clone())
+        .bind(account.created_at)
+        .bind(issuer.to_string())
+        .bind(subject.to_string())
+        .execute(&self.pool)
+        .await;
+        match result {
+            Err(error) if is_unique_violation(&error) => Err(StoreError::EmailTaken),
+            other => other.map(|_| ()).map_err(StoreError::from),
+        }
+    }
+
+    pub async fn account_by_oidc(&self, issuer: &str, subject: &str) -> Result<Option<Account>, StoreError> {
+        let row = sqlx::query::<DB>(
+            "SELECT id, name, email, password_hash, created_at FROM accounts WHERE oidc_issuer = $1 AND oidc_subject = $2",
+        )
+        .bind(issuer.to_string())
+        .bind(subject.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| account(&row, "")).transpose()
+    }
+
+    pub async fn create_oidc_login(&self, state_hash: &str, login: &OidcLogin) -> Result<(), StoreError> {
+        sqlx::query::<DB>(
+            "INSERT INTO oidc_logins (state_hash, nonce, pkce_verifier, next, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(state_hash.to_string())
+        .bind(login.nonce.clone())
+        .bind(login.pkce_verifier.clone())
+        .bind(login.next.clone())
+        .bind(login.created_at)
+        .bind(login.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes and returns the sign-in under way behind `state_hash` if it has not expired by `now`; forgets
+    /// every expired one on the way.
+    pub async fn take_oidc_login(&self, state_hash: &str, now: i64) -> Result<Option<OidcLogin>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query::<DB>(
+            "DELETE FROM oidc_logins WHERE state_hash = $1 \
+             RETURNING nonce, pkce_verifier, next, created_at, expires_at",
+        )
+        .bind(state_hash.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        sqlx::query::<DB>("DELETE FROM oidc_logins WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
+        tx.commit().await?;
+        let login = row
+            .map(|row| {
+                Ok::<_, StoreError>(OidcLogin {
+                    nonce: row.try_get("nonce")?,
+                    pkce_verifier: row.try_get("pkce_verifier")?,
+                    next: row.try_get("next")?,
+                    created_at: row.try_get("created_at")?,
+                    expires_at: row.try_get("expires_at")?,
+                })
+            })
+            .transpose()?;
+        Ok(login.filter(|login| login.expires_at > now))
     }
 
     pub async fn account_count(&self) -> Result<u64, StoreError> {
@@ -585,7 +659,16 @@ where
                 Ok((row.try_get("organisation_id")?, serde_json::from_str(&row.try_get::<String, _>("action")?)?))
             })
             .collect::<Result<_, StoreError>>()?;
-        Ok(Owners { accounts, organisations, units, memberships, plan })
+        let rows = sqlx::query::<DB>(
+            "SELECT id, oidc_issuer, oidc_subject FROM accounts WHERE oidc_issuer IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let oidc = rows
+            .iter()
+            .map(|row| Ok((row.try_get("id")?, row.try_get("oidc_issuer")?, row.try_get("oidc_subject")?)))
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Owners { accounts, organisations, units, memberships, plan, oidc })
     }
 
     pub async fn add_owners(&self, owners: &Owners) -> Result<(), StoreError> {
@@ -633,6 +716,14 @@ where
             .bind(role.as_str().to_string())
             .execute(&mut *tx)
             .await?;
+        }
+        for (account, issuer, subject) in &owners.oidc {
+            sqlx::query::<DB>("UPDATE accounts SET oidc_issuer = $1, oidc_subject = $2 WHERE id = $3")
+                .bind(issuer.clone())
+                .bind(subject.clone())
+                .bind(account.clone())
+                .execute(&mut *tx)
+                .await?;
         }
         for (organisation, action) in &owners.plan {
             sqlx::query::<DB>(

@@ -53,6 +53,7 @@ pub(super) fn me_body(app: &AppState, first_run: bool, who: Option<&SignedIn>) -
         "account": who.map(|who| json!({ "id": who.account.id, "name": who.account.name, "email": who.account.email })),
         "organisations": organisations,
         "csrf_token": who.map(|who| who.csrf_token.clone()),
+        "oidc": app.oidc.as_ref().map(|oidc| json!({ "name": oidc.name })),
     })
 }
 
@@ -67,8 +68,8 @@ async fn me(State(app): State<AppState>, headers: HeaderMap) -> Result<Response,
     Ok(no_store(Json(me_body(&app, first_run, who.as_ref())).into_response()))
 }
 
-/// Signs `account` in: a new server-side session, its token in an HttpOnly cookie, and the /api/me body.
-pub(super) async fn start_session(app: &AppState, account_id: &str, status: StatusCode) -> Result<Response, ApiError> {
+/// Signs `account` in: a new server-side session, and the cookie that carries its token.
+pub(super) async fn new_sign_in(app: &AppState, account_id: &str) -> Result<(HeaderValue, SignedIn), ApiError> {
     let store = app.registry.store();
     let (token, csrf) = (accounts::random_token(), accounts::random_token());
     let now = app.now();
@@ -83,8 +84,14 @@ pub(super) async fn start_session(app: &AppState, account_id: &str, status: Stat
     let secure = if app.accounts.secure_cookies { "; Secure" } else { "" };
     let cookie =
         format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", SIGN_IN_LIFETIME.as_secs());
-    let mut response = (status, Json(me_body(app, false, Some(&who)))).into_response();
     let cookie = HeaderValue::from_str(&cookie).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok((cookie, who))
+}
+
+/// Signs `account` in: a new server-side session, its token in an HttpOnly cookie, and the /api/me body.
+pub(super) async fn start_session(app: &AppState, account_id: &str, status: StatusCode) -> Result<Response, ApiError> {
+    let (cookie, who) = new_sign_in(app, account_id).await?;
+    let mut response = (status, Json(me_body(app, false, Some(&who)))).into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(no_store(response))
 }

@@ -12,6 +12,7 @@ pub mod frame;
 mod keys;
 pub mod limits;
 mod network;
+pub mod oidc;
 mod organisation;
 mod roadmap;
 mod serve;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub listen: std::net::SocketAddr,
     /// Sign-in: whether anonymous creation is allowed, and the throttle of wrong passwords.
     pub accounts: Arc<auth::Accounts>,
+    /// The OpenID Connect provider staff may sign in with (`--oidc-issuer`), if any.
+    pub oidc: Option<Arc<oidc::Oidc>>,
 }
 
 impl AppState {
@@ -78,6 +81,7 @@ pub fn router(state: AppState) -> Router {
             api::routes()
                 .merge(export::routes())
                 .merge(account::routes())
+                .merge(oidc::routes())
                 .merge(organisation::routes())
                 .merge(keys::routes())
                 .merge(trend::routes())

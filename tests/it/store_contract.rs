@@ -11,7 +11,8 @@ use samsyn::domain::kinds::scale::ScaleAnswer;
 use samsyn::domain::roadmap::PlanAction;
 use samsyn::domain::{Answer, Event, SessionSpec};
 use samsyn::store::{
-    Account, Invitation, Membership, Organisation, PostgresStore, SqliteStore, Store, StoreError, StoredSession, Unit,
+    Account, Invitation, Membership, OidcLogin, Organisation, PostgresStore, SqliteStore, Store, StoreError,
+    StoredSession, Unit,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -259,6 +260,53 @@ async fn owners(store: &dyn Store) {
     let imported = store.catalogues().await.unwrap();
     let last = imported.last().unwrap();
     assert_eq!((last.catalogue.id.as_str(), last.organisation.as_deref()), ("exempelby-egen", Some("o1")));
+
+    oidc(store).await;
+}
+
+/// OpenID Connect: accounts found by their provider's issuer and subject, and sign-ins under way, each
+/// taken once and never after it expires.
+async fn oidc(store: &dyn Store) {
+    let issuer = "https://login.exempelby.se/realms/staff";
+    let eva = Account { id: "e1".into(), name: "Eva Ek".into(), email: None, password_hash: None, created_at: 80 };
+    store.create_oidc_account(&eva, issuer, "subject-eva").await.unwrap();
+    assert_eq!(store.account_by_oidc(issuer, "subject-eva").await.unwrap(), Some(eva.clone()));
+    let copied = store.owners().await.unwrap().oidc;
+    assert!(
+        copied.contains(&(eva.id.clone(), issuer.to_string(), "subject-eva".to_string())),
+        "a copy keeps it: {copied:?}"
+    );
+    assert_eq!(store.account_by_oidc("https://other.example", "subject-eva").await.unwrap(), None, "per issuer");
+    assert_eq!(store.account_by_oidc(issuer, "subject-other").await.unwrap(), None);
+    let twin = Account { id: "e2".into(), ..eva.clone() };
+    assert!(
+        matches!(store.create_oidc_account(&twin, issuer, "subject-eva").await, Err(StoreError::EmailTaken)),
+        "one account per issuer and subject"
+    );
+    // The same subject at another provider is another person; a verified email is kept, and unique.
+    let fia = Account { id: "f1".into(), name: "Fia".into(), email: Some("fia@exempelby.se".into()), ..eva.clone() };
+    store.create_oidc_account(&fia, "https://other.example", "subject-eva").await.unwrap();
+    assert_eq!(store.account_by_email("fia@exempelby.se").await.unwrap(), Some(fia.clone()));
+    let same_email = Account { id: "f2".into(), ..fia.clone() };
+    assert!(matches!(store.create_oidc_account(&same_email, issuer, "subject-fia").await, Err(StoreError::EmailTaken)));
+    // A password account is not found by OpenID.
+    assert_eq!(store.account_by_oidc("", "").await.unwrap(), None);
+
+    let login = |next: &str, expires_at| OidcLogin {
+        nonce: "nonce".into(),
+        pkce_verifier: "verifier".into(),
+        next: next.into(),
+        created_at: 100,
+        expires_at,
+    };
+    store.create_oidc_login("state-1", &login("/organisation", 200)).await.unwrap();
+    store.create_oidc_login("state-2", &login("/", 150)).await.unwrap();
+    store.create_oidc_login("state-3", &login("/", 150)).await.unwrap();
+    assert_eq!(store.take_oidc_login("state-1", 120).await.unwrap(), Some(login("/organisation", 200)));
+    assert_eq!(store.take_oidc_login("state-1", 120).await.unwrap(), None, "used once");
+    assert_eq!(store.take_oidc_login("state-2", 150).await.unwrap(), None, "expired");
+    assert_eq!(store.take_oidc_login("state-3", 120).await.unwrap(), None, "forgotten once expired by an earlier take");
+    assert_eq!(store.take_oidc_login("nothing", 120).await.unwrap(), None);
 }
 
 #[tokio::test]

@@ -27,6 +27,8 @@ export interface Me {
   account: Account | null;
   organisations: Membership[];
   csrf_token: string | null;
+  /** The OpenID Connect provider staff may sign in with, if the server has one. */
+  oidc: { name: string } | null;
 }
 
 /** One entry of `GET /api/organisations/{id}/sessions`. */
@@ -64,7 +66,38 @@ export function parseMe(value: unknown): Me | null {
     account,
     organisations: account ? organisations : [],
     csrf_token: typeof value.csrf_token === 'string' && value.csrf_token ? value.csrf_token : null,
+    oidc: isRecord(value.oidc) && typeof value.oidc.name === 'string' ? { name: value.oidc.name } : null,
   };
+}
+
+/** Why a sign-in with OpenID Connect came back refused (`/?signin_error=…`, docs/protocol.md §2a). */
+export type OidcRefusal =
+  | 'provider_unreachable'
+  | 'provider_refused'
+  | 'expired'
+  | 'code_refused'
+  | 'wrong_audience'
+  | 'invalid_token';
+
+const OIDC_REFUSALS: readonly string[] = [
+  'provider_unreachable',
+  'provider_refused',
+  'expired',
+  'code_refused',
+  'wrong_audience',
+  'invalid_token',
+];
+
+/** The reason in `?signin_error=…`, if any; an unknown one reads as an invalid token. */
+export function oidcRefusal(search: string): OidcRefusal | null {
+  const reason = new URLSearchParams(search).get('signin_error');
+  if (reason === null) return null;
+  return OIDC_REFUSALS.includes(reason) ? (reason as OidcRefusal) : 'invalid_token';
+}
+
+/** The link that signs in with the OpenID provider and comes back to `back` (a path on this site). */
+export function oidcStartHref(back: string | null): string {
+  return `/api/oidc/start?next=${encodeURIComponent(back ?? '/')}`;
 }
 
 /** The sessions of an organisation, newest first; entries that are not sessions are dropped. */

@@ -119,4 +119,35 @@ export const acc = {
     en: 'You are signed in as {name}, but your account may not run this session: it belongs to another organisation or was created without an account, or you only have read access. Open the link with the key (#key=…), or sign in with another account.',
   },
   signInOther: { sv: 'Logga in med ett annat konto', en: 'Sign in with another account' },
+  // ---- OpenID Connect
+  oidcButton: { sv: 'Logga in med {name}', en: 'Sign in with {name}' },
+  oidcOr: { sv: 'eller med e-post och lösenord', en: 'or with email and password' },
+  oidcFirstRun: {
+    sv: 'Den som först loggar in med {name} blir administratör för en ny organisation.',
+    en: 'The first person to sign in with {name} becomes the administrator of a new organisation.',
+  },
+  oidc_provider_unreachable: {
+    sv: 'Inloggningstjänsten svarar inte just nu. Försök igen om en stund, eller kontakta den som sköter servern.',
+    en: 'The sign-in service does not answer right now. Try again in a while, or contact whoever runs the server.',
+  },
+  oidc_provider_refused: {
+    sv: 'Inloggningstjänsten avbröt inloggningen. Försök igen.',
+    en: 'The sign-in service cancelled the sign-in. Try again.',
+  },
+  oidc_expired: {
+    sv: 'Inloggningen tog för lång tid eller gjordes redan. Börja om.',
+    en: 'The sign-in took too long or was already used. Start again.',
+  },
+  oidc_code_refused: {
+    sv: 'Inloggningstjänsten godtog inte inloggningen: den hade gått ut eller använts redan. Börja om.',
+    en: 'The sign-in service did not accept the sign-in: it had expired or was already used. Start again.',
+  },
+  oidc_wrong_audience: {
+    sv: 'Inloggningen var utfärdad till en annan tillämpning än den här servern. Den som sköter servern behöver kontrollera klient-id:t (--oidc-client-id).',
+    en: 'The sign-in was issued to another application than this server. Whoever runs the server needs to check the client id (--oidc-client-id).',
+  },
+  oidc_invalid_token: {
+    sv: 'Inloggningen kunde inte kontrolleras och godtogs inte. Försök igen.',
+    en: 'The sign-in could not be verified and was not accepted. Try again.',
+  },
 } satisfies Dict;

@@ -19,6 +19,8 @@ import {
   fetchOrgSessions,
   fieldOfMessage,
   nextPath,
+  oidcRefusal,
+  oidcStartHref,
   rememberOrganisation,
   rememberedOrganisation,
   setUpServer,
@@ -30,6 +32,7 @@ import {
   type OrgSession,
   type SetupField,
   type SetupFields,
+  type OidcRefusal,
 } from '../lib/account';
 import { acc } from '../lib/accountStrings';
 import { organisationHref } from '../lib/organisation';
@@ -76,7 +79,11 @@ function App() {
   const [building, setBuilding] = useState(false);
   const buildButton = useRef<HTMLButtonElement>(null);
   // `/?signin&next=/facilitate/482913`: the console without a key sends a person here to sign in.
-  const [panel, setPanel] = useState<Panel>(() => (new URLSearchParams(location.search).has('signin') ? 'signin' : 'none'));
+  // `/?signin_error=expired`: a sign-in with the OpenID provider came back refused; say why.
+  const [oidcError] = useState<OidcRefusal | null>(() => oidcRefusal(location.search));
+  const [panel, setPanel] = useState<Panel>(() =>
+    new URLSearchParams(location.search).has('signin') || oidcRefusal(location.search) ? 'signin' : 'none',
+  );
   // After accepting an invitation the invitation page comes here with ?joined={organisation}: that one is chosen.
   const [joined] = useState(() => new URLSearchParams(location.search).get('joined'));
   // After leaving an organisation its page comes here with ?left.
@@ -259,6 +266,7 @@ function App() {
           {titleBlock}
           <div class="auth-wrap">
             <SetupForm lang={lang} onDone={signedIn} onAlreadyDone={() => void loadMe().then(() => announce(tr(lang, acc.setupDone)))} />
+            {me.oidc && <OidcSignIn lang={lang} name={me.oidc.name} error={oidcError} firstRun />}
           </div>
         </main>
       </>
@@ -273,7 +281,7 @@ function App() {
         <main id="main" class="page page-start">
           {titleBlock}
           <div class="start-grid">
-            <SignInForm lang={lang} onSignedIn={signedIn} focusOnMount={panel === 'signin'} />
+            <SignInForm lang={lang} onSignedIn={signedIn} focusOnMount={panel === 'signin'} oidc={me.oidc} oidcError={oidcError} />
             <div class="start-side">
               <JoinForm lang={lang} />
             </div>
@@ -286,7 +294,14 @@ function App() {
   const panelForm =
     panel === 'signin' && me && !me.first_run ? (
       <div class="auth-wrap">
-        <SignInForm lang={lang} onSignedIn={signedIn} onCancel={() => closePanel(account ? 'page-title' : 'signin-open')} focusOnMount />
+        <SignInForm
+          lang={lang}
+          onSignedIn={signedIn}
+          onCancel={() => closePanel(account ? 'page-title' : 'signin-open')}
+          focusOnMount
+          oidc={me.oidc}
+          oidcError={oidcError}
+        />
       </div>
     ) : panel === 'setup' && me?.first_run ? (
       <div class="auth-wrap">
@@ -388,16 +403,40 @@ function App() {
   );
 }
 
+/** "Sign in with {provider}": a link to the OpenID Connect sign-in, which comes back to this page (or
+ * the console that sent the person here), and why the last try was refused, if it was. */
+function OidcSignIn({ lang, name, error, firstRun = false }: { lang: Lang; name: string; error: OidcRefusal | null; firstRun?: boolean }) {
+  return (
+    <div class="oidc-signin">
+      <p>
+        <a id="oidc-signin" class="btn btn-primary btn-large" href={oidcStartHref(nextPath(location.search))}>
+          {tr(lang, acc.oidcButton, { name })}
+        </a>
+      </p>
+      {firstRun && <p class="muted">{tr(lang, acc.oidcFirstRun, { name })}</p>}
+      {error && (
+        <p id="oidc-error" role="alert" class="field-error">
+          {tr(lang, acc[`oidc_${error}`])}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function SignInForm({
   lang,
   onSignedIn,
   onCancel,
   focusOnMount = false,
+  oidc = null,
+  oidcError = null,
 }: {
   lang: Lang;
   onSignedIn: (me: Me) => void;
   onCancel?: () => void;
   focusOnMount?: boolean;
+  oidc?: { name: string } | null;
+  oidcError?: OidcRefusal | null;
 }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -444,6 +483,12 @@ function SignInForm({
         {tr(lang, acc.signInTitle)}
       </h2>
       <p class="muted">{tr(lang, acc.signInLead)}</p>
+      {oidc && (
+        <>
+          <OidcSignIn lang={lang} name={oidc.name} error={oidcError} />
+          <p class="muted">{tr(lang, acc.oidcOr)}</p>
+        </>
+      )}
       <form onSubmit={submit} noValidate>
         <Field
           id="signin-email"

@@ -129,6 +129,11 @@ impl TestServer {
             postgres_url: None,
             redis_url: None,
             allow_anonymous: true,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_name: "OpenID Connect".into(),
+            oidc_organisation: "Min organisation".into(),
             command: None,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -152,5 +152,6 @@ fn lock(item: String, lock: &ExportedLock) -> Event {
         note: lock.note.clone(),
         dissent: lock.dissent.clone(),
         at: lock.locked_at,
+        by: None,
     }
 }

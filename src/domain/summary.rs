@@ -253,7 +253,7 @@ mod tests {
         run(
             s,
             Actor::Facilitator,
-            Command::Lock { item: item.into(), level, note: format!("note {item}"), dissent: None },
+            Command::Lock { item: item.into(), level, note: format!("note {item}"), dissent: None, by: None },
         );
     }
 

@@ -33,6 +33,11 @@ pub struct SessionView<'a> {
     pub catalogue: Option<&'a CatalogueRef>,
     /// Participants connected now (a live figure, passed in by the caller).
     pub participants: usize,
+    /// For the facilitator: the names of who runs the consoles open now (empty: a key link's holder),
+    /// so two facilitators driving one session see each other (a live figure, set by the caller).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub consoles: Option<&'a [&'a str]>,
     pub current: Option<&'a str>,
     pub profanity_filter: bool,
     pub summary_shared: bool,
@@ -66,6 +71,10 @@ pub struct ItemView<'a> {
     pub phase: Phase,
     pub rounds: Vec<RoundView<'a>>,
     pub consensus: Option<&'a Consensus>,
+    /// Who locked it, by name: for the facilitator only (the organisation's members drive together).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub locked_by: Option<&'a str>,
     pub history: &'a [PastConsensus],
     /// Catalogue suggestions for the action plan and earlier ids: for the facilitator only, to keep
     /// every phone's frame small.
@@ -114,6 +123,7 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
         title: &spec.title,
         catalogue: spec.catalogue.as_ref(),
         participants: online,
+        consoles: None,
         current: session.current.map(|i| spec.items[i].id.as_str()),
         profanity_filter: session.profanity_filter,
         summary_shared: session.summary_shared,
@@ -155,6 +165,7 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
                     })
                     .collect(),
                 consensus: state.consensus.as_ref(),
+                locked_by: state.consensus.as_ref().and_then(|c| c.by.as_deref()).filter(|_| facilitator),
                 history: &state.history,
                 suggestions: (facilitator && !item.suggestions.is_empty()).then_some(item.suggestions.as_slice()),
                 replaces: (facilitator && !item.replaces.is_empty()).then_some(item.replaces.as_slice()),

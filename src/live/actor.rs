@@ -7,7 +7,7 @@ use crate::domain::session::OwnAnswer;
 use crate::domain::view::Audience;
 use crate::domain::{Actor, Agenda, Command, Event, ParticipantNo, Session};
 use crate::metrics::METRICS;
-use crate::protocol::{state_frame, Frame};
+use crate::protocol::{state_frame, Frame, Live};
 use crate::store::Store;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::Ordering::Relaxed;
@@ -90,6 +90,12 @@ pub enum Request {
     },
     Leave {
         participant: ParticipantNo,
+        via: Option<Arc<str>>,
+    },
+    /// A console opened (`present`) or closed, under the name of who runs it (empty: a key link's holder).
+    Console {
+        name: String,
+        present: bool,
         via: Option<Arc<str>>,
     },
     /// A node that relayed connections to this session is gone: its participants are no longer online.
@@ -200,6 +206,17 @@ impl SessionHandle {
     }
 
     /// Marks one connection of a participant as gone. Never blocks: called from `Drop`.
+    /// Counts a console in or out under the name of who runs it. Never waits, like [`SessionHandle::leave`].
+    pub fn console(&self, name: &str, present: bool) {
+        let request = Request::Console { name: name.to_string(), present, via: None };
+        if let Err(mpsc::error::TrySendError::Full(request)) = self.mailbox.try_send(request) {
+            let mailbox = self.mailbox.clone();
+            tokio::spawn(async move {
+                let _ = mailbox.send(request).await;
+            });
+        }
+    }
+
     pub fn leave(&self, participant: ParticipantNo) {
         if let Err(mpsc::error::TrySendError::Full(request)) =
             self.mailbox.try_send(Request::Leave { participant, via: None })
@@ -282,6 +299,10 @@ pub(super) struct SessionActor {
     online: HashMap<ParticipantNo, u32>,
     /// The part of `online` that other nodes relay, by node.
     relayed: HashMap<Arc<str>, HashMap<ParticipantNo, u32>>,
+    /// Consoles open now, by the name of who runs each (two facilitators may drive one session), and
+    /// the part of them other nodes relay.
+    consoles: Consoles,
+    relayed_consoles: HashMap<Arc<str>, Consoles>,
     /// Phones get their own, smaller view at an adaptive cadence; screens the whole public view.
     phones: watch::Sender<Frame>,
     screens: watch::Sender<Frame>,
@@ -326,6 +347,8 @@ impl SessionActor {
             store,
             online: HashMap::new(),
             relayed: HashMap::new(),
+            consoles: HashMap::new(),
+            relayed_consoles: HashMap::new(),
             phones: watch::Sender::new(Frame::default()),
             screens: watch::Sender::new(Frame::default()),
             facilitator: watch::Sender::new(Frame::default()),
@@ -414,10 +437,35 @@ impl SessionActor {
                         presence_changed |= take_one(&mut self.online, participant);
                     }
                 }
+                Request::Console { name, present, via } => {
+                    if present {
+                        *self.consoles.entry(name.clone()).or_default() += 1;
+                        if let Some(node) = via {
+                            *self.relayed_consoles.entry(node).or_default().entry(name).or_default() += 1;
+                        }
+                        presence_changed = true;
+                    } else {
+                        let counted = match via {
+                            None => true,
+                            Some(node) => {
+                                self.relayed_consoles.get_mut(&node).is_some_and(|there| take_one(there, name.clone()))
+                            }
+                        };
+                        if counted {
+                            presence_changed |= take_one(&mut self.consoles, name);
+                        }
+                    }
+                }
                 Request::NodeGone { node } => {
                     for (participant, connections) in self.relayed.remove(&node).unwrap_or_default() {
                         for _ in 0..connections {
                             take_one(&mut self.online, participant);
+                        }
+                        presence_changed = true;
+                    }
+                    for (name, connections) in self.relayed_consoles.remove(&node).unwrap_or_default() {
+                        for _ in 0..connections {
+                            take_one(&mut self.consoles, name.clone());
                         }
                         presence_changed = true;
                     }
@@ -553,7 +601,10 @@ impl SessionActor {
     /// Serializes one audience's view once and hands the frame to every connection that follows it.
     fn send_frame(&mut self, audience: Audience) {
         self.published += 1;
-        let frame = state_frame(&self.session, &self.code, self.online.len(), audience, self.published);
+        let mut consoles: Vec<&str> = self.consoles.keys().map(String::as_str).collect();
+        consoles.sort_unstable();
+        let live = Live { online: self.online.len(), consoles: &consoles };
+        let frame = state_frame(&self.session, &self.code, live, audience, self.published);
         if frame.is_empty() {
             return;
         }
@@ -578,12 +629,15 @@ impl SessionActor {
     }
 }
 
-/// Counts one connection of `participant` off; true if it had one.
-fn take_one(connections: &mut HashMap<ParticipantNo, u32>, participant: ParticipantNo) -> bool {
-    let Some(count) = connections.get_mut(&participant) else { return false };
+/// Open consoles by the name of who runs them.
+type Consoles = HashMap<String, u32>;
+
+/// Counts one connection of `who` off; true if it had one.
+fn take_one<K: std::hash::Hash + Eq>(connections: &mut HashMap<K, u32>, who: K) -> bool {
+    let Some(count) = connections.get_mut(&who) else { return false };
     *count -= 1;
     if *count == 0 {
-        connections.remove(&participant);
+        connections.remove(&who);
     }
     true
 }

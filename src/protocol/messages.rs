@@ -192,7 +192,7 @@ mod tests {
     #[test]
     fn optional_fields_take_their_defaults_and_wire_names_map_to_the_command() {
         let lock = command(r#"{"type":"lock","id":2,"item":"L1","level":3,"dissent":null}"#);
-        assert_eq!(lock, Command::Lock { item: "L1".into(), level: 3, note: String::new(), dissent: None });
+        assert_eq!(lock, Command::Lock { item: "L1".into(), level: 3, note: String::new(), dissent: None, by: None });
         let far = command(r#"{"type":"lock","id":3,"item":"L1","level":-4}"#);
         assert!(matches!(far, Command::Lock { level: u8::MAX, .. }), "out of range becomes a level no scale has");
         let action = command(r#"{"type":"set_action","id":4,"action":"a2","item":"L1","text":"Plan"}"#);

@@ -9,4 +9,4 @@ pub mod state;
 mod typescript;
 
 pub use code::Code;
-pub use state::{state_frame, Frame, Version};
+pub use state::{state_frame, Frame, Live, Version};

@@ -42,10 +42,23 @@ struct StateMessage<'a> {
     session: SessionView<'a>,
 }
 
-/// The `state` frame of one audience: `online` participants, the `published`-th frame of its actor.
-pub fn state_frame(session: &Session, code: &str, online: usize, audience: Audience, published: u64) -> Frame {
-    let message =
-        StateMessage { kind: "state", version: session.version, session: render(session, code, online, audience) };
+/// What only the running session knows: who is connected now.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Live<'a> {
+    /// Participants online.
+    pub online: usize,
+    /// The names of who runs the open consoles, sorted (empty: a key link's holder); the facilitator's
+    /// view only.
+    pub consoles: &'a [&'a str],
+}
+
+/// The `state` frame of one audience with its `live` figures, the `published`-th frame of its actor.
+pub fn state_frame(session: &Session, code: &str, live: Live<'_>, audience: Audience, published: u64) -> Frame {
+    let mut view = render(session, code, live.online, audience);
+    if audience == Audience::Facilitator {
+        view.consoles = Some(live.consoles);
+    }
+    let message = StateMessage { kind: "state", version: session.version, session: view };
     let bytes = match serde_json::to_vec(&message) {
         Ok(bytes) => Bytes::from(bytes),
         Err(error) => {

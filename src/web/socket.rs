@@ -7,7 +7,7 @@ use super::fanout::Subscription;
 use super::frame::{self, Decoder, Incoming};
 use super::limits::{ConnectionGuard, RateLimit, MESSAGES_PER_SECOND, MESSAGE_BURST};
 use super::AppState;
-use crate::domain::{Actor, Event, ParticipantNo};
+use crate::domain::{Actor, Command, Event, ParticipantNo};
 use crate::live::{Feed, LiveError, SessionHandle};
 use crate::metrics::{RoleGauge, METRICS};
 use crate::protocol::messages::{self as wire, BallotWire, ClientMsg, Hello, Role, ServerMsg};
@@ -109,8 +109,12 @@ struct Joined {
     actor: Actor,
     /// This connection's place among the sockets that get the audience's state frames.
     frames: Subscription,
+    /// Who runs this console, when signed in as a member: recorded with the locks it makes.
+    name: Option<String>,
     /// Tells the session this participant left when the connection ends, however it ends.
     _presence: Option<Presence>,
+    /// Counts this console in the session's list of who is driving it, until the connection ends.
+    _console: Option<ConsolePresence>,
     /// Counts the connection under its role in `/metrics` while it lives.
     _counted: RoleGauge,
 }
@@ -118,6 +122,24 @@ struct Joined {
 struct Presence {
     handle: SessionHandle,
     participant: ParticipantNo,
+}
+
+struct ConsolePresence {
+    handle: SessionHandle,
+    name: String,
+}
+
+impl ConsolePresence {
+    fn open(handle: &SessionHandle, name: &str) -> Self {
+        handle.console(name, true);
+        ConsolePresence { handle: handle.clone(), name: name.to_string() }
+    }
+}
+
+impl Drop for ConsolePresence {
+    fn drop(&mut self) {
+        self.handle.console(&self.name, false);
+    }
 }
 
 impl Drop for Presence {
@@ -286,6 +308,11 @@ async fn handle_text(
     let Some(session) = joined.as_ref() else {
         return vec![error_msg(Some(id), Code::NotJoined, "say hello first".into())];
     };
+    let mut command = command;
+    if let Command::Lock { by, .. } = &mut command {
+        // Who locks is the connection's signed-in member, never what the client says.
+        by.clone_from(&session.name);
+    }
     match session.handle.request(session.actor, id, command).await {
         Ok(events) => {
             let word = events.iter().find_map(|event| match event {
@@ -365,30 +392,38 @@ async fn hello(
                     frames,
                     actor: Actor::Participant(joined.participant),
                     handle,
+                    name: None,
                     _presence: Some(presence),
+                    _console: None,
                     _counted: RoleGauge::new(&METRICS.participants_connected),
                 },
                 welcome,
             ))
         }
         Role::Screen | Role::Facilitator => {
-            let (actor, feed) = if role == Role::Facilitator {
-                match key.as_deref() {
-                    Some(key) if handle.is_facilitator_key(key) => {}
+            let (actor, feed, name) = if role == Role::Facilitator {
+                let name = match key.as_deref() {
+                    Some(key) if handle.is_facilitator_key(key) => {
+                        super::auth::member_name(app, &handle, sign_in).await
+                    }
                     Some(_) => return Err(LiveError::WrongKey),
-                    None => super::auth::may_drive(app, &handle, sign_in).await?,
-                }
-                (Actor::Facilitator, Feed::Facilitator)
+                    None => Some(super::auth::may_drive(app, &handle, sign_in).await?),
+                };
+                (Actor::Facilitator, Feed::Facilitator, name)
             } else {
-                (Actor::Screen, Feed::Screen)
+                (Actor::Screen, Feed::Screen, None)
             };
+            let console = (role == Role::Facilitator)
+                .then(|| ConsolePresence::open(&handle, name.as_deref().unwrap_or_default()));
             let welcome = ServerMsg::Welcome { id, role, code: handle.code(), token: None, ballots: None }.to_text();
             Ok((
                 Joined {
                     frames: follow(feed),
                     actor,
                     handle,
+                    name,
                     _presence: None,
+                    _console: console,
                     _counted: RoleGauge::new(if role == Role::Facilitator {
                         &METRICS.facilitators_connected
                     } else {

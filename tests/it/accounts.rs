@@ -578,3 +578,83 @@ async fn an_organisation_keeps_ballots_only_as_long_as_it_says_and_other_session
     assert!(!state.is_null());
     server.terminate().await;
 }
+
+#[tokio::test]
+async fn two_facilitators_drive_one_session_see_each_other_and_each_lock_says_who_made_it() {
+    let data = tempfile::tempdir().unwrap();
+    let anna_printed = admin(
+        data.path(),
+        &[
+            "create-user",
+            "--email",
+            "anna@exempelby.se",
+            "--name",
+            "Anna Andersson",
+            "--organisation",
+            "Exempelby kommun",
+        ],
+    )
+    .await;
+    let bo_printed = admin(
+        data.path(),
+        &[
+            "create-user",
+            "--email",
+            "bo@exempelby.se",
+            "--name",
+            "Bo Berg",
+            "--organisation",
+            "Exempelby kommun",
+            "--role",
+            "facilitator",
+        ],
+    )
+    .await;
+    let server = ServerProcess::start_exactly(&["--data", data.path().to_str().unwrap()]).await;
+    let base = server.url("");
+    let anna = sign_in(&base, "anna@exempelby.se", &printed_password(&anna_printed)).await;
+    let bo = sign_in(&base, "bo@exempelby.se", &printed_password(&bo_printed)).await;
+    let made = anna.post(&base, "/api/sessions", json!({"catalogue": "lika", "title": "Exempelby 2026"})).await;
+    let (code, key) = (code_of(&made).to_string(), made.body["facilitator_key"].as_str().unwrap().to_string());
+
+    let console = |browser: &Browser| {
+        let (addr, cookie, code) = (server.addr.clone(), browser.cookie.clone().unwrap(), code.clone());
+        async move {
+            let mut client = Client::connect_signed_in(&addr, &cookie).await;
+            let welcome =
+                client.try_request(json!({"type": "hello", "role": "facilitator", "code": code})).await.unwrap();
+            assert_eq!(welcome["type"], "welcome", "{welcome}");
+            client
+        }
+    };
+    let mut annas = console(&anna).await;
+    let mut bos = console(&bo).await;
+    let delegate = Client::facilitator(&server.addr, &code, &key).await;
+    let everyone = json!(["", "Anna Andersson", "Bo Berg"]);
+    annas.wait_state(|s| s["consoles"] == everyone).await;
+    bos.wait_state(|s| s["consoles"] == everyone).await;
+
+    // Bo locks L1 (whatever name his client claims); Anna's console shows it was Bo, the screen shows no one.
+    let mut screen = Client::screen(&server.addr, &code).await;
+    let mut lock = act("lock", "L1");
+    lock["level"] = json!(2);
+    lock["by"] = json!("Någon annan");
+    bos.ok(lock).await;
+    let state = annas.wait_state(|s| item(s, "L1")["locked_by"] == "Bo Berg").await;
+    assert_eq!(item(&state, "L1")["consensus"]["level"], 2);
+    assert!(item(&state, "L1")["consensus"].get("by").is_none(), "only as locked_by, for the facilitator");
+    let public = screen.wait_state(|s| item(s, "L1")["consensus"]["level"] == 2).await;
+    assert!(item(&public, "L1").get("locked_by").is_none() && public.get("consoles").is_none(), "{public}");
+    // A lock through the key link names no one.
+    let mut delegate = delegate;
+    let mut lock = act("lock", "L2");
+    lock["level"] = json!(3);
+    delegate.ok(lock).await;
+    let state = annas.wait_state(|s| item(s, "L2")["consensus"]["level"] == 3).await;
+    assert!(item(&state, "L2").get("locked_by").is_none());
+
+    // Bo closes his console: Anna sees him go.
+    bos.close().await;
+    annas.wait_state(|s| s["consoles"] == json!(["", "Anna Andersson"])).await;
+    server.terminate().await;
+}

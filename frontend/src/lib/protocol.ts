@@ -65,7 +65,11 @@ export type IndicatorSummary = { id: string, area: string | null, title: Text, l
  */
 first_consensus: number | null, first_n: number, rounds: number, replaces: Array<string>, };
 
-export type ItemView = { id: string, area: string | null, title: Text, description: Text, results: Results, phase: Phase, rounds: Array<RoundView>, consensus: Consensus | null, history: Array<PastConsensus>, 
+export type ItemView = { id: string, area: string | null, title: Text, description: Text, results: Results, phase: Phase, rounds: Array<RoundView>, consensus: Consensus | null, 
+/**
+ * Who locked it, by name: for the facilitator only (the organisation's members drive together).
+ */
+locked_by?: string, history: Array<PastConsensus>, 
 /**
  * Catalogue suggestions for the action plan and earlier ids: for the facilitator only, to keep
  * every phone's frame small.
@@ -146,7 +150,12 @@ export type SessionView = { code: string, title: string, catalogue: CatalogueRef
 /**
  * Participants connected now (a live figure, passed in by the caller).
  */
-participants: number, current: string | null, profanity_filter: boolean, summary_shared: boolean, occasion: Occasion | null, 
+participants: number, 
+/**
+ * For the facilitator: the names of who runs the consoles open now (empty: a key link's holder),
+ * so two facilitators driving one session see each other (a live figure, set by the caller).
+ */
+consoles?: Array<string>, current: string | null, profanity_filter: boolean, summary_shared: boolean, occasion: Occasion | null, 
 /**
  * The summary and the action plan: always for the facilitator, for others once shared.
  */

@@ -12,7 +12,7 @@ mod wire;
 use crate::domain::view::Audience;
 use crate::domain::{Event, Session};
 use crate::live::{Bus, Feed, Joined, LiveError, Location, Owner, Request, SessionHandle};
-use crate::protocol::{state_frame, Code};
+use crate::protocol::{state_frame, Code, Live};
 use crate::store::Store;
 use async_trait::async_trait;
 use dashmap::DashMap;
@@ -472,6 +472,9 @@ impl Cluster {
             Forwarded::Leave { node, participant } => {
                 handle.submit(Request::Leave { participant, via: Some(node.as_str().into()) }).await?
             }
+            Forwarded::Console { node, name, present } => {
+                handle.submit(Request::Console { name, present, via: Some(node.as_str().into()) }).await?
+            }
             Forwarded::Command { node, corr, actor, request, command } => {
                 let (reply, answer) = oneshot::channel();
                 handle.submit(Request::Command { actor, request, command, entry: Some(entry), reply }).await?;
@@ -560,7 +563,7 @@ impl Cluster {
         };
         let session = Session::replay(stored.spec, &stored.events);
         // Numbered 0 among the frames of this version: the owner's own frames all come after it.
-        let render = |audience| state_frame(&session, code, 0, audience, 0);
+        let render = |audience| state_frame(&session, code, Live::default(), audience, 0);
         let frames = [Audience::Facilitator, Audience::Public, Audience::Phone].map(render);
         let relay = Arc::new(Relay::new(frames));
         self.shared.relays.insert(code.to_string(), relay.clone());
@@ -639,6 +642,7 @@ impl Cluster {
                         forwards.push(Forwarded::Join { node, corr, token });
                     }
                     Request::Leave { participant, .. } => forwards.push(Forwarded::Leave { node, participant }),
+                    Request::Console { name, present, .. } => forwards.push(Forwarded::Console { node, name, present }),
                     Request::NodeGone { .. } => {}
                     Request::Command { actor, request, command, reply, .. } => {
                         wait(ReplyTo::Command(reply));

@@ -21,6 +21,12 @@ pub(super) enum Forwarded {
         node: String,
         participant: ParticipantNo,
     },
+    /// A console of this node opened or closed (see `Request::Console`).
+    Console {
+        node: String,
+        name: String,
+        present: bool,
+    },
     Command {
         node: String,
         corr: u64,

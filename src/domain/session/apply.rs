@@ -53,9 +53,14 @@ impl Session {
                     r.revealed = true;
                 }
             }
-            Event::ConsensusLocked { item, level, note, dissent, at } => {
-                let consensus =
-                    Consensus { level: *level, note: note.clone(), dissent: dissent.clone(), locked_at: *at };
+            Event::ConsensusLocked { item, level, note, dissent, at, by } => {
+                let consensus = Consensus {
+                    level: *level,
+                    note: note.clone(),
+                    dissent: dissent.clone(),
+                    locked_at: *at,
+                    by: by.clone(),
+                };
                 self.consensus_locked(item, consensus);
             }
             Event::ConsensusReopened { item, at } => self.consensus_reopened(item, *at),
@@ -223,6 +228,6 @@ impl Session {
 
 /// The event that locks `consensus` on `item`, as it was first recorded.
 fn locked(consensus: &Consensus, item: String) -> Event {
-    let Consensus { level, note, dissent, locked_at } = consensus.clone();
-    Event::ConsensusLocked { item, level, note, dissent, at: locked_at }
+    let Consensus { level, note, dissent, locked_at, by } = consensus.clone();
+    Event::ConsensusLocked { item, level, note, dissent, at: locked_at, by }
 }

@@ -43,6 +43,10 @@ pub enum Command {
         note: String,
         #[cfg_attr(test, ts(optional = nullable))]
         dissent: Option<String>,
+        /// Who locks: set by the server from the signed-in member (whatever a client sends is replaced).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(skip))]
+        by: Option<String>,
     },
     Reopen {
         item: String,

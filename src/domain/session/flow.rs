@@ -60,6 +60,7 @@ impl Session {
         level: u8,
         note: String,
         dissent: Option<String>,
+        by: Option<String>,
         now: i64,
     ) -> Result<Vec<Event>, DomainError> {
         let (spec, state) = self.find(&item)?;
@@ -78,7 +79,8 @@ impl Session {
             return Err(DomainError::TextTooLong);
         }
         let dissent = dissent.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
-        Ok(vec![Event::ConsensusLocked { item, level, note: note.trim().to_string(), dissent, at: now }])
+        let by = by.map(|b| b.trim().to_string()).filter(|b| !b.is_empty());
+        Ok(vec![Event::ConsensusLocked { item, level, note: note.trim().to_string(), dissent, at: now, by }])
     }
 
     pub(super) fn decide_reopen(&self, item: String, now: i64) -> Result<Vec<Event>, DomainError> {

@@ -133,7 +133,7 @@ impl Session {
             Command::Close { item } => self.decide_close(item),
             Command::Reveal { item } => self.decide_reveal(item),
             Command::Revote { item } => self.decide_revote(item),
-            Command::Lock { item, level, note, dissent } => self.decide_lock(item, level, note, dissent, now),
+            Command::Lock { item, level, note, dissent, by } => self.decide_lock(item, level, note, dissent, by, now),
             Command::Reopen { item } => self.decide_reopen(item, now),
             Command::Goto { item } => self.decide_goto(item),
             Command::HideWord { item, word } => self.decide_hide_word(item, &word),

@@ -43,6 +43,11 @@ pub struct Consensus {
     pub dissent: Option<String>,
     /// Milliseconds since the Unix epoch.
     pub locked_at: i64,
+    /// The signed-in member who locked it, by name: shown only in the facilitator's view
+    /// (`ItemView::locked_by`), never to phones, the screen or in exports.
+    #[serde(skip_serializing)]
+    #[cfg_attr(test, ts(skip))]
+    pub by: Option<String>,
 }
 
 /// A lock that was later reopened; kept so the group can see how its view moved.

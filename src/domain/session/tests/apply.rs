@@ -55,7 +55,8 @@ fn a_compacted_log_rebuilds_the_outcome_without_who_answered_what() {
     run(&mut workshop, F, open("L1")).unwrap();
     run(&mut workshop, P1, vote("L1", 1, level(2))).unwrap();
     run(&mut workshop, F, Command::Reveal { item: "L1".into() }).unwrap();
-    let lock = |level| Command::Lock { item: "L1".into(), level, note: "n".into(), dissent: Some("d".into()) };
+    let lock =
+        |level| Command::Lock { item: "L1".into(), level, note: "n".into(), dissent: Some("d".into()), by: None };
     run(&mut workshop, F, lock(2)).unwrap();
     run(&mut workshop, F, Command::Reopen { item: "L1".into() }).unwrap();
     run(&mut workshop, F, Command::Revote { item: "L1".into() }).unwrap();

@@ -29,7 +29,7 @@ fn one_of_each() -> Vec<Command> {
         Command::Close { item: item() },
         Command::Reveal { item: item() },
         Command::Revote { item: item() },
-        Command::Lock { item: item(), level: 1, note: String::new(), dissent: None },
+        Command::Lock { item: item(), level: 1, note: String::new(), dissent: None, by: None },
         Command::Reopen { item: item() },
         Command::Goto { item: None },
         Command::HideWord { item: item(), word: some_word() },

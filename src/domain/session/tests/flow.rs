@@ -19,7 +19,8 @@ fn the_workshop_flow_runs_from_pending_to_locked() {
     assert_eq!(s.items[0].rounds.len(), 2);
     assert_eq!(s.items[0].phase(), Phase::Voting);
     run(&mut s, F, Command::Close { item: "L1".into() }).unwrap();
-    let lock = Command::Lock { item: "L1".into(), level: 3, note: " Enig ".into(), dissent: Some("  ".into()) };
+    let lock =
+        Command::Lock { item: "L1".into(), level: 3, note: " Enig ".into(), dissent: Some("  ".into()), by: None };
     run(&mut s, F, lock).unwrap();
     assert_eq!(s.items[0].phase(), Phase::Locked);
     let consensus = s.items[0].consensus.as_ref().unwrap();
@@ -41,17 +42,17 @@ fn transitions_out_of_order_are_refused() {
     assert!(refused(&s, Command::Reopen { item: "L1".into() }));
     run(&mut s, F, open("L1")).unwrap();
     assert!(refused(&s, open("L1")));
-    assert!(refused(&s, Command::Lock { item: "L1".into(), level: 3, note: String::new(), dissent: None }));
-    let lock = Command::Lock { item: "L2".into(), level: 9, note: String::new(), dissent: None };
+    assert!(refused(&s, Command::Lock { item: "L1".into(), level: 3, note: String::new(), dissent: None, by: None }));
+    let lock = Command::Lock { item: "L2".into(), level: 9, note: String::new(), dissent: None, by: None };
     assert_eq!(s.decide(F, lock, 0), Err(DomainError::InvalidLevel(9)));
     let long = "å".repeat(MAX_TEXT_CHARS + 1);
-    let lock = Command::Lock { item: "L2".into(), level: 2, note: long, dissent: None };
+    let lock = Command::Lock { item: "L2".into(), level: 2, note: long, dissent: None, by: None };
     assert_eq!(s.decide(F, lock, 0), Err(DomainError::TextTooLong));
 }
 
 #[test]
 fn only_scale_items_can_be_locked() {
     let s = seminar(0);
-    let lock = Command::Lock { item: "hot".into(), level: 1, note: String::new(), dissent: None };
+    let lock = Command::Lock { item: "hot".into(), level: 1, note: String::new(), dissent: None, by: None };
     assert_eq!(s.decide(F, lock, 0), Err(DomainError::WrongKind { action: "lock", kind: "choice" }));
 }

@@ -45,7 +45,13 @@ fn command() -> impl Strategy<Value = Command> {
         item().prop_map(|item| Command::Close { item }),
         item().prop_map(|item| Command::Reveal { item }),
         item().prop_map(|item| Command::Revote { item }),
-        (item(), 0u8..5).prop_map(|(item, level)| Command::Lock { item, level, note: "n".into(), dissent: None }),
+        (item(), 0u8..5).prop_map(|(item, level)| Command::Lock {
+            item,
+            level,
+            note: "n".into(),
+            dissent: None,
+            by: None
+        }),
         item().prop_map(|item| Command::Reopen { item }),
         (item(), "[a-c]{1,2}").prop_map(|(item, word)| Command::HideWord { item, word }),
         (item(), "[a-c]{1,2}", "[a-c]{1,2}").prop_map(|(item, word, into)| Command::MergeWords { item, word, into }),

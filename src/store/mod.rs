@@ -55,6 +55,8 @@ pub struct SessionListing {
 pub struct StoredCatalogue {
     pub catalogue: Catalogue,
     pub organisation: Option<String>,
+    /// When it was retired: hidden from new sessions, kept for those that used it.
+    pub retired_at: Option<i64>,
 }
 
 /// A member of staff as stored (docs/decisions/0005): the least needed to sign in and be named.
@@ -198,6 +200,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every imported catalogue, oldest import first.
     async fn catalogues(&self) -> Result<Vec<StoredCatalogue>, StoreError>;
+
+    /// Retires a catalogue version at `retired` (ms), or brings it back with `None`; false if not stored.
+    async fn retire_catalogue(&self, id: &str, version: &str, retired: Option<i64>) -> Result<bool, StoreError>;
+
+    /// Deletes a catalogue version no session uses; false if one does, or it is not stored.
+    async fn delete_catalogue(&self, id: &str, version: &str) -> Result<bool, StoreError>;
+
+    /// The join codes of every session started on a catalogue version, oldest first.
+    async fn catalogue_sessions(&self, id: &str, version: &str) -> Result<Vec<String>, StoreError>;
 
     /// An organisation's sessions, newest first.
     async fn organisation_sessions(&self, organisation: &str) -> Result<Vec<SessionListing>, StoreError>;

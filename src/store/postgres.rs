@@ -107,6 +107,18 @@ impl Store for PostgresStore {
         self.sql.catalogues().await
     }
 
+    async fn retire_catalogue(&self, id: &str, version: &str, retired: Option<i64>) -> Result<bool, StoreError> {
+        self.sql.retire_catalogue(id, version, retired).await
+    }
+
+    async fn delete_catalogue(&self, id: &str, version: &str) -> Result<bool, StoreError> {
+        self.sql.delete_catalogue(id, version).await
+    }
+
+    async fn catalogue_sessions(&self, id: &str, version: &str) -> Result<Vec<String>, StoreError> {
+        self.sql.catalogue_sessions(id, version).await
+    }
+
     async fn organisation_sessions(&self, organisation: &str) -> Result<Vec<SessionListing>, StoreError> {
         self.sql.organisation_sessions(organisation).await
     }

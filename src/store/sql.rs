@@ -38,8 +38,8 @@ where
     pub async fn create_session(&self, session: &StoredSession) -> Result<(), StoreError> {
         let spec = serde_json::to_string(&session.spec)?;
         let result = sqlx::query::<DB>(
-            "INSERT INTO sessions (id, code, facilitator_key, spec, created_at, organisation_id) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sessions (id, code, facilitator_key, spec, created_at, organisation_id, catalogue_id, \
+             catalogue_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(session.id.clone())
         .bind(session.code.clone())
@@ -47,6 +47,8 @@ where
         .bind(spec)
         .bind(session.created_at)
         .bind(session.organisation.clone())
+        .bind(session.spec.catalogue.as_ref().map(|c| c.id.clone()))
+        .bind(session.spec.catalogue.as_ref().map(|c| c.version.clone()))
         .execute(&self.pool)
         .await;
         match result {
@@ -115,18 +117,57 @@ where
     }
 
     pub async fn catalogues(&self) -> Result<Vec<StoredCatalogue>, StoreError> {
-        let rows =
-            sqlx::query::<DB>("SELECT catalogue, organisation_id FROM catalogues ORDER BY imported_at, id, version")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query::<DB>(
+            "SELECT catalogue, organisation_id, retired_at FROM catalogues ORDER BY imported_at, id, version",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok(StoredCatalogue {
                     catalogue: serde_json::from_str(&row.try_get::<String, _>("catalogue")?)?,
                     organisation: row.try_get("organisation_id")?,
+                    retired_at: row.try_get("retired_at")?,
                 })
             })
             .collect()
+    }
+
+    /// Retires a catalogue version (`retired`) or brings it back; false if it is not stored.
+    pub async fn retire_catalogue(&self, id: &str, version: &str, retired: Option<i64>) -> Result<bool, StoreError> {
+        let found = sqlx::query_scalar::<DB, String>(
+            "UPDATE catalogues SET retired_at = $1 WHERE id = $2 AND version = $3 RETURNING id",
+        )
+        .bind(retired)
+        .bind(id.to_string())
+        .bind(version.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// Deletes a catalogue version that no session uses, in one statement; false if it is in use or not stored.
+    pub async fn delete_catalogue(&self, id: &str, version: &str) -> Result<bool, StoreError> {
+        let deleted = sqlx::query_scalar::<DB, String>(
+            "DELETE FROM catalogues WHERE id = $1 AND version = $2 AND NOT EXISTS \
+             (SELECT 1 FROM sessions WHERE catalogue_id = $1 AND catalogue_version = $2) RETURNING id",
+        )
+        .bind(id.to_string())
+        .bind(version.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(deleted.is_some())
+    }
+
+    /// The join codes of the sessions started on a catalogue version, oldest first.
+    pub async fn catalogue_sessions(&self, id: &str, version: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar::<DB, String>(
+            "SELECT code FROM sessions WHERE catalogue_id = $1 AND catalogue_version = $2 ORDER BY created_at, code",
+        )
+        .bind(id.to_string())
+        .bind(version.to_string())
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     pub async fn organisation_sessions(&self, organisation: &str) -> Result<Vec<SessionListing>, StoreError> {

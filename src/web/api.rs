@@ -5,11 +5,11 @@ use super::auth::{self, Need};
 use super::AppState;
 use crate::domain::access::Action;
 use crate::domain::item::{agenda_from_input, item_set, ItemInput, ItemSetInput};
-use crate::domain::{Actor, Agenda, Catalogue, Command, SessionSpec, Text};
+use crate::domain::{Actor, Agenda, Command, SessionSpec};
 use crate::live::LiveError;
 use crate::protocol::Code;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,8 +23,6 @@ use super::serve::MAX_BODY_BYTES;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/catalogues", get(list_catalogues).post(import_catalogue))
-        .route("/catalogues/{id}", get(catalogue))
         .route("/sessions", post(create_session))
         .route("/sessions/{code}/items", get(export_items).put(import_items))
         .route("/sessions/{code}/qr.svg", get(join_qr))
@@ -47,7 +45,7 @@ impl ApiError {
         ApiError::new(Code::Internal, message)
     }
 
-    fn invalid(message: impl Into<String>) -> Self {
+    pub(super) fn invalid(message: impl Into<String>) -> Self {
         ApiError::new(Code::InvalidItems, message)
     }
 }
@@ -86,101 +84,11 @@ pub async fn healthz(State(app): State<AppState>) -> Response {
     }
 }
 
-/// Every catalogue the caller may use, with whether it is built in: the built-in ones first, then the
-/// unowned imports and those of the caller's organisations.
-async fn all_catalogues(app: &AppState, headers: &HeaderMap) -> Result<Vec<(Catalogue, bool)>, ApiError> {
-    let who = auth::signed_in(app, headers).await?;
-    // Unowned imports are from before organisations, or from the quick anonymous mode a server's operator
-    // chose: everyone sees them. An organisation's imports only its members see.
-    catalogues_of(app, |organisation| match (&who, organisation) {
-        (Some(who), Some(organisation)) => who.role_in(organisation).is_some(),
-        (_, None) => true,
-        (None, Some(_)) => false,
-    })
-    .await
-}
-
-/// The built-in catalogues, then the imported ones whose importer `visible` accepts, in import order,
-/// read from the store (with several nodes, another node may have imported one).
-async fn catalogues_of(
-    app: &AppState,
-    visible: impl Fn(Option<&str>) -> bool,
-) -> Result<Vec<(Catalogue, bool)>, ApiError> {
-    let imported = app.registry.store().catalogues().await.map_err(LiveError::Store)?;
-    let imported = imported.into_iter().filter(|stored| visible(stored.organisation.as_deref()));
-    let built_in = app.built_in.iter().map(|catalogue| (catalogue.clone(), true));
-    Ok(built_in.chain(imported.map(|stored| (stored.catalogue, false))).collect())
-}
-
-async fn list_catalogues(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let list: Vec<_> = all_catalogues(&app, &headers)
-        .await?
-        .iter()
-        .map(|(c, built_in)| {
-            json!({ "id": c.id, "version": c.version, "title": c.title, "indicators": c.indicator_count(), "built_in": built_in })
-        })
-        .collect();
-    Ok(Json(list).into_response())
-}
-
-/// The title of a catalogue by id, as `owner` (a session's organisation) sees them: of the given version
-/// when it is still stored, else of the newest.
-pub(super) async fn catalogue_title(
-    app: &AppState,
-    owner: Option<&str>,
-    id: &str,
-    version: &str,
-) -> Result<Option<Text>, ApiError> {
-    let all = catalogues_of(app, |organisation| organisation == owner).await?;
-    let same_id = || all.iter().rev().map(|(c, _)| c).filter(|c| c.id == id);
-    let found = same_id().find(|c| c.version == version).or_else(|| same_id().next());
-    Ok(found.map(|c| c.title.clone()))
-}
-
-/// The newest stored version of a catalogue (imports come after built-ins in the list).
-async fn find_catalogue(app: &AppState, headers: &HeaderMap, id: &str) -> Result<Catalogue, ApiError> {
-    let found = all_catalogues(app, headers).await?.into_iter().rev().find(|(catalogue, _)| catalogue.id == id);
-    found
-        .map(|(catalogue, _)| catalogue)
-        .ok_or_else(|| ApiError::new(Code::UnknownCatalogue, format!("no catalogue {id:?}")))
-}
-
-async fn catalogue(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    Ok(Json(find_catalogue(&app, &headers, &id).await?).into_response())
-}
-
-/// A catalogue imported for one organisation: `?organisation=` picks which, when the member has several.
+/// A catalogue, session or occasion made for one organisation: `?organisation=` picks which, when the
+/// member has several.
 #[derive(Deserialize)]
 pub(super) struct ForOrganisation {
     pub organisation: Option<String>,
-}
-
-async fn import_catalogue(
-    State(app): State<AppState>,
-    Query(owner): Query<ForOrganisation>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let organisation =
-        auth::owner_for_new(&app, &headers, owner.organisation.as_deref(), Action::ManageCatalogues).await?;
-    let catalogue: Catalogue = read_json(&body)?;
-    catalogue.validate().map_err(|e| ApiError::invalid(e.to_string()))?;
-    let store = app.registry.store();
-    match store.save_catalogue(&catalogue, app.now(), organisation.as_deref()).await {
-        Ok(()) => {}
-        Err(crate::store::StoreError::CatalogueExists) => {
-            let message = format!("catalogue {:?} version {:?} is already stored", catalogue.id, catalogue.version);
-            return Err(ApiError::new(Code::ItemInUse, message));
-        }
-        Err(error) => return Err(LiveError::Store(error).into()),
-    }
-    tracing::info!(catalogue = %catalogue.id, version = %catalogue.version, "catalogue imported");
-    let answer = json!({ "id": catalogue.id, "version": catalogue.version, "indicators": catalogue.indicator_count() });
-    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -188,6 +96,9 @@ async fn import_catalogue(
 struct NewSession {
     #[serde(default)]
     catalogue: Option<String>,
+    /// A version of the catalogue (a like-for-like repeat); the newest that is not retired if unset.
+    #[serde(default)]
+    version: Option<String>,
     #[serde(default)]
     title: String,
     #[serde(default)]
@@ -202,7 +113,10 @@ async fn create_session(State(app): State<AppState>, headers: HeaderMap, body: B
     let organisation = auth::owner_for_new(&app, &headers, request.organisation.as_deref(), Action::RunSession).await?;
     let spec = match (request.catalogue, request.items) {
         (Some(_), Some(_)) => return Err(ApiError::invalid("give either a catalogue or items, not both")),
-        (Some(id), None) => SessionSpec::workshop(&find_catalogue(&app, &headers, &id).await?, &request.title),
+        (Some(id), None) => {
+            let catalogue = super::catalogues::for_new_session(&app, &headers, &id, request.version.as_deref()).await?;
+            SessionSpec::workshop(&catalogue, &request.title)
+        }
         (None, items) => {
             let agenda = agenda_from_input(items.unwrap_or_default(), &BTreeMap::new())
                 .map_err(|e| ApiError::invalid(e.to_string()))?;

@@ -461,7 +461,7 @@ async fn report(
     let summary = summarise(&session);
     let catalogue = match &session.spec.catalogue {
         Some(reference) => {
-            super::api::catalogue_title(&app, handle.organisation(), &reference.id, &reference.version).await?
+            super::catalogues::catalogue_title(&app, handle.organisation(), &reference.id, &reference.version).await?
         }
         None => None,
     };

@@ -5,6 +5,7 @@ mod account;
 mod api;
 pub mod assets;
 pub mod auth;
+mod catalogues;
 mod conn;
 mod export;
 mod fanout;
@@ -85,7 +86,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(organisation::routes())
                 .merge(keys::routes())
                 .merge(trend::routes())
-                .merge(roadmap::routes()),
+                .merge(roadmap::routes())
+                .merge(catalogues::routes()),
         )
         .merge(assets::routes())
         .layer(axum::middleware::map_response(no_sniffing))

@@ -204,3 +204,70 @@ async fn the_plan_lives_between_occasions_and_the_next_one_shows_what_moved_and_
     assert_eq!(options, ["Kartlägg behoven", "Utbilda i e-tjänster"], "open actions in roadmap order (by quarter)");
     server.terminate().await;
 }
+
+#[tokio::test]
+async fn the_catalogue_library_keeps_every_version_starts_any_and_retires_or_deletes_only_what_is_safe() {
+    let data = tempfile::tempdir().unwrap();
+    let mut passwords = Vec::new();
+    for (email, organisation) in [("anna@exempelby.se", "Exempelby kommun"), ("bo@annanstad.se", "Annanstad kommun")] {
+        let args = ["create-user", "--email", email, "--name", email, "--organisation", organisation];
+        passwords.push(printed_password(&admin(data.path(), &args).await));
+    }
+    let server = ServerProcess::start_exactly(&["--data", data.path().to_str().unwrap()]).await;
+    let base = server.url("");
+    let anna = sign_in(&base, "anna@exempelby.se", &passwords[0]).await;
+    let bo = sign_in(&base, "bo@annanstad.se", &passwords[1]).await;
+    let mut newer: Value = anna.get(&base, "/api/catalogues/lika").await.body;
+    let original = newer["version"].as_str().unwrap().to_string();
+    newer["version"] = json!("2028.1");
+    assert_eq!(anna.post(&base, "/api/catalogues", newer.clone()).await.status, StatusCode::CREATED);
+    let versions = |list: &Value| -> Vec<(String, bool)> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["version"].as_str().unwrap().to_string(), c["retired"].as_bool().unwrap()))
+            .collect()
+    };
+    assert_eq!(
+        versions(&anna.get(&base, "/api/catalogues").await.body),
+        [(original.clone(), false), ("2028.1".into(), false)]
+    );
+    assert_eq!(anna.get(&base, "/api/catalogues/lika").await.body["version"], "2028.1", "the newest");
+    assert_eq!(
+        anna.get(&base, &format!("/api/catalogues/lika?version={original}")).await.body["version"],
+        original.as_str()
+    );
+
+    // A like-for-like repeat on the version used two years ago.
+    let repeat = anna
+        .post(&base, "/api/sessions", json!({"catalogue": "lika", "version": original, "title": "Som förra gången"}))
+        .await;
+    assert_eq!(repeat.status, StatusCode::CREATED, "{}", repeat.body);
+    let used = anna.get(&base, &format!("/api/catalogues/lika/versions/{original}/sessions")).await.body;
+    assert_eq!(used[0]["code"], repeat.body["code"], "which sessions used which version: {used}");
+
+    // Retired: it starts nothing new, the newest active version is the default again.
+    let path = "/api/catalogues/lika/versions/2028.1";
+    let retired = anna.send(&base, Method::PUT, path, Some(json!({"retired": true}))).await;
+    assert_eq!(retired.status, StatusCode::OK, "{}", retired.body);
+    assert_eq!(anna.get(&base, "/api/catalogues/lika").await.body["version"], original.as_str());
+    let refused = anna.post(&base, "/api/sessions", json!({"catalogue": "lika", "version": "2028.1"})).await;
+    assert_eq!(refused.body["code"], "unknown_catalogue", "{}", refused.body);
+    assert!(refused.body["message"].as_str().unwrap().contains("retired"));
+    let default = anna.post(&base, "/api/sessions", json!({"catalogue": "lika"})).await;
+    assert_eq!(default.status, StatusCode::CREATED);
+    assert_eq!(versions(&anna.get(&base, "/api/catalogues").await.body)[1], ("2028.1".to_string(), true));
+
+    // Only its organisation manages it; a built-in one nobody does.
+    assert_eq!(bo.send(&base, Method::PUT, path, Some(json!({"retired": false}))).await.status, StatusCode::FORBIDDEN);
+    let built_in = format!("/api/catalogues/lika/versions/{original}");
+    assert_eq!(anna.send(&base, Method::DELETE, &built_in, None).await.status, StatusCode::FORBIDDEN);
+
+    // Deleted when no session used it; kept (409) once one did.
+    assert_eq!(anna.send(&base, Method::DELETE, path, None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(anna.post(&base, "/api/catalogues", newer).await.status, StatusCode::CREATED);
+    anna.post(&base, "/api/sessions", json!({"catalogue": "lika", "version": "2028.1"})).await;
+    let kept = anna.send(&base, Method::DELETE, path, None).await;
+    assert_eq!((kept.status, kept.body["code"].as_str()), (StatusCode::CONFLICT, Some("item_in_use")), "{}", kept.body);
+    server.terminate().await;
+}

@@ -260,6 +260,26 @@ async fn owners(store: &dyn Store) {
     let imported = store.catalogues().await.unwrap();
     let last = imported.last().unwrap();
     assert_eq!((last.catalogue.id.as_str(), last.organisation.as_deref()), ("exempelby-egen", Some("o1")));
+    // The library: a version retired and back; deleted only while no session names it.
+    let version = owned.version.clone();
+    assert!(store.retire_catalogue("exempelby-egen", &version, Some(80)).await.unwrap());
+    assert_eq!(store.catalogues().await.unwrap().last().unwrap().retired_at, Some(80));
+    assert!(store.retire_catalogue("exempelby-egen", &version, None).await.unwrap());
+    assert!(!store.retire_catalogue("nothing", &version, None).await.unwrap());
+    let lika = stored("777777", 90).spec.catalogue.unwrap();
+    assert_eq!(
+        store.catalogue_sessions(&lika.id, &lika.version).await.unwrap().first().map(String::as_str),
+        Some("222222")
+    );
+    let mut on_owned = stored("777777", 90);
+    on_owned.spec.catalogue =
+        Some(samsyn::domain::session::CatalogueRef { id: "exempelby-egen".into(), version: version.clone() });
+    store.create_session(&on_owned).await.unwrap();
+    assert_eq!(store.catalogue_sessions("exempelby-egen", &version).await.unwrap(), ["777777"]);
+    assert!(!store.delete_catalogue("exempelby-egen", &version).await.unwrap(), "a session used it");
+    store.delete_session("777777").await.unwrap();
+    assert!(store.delete_catalogue("exempelby-egen", &version).await.unwrap());
+    assert!(store.catalogues().await.unwrap().iter().all(|c| c.catalogue.id != "exempelby-egen"));
 
     oidc(store).await;
 }

@@ -67,6 +67,10 @@ async fn a_data_folder_of_the_previous_release_opens_and_every_old_link_still_wo
     assert_eq!(trend["occasions"][0]["date"], "2026-11-23", "the old occasion starts the organisation's history");
     let l1 = trend["indicators"].as_array().unwrap().iter().find(|l| l["id"] == "L1").unwrap();
     assert_eq!(l1["levels"], json!([3]));
+    // The sessions stored before knew their catalogue version only inside their spec: the upgrade read it out.
+    let version = trend["occasions"][0]["version"].as_str().unwrap().to_string();
+    let used = anna.get(&base, &format!("/api/catalogues/lika/versions/{version}/sessions")).await.body;
+    assert_eq!(used[0]["code"], workshop, "{used}");
     // The old key still works after the claim, and members see the catalogue imported before organisations.
     Client::facilitator(&server.addr, workshop, key).await;
     let listed = anna.send(&base, Method::GET, "/api/catalogues", None).await.body;

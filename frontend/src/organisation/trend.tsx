@@ -137,44 +137,37 @@ function TrendView({ lang, org, trend, field }: { lang: Lang; org: Organisation;
           {tr(lang, h.csv)}
         </a>
       </p>
-      <h3>{tr(lang, h.occasionsTitle)}</h3>
-      <div class="table-scroll" role="region" aria-labelledby="trend-occasions-caption" tabIndex={0}>
-        <table class="dist-table trend-occasions">
-          <caption id="trend-occasions-caption">{tr(lang, h.occasionsCaption)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{tr(lang, h.colDate)}</th>
-              <th scope="col">{tr(lang, h.colTitle)}</th>
-              <th scope="col">{tr(lang, h.colUnit)}</th>
-              <th scope="col">{tr(lang, h.colVersion)}</th>
-              <th scope="col">{tr(lang, h.colOpen)}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {occasions.map((o) => {
-              const when = formatIsoDate(lang, o.date);
-              return (
-                <tr key={o.code}>
-                  <td>{when}</td>
-                  <th scope="row">{o.title}</th>
-                  <td>{o.field ?? <span class="muted">{tr(lang, h.noUnit)}</span>}</td>
-                  <td>{o.catalogue ? `${o.catalogue} ${o.version ?? ''}`.trim() : '–'}</td>
-                  <td class="trend-links">
-                    {runs && (
-                      <a href={consoleHref(o.code)} aria-label={tr(lang, h.openConsoleLabel, { title: o.title, date: when })}>
-                        {tr(lang, h.openConsole)}
-                      </a>
-                    )}
-                    <a href={reportHref(o.code, lang)} aria-label={tr(lang, h.openReportLabel, { title: o.title, date: when })}>
-                      {tr(lang, h.openReport)}
-                    </a>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <h3 id="trend-occasions-title">{tr(lang, h.occasionsTitle)}</h3>
+      <ol class="trend-occasion-list" aria-labelledby="trend-occasions-title">
+        {occasions.map((o) => {
+          const when = formatIsoDate(lang, o.date);
+          return (
+            <li key={o.code} class="trend-occasion">
+              <p class="trend-occasion-head">
+                <strong>{o.title}</strong> <span class="trend-occasion-date">{when}</span>
+              </p>
+              <p class="muted small trend-occasion-facts">
+                <span>
+                  {tr(lang, h.colUnit)}: {o.field ?? tr(lang, h.noUnit)}
+                </span>
+                <span>
+                  {tr(lang, h.colVersion)}: {o.catalogue ? `${o.catalogue} ${o.version ?? ''}`.trim() : '–'}
+                </span>
+              </p>
+              <p class="trend-links">
+                {runs && (
+                  <a href={consoleHref(o.code)} aria-label={tr(lang, h.openConsoleLabel, { title: o.title, date: when })}>
+                    {tr(lang, h.openConsole)}
+                  </a>
+                )}
+                <a href={reportHref(o.code, lang)} aria-label={tr(lang, h.openReportLabel, { title: o.title, date: when })}>
+                  {tr(lang, h.openReport)}
+                </a>
+              </p>
+            </li>
+          );
+        })}
+      </ol>
 
       <h3>{tr(lang, h.radarTitle)}</h3>
       <TrendRadar lang={lang} trend={trend} areas={areas} />

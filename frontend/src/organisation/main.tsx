@@ -1,7 +1,8 @@
 //! Organisation page (/organisations/{id}, or /organisation for the one chosen last): its name,
 //! units (verksamhetsområden) and members with their roles, for every member to read. An admin
 //! renames it, adds and removes units, changes roles, removes members (with a confirm step) and
-//! creates invitation links; anyone leaves it; a signed-in person creates a new one.
+//! creates invitation links; anyone leaves it; a signed-in person creates a new one. Above them,
+//! the history and trend of its finished occasions (trend.tsx) and its living plan (roadmap.tsx).
 //! Talks REST only (docs/protocol.md section 2a); no socket.
 
 import { render } from 'preact';
@@ -45,6 +46,8 @@ import { org as o, roleName, roleWord } from '../lib/orgStrings';
 import { common } from '../lib/strings';
 import { LangToggle } from '../lib/ui';
 import { CopyLink } from '../lib/copy';
+import { PlanSection } from './roadmap';
+import { TrendSection } from './trend';
 
 type MeState = { state: 'loading' } | { state: 'none' } | { state: 'ready'; me: Me };
 type OrgState = { state: 'loading' } | { state: 'failed'; code: string } | { state: 'ready'; org: Organisation };
@@ -274,6 +277,7 @@ interface ViewProps {
 function OrganisationView({ lang, org, me, status, announce, reload, onRenamed, onShow, onCreated }: ViewProps) {
   const admin = org.role === 'admin';
   const you = org.members.find((m) => m.you);
+  const [indicators, setIndicators] = useState<string[]>([]);
   return (
     <>
       <h1 id="page-title" tabIndex={-1}>
@@ -284,6 +288,10 @@ function OrganisationView({ lang, org, me, status, announce, reload, onRenamed, 
         {!admin && ` ${tr(lang, o.readOnly)}`}
       </p>
       {status}
+      <div class="org-history">
+        <TrendSection lang={lang} org={org} announce={announce} onLoaded={(t) => setIndicators(t.indicators.map((l) => l.id))} />
+        <PlanSection lang={lang} org={org} announce={announce} indicators={indicators} />
+      </div>
       <div class="org-grid">
         <div class="org-main">
           <Members lang={lang} org={org} announce={announce} reload={reload} />

@@ -117,17 +117,30 @@ impl Limits {
         }
     }
 
-    /// A browser's WebSocket carries its page's origin; only pages served by this server (same host) or
-    /// listed origins may connect. Clients without an `Origin` (not browsers) are let through.
-    pub fn origin_allowed(&self, origin: Option<&str>, host: Option<&str>) -> bool {
+    /// A browser's WebSocket and its changes carry their page's origin; only pages served by this server
+    /// or listed origins may connect or change anything. "This server" is the public URL when one is set:
+    /// a page on a name that a rebinding DNS points here says its own name in `Host` and `Origin` alike,
+    /// so comparing the two proves nothing then. Without a public URL it is the request's `Host`.
+    /// Clients without an `Origin` (not browsers) are let through.
+    pub fn origin_allowed(&self, origin: Option<&str>, host: Option<&str>, public_url: Option<&str>) -> bool {
         let Some(origin) = origin else { return true };
         let origin = origin.trim_end_matches('/').to_ascii_lowercase();
-        let same_host = host.is_some_and(|host| {
-            let host = host.to_ascii_lowercase();
-            origin == format!("http://{host}") || origin == format!("https://{host}")
-        });
-        same_host || self.allowed_origins.contains(&origin)
+        let own = match public_url {
+            Some(url) => origin_of(url).is_some_and(|own| own == origin),
+            None => host.is_some_and(|host| {
+                let host = host.to_ascii_lowercase();
+                origin == format!("http://{host}") || origin == format!("https://{host}")
+            }),
+        };
+        own || self.allowed_origins.contains(&origin)
     }
+}
+
+/// `scheme://host[:port]` of a URL, in lower case.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    (!authority.is_empty()).then(|| format!("{scheme}://{authority}").to_ascii_lowercase())
 }
 
 pub struct ConnectionGuard {
@@ -199,9 +212,21 @@ mod tests {
     #[test]
     fn only_the_own_host_and_listed_origins_may_open_a_socket() {
         let limits = Limits::new(10, vec!["https://intranet.kommun.se/".into()]);
-        assert!(limits.origin_allowed(Some("http://127.0.0.1:8080"), Some("127.0.0.1:8080")));
-        assert!(limits.origin_allowed(Some("https://intranet.kommun.se"), Some("samsyn.kommun.se")));
-        assert!(!limits.origin_allowed(Some("https://evil.example"), Some("samsyn.kommun.se")));
-        assert!(limits.origin_allowed(None, Some("samsyn.kommun.se")));
+        assert!(limits.origin_allowed(Some("http://127.0.0.1:8080"), Some("127.0.0.1:8080"), None));
+        assert!(limits.origin_allowed(Some("https://intranet.kommun.se"), Some("samsyn.kommun.se"), None));
+        assert!(!limits.origin_allowed(Some("https://evil.example"), Some("samsyn.kommun.se"), None));
+        assert!(limits.origin_allowed(None, Some("samsyn.kommun.se"), None));
+    }
+
+    #[test]
+    fn with_a_public_url_a_rebinding_name_is_refused_though_host_and_origin_agree() {
+        let limits = Limits::new(10, vec![]);
+        let public = Some("https://samsyn.kommun.se/");
+        assert!(limits.origin_allowed(Some("https://samsyn.kommun.se"), Some("samsyn.kommun.se"), public));
+        assert!(!limits.origin_allowed(Some("http://rebound.example"), Some("rebound.example"), public));
+        assert!(
+            limits.origin_allowed(Some("http://rebound.example"), Some("rebound.example"), None),
+            "without one, Host decides"
+        );
     }
 }

@@ -10,6 +10,7 @@ mod conn;
 mod export;
 mod fanout;
 pub mod frame;
+mod guard;
 mod keys;
 pub mod limits;
 mod network;
@@ -68,6 +69,7 @@ impl AppState {
 
 /// The whole router, separate from serving so tests can build it.
 pub fn router(state: AppState) -> Router {
+    let guard = axum::middleware::from_fn_with_state(state.clone(), guard::same_site_changes);
     Router::new()
         .route("/healthz", get(api::healthz))
         .route(
@@ -87,7 +89,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(keys::routes())
                 .merge(trend::routes())
                 .merge(roadmap::routes())
-                .merge(catalogues::routes()),
+                .merge(catalogues::routes())
+                .layer(guard),
         )
         .merge(assets::routes())
         .layer(axum::middleware::map_response(no_sniffing))

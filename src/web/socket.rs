@@ -42,7 +42,7 @@ pub async fn upgrade(
 ) -> Response {
     let headers = request.headers();
     let header_text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
-    if !app.limits.origin_allowed(header_text(header::ORIGIN), header_text(header::HOST)) {
+    if !app.limits.origin_allowed(header_text(header::ORIGIN), header_text(header::HOST), app.public_url.as_deref()) {
         return (StatusCode::FORBIDDEN, "this origin may not open a Samsyn socket").into_response();
     }
     let key = match handshake_key(headers) {

@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use futures_util::{SinkExt, StreamExt};
-use serde_json::json;
+use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -178,4 +178,53 @@ async fn no_answer_lets_a_browser_guess_its_type() {
         assert_eq!(header.as_deref(), Some("nosniff"), "{what} ({status})");
     }
     server.stop().await;
+}
+
+#[tokio::test]
+async fn another_sites_page_can_neither_create_nor_import_nor_open_a_socket_through_a_rebinding_name() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+    // The quick anonymous mode, where creating needs no sign-in: only the origin and the body's type stop a page.
+    let server = ServerProcess::start_with(&["--data", dir, "--public-url", "http://samsyn.test"]).await;
+    let http = reqwest::Client::new();
+    let workshop = json!({"catalogue": "lika", "title": "Från en annan sida"}).to_string();
+    // What a form or a fetch without preflight of another site's page sends: text/plain, any origin.
+    let plain = http.post(server.url("/api/sessions")).header("content-type", "text/plain").body(workshop.clone());
+    let answer = plain.send().await.unwrap();
+    assert_eq!(answer.status(), 400);
+    assert_eq!(answer.json::<Value>().await.unwrap()["code"], "bad_message");
+    for origin in ["https://evil.example", "http://rebound.example"] {
+        let json = http
+            .post(server.url("/api/catalogues"))
+            .header("content-type", "application/json")
+            .header("origin", origin)
+            .header("host", "rebound.example")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(json.status(), 403, "{origin}");
+        assert_eq!(json.json::<Value>().await.unwrap()["code"], "forbidden");
+    }
+    // The server's own pages (its public URL) and clients without an Origin go on as before.
+    let own = http
+        .post(server.url("/api/sessions"))
+        .header("content-type", "application/json")
+        .header("origin", "http://samsyn.test")
+        .body(workshop)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 201);
+    let listed: Value = http.get(server.url("/api/catalogues")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "nothing was imported");
+
+    // A socket from a page on a rebinding name: Host and Origin agree, and it is still refused.
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{}/ws", server.addr).into_client_request().unwrap();
+    request.headers_mut().insert("origin", "http://rebound.example".parse().unwrap());
+    request.headers_mut().insert("host", "rebound.example".parse().unwrap());
+    let refused = tokio_tungstenite::connect_async(request).await;
+    assert!(refused.is_err(), "the handshake is refused");
+    server.terminate().await;
 }

@@ -108,7 +108,13 @@ async fn an_assessment_ends_with_a_summary_a_prioritised_plan_and_exports_withou
     assert!(!text.contains("\"participant\""), "no ballot linked to anyone");
 
     // The export imports again as an occasion with the same outcome, on this or another server.
-    let imported = http.post(server.url("/api/occasions")).body(text.clone()).send().await.unwrap();
+    let imported = http
+        .post(server.url("/api/occasions"))
+        .header("content-type", "application/json")
+        .body(text.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(imported.status(), 201);
     let imported: Value = imported.json().await.unwrap();
     let (copy_code, copy_key) = (imported["code"].as_str().unwrap(), imported["facilitator_key"].as_str().unwrap());

@@ -1,0 +1,41 @@
+//! Requests made on a person's behalf by another site's page: a state change (POST, PUT, DELETE) must
+//! come from a page of this server (or of an origin of `--allowed-origins`) and carry JSON. A page of
+//! another site can make a browser send a form or `text/plain` to any server it reaches (an intranet
+//! server included) without asking anyone; it cannot send `application/json` across origins without a
+//! CORS preflight, which Samsyn never grants.
+
+use super::api::ApiError;
+use super::serve::MAX_BODY_BYTES;
+use super::AppState;
+use crate::protocol::Code;
+use axum::extract::{Request, State};
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Refuses a state change from another site's page, and a body that is not JSON.
+pub async fn same_site_changes(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let changes = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    if !changes {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let text = |name| headers.get(name).and_then(|v: &header::HeaderValue| v.to_str().ok());
+    if !app.limits.origin_allowed(text(header::ORIGIN), text(header::HOST), app.public_url.as_deref()) {
+        let message = "a change must come from a page of this server (or an origin of --allowed-origins)";
+        return ApiError::new(Code::Forbidden, message).into_response();
+    }
+    let length = text(header::CONTENT_LENGTH).and_then(|l| l.parse::<u64>().ok());
+    let has_body = length.is_some_and(|l| l > 0) || headers.contains_key(header::TRANSFER_ENCODING);
+    // A body over the size limit gets the limit's own answer (413) when it is read.
+    let too_large = length.is_some_and(|l| l > MAX_BODY_BYTES as u64);
+    let json = text(header::CONTENT_TYPE).is_some_and(|t| {
+        let media = t.split(';').next().unwrap_or_default().trim();
+        media.eq_ignore_ascii_case("application/json")
+    });
+    if has_body && !too_large && !json {
+        let message = "a request body must be JSON, sent with Content-Type: application/json";
+        return ApiError::new(Code::BadMessage, message).into_response();
+    }
+    next.run(request).await
+}

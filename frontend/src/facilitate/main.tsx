@@ -13,6 +13,7 @@ import { useLang, useLive } from '../lib/live';
 import { fetchMe, signInHref, type Me } from '../lib/account';
 import { acc } from '../lib/accountStrings';
 import { codeFromPath, keyFromHash } from '../lib/path';
+import { previousFor } from '../lib/previous';
 import { busyWith } from '../lib/reducer';
 import { allowed, closedByNext, itemById, nextItem, type Action } from '../lib/session';
 import { common } from '../lib/strings';
@@ -23,6 +24,7 @@ import { Agenda } from './agenda';
 import { LOCAL_COMMANDS } from './command';
 import { ClaimPanel, KeyPanel } from './delegate';
 import { Detail } from './detail';
+import { usePrevious } from './lasttime';
 import { AgendaEditor } from './editor';
 import type { Step } from './keys';
 import { shortcutStep, shortcutsOn } from './keys';
@@ -151,6 +153,10 @@ function Console({
   const selected: Item | null =
     itemById(session, selectedId) ?? itemById(session, current) ?? session?.items[0] ?? null;
   const busy = selected ? busyWith(state, selected.id) : false;
+
+  // "Last time" of an organisation's workshop: asked once, in the background, when the console
+  // first shows an indicator; the presenter view and the other views never show it.
+  const previous = usePrevious(code, secret, !presenter && !!session?.catalogue && selected?.kind === 'scale');
 
   const presented = presenter && session ? (itemById(session, session.current) ?? selected) : selected;
   const titlePart = !session
@@ -301,7 +307,14 @@ function Console({
           />
           <main id="main" class="console-main">
             {view === 'summary' ? (
-              <SummaryView code={code} secret={secret} session={session} lang={lang} send={sendFromSummary} onOpenItem={openItem} />
+              <SummaryView
+                code={code}
+                secret={secret}
+                session={session}
+                lang={lang}
+                send={sendFromSummary}
+                onOpenItem={openItem}
+              />
             ) : selected ? (
               <Detail
                 key={selected.id}
@@ -318,6 +331,8 @@ function Console({
                 state={state}
                 send={send}
                 onSummary={session.summary ? openSummary : null}
+                lastTime={previousFor(previous, selected.id)}
+                lastOccasion={previous?.occasion ?? null}
               />
             ) : (
               <>

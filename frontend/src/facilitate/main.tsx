@@ -3,6 +3,8 @@
 //! action, live tallies of every round, the lock form, word moderation, join information,
 //! shortcuts, the agenda editor, and the summary with the action plan, exports and delete; for a
 //! signed-in member, the key link to delegate (delegate.tsx), or, opened with the key, a claim.
+//! An organisation's workshop shows "last time" beside each indicator (lasttime.tsx) and, once
+//! finished, offers its actions to the organisation's living plan (orgplan.tsx).
 
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -25,6 +27,7 @@ import { LOCAL_COMMANDS } from './command';
 import { ClaimPanel, KeyPanel } from './delegate';
 import { Detail } from './detail';
 import { usePrevious } from './lasttime';
+import { useSessionOrganisation } from './orgplan';
 import { AgendaEditor } from './editor';
 import type { Step } from './keys';
 import { shortcutStep, shortcutsOn } from './keys';
@@ -157,6 +160,8 @@ function Console({
   // "Last time" of an organisation's workshop: asked once, in the background, when the console
   // first shows an indicator; the presenter view and the other views never show it.
   const previous = usePrevious(code, secret, !presenter && !!session?.catalogue && selected?.kind === 'scale');
+  // The organisation of the session, for a signed-in member: its name at finish and its living plan.
+  const organisation = useSessionOrganisation(me, code);
 
   const presented = presenter && session ? (itemById(session, session.current) ?? selected) : selected;
   const titlePart = !session
@@ -314,6 +319,7 @@ function Console({
                 lang={lang}
                 send={sendFromSummary}
                 onOpenItem={openItem}
+                organisation={organisation}
               />
             ) : selected ? (
               <Detail

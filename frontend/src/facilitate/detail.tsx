@@ -12,7 +12,9 @@ import { allowed, areaOf, closedByNext, latestRound, nextItem, primaryStep, scal
 import { common } from '../lib/strings';
 import type { Command, Item, Round, Scale, Session } from '../lib/types';
 import { ConsensusView, KindBadge, PhaseBadge, levelText, ThrottledProgress } from '../lib/ui';
+import type { PreviousIndicator, PreviousOccasion } from '../lib/previous';
 import { setShortcutsOn, shortcutKey, shortcutsOn, type Step } from './keys';
+import { LastTime } from './lasttime';
 import { Moderation } from './moderation';
 import { fac } from './strings';
 import { sm } from './summaryStrings';
@@ -34,6 +36,8 @@ export function Detail({
   state,
   send,
   onSummary,
+  lastTime = null,
+  lastOccasion = null,
 }: {
   session: Session;
   item: Item;
@@ -48,6 +52,9 @@ export function Detail({
   send: (c: Command) => number;
   /** Opens the summary and action plan; null when the state has no summary. */
   onSummary: (() => void) | null;
+  /** What the organisation's previous occasion and plan say about this indicator (fetched in the background). */
+  lastTime?: PreviousIndicator | null;
+  lastOccasion?: PreviousOccasion | null;
 }) {
   const area = areaOf(session, item);
   const round = latestRound(item);
@@ -148,6 +155,8 @@ export function Detail({
         {!connected && <p class="muted">{tr(lang, common.reconnectingShort)}</p>}
         <ShortcutSwitch lang={lang} />
       </section>
+
+      {scale && <LastTime item={item.id} entry={lastTime} occasion={lastOccasion} scale={scale} lang={lang} />}
 
       {scale && allowed('lock', item.phase, item.kind) && (item.phase !== 'pending' || lockAsk > 0) ? (
         <LockForm item={item} scale={scale} lang={lang} busy={busy} focusAsk={lockAsk} onLock={onLock} />

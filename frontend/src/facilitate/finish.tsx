@@ -11,8 +11,23 @@ import { sm } from './summaryStrings';
 
 const FORM_FIELDS = ['organisation', 'field', 'date'] as const;
 
-export function FinishForm({ occasion, lang, send }: { occasion: Occasion | null; lang: Lang; send: Send }) {
-  const [organisation, setOrganisation] = useState(occasion?.organisation ?? '');
+export function FinishForm({
+  occasion,
+  lang,
+  send,
+  organisationName = null,
+}: {
+  occasion: Occasion | null;
+  lang: Lang;
+  send: Send;
+  /** The name of the organisation the session belongs to, if known: the field starts with it. */
+  organisationName?: string | null;
+}) {
+  const [organisation, setOrganisation] = useState(occasion?.organisation ?? organisationName ?? '');
+  // The organisation is learnt after the form shows: fill the field in, unless someone typed already.
+  useEffect(() => {
+    if (organisationName && !occasion) setOrganisation((now) => now || organisationName);
+  }, [organisationName]);
   const [field, setField] = useState(occasion?.field ?? '');
   const [date, setDate] = useState(occasion?.date ?? todayIso());
   const [missing, setMissing] = useState<'organisation' | 'date' | null>(null);

@@ -3,6 +3,8 @@
 //! action, live tallies of every round, the lock form, word moderation, join information,
 //! shortcuts, the agenda editor, and the summary with the action plan, exports and delete; for a
 //! signed-in member, the key link to delegate (delegate.tsx), or, opened with the key, a claim.
+//! An organisation's workshop shows "last time" beside each indicator (lasttime.tsx) and, once
+//! finished, offers its actions to the organisation's living plan (orgplan.tsx).
 
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -13,6 +15,7 @@ import { useLang, useLive } from '../lib/live';
 import { fetchMe, signInHref, type Me } from '../lib/account';
 import { acc } from '../lib/accountStrings';
 import { codeFromPath, keyFromHash } from '../lib/path';
+import { previousFor } from '../lib/previous';
 import { busyWith } from '../lib/reducer';
 import { allowed, closedByNext, itemById, nextItem, type Action } from '../lib/session';
 import { common } from '../lib/strings';
@@ -23,6 +26,8 @@ import { Agenda } from './agenda';
 import { LOCAL_COMMANDS } from './command';
 import { ClaimPanel, KeyPanel } from './delegate';
 import { Detail } from './detail';
+import { usePrevious } from './lasttime';
+import { useSessionOrganisation } from './orgplan';
 import { AgendaEditor } from './editor';
 import type { Step } from './keys';
 import { shortcutStep, shortcutsOn } from './keys';
@@ -151,6 +156,12 @@ function Console({
   const selected: Item | null =
     itemById(session, selectedId) ?? itemById(session, current) ?? session?.items[0] ?? null;
   const busy = selected ? busyWith(state, selected.id) : false;
+
+  // "Last time" of an organisation's workshop: asked once, in the background, when the console
+  // first shows an indicator; the presenter view and the other views never show it.
+  const previous = usePrevious(code, secret, !presenter && !!session?.catalogue && selected?.kind === 'scale');
+  // The organisation of the session, for a signed-in member: its name at finish and its living plan.
+  const organisation = useSessionOrganisation(me, code);
 
   const presented = presenter && session ? (itemById(session, session.current) ?? selected) : selected;
   const titlePart = !session
@@ -301,7 +312,15 @@ function Console({
           />
           <main id="main" class="console-main">
             {view === 'summary' ? (
-              <SummaryView code={code} secret={secret} session={session} lang={lang} send={sendFromSummary} onOpenItem={openItem} />
+              <SummaryView
+                code={code}
+                secret={secret}
+                session={session}
+                lang={lang}
+                send={sendFromSummary}
+                onOpenItem={openItem}
+                organisation={organisation}
+              />
             ) : selected ? (
               <Detail
                 key={selected.id}
@@ -318,6 +337,8 @@ function Console({
                 state={state}
                 send={send}
                 onSummary={session.summary ? openSummary : null}
+                lastTime={previousFor(previous, selected.id)}
+                lastOccasion={previous?.occasion ?? null}
               />
             ) : (
               <>

@@ -4,6 +4,7 @@
 
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import type { Membership } from '../lib/account';
 import { formatNumber, formatPercent } from '../lib/format';
 import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { BUDGET_MAX, BUDGET_MIN, DEFAULT_BUDGET, DEFAULT_MAX_LEVEL, gapCandidates, indicatorOf } from '../lib/plan';
@@ -16,6 +17,7 @@ import { levelText } from '../lib/ui';
 import { errorText, fieldError, useCommand, type Send } from './command';
 import { DeleteSession, Exports } from './exports';
 import { FinishForm } from './finish';
+import { PlanToOrganisation } from './orgplan';
 import { PlanEditor } from './plan';
 import { sm } from './summaryStrings';
 
@@ -49,6 +51,7 @@ export function SummaryView({
   lang,
   send,
   onOpenItem,
+  organisation = null,
 }: {
   code: string;
   secret: string | null;
@@ -56,6 +59,8 @@ export function SummaryView({
   lang: Lang;
   send: Send;
   onOpenItem: (id: string) => void;
+  /** The organisation the session belongs to, when a signed-in member runs it (orgplan.tsx). */
+  organisation?: Membership | null;
 }) {
   const summary = session.summary ?? null;
   const actions = session.actions ?? [];
@@ -112,7 +117,19 @@ export function SummaryView({
         </ul>
       </nav>
 
-      {workshop && <WorkshopSections code={code} secret={secret} session={session} summary={summary} actions={actions} lang={lang} send={send} onOpenItem={onOpenItem} />}
+      {workshop && (
+        <WorkshopSections
+          code={code}
+          secret={secret}
+          session={session}
+          summary={summary}
+          actions={actions}
+          lang={lang}
+          send={send}
+          onOpenItem={onOpenItem}
+          organisation={organisation}
+        />
+      )}
 
       <Section id="sum-export" title={tr(lang, sm.exportTitle)}>
         <Exports code={code} secret={secret} lang={lang} />
@@ -134,6 +151,7 @@ function WorkshopSections({
   lang,
   send,
   onOpenItem,
+  organisation,
 }: {
   code: string;
   secret: string | null;
@@ -143,6 +161,7 @@ function WorkshopSections({
   lang: Lang;
   send: Send;
   onOpenItem: (id: string) => void;
+  organisation: Membership | null;
 }) {
   return (
     <>
@@ -181,7 +200,9 @@ function WorkshopSections({
       </Section>
 
       <Section id="sum-finish" title={tr(lang, sm.finishTitle)}>
-        <FinishForm occasion={session.occasion ?? null} lang={lang} send={send} />
+        <FinishForm occasion={session.occasion ?? null} lang={lang} send={send} organisationName={organisation?.name ?? null} />
+        {/* Once finished, an organisation's workshop offers its actions to the organisation's living plan. */}
+        {organisation && session.occasion && <PlanToOrganisation code={code} org={organisation} lang={lang} />}
       </Section>
     </>
   );

@@ -1,9 +1,11 @@
-//! "Compare occasions" on the start page: two of "Your sessions" (this browser has their codes
-//! and keys) go to POST /api/compare; the answer shows per area and per indicator the level
+//! "Compare occasions" on the start page: two workshops of the signed-in member's organisation
+//! (by code alone), or two of "Your sessions" (this browser has their codes and keys), go to
+//! POST /api/compare; the answer shows per area and per indicator the level
 //! then and now and which way it moved, with a radar chart overlaying both occasions.
 
 import { useEffect, useState } from 'preact/hooks';
-import { areaMovement, indicatorMovement, keyFromLink, looksSwapped, moveCounts } from '../lib/compare';
+import type { Membership, OrgSession } from '../lib/account';
+import { areaMovement, indicatorMovement, looksSwapped, moveCounts } from '../lib/compare';
 import { formatIsoDate, formatNumber } from '../lib/format';
 import { isoDate } from '../lib/plan';
 import { request } from '../lib/http';
@@ -11,6 +13,8 @@ import { pick, translate as tr, type Lang } from '../lib/i18n';
 import { RadarChart, RadarLegend, type RadarSeries } from '../lib/radarChart';
 import { errorMsg } from '../lib/strings';
 import type { CompareResult, CompareSide, IndicatorChange, TextIn } from '../lib/types';
+import { organisationHref } from '../lib/organisation';
+import { compareChoices, compareSide, defaultPair, keepPair, type CompareChoice } from './choices';
 import { cmp } from './compareStrings';
 import type { SavedSession } from './saved';
 import { start } from './strings';
@@ -36,20 +40,54 @@ function useLevelLabels(catalogue: string | null): Record<number, TextIn> {
   return labels;
 }
 
-export function CompareOccasions({ lang, saved }: { lang: Lang; saved: SavedSession[] }) {
-  const [thenCode, setThenCode] = useState(saved[1]?.code ?? '');
-  const [nowCode, setNowCode] = useState(saved[0]?.code ?? '');
+export function CompareOccasions({
+  lang,
+  saved,
+  org = null,
+  orgSessions = null,
+}: {
+  lang: Lang;
+  saved: SavedSession[];
+  /** The signed-in member's organisation: its workshops are compared by code alone. */
+  org?: Membership | null;
+  /** The organisation's sessions from the server; null while they load. */
+  orgSessions?: OrgSession[] | null;
+}) {
+  const choices = compareChoices(org ? orgSessions : null, saved);
+  const loading = org !== null && orgSessions === null;
+  // What the person picked; each render keeps it to what is offered (a session forgotten, the
+  // organisation's list loaded), else the two newest.
+  const [picked, setPicked] = useState<{ then: string; now: string } | null>(null);
   const [outcome, setOutcome] = useState<Outcome>({ state: 'idle' });
+  const pair = picked ? keepPair(choices, picked.then, picked.now) : defaultPair(choices);
+  const thenCode = pair.then;
+  const nowCode = pair.now;
+  const setThenCode = (then: string) => setPicked({ ...pair, then });
+  const setNowCode = (now: string) => setPicked({ ...pair, now });
 
-  // Keep the choice valid when the list changes (a session forgotten).
-  useEffect(() => {
-    const codes = saved.map((s) => s.code);
-    if (!codes.includes(nowCode)) setNowCode(codes[0] ?? '');
-    if (!codes.includes(thenCode)) setThenCode(codes.find((c) => c !== (codes.includes(nowCode) ? nowCode : codes[0])) ?? '');
-  }, [saved]);
-
-  const label = (s: SavedSession) =>
-    tr(lang, cmp.option, { title: s.title || tr(lang, start.untitled), code: s.code, when: formatIsoDate(lang, isoDate(new Date(s.created))) });
+  const label = (c: CompareChoice) =>
+    tr(lang, cmp.option, { title: c.title || tr(lang, start.untitled), code: c.code, when: formatIsoDate(lang, isoDate(new Date(c.created))) });
+  const fromOrg = choices.filter((c) => c.source === 'org');
+  const fromBrowser = choices.filter((c) => c.source === 'browser');
+  const options = (list: CompareChoice[]) =>
+    list.map((c) => (
+      <option key={c.code} value={c.code}>
+        {label(c)}
+      </option>
+    ));
+  // Two groups only when both have something: a signed-in member who also kept older sessions here.
+  const grouped = (
+    <>
+      {fromOrg.length > 0 && fromBrowser.length > 0 ? (
+        <>
+          <optgroup label={org ? tr(lang, cmp.groupOrg, { org: org.name }) : ''}>{options(fromOrg)}</optgroup>
+          <optgroup label={tr(lang, cmp.groupBrowser)}>{options(fromBrowser)}</optgroup>
+        </>
+      ) : (
+        options(choices)
+      )}
+    </>
+  );
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -58,15 +96,11 @@ export function CompareOccasions({ lang, saved }: { lang: Lang; saved: SavedSess
       setOutcome({ state: 'failed', text: tr(lang, cmp.same) });
       return;
     }
-    const access = (code: string) => {
-      const entry = saved.find((s) => s.code === code);
-      return { code, key: entry ? keyFromLink(entry.facilitator) : null };
-    };
-    const then = access(thenCode);
-    const now = access(nowCode);
+    const then = compareSide(choices, thenCode);
+    const now = compareSide(choices, nowCode);
     for (const side of [then, now]) {
-      if (!side.key) {
-        setOutcome({ state: 'failed', text: tr(lang, cmp.noKey, { code: side.code }) });
+      if ('missingKey' in side) {
+        setOutcome({ state: 'failed', text: tr(lang, cmp.noKey, { code: side.missingKey }) });
         return;
       }
     }
@@ -83,40 +117,42 @@ export function CompareOccasions({ lang, saved }: { lang: Lang; saved: SavedSess
         : res.code === 'not_comparable'
           ? tr(lang, cmp.notComparable)
           : res.code === 'forbidden'
-            ? tr(lang, cmp.forbidden)
-            : res.code === 'unknown_session'
-              ? tr(lang, cmp.unknownSession)
-              : tr(lang, errorMsg(res.code));
+            ? tr(lang, org ? cmp.forbiddenMember : cmp.forbidden)
+            : res.code === 'unauthorized'
+              ? tr(lang, cmp.unauthorized)
+              : res.code === 'unknown_session'
+                ? tr(lang, cmp.unknownSession)
+                : tr(lang, errorMsg(res.code));
     setOutcome({ state: 'failed', text: `${tr(lang, cmp.failed)} ${why}${res.message ? ` (${res.message})` : ''}` });
   };
 
   return (
-    <section class="compare" aria-labelledby="compare-title">
+    <section class="compare" aria-labelledby="compare-title" aria-busy={loading || undefined}>
       <h2 id="compare-title">{tr(lang, cmp.title)}</h2>
-      <p class="muted">{tr(lang, cmp.lead)}</p>
-      {saved.length < 2 ? (
-        <p class="muted">{tr(lang, cmp.needTwo)}</p>
+      <p class="muted">{org ? tr(lang, cmp.leadOrg, { org: org.name }) : tr(lang, cmp.lead)}</p>
+      {org && (
+        <p class="muted small">
+          {tr(lang, cmp.trendNote)}{' '}
+          <a href={organisationHref(org.id)}>{tr(lang, cmp.trendLink, { org: org.name })}</a>
+        </p>
+      )}
+      {loading ? (
+        <p class="muted">{tr(lang, cmp.loading)}</p>
+      ) : choices.length < 2 ? (
+        <p class="muted">{tr(lang, org ? cmp.needTwoOrg : cmp.needTwo)}</p>
       ) : (
         <form class="compare-form card" onSubmit={(e) => void submit(e)} noValidate>
           <div class="compare-pick">
             <div>
               <label for="compare-then">{tr(lang, cmp.then)}</label>
               <select id="compare-then" value={thenCode} onChange={(e) => setThenCode((e.target as HTMLSelectElement).value)}>
-                {saved.map((s) => (
-                  <option key={s.code} value={s.code}>
-                    {label(s)}
-                  </option>
-                ))}
+                {grouped}
               </select>
             </div>
             <div>
               <label for="compare-now">{tr(lang, cmp.now)}</label>
               <select id="compare-now" value={nowCode} onChange={(e) => setNowCode((e.target as HTMLSelectElement).value)}>
-                {saved.map((s) => (
-                  <option key={s.code} value={s.code}>
-                    {label(s)}
-                  </option>
-                ))}
+                {grouped}
               </select>
             </div>
           </div>
@@ -124,14 +160,7 @@ export function CompareOccasions({ lang, saved }: { lang: Lang; saved: SavedSess
             <button type="submit" class="btn btn-primary" disabled={outcome.state === 'busy'}>
               {outcome.state === 'busy' ? tr(lang, cmp.comparing) : tr(lang, cmp.compare)}
             </button>
-            <button
-              type="button"
-              class="btn"
-              onClick={() => {
-                setThenCode(nowCode);
-                setNowCode(thenCode);
-              }}
-            >
+            <button type="button" class="btn" onClick={() => setPicked({ then: nowCode, now: thenCode })}>
               {tr(lang, cmp.swap)}
             </button>
           </div>
@@ -140,7 +169,7 @@ export function CompareOccasions({ lang, saved }: { lang: Lang; saved: SavedSess
           </p>
         </form>
       )}
-      {outcome.state === 'done' && <CompareView result={outcome.result} lang={lang} />}
+      {outcome.state === 'done' && <CompareView result={outcome.result} lang={lang} byMember={org !== null} />}
     </section>
   );
 }
@@ -171,7 +200,7 @@ function SideFacts({ side, label, lang }: { side: CompareSide; label: string; la
   );
 }
 
-function CompareView({ result, lang }: { result: CompareResult; lang: Lang }) {
+function CompareView({ result, lang, byMember }: { result: CompareResult; lang: Lang; byMember: boolean }) {
   const [onlyMoved, setOnlyMoved] = useState(false);
   const labels = useLevelLabels(result.now.catalogue?.id ?? result.then.catalogue?.id ?? null);
   const { areas, indicators } = result.comparison;
@@ -213,7 +242,7 @@ function CompareView({ result, lang }: { result: CompareResult; lang: Lang }) {
         <SideFacts side={result.then} label={tr(lang, cmp.thenShort)} lang={lang} />
         <SideFacts side={result.now} label={tr(lang, cmp.nowShort)} lang={lang} />
       </dl>
-      {notFinished && <p class="notice-warn">{tr(lang, cmp.warnNotFinished)}</p>}
+      {notFinished && <p class="notice-warn">{tr(lang, byMember ? cmp.warnNotFinishedOrg : cmp.warnNotFinished)}</p>}
       {looksSwapped(result) && <p class="notice-warn">{tr(lang, cmp.warnSwapped)}</p>}
       <p class="compare-counts">{tr(lang, cmp.counts, { ...counts })}</p>
 

@@ -16,6 +16,30 @@ export const cmp = {
     sv: 'Du behöver minst två sessioner under ”Dina sessioner” för att kunna jämföra.',
     en: 'You need at least two sessions under “Your sessions” to compare.',
   },
+  leadOrg: {
+    sv: 'Välj en tidigare och en senare workshop i {org}. Du ser per område och indikator nivån då och nu, och vad som har rört sig. Inga nycklar behövs: du är inloggad som medlem.',
+    en: 'Pick an earlier and a later workshop of {org}. You see per area and indicator the level then and now, and what moved. No keys are needed: you are signed in as a member.',
+  },
+  trendNote: {
+    sv: 'Utvecklingen över alla tillfällen, inte bara två, visas på organisationens sida.',
+    en: "The trend over all occasions, not just two, is shown on the organisation's page.",
+  },
+  trendLink: { sv: 'Utvecklingen för {org}', en: 'The trend of {org}' },
+  needTwoOrg: {
+    sv: 'Organisationen behöver minst två workshoppar för att kunna jämföra.',
+    en: 'The organisation needs at least two workshops to compare.',
+  },
+  loading: { sv: 'Hämtar organisationens workshoppar…', en: "Loading the organisation's workshops…" },
+  groupOrg: { sv: 'Workshoppar i {org}', en: 'Workshops of {org}' },
+  groupBrowser: { sv: 'Sparade i den här webbläsaren', en: 'Saved in this browser' },
+  forbiddenMember: {
+    sv: 'Du får inte läsa en av sessionerna: den tillhör inte din organisation, eller så saknas nyckeln.',
+    en: 'You may not read one of the sessions: it is not your organisation’s, or its key is missing.',
+  },
+  unauthorized: {
+    sv: 'Inloggningen har gått ut. Logga in igen och försök på nytt.',
+    en: 'The sign-in has run out. Sign in again and try once more.',
+  },
   then: { sv: 'Tidigare tillfälle (då)', en: 'Earlier occasion (then)' },
   now: { sv: 'Senare tillfälle (nu)', en: 'Later occasion (now)' },
   option: { sv: '{title} – kod {code} ({when})', en: '{title} – code {code} ({when})' },
@@ -52,6 +76,10 @@ export const cmp = {
   warnNotFinished: {
     sv: 'Minst en av sessionerna är inte avslutad som tillfälle, så servern kan inte kontrollera att det är samma organisation. Jämförelsen visas ändå.',
     en: 'At least one of the sessions is not finished as an occasion, so the server cannot check that it is the same organisation. The comparison is shown anyway.',
+  },
+  warnNotFinishedOrg: {
+    sv: 'Minst en av workshopparna är inte avslutad som tillfälle (datum saknas). Jämförelsen visas ändå.',
+    en: 'At least one of the workshops is not finished as an occasion (no date). The comparison is shown anyway.',
   },
   warnSwapped: {
     sv: '”Då” har ett senare datum än ”Nu”. Byt plats om det blev fel.',

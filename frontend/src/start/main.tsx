@@ -127,6 +127,7 @@ function App() {
   const account = me?.account ?? null;
   const org = me ? chooseOrganisation(me.organisations, orgId) : null;
   const mayRun = org ? canRun(org.role) : false;
+  const orgList = useOrgSessions(account ? org : null, () => void loadMe());
 
   const onCreated: OnCreated = (created, title) => {
     // A member's sessions are listed by the server, and its console opens with the sign-in cookie.
@@ -367,12 +368,17 @@ function App() {
               </div>
             </>
           )}
-          {org && !building && <OrgSessions key={org.id} lang={lang} org={org} onSignedOut={() => void loadMe()} />}
+          {org && !building && <OrgSessions lang={lang} org={org} list={orgList.list} load={orgList.load} />}
           {saved.length > 0 && !building && (
-            <>
-              <SavedList lang={lang} saved={saved} browserOnly onForget={(code) => updateSaved(removeSaved(saved, code))} />
-              <CompareOccasions lang={lang} saved={saved} />
-            </>
+            <SavedList lang={lang} saved={saved} browserOnly onForget={(code) => updateSaved(removeSaved(saved, code))} />
+          )}
+          {(org || saved.length > 0) && !building && (
+            <CompareOccasions
+              lang={lang}
+              saved={saved}
+              org={org}
+              orgSessions={orgList.list.state === 'ready' ? orgList.list.list : orgList.list.state === 'failed' ? [] : null}
+            />
           )}
         </main>
       </>
@@ -667,25 +673,33 @@ function SetupForm({
   );
 }
 
-type OrgList = { state: 'loading' } | { state: 'failed' } | { state: 'ready'; list: OrgSession[] };
+export type OrgList = { state: 'loading' } | { state: 'failed' } | { state: 'ready'; list: OrgSession[] };
 
-/** The organisation's sessions, from the server: each opens its console (no key needed) and its screen. */
-function OrgSessions({ lang, org, onSignedOut }: { lang: Lang; org: Membership; onSignedOut: () => void }) {
+/**
+ * The organisation's sessions from the server, shared by its list and "Compare occasions"; a 401
+ * (the sign-in ran out meanwhile) makes the page ask again who is there.
+ */
+function useOrgSessions(org: Membership | null, onSignedOut: () => void): { list: OrgList; load: () => Promise<void> } {
   const [list, setList] = useState<OrgList>({ state: 'loading' });
   const load = async () => {
+    if (!org) return;
     setList({ state: 'loading' });
     const res = await fetchOrgSessions(org.id);
     if (res.ok) {
       setList({ state: 'ready', list: res.data });
       return;
     }
-    // The sign-in ran out meanwhile: the page asks again who is there.
     if (res.code === 'unauthorized' || res.status === 401) onSignedOut();
     setList({ state: 'failed' });
   };
   useEffect(() => {
     void load();
-  }, [org.id]);
+  }, [org?.id]);
+  return { list, load };
+}
+
+/** The organisation's sessions, from the server: each opens its console (no key needed) and its screen. */
+function OrgSessions({ lang, org, list, load }: { lang: Lang; org: Membership; list: OrgList; load: () => Promise<void> }) {
   const runs = canRun(org.role);
   return (
     <section class="saved" aria-labelledby="org-sessions-title" aria-busy={list.state === 'loading'}>

@@ -165,8 +165,14 @@ impl PlanAction {
         Ok(action)
     }
 
-    /// An action of a finished workshop's plan, on the organisation's plan.
-    pub fn from_workshop(action: &SessionAction, session: &str, catalogue: Option<&str>, now: i64) -> PlanAction {
+    /// An action of a finished workshop's plan, on the organisation's plan, taken over by `by`.
+    pub fn from_workshop(
+        action: &SessionAction,
+        session: &str,
+        catalogue: Option<&str>,
+        by: &str,
+        now: i64,
+    ) -> PlanAction {
         let status = PlanStatus::from(action.status);
         PlanAction {
             id: format!("{session}-{}", action.id),
@@ -181,7 +187,7 @@ impl PlanAction {
             session: Some(session.to_string()),
             created_at: now,
             updated_at: now,
-            history: vec![PlanStep { at: now, by: String::new(), status, note: String::new() }],
+            history: vec![PlanStep { at: now, by: by.to_string(), status, note: String::new() }],
         }
     }
 

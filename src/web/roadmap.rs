@@ -130,7 +130,7 @@ async fn take_over(
     Path((id, code)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    member(&app, &headers, &id, Action::KeepPlan, true).await?;
+    let who = member(&app, &headers, &id, Action::KeepPlan, true).await?;
     let handle = app.registry.get(&code).await?;
     if handle.organisation() != Some(id.as_str()) {
         return Err(ApiError::new(Code::Forbidden, "the session is not the organisation's"));
@@ -138,8 +138,11 @@ async fn take_over(
     let session = handle.snapshot().await?;
     let catalogue = session.spec.catalogue.as_ref().map(|c| c.id.as_str());
     let now = app.now();
-    let actions: Vec<PlanAction> =
-        session.actions.iter().map(|a| PlanAction::from_workshop(a, handle.code(), catalogue, now)).collect();
+    let actions: Vec<PlanAction> = session
+        .actions
+        .iter()
+        .map(|a| PlanAction::from_workshop(a, handle.code(), catalogue, &who.account.name, now))
+        .collect();
     let added = app.registry.store().add_plan_actions(&id, &actions).await.map_err(store_error)?;
     Ok(Json(json!({ "added": added, "actions": actions.len() })).into_response())
 }
@@ -331,7 +334,10 @@ async fn previous(State(app): State<AppState>, Path(code): Path<String>, headers
         // This indicator's id, and the ids it replaces in earlier catalogue versions.
         let known = |id: &str| id == item.id || item.replaces.iter().any(|r| r == id);
         let then = summary.as_ref().and_then(|s| s.indicators.iter().find(|i| known(&i.id)));
-        let actions: Vec<&PlanAction> = plan.iter().filter(|a| a.indicator.as_deref().is_some_and(known)).collect();
+        // An action names an indicator of its catalogue; one of another catalogue is another indicator.
+        let same_catalogue = |a: &PlanAction| a.catalogue.is_none() || a.catalogue == catalogue;
+        let actions: Vec<&PlanAction> =
+            plan.iter().filter(|a| same_catalogue(a) && a.indicator.as_deref().is_some_and(known)).collect();
         if then.is_none() && actions.is_empty() {
             continue;
         }

@@ -149,6 +149,7 @@ async fn the_plan_lives_between_occasions_and_the_next_one_shows_what_moved_and_
     let listed = anna.get(&base, &plan).await.body;
     let id = listed[0]["id"].as_str().unwrap().to_string();
     assert_eq!((listed[0]["status"].as_str(), listed[0]["indicator"].as_str()), (Some("planned"), Some("L1")));
+    assert_eq!(listed[0]["history"][0]["by"], "Anna Andersson", "who took it over");
 
     // Updated twice afterwards, outside any session; another added by hand with a quarter.
     let started = json!({"status": "started", "note": "Utkast på remiss", "quarter": "2027-Q1"});

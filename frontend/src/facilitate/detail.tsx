@@ -165,6 +165,7 @@ export function Detail({
       ) : null}
 
       {item.consensus && scale && <ConsensusView consensus={item.consensus} scale={scale} lang={lang} headingLevel={3} />}
+      {item.consensus && item.locked_by && <p class="muted small">{tr(lang, fac.lockedBy, { name: item.locked_by })}</p>}
 
       {item.kind === 'points' && item.targets && item.targets.length > 0 && onSummary && (
         <p>

@@ -25,6 +25,7 @@ import type { Done } from '../lib/socket';
 import { Agenda } from './agenda';
 import { LOCAL_COMMANDS } from './command';
 import { ClaimPanel, KeyPanel } from './delegate';
+import { otherConsoles } from './consoles';
 import { Detail } from './detail';
 import { usePrevious } from './lasttime';
 import { useSessionOrganisation } from './orgplan';
@@ -246,6 +247,13 @@ function Console({
           <span class="topbar-code">{tr(lang, common.sessionCode, { code })}</span>
           {session && (
             <span class="topbar-count">{tr(lang, common.participants, { count: session.participants })}</span>
+          )}
+          {session?.consoles && otherConsoles(session.consoles, me?.account?.name ?? null, tr(lang, fac.consoleByKey)).length > 0 && (
+            <span class="topbar-count" aria-live="polite">
+              {tr(lang, fac.consolesHere, {
+                names: otherConsoles(session.consoles, me?.account?.name ?? null, tr(lang, fac.consoleByKey)).join(', '),
+              })}
+            </span>
           )}
           <span class={`conn conn-${state.connection}`}>
             {state.connection === 'open'

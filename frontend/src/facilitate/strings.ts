@@ -68,6 +68,9 @@ export const fac = {
   lockSubmit: { sv: 'Lås nivå {n}', en: 'Lock level {n}' },
   lockSubmitPlain: { sv: 'Lås', en: 'Lock' },
   chooseLevel: { sv: 'Välj en nivå.', en: 'Choose a level.' },
+  lockedBy: { sv: 'Låst av {name}', en: 'Locked by {name}' },
+  consolesHere: { sv: 'Konsolen är öppen även hos: {names}', en: 'Also running this console: {names}' },
+  consoleByKey: { sv: 'någon via nyckellänken', en: 'someone with the key link' },
   lockNotNow: {
     sv: 'Stäng röstningen innan du låser en nivå.',
     en: 'Close voting before you lock a level.',

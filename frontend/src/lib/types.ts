@@ -140,6 +140,8 @@ interface ItemBase<T extends Tally> {
   phase: Phase;
   rounds: Round<T>[];
   consensus: Consensus | null;
+  /** Facilitator only: the signed-in member who locked it. */
+  locked_by?: string;
   history: ReopenedConsensus[];
 }
 
@@ -247,6 +249,8 @@ export interface Session {
   catalogue: { id: string; version: string } | null;
   /** Participants connected now. */
   participants: number;
+  /** Facilitator only: who runs the consoles open now, by name ('' for a key link's holder). */
+  consoles?: string[];
   current: string | null;
   /** Whether the word filter is on. */
   profanity_filter: boolean;

@@ -53,7 +53,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(json!({ "code": self.code, "message": self.message }))).into_response()
+        let mut response = (status, Json(json!({ "code": self.code, "message": self.message }))).into_response();
+        // For the layers around the routes (web::guard counts failed guesses), without reading the body.
+        response.extensions_mut().insert(self.code);
+        response
     }
 }
 

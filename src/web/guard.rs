@@ -8,10 +8,12 @@ use super::api::ApiError;
 use super::serve::MAX_BODY_BYTES;
 use super::AppState;
 use crate::protocol::Code;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::time::Instant;
 
 /// Refuses a state change from another site's page, and a body that is not JSON.
 pub async fn same_site_changes(State(app): State<AppState>, request: Request, next: Next) -> Response {
@@ -38,4 +40,41 @@ pub async fn same_site_changes(State(app): State<AppState>, request: Request, ne
         return ApiError::new(Code::BadMessage, message).into_response();
     }
     next.run(request).await
+}
+
+/// Guessing join codes or keys over HTTP (`/api/sessions/{code}/…`): an unknown code, or a wrong key,
+/// counts against the address as a failed WebSocket hello does, and an address over the limit waits a
+/// minute (`429`) — unless a signed-in member asks, who is accountable and cannot be guessing.
+pub async fn guessing(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let names_session = request.uri().path().starts_with("/sessions/");
+    if !names_session {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let ip = app.limits.client_ip(peer.ip(), forwarded);
+    let with_key = headers.contains_key(header::AUTHORIZATION);
+    if app.limits.is_throttled(ip, Instant::now())
+        && !matches!(super::auth::signed_in(&app, headers).await, Ok(Some(_)))
+    {
+        let message = "too many unknown codes or wrong keys from this address; wait a minute";
+        let mut response = ApiError::new(Code::RateLimited, message).into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(60));
+        return response;
+    }
+    let response = next.run(request).await;
+    let failed = match response.extensions().get::<Code>() {
+        Some(Code::UnknownSession) => true,
+        Some(Code::Forbidden) => with_key,
+        _ => false,
+    };
+    if failed {
+        app.limits.failed_hello(ip, Instant::now());
+    }
+    response
 }

@@ -70,6 +70,7 @@ impl AppState {
 /// The whole router, separate from serving so tests can build it.
 pub fn router(state: AppState) -> Router {
     let guard = axum::middleware::from_fn_with_state(state.clone(), guard::same_site_changes);
+    let guessing = axum::middleware::from_fn_with_state(state.clone(), guard::guessing);
     Router::new()
         .route("/healthz", get(api::healthz))
         .route(
@@ -90,6 +91,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(trend::routes())
                 .merge(roadmap::routes())
                 .merge(catalogues::routes())
+                .layer(guessing)
                 .layer(guard),
         )
         .merge(assets::routes())

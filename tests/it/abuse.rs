@@ -228,3 +228,45 @@ async fn another_sites_page_can_neither_create_nor_import_nor_open_a_socket_thro
     assert!(refused.is_err(), "the handshake is refused");
     server.terminate().await;
 }
+
+#[tokio::test]
+async fn guessing_codes_or_keys_over_http_is_throttled_per_address_but_never_a_signed_in_member() {
+    let data = tempfile::tempdir().unwrap();
+    let printed = crate::accounts::admin(
+        data.path(),
+        &["create-user", "--email", "anna@exempelby.se", "--name", "Anna", "--organisation", "Exempelby"],
+    )
+    .await;
+    let server = ServerProcess::start_with(&["--data", data.path().to_str().unwrap()]).await;
+    let base = server.url("");
+    let anna = crate::accounts::sign_in(&base, "anna@exempelby.se", &crate::accounts::printed_password(&printed)).await;
+    let session = create_workshop(&base).await;
+    let http = reqwest::Client::new();
+    let qr = |code: &str| http.get(format!("{base}/api/sessions/{code}/qr.svg"));
+    assert_eq!(qr(&session.code).send().await.unwrap().status(), 200);
+    // Wrong keys count as well as unknown codes.
+    for _ in 0..10 {
+        let wrong = http
+            .get(format!("{base}/api/sessions/{}/export.json", session.code))
+            .header("authorization", format!("Bearer {}", "0".repeat(64)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), 403);
+    }
+    for guess in 0..10 {
+        assert_eq!(qr(&format!("{:06}", 100_000 + guess)).send().await.unwrap().status(), 404);
+    }
+    // Over the limit, nothing about any code is told for a minute: the known one answers 429 too.
+    for code in [session.code.as_str(), "123456"] {
+        let refused = qr(code).send().await.unwrap();
+        assert_eq!(refused.status(), 429, "{code}");
+        assert_eq!(refused.headers()["retry-after"], "60");
+        assert_eq!(refused.json::<Value>().await.unwrap()["code"], "rate_limited");
+    }
+    // A signed-in member at the same address goes on; other routes are not held up.
+    let member = anna.get(&base, &format!("/api/sessions/{}/qr.svg", session.code)).await;
+    assert_eq!(member.status, 200);
+    assert_eq!(http.get(format!("{base}/api/catalogues")).send().await.unwrap().status(), 200);
+    server.terminate().await;
+}

@@ -250,7 +250,7 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Which of the caller's organisations' sessions used a version: `[{code, title, created_at, date}]`.
+/// Which of the caller's organisations' sessions used a version: `[{code, title, created_at, organisation}]`.
 async fn sessions(
     State(app): State<AppState>,
     Path((id, version)): Path<(String, String)>,

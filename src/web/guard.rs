@@ -78,3 +78,38 @@ pub async fn guessing(
     }
     response
 }
+
+/// Creating is limited per owner: a signed-in member may make a burst of 60 sessions, imports or
+/// organisations and then one every 10 s; anyone not signed in (`--allow-anonymous`) a burst of 20 per
+/// address and then one a minute. Enough for any real day of workshops and seminars; not enough to fill
+/// the server's memory and disk from one laptop.
+pub async fn creation_rate(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let creates = *request.method() == Method::POST
+        && (matches!(path, "/sessions" | "/catalogues" | "/occasions" | "/organisations")
+            || path.ends_with("/plan/seminar"));
+    if !creates {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let who = super::auth::signed_in(&app, headers).await.ok().flatten();
+    let (key, rate, burst) = match &who {
+        Some(who) => (format!("account {}", who.account.id), 0.1, 60.0),
+        None => {
+            let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+            (format!("address {}", app.limits.client_ip(peer.ip(), forwarded)), 1.0 / 60.0, 20.0)
+        }
+    };
+    if !app.limits.may_create(&key, rate, burst, Instant::now()) {
+        let message = "too many sessions, imports or organisations made in a short time; wait a minute";
+        let mut response = ApiError::new(Code::RateLimited, message).into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(60));
+        return response;
+    }
+    next.run(request).await
+}

@@ -29,6 +29,11 @@ impl RateLimit {
         RateLimit { tokens: burst, last: Instant::now(), rate, burst }
     }
 
+    /// Whether the bucket would be full at `now`.
+    pub fn is_full(&self, now: Instant) -> bool {
+        self.tokens + now.saturating_duration_since(self.last).as_secs_f64() * self.rate >= self.burst
+    }
+
     /// Takes one token if there is one.
     pub fn allow(&mut self, now: Instant) -> bool {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
@@ -48,6 +53,8 @@ pub struct Limits {
     max_connections: usize,
     connections: DashMap<IpAddr, usize>,
     failures: DashMap<IpAddr, (Instant, u32)>,
+    /// Creations per owner (an account, or an address when not signed in): see `guard::creation_rate`.
+    creations: std::sync::Mutex<std::collections::HashMap<String, RateLimit>>,
     /// Extra origins allowed to open the WebSocket besides the server's own host.
     allowed_origins: Vec<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, limits count the client's address.
@@ -64,7 +71,8 @@ impl Limits {
         let allowed_origins =
             allowed_origins.into_iter().map(|o| o.trim_end_matches('/').to_ascii_lowercase()).collect();
         let (connections, failures) = (DashMap::new(), DashMap::new());
-        Arc::new(Limits { max_connections, connections, failures, allowed_origins, trusted_proxies })
+        let creations = Default::default();
+        Arc::new(Limits { max_connections, connections, failures, creations, allowed_origins, trusted_proxies })
     }
 
     /// The address a connection's limits count: the peer, or, when the peer is a trusted proxy, the
@@ -93,6 +101,16 @@ impl Limits {
         }
         *count += 1;
         Some(ConnectionGuard { limits: self.clone(), ip })
+    }
+
+    /// Takes one creation from `owner`'s bucket (`rate` per second up to `burst`); false when empty.
+    pub fn may_create(&self, owner: &str, rate: f64, burst: f64, now: Instant) -> bool {
+        let mut buckets = self.creations.lock().unwrap_or_else(|p| p.into_inner());
+        if buckets.len() > 10_000 {
+            // A full bucket is the same as none: forget those.
+            buckets.retain(|_, bucket| !bucket.is_full(now));
+        }
+        buckets.entry(owner.to_string()).or_insert_with(|| RateLimit::new(rate, burst)).allow(now)
     }
 
     /// Whether `ip` has failed too many hellos lately.

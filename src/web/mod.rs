@@ -71,6 +71,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let guard = axum::middleware::from_fn_with_state(state.clone(), guard::same_site_changes);
     let guessing = axum::middleware::from_fn_with_state(state.clone(), guard::guessing);
+    let creation_rate = axum::middleware::from_fn_with_state(state.clone(), guard::creation_rate);
     Router::new()
         .route("/healthz", get(api::healthz))
         .route(
@@ -92,6 +93,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(roadmap::routes())
                 .merge(catalogues::routes())
                 .layer(guessing)
+                .layer(creation_rate)
                 .layer(guard),
         )
         .merge(assets::routes())

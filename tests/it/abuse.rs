@@ -270,3 +270,26 @@ async fn guessing_codes_or_keys_over_http_is_throttled_per_address_but_never_a_s
     assert_eq!(http.get(format!("{base}/api/catalogues")).send().await.unwrap().status(), 200);
     server.terminate().await;
 }
+
+#[tokio::test]
+async fn one_laptop_cannot_fill_the_server_with_sessions_or_imports() {
+    let data = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start_with(&["--data", data.path().to_str().unwrap()]).await;
+    let http = reqwest::Client::new();
+    let create = || http.post(server.url("/api/sessions")).json(&json!({"title": "Fyll servern", "items": []}));
+    // Anonymously (the quick mode), a burst of 20 from one address, then one a minute.
+    let mut statuses = Vec::new();
+    for _ in 0..25 {
+        statuses.push(create().send().await.unwrap().status().as_u16());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 20, "{statuses:?}");
+    let refused = create().send().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "60");
+    assert_eq!(refused.json::<Value>().await.unwrap()["code"], "rate_limited");
+    let import = http.post(server.url("/api/catalogues")).json(&json!({"id": "x"})).send().await.unwrap();
+    assert_eq!(import.status(), 429, "imports count with sessions");
+    // Joining, voting and reading go on for everyone.
+    assert_eq!(http.get(server.url("/api/catalogues")).send().await.unwrap().status(), 200);
+    server.terminate().await;
+}

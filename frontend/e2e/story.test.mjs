@@ -9,7 +9,7 @@
 //! L1 and imports it there; the facilitator starts the second workshop on that version from the
 //! library, a phone votes, it is finished dated two years later. The trend on the organisation page
 //! shows both occasions on one line; a used version cannot be deleted (said so) but is retired and
-//! brought back. Signed out and in again, everything is still there. The organisation page (with
+//! brought back, and an unused one is deleted. Signed out and in again, everything is still there. The organisation page (with
 //! the trend and the members) is checked with axe in Swedish and English, and photographed.
 
 import assert from 'node:assert/strict';
@@ -221,6 +221,18 @@ test('first run, an invited facilitator, two consoles, two occasions two years a
     const libraryShot = await shoot(library, 'library-retired');
     await mine.getByRole('button', { name: 'Återta' }).click();
     await admin.getByRole('status').getByText('Version 2028.1 kan användas igen.').waitFor();
+    // A version no session used is deleted after its confirm step.
+    next.version = '2028.2';
+    const draft = join(w.dir, 'lika-2028.2.json');
+    await writeFile(draft, JSON.stringify(next));
+    await importForm.getByLabel('Katalogfil (.json)').setInputFiles(draft);
+    await importForm.getByRole('button', { name: 'Importera' }).click();
+    const unused = likaVersion(admin, '2028.2');
+    await unused.getByRole('button', { name: 'Ta bort…' }).click();
+    await unused.getByRole('button', { name: 'Ta bort version 2028.2' }).click();
+    await admin.getByRole('status').getByText('Version 2028.2 av LIKA – socialtjänst är borttagen.').waitFor();
+    assert.equal(await unused.count(), 0);
+    await admin.waitForFunction(() => document.activeElement?.id === 'library-title');
 
     // ---- screenshots and axe: the organisation page, the trend, the members, in sv and en
     await w.check(admin, 'organisation', 'sv');

@@ -5,7 +5,8 @@
 //! Then on the organisation page the trend shows both occasions (checked cell by cell), the unit
 //! filter and the CSV download answer; the plan gets actions (a refused field explained beside
 //! it), one goes from planned to started to done with notes and shows its history, one is
-//! deleted after a confirm step, the exports answer, and the roadmap becomes a seminar. axe checks
+//! deleted after a confirm step, the exports answer, and the roadmap becomes a seminar; a viewer
+//! reads the catalogue library without a button to change it. axe checks
 //! the page with trend and plan in Swedish and English (and dark), with screenshots.
 
 import assert from 'node:assert/strict';
@@ -283,6 +284,13 @@ test('two occasions two years apart make a trend, and the plan lives on the orga
     assert.equal(await readPlan.getByRole('region', { name: 'Lägg till en åtgärd' }).count(), 0);
     assert.equal(await readTrend.getByRole('link', { name: /^Samtalsledarvy/ }).count(), 0);
     assert.equal(await readTrend.getByRole('link', { name: /^Rapport/ }).count(), 2);
+    // The catalogue library, read only: a version is downloaded, nothing is started, changed or imported.
+    const readLibrary = viewer.getByRole('region', { name: 'Katalogbibliotek' });
+    await readLibrary.getByRole('listitem', { name: 'Version 2026.2', exact: true }).getByText('importerad av er').waitFor();
+    await readLibrary.getByText('Samtalsledare och administratörer importerar, pensionerar och tar bort kataloger.').waitFor();
+    assert.equal(await readLibrary.getByRole('button', { name: 'Hämta' }).count(), 2);
+    assert.deepEqual(await readLibrary.getByRole('button').allTextContents(), ['Hämta', 'Hämta']);
+    assert.equal(await readLibrary.getByRole('region', { name: 'Importera en katalog' }).count(), 0);
     await w.check(viewer, 'organisation-trend-plan', 'viewer');
     await viewer.context().close();
 

@@ -1,5 +1,6 @@
-//! Helpers of the suites with staff accounts (accounts.test.mjs, organisation.test.mjs): the first
-//! administrator, switching the language, and reading what a field's aria-describedby says.
+//! Helpers of the suites with staff accounts (accounts.test.mjs, organisation.test.mjs,
+//! story.test.mjs): the first administrator, signing in and out, switching the language, reading
+//! what a field's aria-describedby says, and a phone's vote on a scale item.
 
 export const ADMIN = {
   name: 'Anna Administratör',
@@ -25,6 +26,23 @@ export async function signIn(page, who) {
   await form.getByLabel('E-postadress').fill(who.email);
   await form.getByLabel('Lösenord').fill(who.password);
   await form.getByRole('button', { name: 'Logga in', exact: true }).click();
+}
+
+/** Signs out from the start page's header and waits for the sign-in form. */
+export async function signOut(page) {
+  await page.locator('header').getByRole('button', { name: 'Logga ut' }).click();
+  await page.getByRole('region', { name: 'Logga in' }).waitFor();
+}
+
+/** A level's button on a phone: "3 – Påbörjad …" (the number is read before the label). */
+export function levelButton(phone, n, label) {
+  return phone.getByRole('button', { name: new RegExp(`^${n} – ${label(n)}`) });
+}
+
+/** A phone taps a level and waits until the server has the vote. */
+export async function phoneVote(phone, n, label) {
+  await levelButton(phone, n, label).tap();
+  await phone.getByRole('status').getByText('Ditt svar är mottaget – du kan ändra det tills röstningen stängs').waitFor();
 }
 
 /** Presses the header's language button and waits for the page to speak `to`. */

@@ -2,7 +2,8 @@
 //! units (verksamhetsområden) and members with their roles, for every member to read. An admin
 //! renames it, adds and removes units, changes roles, removes members (with a confirm step) and
 //! creates invitation links; anyone leaves it; a signed-in person creates a new one. Above them,
-//! the history and trend of its finished occasions (trend.tsx) and its living plan (roadmap.tsx).
+//! the history and trend of its finished occasions (trend.tsx), its living plan (roadmap.tsx) and
+//! the catalogue library (library.tsx).
 //! Talks REST only (docs/protocol.md section 2a); no socket.
 
 import { render } from 'preact';
@@ -46,6 +47,7 @@ import { org as o, roleName, roleWord } from '../lib/orgStrings';
 import { common } from '../lib/strings';
 import { LangToggle } from '../lib/ui';
 import { CopyLink } from '../lib/copy';
+import { LibrarySection } from './library';
 import { PlanSection } from './roadmap';
 import { TrendSection } from './trend';
 
@@ -291,6 +293,7 @@ function OrganisationView({ lang, org, me, status, announce, reload, onRenamed, 
       <div class="org-history">
         <TrendSection lang={lang} org={org} announce={announce} onLoaded={(t) => setIndicators(t.indicators.map((l) => l.id))} />
         <PlanSection lang={lang} org={org} announce={announce} indicators={indicators} />
+        <LibrarySection lang={lang} org={org} announce={announce} />
       </div>
       <div class="org-grid">
         <div class="org-main">

@@ -1,0 +1,101 @@
+//! UI texts of the organisation page's catalogue library, in Swedish and English.
+
+import type { Params } from './i18n';
+
+const plural = (n: unknown, one: string, many: string) => (Number(n) === 1 ? one : many);
+
+export const lib = {
+  title: { sv: 'Katalogbibliotek', en: 'Catalogue library' },
+  lead: {
+    sv: 'Alla versioner av katalogerna ni kan använda. Starta en workshop på samma version som förra gången för att jämföra lika med lika, hämta en version som fil, och se vilka tillfällen som använde den.',
+    en: 'Every version of the catalogues you may use. Start a workshop on the version used last time to compare like with like, download a version as a file, and see which occasions used it.',
+  },
+  readOnly: {
+    sv: 'Samtalsledare och administratörer importerar, pensionerar och tar bort kataloger.',
+    en: 'Facilitators and admins import, retire and delete catalogues.',
+  },
+  loading: { sv: 'Hämtar katalogerna…', en: 'Loading the catalogues…' },
+  failed: { sv: 'Kunde inte hämta katalogerna.', en: 'Could not load the catalogues.' },
+  retry: { sv: 'Försök igen', en: 'Try again' },
+  none: { sv: 'Inga kataloger än.', en: 'No catalogues yet.' },
+  versionsOf: {
+    sv: (p: Params) => `${p.n} ${plural(p.n, 'version', 'versioner')}`,
+    en: (p: Params) => `${p.n} ${plural(p.n, 'version', 'versions')}`,
+  },
+  versionsList: { sv: 'Versioner av {title}', en: 'Versions of {title}' },
+  versionHeading: { sv: 'Version {version}', en: 'Version {version}' },
+  indicators: {
+    sv: (p: Params) => `${p.n} ${plural(p.n, 'indikator', 'indikatorer')}`,
+    en: (p: Params) => `${p.n} ${plural(p.n, 'indicator', 'indicators')}`,
+  },
+  builtIn: { sv: 'inbyggd', en: 'built in' },
+  ownImport: { sv: 'importerad av er', en: 'imported by you' },
+  sharedImport: { sv: 'importerad', en: 'imported' },
+  retired: { sv: 'pensionerad', en: 'retired' },
+  retiredHelp: {
+    sv: 'Pensionerad: startar inga nya workshoppar. Tillfällen som använde den behåller den.',
+    en: 'Retired: starts no new workshops. Occasions that used it keep it.',
+  },
+  download: { sv: 'Hämta', en: 'Download' },
+  downloadLabel: { sv: 'Hämta {title} version {version} som JSON-fil', en: 'Download {title} version {version} as a JSON file' },
+  downloaded: { sv: '{file} är hämtad.', en: '{file} is downloaded.' },
+  downloadFailed: { sv: 'Kunde inte hämta versionen.', en: 'Could not download the version.' },
+  start: { sv: 'Starta workshop på den här versionen', en: 'Start a workshop on this version' },
+  startLabel: {
+    sv: 'Starta workshop på {title} version {version}',
+    en: 'Start a workshop on {title} version {version}',
+  },
+  startTitleLabel: { sv: 'Titel på workshoppen (valfri)', en: 'Title of the workshop (optional)' },
+  startGo: { sv: 'Starta workshoppen', en: 'Start the workshop' },
+  starting: { sv: 'Startar…', en: 'Starting…' },
+  startFailed: { sv: 'Workshoppen kunde inte startas.', en: 'The workshop could not be started.' },
+  sessionsToggle: { sv: 'Vilka tillfällen använde den?', en: 'Which occasions used it?' },
+  sessionsLoading: { sv: 'Hämtar tillfällena…', en: 'Loading the occasions…' },
+  sessionsFailed: { sv: 'Kunde inte hämta tillfällena.', en: 'Could not load the occasions.' },
+  sessionsNone: { sv: 'Inget av era tillfällen har använt den här versionen.', en: 'None of your occasions used this version.' },
+  sessionsList: { sv: 'Tillfällen på version {version}', en: 'Occasions on version {version}' },
+  untitled: { sv: 'Namnlöst tillfälle', en: 'Untitled occasion' },
+  sessionLink: { sv: '{title} ({code})', en: '{title} ({code})' },
+  created: { sv: 'skapat {date}', en: 'created {date}' },
+  retire: { sv: 'Pensionera', en: 'Retire' },
+  retireLabel: { sv: 'Pensionera version {version} av {title}', en: 'Retire version {version} of {title}' },
+  unretire: { sv: 'Återta', en: 'Bring back' },
+  unretireLabel: { sv: 'Återta version {version} av {title}', en: 'Bring back version {version} of {title}' },
+  retiredDone: { sv: 'Version {version} är pensionerad.', en: 'Version {version} is retired.' },
+  unretiredDone: { sv: 'Version {version} kan användas igen.', en: 'Version {version} can be used again.' },
+  retireFailed: { sv: 'Kunde inte ändra versionen.', en: 'Could not change the version.' },
+  remove: { sv: 'Ta bort…', en: 'Delete…' },
+  removeLabel: { sv: 'Ta bort version {version} av {title}…', en: 'Delete version {version} of {title}…' },
+  removeConfirm: {
+    sv: 'Ta bort version {version} av {title}? Det går inte att ångra.',
+    en: 'Delete version {version} of {title}? This cannot be undone.',
+  },
+  removeYes: { sv: 'Ta bort version {version}', en: 'Delete version {version}' },
+  cancel: { sv: 'Avbryt', en: 'Cancel' },
+  removed: { sv: 'Version {version} av {title} är borttagen.', en: 'Version {version} of {title} is deleted.' },
+  removeFailed: { sv: 'Versionen kunde inte tas bort.', en: 'The version could not be deleted.' },
+  inUse: {
+    sv: 'Versionen kunde inte tas bort: tillfällen har använt den. Pensionera den i stället, så startar den inga nya workshoppar.',
+    en: 'The version could not be deleted: occasions have used it. Retire it instead, so that it starts no new workshops.',
+  },
+  serverSaid: { sv: 'Servern svarade: {message}', en: 'The server said: {message}' },
+  importTitle: { sv: 'Importera en katalog', en: 'Import a catalogue' },
+  importHelp: {
+    sv: 'En katalogfil i JSON-format (se dokumentationen). En ny version av en katalog har samma id och ett nytt versionsnamn; en indikator som bytt id anger sitt gamla id i "replaces".',
+    en: 'A catalogue file in JSON (see the documentation). A new version of a catalogue has the same id and a new version name; an indicator whose id changed names its old id in "replaces".',
+  },
+  importLabel: { sv: 'Katalogfil (.json)', en: 'Catalogue file (.json)' },
+  importButton: { sv: 'Importera', en: 'Import' },
+  importing: { sv: 'Importerar…', en: 'Importing…' },
+  importMissing: { sv: 'Välj en katalogfil först.', en: 'Choose a catalogue file first.' },
+  importNotJson: { sv: 'Filen är inte JSON.', en: 'The file is not JSON.' },
+  importFailed: { sv: 'Katalogen importerades inte.', en: 'The catalogue was not imported.' },
+  importExists: {
+    sv: 'Den versionen av katalogen finns redan. Ge filen ett nytt versionsnamn.',
+    en: 'That version of the catalogue is there already. Give the file a new version name.',
+  },
+  imported: {
+    sv: (p: Params) => `Version ${p.version} av ${p.id} är importerad med ${p.n} ${plural(p.n, 'indikator', 'indikatorer')}.`,
+    en: (p: Params) => `Version ${p.version} of ${p.id} is imported with ${p.n} ${plural(p.n, 'indicator', 'indicators')}.`,
+  },
+};

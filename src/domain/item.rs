@@ -9,14 +9,8 @@ use std::collections::{BTreeMap, HashSet};
 /// Most items in one session.
 pub const MAX_ITEMS: usize = 200;
 
-/// When participants and screens see an item's results.
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Results {
-    Live,
-    AfterReveal,
-}
+/// When participants and screens see an item's results; each kind has its default (`kinds`).
+pub use super::kinds::Results;
 
 /// One item of a session's agenda.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,10 +1,10 @@
 //! Sign-in and the organisation's pages: who am I, the first administrator, signing in and out, and an
 //! organisation's list of sessions. Participants never come here.
 
-use super::api::{read_json, ApiError};
 use super::auth::{self, SignedIn, COOKIE, SIGN_IN_LIFETIME};
+use super::reply::{no_store, read_json, ApiError};
 use super::AppState;
-use crate::accounts::{self, AccountError, NewAccount};
+use crate::accounts::{self, NewAccount};
 use crate::live::LiveError;
 use crate::protocol::Code;
 use axum::body::Bytes;
@@ -26,19 +26,6 @@ pub fn routes() -> Router<AppState> {
         .route("/sign-out", post(sign_out))
 }
 
-impl From<AccountError> for ApiError {
-    fn from(error: AccountError) -> Self {
-        match error {
-            AccountError::Field { .. } | AccountError::EmailTaken => {
-                ApiError::new(Code::InvalidField, error.to_string())
-            }
-            AccountError::Store(store) => LiveError::Store(store).into(),
-        }
-    }
-}
-
-pub(super) type ApiResult<T> = Result<T, ApiError>;
-
 /// What the start page needs to know about the person at the browser.
 pub(super) fn me_body(app: &AppState, first_run: bool, who: Option<&SignedIn>) -> Value {
     let organisations: Vec<Value> = who
@@ -55,11 +42,6 @@ pub(super) fn me_body(app: &AppState, first_run: bool, who: Option<&SignedIn>) -
         "csrf_token": who.map(|who| who.csrf_token.clone()),
         "oidc": app.oidc.as_ref().map(|oidc| json!({ "name": oidc.name })),
     })
-}
-
-pub(super) fn no_store(mut response: Response) -> Response {
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 async fn me(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {

@@ -2,6 +2,7 @@
 //! Errors answer as `{code, message}`; a body that cannot be read says where it went wrong.
 
 use super::auth::{self, Need};
+use super::reply::{read_json, ApiError};
 use super::AppState;
 use crate::domain::access::Action;
 use crate::domain::item::{agenda_from_input, item_set, ItemInput, ItemSetInput};
@@ -14,7 +15,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -30,68 +30,11 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
-/// An HTTP error with a stable code, the same codes as the WebSocket uses; the status follows the code.
-pub struct ApiError {
-    code: Code,
-    message: String,
-}
-
-impl ApiError {
-    pub(super) fn new(code: Code, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into() }
-    }
-
-    pub(super) fn internal(message: impl Into<String>) -> Self {
-        ApiError::new(Code::Internal, message)
-    }
-
-    pub(super) fn invalid(message: impl Into<String>) -> Self {
-        ApiError::new(Code::InvalidItems, message)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = (status, Json(json!({ "code": self.code, "message": self.message }))).into_response();
-        // For the layers around the routes (web::guard counts failed guesses), without reading the body.
-        response.extensions_mut().insert(self.code);
-        response
-    }
-}
-
-impl From<LiveError> for ApiError {
-    fn from(error: LiveError) -> Self {
-        if let LiveError::NotStored | LiveError::Store(_) | LiveError::Closed = &error {
-            tracing::error!(%error, "request failed");
-        }
-        ApiError::new(error.code(), error.to_string())
-    }
-}
-
-/// Reads a JSON body; on failure the message names the path where reading stopped, e.g. `items[2].options`.
-pub(super) fn read_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut reader = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut reader).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        let message = if path == "." { format!("{inner}") } else { format!("{path}: {inner}") };
-        ApiError::new(Code::BadMessage, format!("could not read the request: {message}"))
-    })
-}
-
 pub async fn healthz(State(app): State<AppState>) -> Response {
     match app.registry.store().ping().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(error) => (StatusCode::SERVICE_UNAVAILABLE, format!("store unavailable: {error}")).into_response(),
     }
-}
-
-/// A catalogue, session or occasion made for one organisation: `?organisation=` picks which, when the
-/// member has several.
-#[derive(Deserialize)]
-pub(super) struct ForOrganisation {
-    pub organisation: Option<String>,
 }
 
 #[derive(Deserialize)]

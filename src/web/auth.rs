@@ -2,7 +2,7 @@
 //! facilitator key, or nobody. What each may do is `domain::access`; this module only finds out who it
 //! is, checks the CSRF token of a change, and keeps sign-in attempts in check.
 
-use super::api::ApiError;
+use super::reply::ApiError;
 use super::AppState;
 use crate::domain::access::{allowed, Action, Role};
 use crate::live::{LiveError, SessionHandle};

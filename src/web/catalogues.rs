@@ -1,9 +1,9 @@
 //! The catalogue library: the built-in catalogues and each organisation's imports, every version of
 //! each, which sessions used which version, and retiring or deleting a version.
 
-use super::account::{no_store, ApiResult};
-use super::api::{read_json, ApiError, ForOrganisation};
 use super::auth;
+use super::reply::{no_store, ApiResult};
+use super::reply::{read_json, ApiError, ForOrganisation};
 use super::AppState;
 use crate::domain::access::Action;
 use crate::domain::{Catalogue, Text};

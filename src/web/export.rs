@@ -1,9 +1,9 @@
 //! Results that last: the summary, exports (JSON, CSV for spreadsheets, a printable report), comparing two
 //! occasions, and deleting a session. Every route here needs the facilitator key, except the summary once shared.
 
-use super::api::ApiError;
-use super::api::ForOrganisation;
 use super::auth::{self, session_for, Need};
+use super::reply::ApiError;
+use super::reply::ForOrganisation;
 use super::AppState;
 use crate::domain::access::Action;
 use crate::domain::item::item_set;
@@ -501,7 +501,7 @@ async fn compare_occasions(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let request: CompareRequest = super::api::read_json(&body)?;
+    let request: CompareRequest = super::reply::read_json(&body)?;
     let mut sessions = Vec::new();
     let mut owners = Vec::new();
     for access in [&request.then, &request.now] {
@@ -555,7 +555,7 @@ async fn import_occasion(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let organisation = auth::owner_for_new(&app, &headers, owner.organisation.as_deref(), Action::RunSession).await?;
-    let file: ExportFile = super::api::read_json(&body)?;
+    let file: ExportFile = super::reply::read_json(&body)?;
     if file.format != "samsyn-occasion" {
         let message = format!("format: expected \"samsyn-occasion\", found {:?}", file.format);
         return Err(ApiError::new(Code::InvalidItems, message));

@@ -4,7 +4,7 @@
 //! server included) without asking anyone; it cannot send `application/json` across origins without a
 //! CORS preflight, which Samsyn never grants.
 
-use super::api::ApiError;
+use super::reply::ApiError;
 use super::serve::MAX_BODY_BYTES;
 use super::AppState;
 use crate::protocol::Code;

@@ -1,9 +1,10 @@
 //! A session's key link as a delegate: members of its organisation see it, rotate it and revoke it; an
 //! anonymous session is claimed into an organisation with its key.
 
-use super::account::{no_store, ApiResult};
-use super::api::{created_body, ApiError, ForOrganisation};
+use super::api::created_body;
 use super::auth::{self, session_for, Need};
+use super::reply::{no_store, ApiResult};
+use super::reply::{ApiError, ForOrganisation};
 use super::AppState;
 use crate::domain::access::Action;
 use crate::live::{Created, LiveError, Registry, SessionHandle, REVOKED};

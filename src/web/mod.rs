@@ -16,6 +16,7 @@ pub mod limits;
 mod network;
 pub mod oidc;
 mod organisation;
+mod reply;
 mod roadmap;
 mod serve;
 mod socket;

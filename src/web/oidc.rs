@@ -9,8 +9,8 @@
 //! back, which a short-lived cookie holding the `state` shows. Whatever goes wrong ends on the start page
 //! with `?signin_error=<reason>` (docs/protocol.md §2a), and the server's log says why in full.
 
-use super::api::ApiError;
 use super::auth::{self, same_secret};
+use super::reply::ApiError;
 use super::AppState;
 use crate::accounts::{checked_email, checked_name};
 use crate::config::Config;

@@ -1,9 +1,10 @@
 //! An organisation's own pages: its members and their roles, invitations by link, units, and its list of
 //! sessions. Everything here is for members only, and shown only inside the organisation.
 
-use super::account::{start_session, ApiResult};
-use super::api::{read_json, ApiError};
+use super::account::start_session;
 use super::auth::{self, SignedIn};
+use super::reply::ApiResult;
+use super::reply::{read_json, ApiError};
 use super::AppState;
 use crate::accounts::{self, NewAccount};
 use crate::domain::access::{Action, Role};
@@ -99,7 +100,7 @@ async fn organisation(State(app): State<AppState>, Path(id): Path<String>, heade
     let retention_days = store.retention(&id).await.map_err(store_error)?;
     let body = json!({ "id": id, "name": name, "role": who.role_in(&id), "members": members, "units": units,
                        "retention_days": retention_days });
-    Ok(super::account::no_store(Json(body).into_response()))
+    Ok(super::reply::no_store(Json(body).into_response()))
 }
 
 /// An organisation's settings; a field left out stays as it is.
@@ -152,7 +153,7 @@ async fn sessions(State(app): State<AppState>, Path(id): Path<String>, headers: 
             json!({ "code": s.code, "title": s.spec.title, "created_at": s.created_at, "kind": kind, "catalogue": catalogue })
         })
         .collect();
-    Ok(super::account::no_store(Json(list).into_response()))
+    Ok(super::reply::no_store(Json(list).into_response()))
 }
 
 #[derive(Deserialize)]
@@ -195,7 +196,7 @@ async fn invitation(State(app): State<AppState>, Path(token): Path<String>) -> A
         Some(invitation) if invitation.used_at.is_none() && invitation.expires_at > app.now() => {
             let body = json!({ "organisation": invitation.organisation.name, "role": invitation.role,
                                "expires_at": invitation.expires_at });
-            Ok(super::account::no_store(Json(body).into_response()))
+            Ok(super::reply::no_store(Json(body).into_response()))
         }
         _ => Err(unknown_invitation()),
     }

@@ -2,10 +2,11 @@
 //! from a workshop, exported for a spreadsheet and a calendar, put to a wide audience as a points
 //! question, and shown beside their indicators when the next occasion reaches them.
 
-use super::account::{no_store, ApiResult};
-use super::api::{created_body, read_json, ApiError};
+use super::api::created_body;
 use super::auth::{self, session_for, Need, SignedIn};
 use super::export::{attachment, cell, english, Lang};
+use super::reply::{no_store, ApiResult};
+use super::reply::{read_json, ApiError};
 use super::AppState;
 use crate::domain::access::Action;
 use crate::domain::item::{agenda_from_input, ItemInput};

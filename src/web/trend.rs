@@ -1,10 +1,10 @@
 //! An organisation's history: every finished occasion, and the trend over all of them (JSON, and CSV for
 //! a spreadsheet). Read from the store, so no session is started to be read.
 
-use super::account::{no_store, ApiResult};
-use super::api::ApiError;
 use super::auth;
 use super::export::{attachment, cell, english, Lang};
+use super::reply::ApiError;
+use super::reply::{no_store, ApiResult};
 use super::AppState;
 use crate::domain::access::Action;
 use crate::domain::summary::summarise;

@@ -1,8 +1,8 @@
 //! Choice items: one option of a list, or with `multiple` one or more. The tally counts ballots per option.
 
+use super::Results;
 use super::{check_options, options_line, KindError, RawAnswer};
 use crate::domain::catalogue::Text;
-use crate::domain::item::Results;
 use serde::{Deserialize, Serialize};
 
 /// One option of `options`, or with `multiple` one or more.

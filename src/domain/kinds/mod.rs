@@ -13,7 +13,6 @@ pub mod scale;
 pub mod words;
 
 use super::catalogue::{Scale, Text, MAX_DESCRIPTION_CHARS};
-use super::item::Results;
 use super::spread::{Spread, Tally};
 use choice::{ChoiceAnswer, ChoiceInput, ChoiceKind, ChoiceTally, ChoiceView, ExportedChoice};
 use points::{PointsAnswer, PointsInput, PointsKind, PointsTally};
@@ -21,6 +20,15 @@ use scale::{ScaleAnswer, ScaleInput, ScaleKind, ScaleOutput};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use words::{CloudContext, ExportedWords, WordsInput, WordsKind, WordsTally, WordsView};
+
+/// When participants and screens see an item's results (each kind has its default: `RESULTS`).
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Results {
+    Live,
+    AfterReveal,
+}
 
 /// Options of a choice or points item: at least 2, at most 12 (more does not fit a phone or a chart).
 pub const OPTIONS: std::ops::RangeInclusive<usize> = 2..=12;

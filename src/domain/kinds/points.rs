@@ -1,9 +1,9 @@
 //! Points items: each participant spreads a budget of points over the options. The tally keeps the points per
 //! option and how many gave the option any. A prioritisation of gaps is a points item whose options name indicators.
 
+use super::Results;
 use super::{check_options, options_line, within, KindError, RawAnswer};
 use crate::domain::catalogue::Text;
-use crate::domain::item::Results;
 use serde::{Deserialize, Serialize};
 
 /// Points budget range, and the default.

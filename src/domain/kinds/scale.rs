@@ -1,9 +1,9 @@
 //! Scale items: a level on one of the session's ordinal scales, or "not relevant" where the scale offers it. The
 //! indicators of an assessment are scale items. Their tally is [`Tally`], from which `spread` derives the statistics.
 
+use super::Results;
 use super::{invalid, KindError, RawAnswer};
 use crate::domain::catalogue::Scale;
-use crate::domain::item::Results;
 use crate::domain::spread::Tally;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

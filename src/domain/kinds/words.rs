@@ -2,8 +2,8 @@
 //! (`Command::Word`, never a ballot). The tally counts each normalised word; the facilitator's moderation groups and
 //! hides them when the cloud is shown. How a word is normalised and the profanity lists are `domain::words`.
 
+use super::Results;
 use super::{within, KindError};
-use crate::domain::item::Results;
 use crate::domain::words::is_profane;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};

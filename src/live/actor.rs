@@ -2,6 +2,7 @@
 //! batch's events in one commit (group commit), acknowledges only after that, and publishes coalesced
 //! state frames serialized once per audience.
 
+use super::recent::Recent;
 use super::LiveError;
 use crate::domain::session::OwnAnswer;
 use crate::domain::view::Audience;
@@ -312,11 +313,8 @@ pub(super) struct SessionActor {
     clock: fn() -> i64,
     /// Set by a stop request: the actor ends after the current batch, dropping its frame senders.
     stopping: bool,
-    /// Each sender's last applied command, with its request id and events, to answer a retry.
-    /// Only the last one: if the sender did anything after it, a "retry" of an older command is a new
-    /// command (a reloaded page reuses ids) and is decided afresh, which leaves the same final state.
-    /// Memory only: after a restart the domain's rules catch repeats (a ballot is replaced, a word is a duplicate).
-    recent: HashMap<Actor, (u64, Command, Vec<Event>)>,
+    /// Each sender's latest applied commands with their request ids and events, to answer a retry.
+    recent: Recent,
 }
 
 /// A reply held until the batch's events are committed, so nobody hears of, or reads, what is not stored.
@@ -355,7 +353,7 @@ impl SessionActor {
             published: 0,
             clock,
             stopping: false,
-            recent: HashMap::new(),
+            recent: Recent::default(),
         };
         actor.publish();
         actor.publish_to_phones();
@@ -508,10 +506,7 @@ impl SessionActor {
                 }
                 Request::Command { actor, request, command, entry, reply } => {
                     cursor = entry.or(cursor);
-                    let retry = request.and_then(|id| {
-                        let (seen, old, first_time) = self.recent.get(&actor)?;
-                        (*seen == id && *old == command).then(|| first_time.clone())
-                    });
+                    let retry = request.and_then(|id| self.recent.outcome(actor, id, &command));
                     if let Some(first_time) = retry {
                         pending.push(Pending::Command(reply, Ok(first_time)));
                         continue;
@@ -524,7 +519,7 @@ impl SessionActor {
                         events.extend(new.iter().cloned());
                     });
                     if let (Some((id, command)), Ok(new)) = (remembered, &outcome) {
-                        self.recent.insert(actor, (id, command, new.clone()));
+                        self.recent.remember(actor, id, command, new.clone());
                     }
                     pending.push(Pending::Command(reply, outcome.map_err(LiveError::from)));
                 }

@@ -4,6 +4,7 @@
 
 mod actor;
 mod bus;
+mod recent;
 mod registry;
 
 pub use actor::{phone_interval, state_interval, Feed, Joined, Owner, Request, SessionHandle, REVOKED};

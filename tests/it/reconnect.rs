@@ -11,7 +11,11 @@ async fn a_command_resent_with_its_id_after_a_lost_ack_is_applied_once() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path()).await;
     let addr = server.addr.to_string();
-    let items = json!([{"id": "ord", "kind": "words", "title": "Ett ord"}, {"id": "hot", "kind": "choice", "title": "?", "options": ["a", "b"]}]);
+    let items = json!([
+        {"id": "ord", "kind": "words", "title": "Ett ord"},
+        {"id": "hot", "kind": "choice", "title": "?", "options": ["a", "b"]},
+        {"id": "redo", "kind": "scale", "title": "Hur redo?", "scale": {"levels": [{"level": 1, "label": "Lite"}, {"level": 2, "label": "Mycket"}]}},
+    ]);
     let created: Value = reqwest::Client::new()
         .post(server.url("/api/sessions"))
         .json(&json!({"items": items}))
@@ -55,6 +59,38 @@ async fn a_command_resent_with_its_id_after_a_lost_ack_is_applied_once() {
         .await;
     assert_eq!(item(&state, "hot")["rounds"].as_array().unwrap().len(), 2);
     assert_eq!(last_round(&state, "ord")["tally"]["total"], 2, "framtid once, möjlighet once");
+
+    // Several unacknowledged commands resent at once: each gets its first outcome, none is applied twice.
+    let words = [(201, "samverkan"), (202, "ledning")];
+    let mut second = Client::participant(&addr, code, None).await;
+    for (id, text) in words {
+        let word = json!({"type": "word", "id": id, "item": "ord", "round": 1, "text": text});
+        second.send_text(word.to_string()).await;
+        assert_eq!(second.next(|m| m["id"] == id).await["type"], "ack");
+    }
+    let second_token = second.token.clone().unwrap();
+    second.close().await;
+    let mut resumed = Client::participant(&addr, code, Some(&second_token)).await;
+    for (id, text) in words {
+        let word = json!({"type": "word", "id": id, "item": "ord", "round": 1, "text": text});
+        resumed.send_text(word.to_string()).await;
+        let reply = resumed.next(|m| m["id"] == id).await;
+        assert_eq!((reply["type"].as_str(), reply["word"].as_str()), (Some("ack"), Some(text)), "{reply}");
+    }
+    for id in [301, 302] {
+        let action = json!({"type": "set_action", "id": id, "item": "redo", "text": format!("Åtgärd {id}")});
+        console.send_text(action.to_string()).await;
+        console.next(|m| m["id"] == id).await;
+    }
+    let mut third = Client::facilitator(&addr, code, key).await;
+    for id in [301, 302] {
+        let action = json!({"type": "set_action", "id": id, "item": "redo", "text": format!("Åtgärd {id}")});
+        third.send_text(action.to_string()).await;
+        let reply = third.next(|m| m["id"] == id).await;
+        assert_eq!(reply["type"], "ack", "{reply}");
+    }
+    let state = third.wait_state(|s| s["actions"].as_array().is_some_and(|a| a.len() >= 2)).await;
+    assert_eq!(state["actions"].as_array().unwrap().len(), 2, "two actions, not four");
 }
 
 /// Connects a phone, says hello (with a token if given) and returns the socket with its welcome.

@@ -36,7 +36,7 @@ pub struct IndicatorSummary {
     pub level: Option<u8>,
     pub note: Option<String>,
     pub dissent: Option<String>,
-    /// Tastle–Wierman consensus of the first round, if it had level answers.
+    /// Tastle–Wierman consensus of the first round, if it was revealed and had level answers.
     pub first_consensus: Option<f64>,
     pub first_n: u32,
     pub rounds: usize,
@@ -70,7 +70,9 @@ pub fn summarise(session: &Session) -> Summary {
     for (item, state) in spec.items.iter().zip(&session.items) {
         let Some(scale) = session.scale_of(item) else { continue };
         top = top.max(scale.top());
-        let first = state.rounds.first().and_then(|r| r.tally.spread());
+        // Only a revealed round's spread: the summary is shared with phones, screens and anyone with the
+        // link, who must never learn how a round that was not revealed went.
+        let first = state.rounds.first().filter(|r| r.revealed).and_then(|r| r.tally.spread());
         indicators.push(IndicatorSummary {
             id: item.id.clone(),
             area: item.area.clone(),
@@ -272,6 +274,25 @@ mod tests {
         assert_eq!(summary.areas[2].average, None);
         assert_eq!(summary.disagreements, ["L1", "I1", "L2"], "lowest first-round consensus first");
         assert_eq!(summary.indicators[0].note.as_deref(), Some("note L1"));
+    }
+
+    #[test]
+    fn a_round_never_revealed_tells_the_summary_nothing_about_agreement() {
+        let mut s = workshop();
+        assess(&mut s, "L1", [1, 1, 5, 5], 3);
+        // L2: voted, closed and locked without a reveal; the split must not show in a shared summary.
+        run(&mut s, Actor::Facilitator, Command::Open { item: "L2".into() });
+        for p in 1..=4 {
+            let answer = RawAnswer::Number(if p % 2 == 0 { 1 } else { 5 });
+            run(&mut s, Actor::Participant(p), Command::Vote { item: "L2".into(), round: 1, answer });
+        }
+        run(&mut s, Actor::Facilitator, Command::Close { item: "L2".into() });
+        let lock = Command::Lock { item: "L2".into(), level: 2, note: String::new(), dissent: None, by: None };
+        run(&mut s, Actor::Facilitator, lock);
+        let summary = summarise(&s);
+        let l2 = summary.indicators.iter().find(|i| i.id == "L2").unwrap();
+        assert_eq!((l2.first_consensus, l2.first_n, l2.level), (None, 0, Some(2)));
+        assert_eq!(summary.disagreements, ["L1"], "only revealed rounds");
     }
 
     #[test]

@@ -65,6 +65,21 @@ const SOCKETS_CLOSE_WITHIN: std::time::Duration = std::time::Duration::from_secs
 /// How often old sessions are checked for ballots past their retention (1 hour).
 const COMPACTION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
+/// Lets go of sessions nobody has used for `idle`, checking a few times per period.
+async fn unload_periodically(registry: Arc<Registry>, idle: std::time::Duration, mut shutdown: watch::Receiver<bool>) {
+    let every = (idle / 4).clamp(std::time::Duration::from_millis(250), std::time::Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => return,
+        }
+        let unloaded = registry.unload_idle(idle).await;
+        if unloaded > 0 {
+            tracing::debug!(unloaded, "idle sessions let go from memory");
+        }
+    }
+}
+
 /// Reduces sessions past their ballot retention (their organisation's, else `days`) to their
 /// distributions, now and then every hour.
 async fn compact_periodically(registry: Arc<Registry>, days: Option<u32>, mut shutdown: watch::Receiver<bool>) {
@@ -127,6 +142,8 @@ pub async fn run(
         // Only to tell the operator early when the provider cannot be reached; sign-in tries again when used.
         tokio::spawn(async move { oidc.warm_up().await });
     }
+    let idle = std::time::Duration::from_secs(config.unload_idle_secs);
+    tokio::spawn(unload_periodically(registry.clone(), idle, state.shutdown.clone()));
     // Always: an organisation may set its own retention even when the server has none.
     tokio::spawn(compact_periodically(registry.clone(), config.ballot_retention_days, state.shutdown.clone()));
     crate::web::serve(listener, state, async move {

@@ -59,6 +59,11 @@ pub struct Config {
     #[arg(long, env = "SAMSYN_FRAME_ANCESTORS", value_delimiter = ',', value_parser = frame_ancestor)]
     pub frame_ancestors: Vec<String>,
 
+    /// Seconds a session nobody is connected to stays in memory; then it is let go, and loaded again
+    /// from the store when someone comes back (so thousands of old sessions cost no memory).
+    #[arg(long, env = "SAMSYN_UNLOAD_IDLE_SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub unload_idle_secs: u64,
+
     /// Let anyone create sessions and import catalogues without signing in, as on a laptop of one's own
     /// (the quick anonymous mode). Without it, creating needs a signed-in member of an organisation.
     #[arg(long, env = "SAMSYN_ALLOW_ANONYMOUS")]

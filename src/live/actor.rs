@@ -164,6 +164,12 @@ impl SessionHandle {
         SessionHandle { mailbox, phones, screens, facilitator, owner, code: code.into() }
     }
 
+    /// How many handles to this actor exist (this one included): the registry's own, and one per socket
+    /// or request using the session. The actor ends when the last is dropped.
+    pub fn holders(&self) -> usize {
+        self.mailbox.strong_count()
+    }
+
     /// True once the actor (or relay) behind this handle has ended: the registry then looks the session up again.
     pub fn is_closed(&self) -> bool {
         self.mailbox.is_closed()

@@ -27,12 +27,22 @@ pub struct Registry {
     actors: tokio::runtime::Handle,
     /// Which node runs each session: always this one in one process, the holder of its lease with several.
     bus: Arc<dyn Bus>,
+    /// Since when only the registry holds a session's handle: nobody is connected and no request runs.
+    unused_since: DashMap<String, std::time::Instant>,
 }
 
 impl Registry {
     /// `actors` is the runtime session actors run on (see [`Registry::actors`]).
     pub fn new(store: Arc<dyn Store>, bus: Arc<dyn Bus>, clock: fn() -> i64, actors: tokio::runtime::Handle) -> Self {
-        Registry { sessions: DashMap::new(), store, loading: tokio::sync::Mutex::new(()), clock, actors, bus }
+        Registry {
+            sessions: DashMap::new(),
+            store,
+            loading: tokio::sync::Mutex::new(()),
+            clock,
+            actors,
+            bus,
+            unused_since: DashMap::new(),
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -180,6 +190,36 @@ impl Registry {
             tracing::info!(session = %code, "raw ballots removed; distributions kept");
         }
         Ok(codes.len())
+    }
+
+    /// Lets go of the sessions nobody has used for `idle`: no socket, no request (only the registry still
+    /// holds their handles). Their actors end, their memory is freed, and the next use loads them again
+    /// from the store, where everything acknowledged is. Returns how many were let go.
+    pub async fn unload_idle(&self, idle: std::time::Duration) -> usize {
+        let now = std::time::Instant::now();
+        let mut due = Vec::new();
+        for entry in self.sessions.iter() {
+            let code = entry.key();
+            if entry.value().holders() > 1 {
+                self.unused_since.remove(code);
+                continue;
+            }
+            let since = *self.unused_since.entry(code.clone()).or_insert(now);
+            if now.duration_since(since) >= idle {
+                due.push(code.clone());
+            }
+        }
+        let mut unloaded = 0;
+        for code in due {
+            self.unused_since.remove(&code);
+            // Someone may have taken the handle meanwhile: then it stays.
+            if self.sessions.remove_if(&code, |_, handle| handle.holders() == 1).is_some() {
+                self.bus.release(&code).await;
+                unloaded += 1;
+            }
+        }
+        self.unused_since.retain(|code, _| self.sessions.contains_key(code));
+        unloaded
     }
 
     /// Drops every handle so actors end once their connections are gone, and gives up this node's claims.

@@ -218,3 +218,38 @@ async fn churn_and_votes_leave_memory_descriptors_tasks_and_the_wal_bounded() {
     print(&end);
     println!("back to the baseline within {:?}", settled.elapsed());
 }
+
+#[tokio::test]
+async fn sessions_nobody_uses_leave_memory_and_come_back_whole_when_someone_does() {
+    let data = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start_with(&["--data", data.path().to_str().unwrap(), "--unload-idle-secs", "1"]).await;
+    let base = server.url("");
+    let sessions: Vec<Created> = {
+        let mut made = Vec::new();
+        for _ in 0..10 {
+            made.push(create_workshop(&base).await);
+        }
+        made
+    };
+    // One session is in use: a facilitator and a phone that voted stay connected.
+    let mut facilitator = Client::facilitator(&server.addr, &sessions[0].code, &sessions[0].key).await;
+    facilitator.ok(act("open", "L1")).await;
+    let mut phone = Client::participant(&server.addr, &sessions[0].code, None).await;
+    phone.ok(vote("L1", 1, json!(4))).await;
+    // A vote in a session nobody stays in.
+    let mut other = Client::facilitator(&server.addr, &sessions[1].code, &sessions[1].key).await;
+    other.ok(act("open", "L1")).await;
+    let mut voter = Client::participant(&server.addr, &sessions[1].code, None).await;
+    voter.ok(vote("L1", 1, json!(2))).await;
+    let token = voter.token.clone().unwrap();
+    other.close().await;
+    voter.close().await;
+    eventually("the unused sessions are let go", WAIT, || async { metric(&base, "samsyn_live_sessions").await == 1.0 })
+        .await;
+    // The one in use went on all along; the other comes back from the store as it was.
+    facilitator.ok(act("close", "L1")).await;
+    let back = Client::participant(&server.addr, &sessions[1].code, Some(&token)).await;
+    assert_eq!(back.welcome["ballots"]["L1"]["answer"], 2, "{}", back.welcome);
+    assert_eq!(metric(&base, "samsyn_live_sessions").await, 2.0);
+    server.terminate().await;
+}

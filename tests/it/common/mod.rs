@@ -129,6 +129,7 @@ impl TestServer {
             postgres_url: None,
             redis_url: None,
             allow_anonymous: true,
+            unload_idle_secs: 600,
             oidc_issuer: None,
             oidc_client_id: None,
             oidc_client_secret: None,

@@ -111,6 +111,28 @@ pub async fn changing(app: &AppState, headers: &HeaderMap) -> Result<Option<Sign
     Ok(Some(who))
 }
 
+/// The signed-in member allowed `action` in organisation `id`, for the organisation's own routes; a
+/// change (`change`) must also carry the CSRF token.
+pub async fn member(
+    app: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    action: Action,
+    change: bool,
+) -> Result<SignedIn, ApiError> {
+    let who = if change { changing(app, headers).await? } else { signed_in(app, headers).await? };
+    let Some(who) = who else {
+        return Err(ApiError::new(Code::Unauthorized, "sign in as a member of the organisation"));
+    };
+    if who.role_in(id).is_none() {
+        return Err(ApiError::new(Code::Forbidden, "you are not a member of that organisation"));
+    }
+    if !who.may(id, action) {
+        return Err(ApiError::new(Code::Forbidden, "your role in the organisation does not let you do this"));
+    }
+    Ok(who)
+}
+
 /// The organisation a new session, catalogue or occasion belongs to: the one asked for, else the first
 /// where the member may do `action`. `None` makes it anonymous, which only `--allow-anonymous` allows.
 pub async fn owner_for_new(

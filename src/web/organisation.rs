@@ -2,7 +2,7 @@
 //! sessions. Everything here is for members only, and shown only inside the organisation.
 
 use super::account::start_session;
-use super::auth::{self, SignedIn};
+use super::auth;
 use super::reply::ApiResult;
 use super::reply::{read_json, ApiError};
 use super::AppState;
@@ -41,21 +41,6 @@ fn store_error(error: StoreError) -> ApiError {
     LiveError::Store(error).into()
 }
 
-/// The signed-in member, checked for `action` in the organisation `id`; for a change, with the CSRF token.
-async fn member(app: &AppState, headers: &HeaderMap, id: &str, action: Action, change: bool) -> ApiResult<SignedIn> {
-    let who = if change { auth::changing(app, headers).await? } else { auth::signed_in(app, headers).await? };
-    let Some(who) = who else {
-        return Err(ApiError::new(Code::Unauthorized, "sign in as a member of the organisation"));
-    };
-    match who.role_in(id) {
-        None => Err(ApiError::new(Code::Forbidden, "you are not a member of that organisation")),
-        Some(role) if !crate::domain::access::allowed(Some(role), action) => {
-            Err(ApiError::new(Code::Forbidden, "your role in the organisation does not let you do this"))
-        }
-        Some(_) => Ok(who),
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Named {
@@ -77,7 +62,7 @@ async fn create_organisation(State(app): State<AppState>, headers: HeaderMap, bo
 
 /// The organisation as its members see it: name, units, and members with their roles.
 async fn organisation(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
-    let who = member(&app, &headers, &id, Action::ReadResults, false).await?;
+    let who = auth::member(&app, &headers, &id, Action::ReadResults, false).await?;
     let store = app.registry.store();
     let name = who.memberships.iter().find(|m| m.organisation.id == id).map(|m| m.organisation.name.clone());
     let members: Vec<Value> = store
@@ -124,7 +109,7 @@ async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let who = member(&app, &headers, &id, Action::ManageMembers, true).await?;
+    let who = auth::member(&app, &headers, &id, Action::ManageMembers, true).await?;
     let request: Settings = read_json(&body)?;
     let store = app.registry.store();
     let mut name = who.memberships.iter().find(|m| m.organisation.id == id).map(|m| m.organisation.name.clone());
@@ -143,7 +128,7 @@ async fn update(
 
 /// An organisation's sessions, newest first, for its members.
 async fn sessions(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
-    member(&app, &headers, &id, Action::ReadResults, false).await?;
+    auth::member(&app, &headers, &id, Action::ReadResults, false).await?;
     let listed = app.registry.store().organisation_sessions(&id).await.map_err(store_error)?;
     let list: Vec<Value> = listed
         .iter()
@@ -169,7 +154,7 @@ async fn invite(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let who = member(&app, &headers, &id, Action::ManageMembers, true).await?;
+    let who = auth::member(&app, &headers, &id, Action::ManageMembers, true).await?;
     let request: Invite = read_json(&body)?;
     let organisation = who.memberships.iter().find(|m| m.organisation.id == id).map(|m| m.organisation.clone());
     let organisation = organisation.ok_or_else(|| ApiError::internal("a member's organisation went missing"))?;
@@ -268,7 +253,7 @@ async fn change_role(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    member(&app, &headers, &id, Action::ManageMembers, true).await?;
+    auth::member(&app, &headers, &id, Action::ManageMembers, true).await?;
     let request: Invite = read_json(&body)?;
     keeps_an_admin(&app, &id, &account, Some(request.role)).await?;
     app.registry.store().set_membership(&id, &account, request.role).await.map_err(store_error)?;
@@ -282,7 +267,7 @@ async fn remove_member(
     Path((id, account)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let who = member(&app, &headers, &id, Action::ReadResults, true).await?;
+    let who = auth::member(&app, &headers, &id, Action::ReadResults, true).await?;
     if who.account.id != account && !who.may(&id, Action::ManageMembers) {
         return Err(ApiError::new(Code::Forbidden, "only an admin removes other members"));
     }
@@ -298,7 +283,7 @@ async fn add_unit(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    member(&app, &headers, &id, Action::ManageMembers, true).await?;
+    auth::member(&app, &headers, &id, Action::ManageMembers, true).await?;
     let request: Named = read_json(&body)?;
     let unit = Unit { id: uuid::Uuid::new_v4().to_string(), name: accounts::checked_name(&request.name, "name")? };
     app.registry.store().create_unit(&id, &unit).await.map_err(store_error)?;
@@ -310,7 +295,7 @@ async fn remove_unit(
     Path((id, unit)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    member(&app, &headers, &id, Action::ManageMembers, true).await?;
+    auth::member(&app, &headers, &id, Action::ManageMembers, true).await?;
     app.registry.store().delete_unit(&id, &unit).await.map_err(store_error)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

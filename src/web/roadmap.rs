@@ -3,7 +3,7 @@
 //! question, and shown beside their indicators when the next occasion reaches them.
 
 use super::api::created_body;
-use super::auth::{self, session_for, Need, SignedIn};
+use super::auth::{self, session_for, Need};
 use super::export::{attachment, cell, english, Lang};
 use super::reply::{no_store, ApiResult};
 use super::reply::{read_json, ApiError};
@@ -41,21 +41,6 @@ fn store_error(error: StoreError) -> ApiError {
     LiveError::Store(error).into()
 }
 
-/// The signed-in member allowed `action` in organisation `id` (a change also carries the CSRF token).
-async fn member(app: &AppState, headers: &HeaderMap, id: &str, action: Action, change: bool) -> ApiResult<SignedIn> {
-    let who = if change { auth::changing(app, headers).await? } else { auth::signed_in(app, headers).await? };
-    let Some(who) = who else {
-        return Err(ApiError::new(Code::Unauthorized, "sign in as a member of the organisation"));
-    };
-    if who.role_in(id).is_none() {
-        return Err(ApiError::new(Code::Forbidden, "you are not a member of that organisation"));
-    }
-    if !who.may(id, action) {
-        return Err(ApiError::new(Code::Forbidden, "your role in the organisation does not let you do this"));
-    }
-    Ok(who)
-}
-
 /// The plan in roadmap order: by quarter, then due date, then when it was added; open actions first
 /// within a quarter.
 async fn ordered_plan(app: &AppState, id: &str) -> ApiResult<Vec<PlanAction>> {
@@ -70,7 +55,7 @@ async fn ordered_plan(app: &AppState, id: &str) -> ApiResult<Vec<PlanAction>> {
 }
 
 async fn list(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
-    member(&app, &headers, &id, Action::ReadResults, false).await?;
+    auth::member(&app, &headers, &id, Action::ReadResults, false).await?;
     Ok(no_store(Json(ordered_plan(&app, &id).await?).into_response()))
 }
 
@@ -84,7 +69,7 @@ async fn add(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let who = member(&app, &headers, &id, Action::KeepPlan, true).await?;
+    let who = auth::member(&app, &headers, &id, Action::KeepPlan, true).await?;
     let request: PlanChange = read_json(&body)?;
     let action =
         PlanAction::new(uuid::Uuid::new_v4().to_string(), request, &who.account.name, app.now()).map_err(invalid)?;
@@ -105,7 +90,7 @@ async fn change(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let who = member(&app, &headers, &id, Action::KeepPlan, true).await?;
+    let who = auth::member(&app, &headers, &id, Action::KeepPlan, true).await?;
     let request: PlanChange = read_json(&body)?;
     let mut found = find(&app, &id, &action).await?;
     found.apply(request, &who.account.name, app.now()).map_err(invalid)?;
@@ -118,7 +103,7 @@ async fn remove(
     Path((id, action)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    member(&app, &headers, &id, Action::KeepPlan, true).await?;
+    auth::member(&app, &headers, &id, Action::KeepPlan, true).await?;
     if !app.registry.store().delete_plan_action(&id, &action).await.map_err(store_error)? {
         return Err(ApiError::new(Code::InvalidField, format!("action: the plan has no action {action:?}")));
     }
@@ -131,7 +116,7 @@ async fn take_over(
     Path((id, code)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let who = member(&app, &headers, &id, Action::KeepPlan, true).await?;
+    let who = auth::member(&app, &headers, &id, Action::KeepPlan, true).await?;
     let handle = app.registry.get(&code).await?;
     if handle.organisation() != Some(id.as_str()) {
         return Err(ApiError::new(Code::Forbidden, "the session is not the organisation's"));
@@ -168,7 +153,7 @@ async fn plan_csv(
     Query(lang): Query<Lang>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    member(&app, &headers, &id, Action::ReadResults, false).await?;
+    auth::member(&app, &headers, &id, Action::ReadResults, false).await?;
     let en = english(&lang);
     let t = |sv: &'static str, english: &'static str| if en { english } else { sv };
     let mut out = String::from("\u{FEFF}");
@@ -244,7 +229,7 @@ async fn plan_ics(
     Query(lang): Query<Lang>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    member(&app, &headers, &id, Action::ReadResults, false).await?;
+    auth::member(&app, &headers, &id, Action::ReadResults, false).await?;
     let en = english(&lang);
     let stamp = utc_stamp(app.now());
     let mut out = String::new();
@@ -275,7 +260,7 @@ async fn plan_ics(
 /// Puts the roadmap to a wide audience: a seminar with one points question over the open actions
 /// (the first twelve in roadmap order), so units and digital coaches weigh in on what comes first.
 async fn seminar(State(app): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
-    member(&app, &headers, &id, Action::RunSession, true).await?;
+    auth::member(&app, &headers, &id, Action::RunSession, true).await?;
     let open: Vec<PlanAction> = ordered_plan(&app, &id).await?.into_iter().filter(PlanAction::is_open).collect();
     let most = *crate::domain::kinds::OPTIONS.end();
     if open.len() < *crate::domain::kinds::OPTIONS.start() {

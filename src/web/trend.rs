@@ -3,7 +3,6 @@
 
 use super::auth;
 use super::export::{attachment, cell, english, Lang};
-use super::reply::ApiError;
 use super::reply::{no_store, ApiResult};
 use super::AppState;
 use crate::domain::access::Action;
@@ -11,7 +10,6 @@ use crate::domain::summary::summarise;
 use crate::domain::trend::{trend, Trend, TrendOccasion};
 use crate::domain::Session;
 use crate::live::LiveError;
-use crate::protocol::Code;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -36,12 +34,7 @@ struct Which {
 
 /// The trend over the organisation's finished workshops, for its members.
 async fn organisation_trend(app: &AppState, headers: &HeaderMap, id: &str, field: Option<&str>) -> ApiResult<Trend> {
-    let Some(who) = auth::signed_in(app, headers).await? else {
-        return Err(ApiError::new(Code::Unauthorized, "sign in as a member of the organisation"));
-    };
-    if !who.may(id, Action::ReadResults) {
-        return Err(ApiError::new(Code::Forbidden, "you are not a member of that organisation"));
-    }
+    auth::member(app, headers, id, Action::ReadResults, false).await?;
     let store = app.registry.store();
     let mut occasions = Vec::new();
     for listed in store.organisation_sessions(id).await.map_err(LiveError::Store)? {

@@ -82,6 +82,9 @@ pub struct Joined {
 pub enum Request {
     Join {
         token: Option<String>,
+        /// Only resume a known identity; never make a new participant (an address held back for
+        /// guessing may still bring back phones that hold their token).
+        known_only: bool,
         /// The command-stream entry this came from, when another node forwarded it (see `crate::bus`).
         entry: Option<String>,
         /// The node whose socket this is, when another node forwarded it: its connections are counted
@@ -201,12 +204,13 @@ impl SessionHandle {
         self.owner.organisation.as_deref()
     }
 
-    /// Joins as a participant, resuming the identity behind `token` if the session knows it.
+    /// Joins as a participant, resuming the identity behind `token` if the session knows it, else (unless
+    /// `known_only`, which answers [`LiveError::WrongKey`]) as a new one.
     /// The caller must call [`SessionHandle::leave`] when the connection ends.
-    pub async fn join(&self, token: Option<String>) -> Result<Joined, LiveError> {
+    pub async fn join(&self, token: Option<String>, known_only: bool) -> Result<Joined, LiveError> {
         let (reply, answer) = oneshot::channel();
         self.mailbox
-            .send(Request::Join { token, entry: None, via: None, reply })
+            .send(Request::Join { token, known_only, entry: None, via: None, reply })
             .await
             .map_err(|_| LiveError::Closed)?;
         answer.await.map_err(|_| LiveError::Closed)?
@@ -491,9 +495,13 @@ impl SessionActor {
                     let _ = reply.send(outcome);
                 }
                 Request::Agenda { reply } => pending.push(Pending::Agenda(reply)),
-                Request::Join { token, entry, via, reply } => {
+                Request::Join { token, known_only, entry, via, reply } => {
                     cursor = entry.or(cursor);
                     let known = token.as_deref().and_then(|t| self.session.participant(t).map(|p| (p, t.to_string())));
+                    if known.is_none() && known_only {
+                        pending.push(Pending::Join(reply, Err(LiveError::WrongKey)));
+                        continue;
+                    }
                     let (participant, token) = known.unwrap_or_else(|| {
                         let token = uuid::Uuid::new_v4().to_string();
                         let event = self.session.join(token.clone());

@@ -338,11 +338,23 @@ async fn say_hello(
     if joined.is_some() {
         return vec![error_msg(Some(id), Code::AlreadyJoined, "this connection has already said hello".into())];
     }
-    if app.limits.is_throttled(ip, Instant::now()) {
+    // An address held back for guessing still lets in whoever proves who they are: a phone with its
+    // token, a facilitator with the key or signed in. So one person guessing behind a shared address
+    // (an office, a municipality's proxy) keeps out new phones for a minute, not the whole room.
+    let throttled = app.limits.is_throttled(ip, Instant::now());
+    let held_back = || {
         let message = "too many failed attempts from this address; wait a minute".to_string();
-        return vec![error_msg(Some(id), Code::RateLimited, message)];
+        vec![error_msg(Some(id), Code::RateLimited, message)]
+    };
+    let proves = match role {
+        Role::Participant => token.is_some(),
+        Role::Facilitator => key.is_some() || peer.sign_in.is_some(),
+        Role::Screen => false,
+    };
+    if throttled && !proves {
+        return held_back();
     }
-    match hello(app, conn, id, role, &code, token, key, peer.sign_in.as_deref()).await {
+    match hello(app, conn, id, role, &code, token, key, peer.sign_in.as_deref(), throttled).await {
         Ok((session, welcome)) => {
             *joined = Some(session);
             vec![welcome]
@@ -350,6 +362,10 @@ async fn say_hello(
         Err(error) => {
             if matches!(error, LiveError::UnknownSession | LiveError::WrongKey) {
                 app.limits.failed_hello(ip, Instant::now());
+            }
+            if throttled && matches!(error, LiveError::UnknownSession | LiveError::WrongKey | LiveError::NotSignedIn) {
+                // Held back, the answer says nothing about whether the code, the key or the token exists.
+                return held_back();
             }
             vec![error_msg(Some(id), error.code(), error.to_string())]
         }
@@ -369,13 +385,14 @@ async fn hello(
     token: Option<String>,
     key: Option<String>,
     sign_in: Option<&str>,
+    known_only: bool,
 ) -> Result<(Joined, String), LiveError> {
     let handle = app.registry.get(code.trim()).await?;
     let follow = |feed: Feed| app.fanouts.subscribe(handle.code(), feed, handle.frames(feed), conn);
     match role {
         Role::Participant => {
             let frames = follow(Feed::Phone);
-            let joined = handle.join(token).await?;
+            let joined = handle.join(token, known_only).await?;
             conn.skip_states_before(joined.version);
             let ballots = joined.answers.iter().map(|(item, own)| (item.as_str(), BallotWire::from(own))).collect();
             let welcome = ServerMsg::Welcome {

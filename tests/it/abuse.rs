@@ -81,10 +81,43 @@ async fn guessing_codes_or_keys_is_throttled_per_address() {
         let hello = json!({"type": "hello", "role": "facilitator", "code": session.code, "key": format!("{n:064}")});
         assert_eq!(guesser.refused(hello).await, "forbidden");
     }
-    let right = json!({"type": "hello", "role": "facilitator", "code": session.code, "key": session.key});
-    assert_eq!(guesser.refused(right.clone()).await, "rate_limited", "even the right key waits once throttled");
+    // Held back now: whatever cannot prove who it is waits, and a wrong guess learns nothing.
     let unknown = json!({"type": "hello", "role": "participant", "code": "000001"});
     assert_eq!(guesser.refused(unknown).await, "rate_limited");
+    let wrong = json!({"type": "hello", "role": "facilitator", "code": session.code, "key": "1".repeat(64)});
+    assert_eq!(guesser.refused(wrong).await, "rate_limited", "not forbidden: nothing about the key");
+    let made_up = json!({"type": "hello", "role": "participant", "code": "000001", "token": "x"});
+    assert_eq!(guesser.refused(made_up).await, "rate_limited", "not unknown_session: nothing about the code");
+    let mut screen = Client::connect(&addr).await;
+    assert_eq!(screen.refused(json!({"type": "hello", "role": "screen", "code": session.code})).await, "rate_limited");
+    // Whoever proves who they are gets in from the same address: the facilitator's key, a phone's token.
+    let right = json!({"type": "hello", "role": "facilitator", "code": session.code, "key": session.key});
+    assert_eq!(guesser.request(right).await["type"], "welcome", "the right key is never kept out");
+    let mut made_up_token = Client::connect(&addr).await;
+    let stranger = json!({"type": "hello", "role": "participant", "code": session.code, "token": "not-a-token"});
+    assert_eq!(made_up_token.refused(stranger).await, "rate_limited", "an unknown token makes no new phone");
+}
+
+#[tokio::test]
+async fn one_person_guessing_behind_a_shared_address_keeps_out_no_phone_that_has_joined() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let addr = server.addr.to_string();
+    let session = create_workshop(&server.url("")).await;
+    let mut facilitator = Client::facilitator(&addr, &session.code, &session.key).await;
+    facilitator.ok(act("open", "L1")).await;
+    let phone = Client::participant(&addr, &session.code, None).await;
+    let token = phone.token.clone().unwrap();
+    phone.close().await;
+    let mut guesser = Client::connect(&addr).await;
+    for n in 0..25 {
+        let code = format!("{:06}", 900_000 + n);
+        let _ = guesser.request(json!({"type": "hello", "role": "participant", "code": code})).await;
+    }
+    // The phone's network drops; it comes back from the same address and votes.
+    let mut back = Client::participant(&addr, &session.code, Some(&token)).await;
+    assert_eq!(back.token.as_deref(), Some(token.as_str()), "the same participant");
+    back.ok(vote("L1", 1, json!(3))).await;
 }
 
 #[tokio::test]

@@ -452,10 +452,10 @@ impl Cluster {
     /// Hands one forwarded request to the actor (in stream order) and sends its answer back when it comes.
     async fn dispatch(&self, handle: &SessionHandle, entry: String, forwarded: Forwarded) -> Result<(), LiveError> {
         match forwarded {
-            Forwarded::Join { node, corr, token } => {
+            Forwarded::Join { node, corr, token, known_only } => {
                 let (reply, answer) = oneshot::channel();
                 let via = Some(node.as_str().into());
-                handle.submit(Request::Join { token, entry: Some(entry), via, reply }).await?;
+                handle.submit(Request::Join { token, known_only, entry: Some(entry), via, reply }).await?;
                 self.answer_later(node, corr, async move {
                     match answer.await {
                         Ok(Ok(joined)) => Outcome::Joined {
@@ -637,9 +637,9 @@ impl Cluster {
                     self.shared.waiting.insert(corr, waiting);
                 };
                 match request {
-                    Request::Join { token, reply, .. } => {
+                    Request::Join { token, known_only, reply, .. } => {
                         wait(ReplyTo::Join(reply));
-                        forwards.push(Forwarded::Join { node, corr, token });
+                        forwards.push(Forwarded::Join { node, corr, token, known_only });
                     }
                     Request::Leave { participant, .. } => forwards.push(Forwarded::Leave { node, participant }),
                     Request::Console { name, present, .. } => forwards.push(Forwarded::Console { node, name, present }),

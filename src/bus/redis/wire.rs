@@ -16,6 +16,9 @@ pub(super) enum Forwarded {
         node: String,
         corr: u64,
         token: Option<String>,
+        /// Absent from a node of an older release: then any join may make a new participant.
+        #[serde(default)]
+        known_only: bool,
     },
     Leave {
         node: String,

@@ -6,9 +6,10 @@
 use crate::domain::{Actor, Command, Event};
 use std::collections::{HashMap, VecDeque};
 
-/// Commands remembered per facilitator and per phone or screen.
+/// Commands remembered per facilitator and per phone or screen. A phone sends a handful per item, so its
+/// window costs memory only in a long workshop, and then a few kilobytes.
 const FACILITATOR_WINDOW: usize = 32;
-const PARTICIPANT_WINDOW: usize = 8;
+const PARTICIPANT_WINDOW: usize = 32;
 
 /// The latest commands of each sender with their request ids and events. Memory only: after a restart
 /// the domain's rules catch repeats (a ballot replaces the earlier one, a word is a duplicate).
@@ -65,7 +66,7 @@ mod tests {
     }
 
     #[test]
-    fn a_facilitator_is_remembered_32_deep_and_a_phone_8() {
+    fn a_facilitator_and_a_phone_are_remembered_32_deep() {
         let mut recent = Recent::default();
         for id in 0..40 {
             recent.remember(Actor::Facilitator, id, word(&id.to_string()), vec![]);
@@ -73,7 +74,7 @@ mod tests {
         }
         assert!(recent.outcome(Actor::Facilitator, 8, &word("8")).is_some());
         assert!(recent.outcome(Actor::Facilitator, 7, &word("7")).is_none());
-        assert!(recent.outcome(Actor::Participant(1), 32, &word("32")).is_some());
-        assert!(recent.outcome(Actor::Participant(1), 31, &word("31")).is_none());
+        assert!(recent.outcome(Actor::Participant(1), 8, &word("8")).is_some());
+        assert!(recent.outcome(Actor::Participant(1), 7, &word("7")).is_none());
     }
 }

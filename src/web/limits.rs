@@ -15,6 +15,9 @@ pub const MESSAGE_BURST: f64 = 40.0;
 /// enumerating 6-digit codes or guessing keys while forgiving a few typos.
 pub const FAILED_HELLOS: u32 = 20;
 pub const FAILED_HELLO_WINDOW: Duration = Duration::from_secs(60);
+/// How long an address counts as being in a session it joined (for the guessing throttle): a long day.
+pub const JOINED_REMEMBERED: Duration = Duration::from_secs(12 * 3600);
+
 /// A token bucket: refills at `rate` per second up to `burst`.
 #[derive(Debug)]
 pub struct RateLimit {
@@ -53,6 +56,10 @@ pub struct Limits {
     max_connections: usize,
     connections: DashMap<IpAddr, usize>,
     failures: DashMap<IpAddr, (Instant, u32)>,
+    /// Sessions each address has joined lately (any role), and when: while the address is held back for
+    /// guessing, hellos to these still go through, so a room behind one address keeps joining the
+    /// session it is in, while no new code can be found from it.
+    joined: DashMap<(IpAddr, String), Instant>,
     /// Creations per owner (an account, or an address when not signed in): see `guard::creation_rate`.
     creations: std::sync::Mutex<std::collections::HashMap<String, RateLimit>>,
     /// Extra origins allowed to open the WebSocket besides the server's own host.
@@ -71,8 +78,8 @@ impl Limits {
         let allowed_origins =
             allowed_origins.into_iter().map(|o| o.trim_end_matches('/').to_ascii_lowercase()).collect();
         let (connections, failures) = (DashMap::new(), DashMap::new());
-        let creations = Default::default();
-        Arc::new(Limits { max_connections, connections, failures, creations, allowed_origins, trusted_proxies })
+        let (creations, joined) = (Default::default(), DashMap::new());
+        Arc::new(Limits { max_connections, connections, failures, joined, creations, allowed_origins, trusted_proxies })
     }
 
     /// The address a connection's limits count: the peer, or, when the peer is a trusted proxy, the
@@ -111,6 +118,19 @@ impl Limits {
             buckets.retain(|_, bucket| !bucket.is_full(now));
         }
         buckets.entry(owner.to_string()).or_insert_with(|| RateLimit::new(rate, burst)).allow(now)
+    }
+
+    /// Notes that `ip` joined the session `code`.
+    pub fn joined(&self, ip: IpAddr, code: &str, now: Instant) {
+        if self.joined.len() > 100_000 {
+            self.joined.retain(|_, at| now.duration_since(*at) < JOINED_REMEMBERED);
+        }
+        self.joined.insert((ip, code.to_string()), now);
+    }
+
+    /// Whether `ip` joined the session `code` lately.
+    pub fn has_joined(&self, ip: IpAddr, code: &str, now: Instant) -> bool {
+        self.joined.get(&(ip, code.to_string())).is_some_and(|at| now.duration_since(*at) < JOINED_REMEMBERED)
     }
 
     /// Whether `ip` has failed too many hellos lately.

@@ -351,11 +351,16 @@ async fn say_hello(
         Role::Facilitator => key.is_some() || peer.sign_in.is_some(),
         Role::Screen => false,
     };
-    if throttled && !proves {
+    // A session this address already joined (the room it is in) stays open to it: new phones and
+    // screens join it; no code new to the address can be found while it is held back.
+    let in_the_room = throttled && app.limits.has_joined(ip, code.trim(), Instant::now());
+    if throttled && !proves && !in_the_room {
         return held_back();
     }
-    match hello(app, conn, id, role, &code, token, key, peer.sign_in.as_deref(), throttled).await {
+    let known_only = throttled && !in_the_room;
+    match hello(app, conn, id, role, &code, token, key, peer.sign_in.as_deref(), known_only).await {
         Ok((session, welcome)) => {
+            app.limits.joined(ip, session.handle.code(), Instant::now());
             *joined = Some(session);
             vec![welcome]
         }

@@ -93,8 +93,10 @@ async fn guessing_codes_or_keys_is_throttled_per_address() {
     // Whoever proves who they are gets in from the same address: the facilitator's key, a phone's token.
     let right = json!({"type": "hello", "role": "facilitator", "code": session.code, "key": session.key});
     assert_eq!(guesser.request(right).await["type"], "welcome", "the right key is never kept out");
+    // A session held back is open to phones without a token only once the address has joined it.
+    let other = create_workshop(&server.url("")).await;
     let mut made_up_token = Client::connect(&addr).await;
-    let stranger = json!({"type": "hello", "role": "participant", "code": session.code, "token": "not-a-token"});
+    let stranger = json!({"type": "hello", "role": "participant", "code": other.code, "token": "not-a-token"});
     assert_eq!(made_up_token.refused(stranger).await, "rate_limited", "an unknown token makes no new phone");
 }
 
@@ -118,6 +120,17 @@ async fn one_person_guessing_behind_a_shared_address_keeps_out_no_phone_that_has
     let mut back = Client::participant(&addr, &session.code, Some(&token)).await;
     assert_eq!(back.token.as_deref(), Some(token.as_str()), "the same participant");
     back.ok(vote("L1", 1, json!(3))).await;
+    // The room goes on joining the session it is in: twenty new phones and a screen, at once.
+    for _ in 0..20 {
+        let mut phone = Client::participant(&addr, &session.code, None).await;
+        phone.ok(vote("L1", 1, json!(2))).await;
+    }
+    Client::screen(&addr, &session.code).await;
+    // But no other code can be found from the address meanwhile, live or not.
+    let other = create_workshop(&server.url("")).await;
+    let mut prober = Client::connect(&addr).await;
+    let probe = json!({"type": "hello", "role": "participant", "code": other.code});
+    assert_eq!(prober.refused(probe).await, "rate_limited");
 }
 
 #[tokio::test]

@@ -389,10 +389,10 @@ test('someone with an account signs in from an invitation and joins with one but
     await page.locator('header').getByRole('link', { name: 'Organisationen' }).click();
     await page.getByRole('heading', { level: 1, name: 'Exempelby kommun, kultur' }).waitFor();
 
-    // ---- a link into an organisation one is in already says that joining changes the role
+    // ---- a link into an organisation one is in already says that it keeps one's role
     const demote = await inviteLink(orgId, 'Läsare');
     await page.goto(`${w.server.url}${demote}`);
-    const warning = `Du är redan med i ${ADMIN.organisation} som samtalsledare. Går du med via länken blir din roll läsare.`;
+    const warning = `Du är redan med i ${ADMIN.organisation} som samtalsledare. Din roll ändras inte av länken; en administratör kan ändra den.`;
     await page.getByText(warning).waitFor();
     assert.match(await described(page.getByRole('button', { name: 'Gå med', exact: true })), new RegExp(warning.replace(/\./g, '\\.')));
     w.expectClean();

@@ -182,7 +182,7 @@ function JoinAsMe({
     setError(failure(lang, res, tr(lang, o.joinFailed)));
   };
   const account = me.account!;
-  // Accepting again sets the invitation's role (the server's rule): say so before it happens.
+  // A member already keeps their role when accepting (the server's rule): say so, so nobody expects a change.
   const already = me.organisations.find((m) => m.name === info.organisation);
   return (
     <section class="card auth-card" aria-labelledby="join-as-title">

@@ -150,8 +150,8 @@ export const org = {
   inviteLoadFailed: { sv: 'Kunde inte hämta inbjudan.', en: 'Could not load the invitation.' },
   signedInAs: { sv: 'Du är inloggad som {name} ({email}).', en: 'You are signed in as {name} ({email}).' },
   alreadyMember: {
-    sv: 'Du är redan med i {org} som {role}. Går du med via länken blir din roll {next}.',
-    en: 'You are a member of {org} already, as {role}. Joining by this link makes your role {next}.',
+    sv: 'Du är redan med i {org} som {role}. Din roll ändras inte av länken; en administratör kan ändra den.',
+    en: 'You are a member of {org} already, as {role}. The link does not change your role; an admin can.',
   },
   join: { sv: 'Gå med', en: 'Join' },
   joining: { sv: 'Går med…', en: 'Joining…' },

@@ -13,6 +13,7 @@ mod crash;
 mod frontend;
 mod history;
 mod load;
+mod matrix;
 mod oidc;
 mod reconnect;
 mod restart;

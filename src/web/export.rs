@@ -219,7 +219,7 @@ async fn summarised(app: &AppState, code: &str, headers: &HeaderMap) -> Result<(
 }
 
 /// Escapes text for HTML element content and attribute values.
-fn esc(text: &str) -> String {
+pub(super) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -447,7 +447,7 @@ fn report_html(session: &Session, summary: &Summary, code: &str, catalogue: Opti
     h
 }
 
-const REPORT_CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b2430;margin:0;background:#fff;line-height:1.45}main{max-width:60rem;margin:0 auto;padding:2rem 1.5rem}h1{font-size:1.9rem;margin:.2rem 0}h2{font-size:1.3rem;margin:2rem 0 .6rem;border-bottom:2px solid #1d3a6e;padding-bottom:.2rem}h3{font-size:1.1rem;margin:1.4rem 0 .4rem;color:#1d3a6e}.brand{font-weight:700;color:#1d3a6e;margin:0}.muted{color:#4a5568}table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #cbd2dc}thead th{font-size:.9rem;color:#4a5568}.areas{display:flex;gap:1.5rem;align-items:flex-start;flex-wrap:wrap}.areas table{flex:1;min-width:16rem}.radar{width:20rem;max-width:100%}@media print{main{padding:0;max-width:none}h2,h3{break-after:avoid}tr,li{break-inside:avoid}@page{margin:18mm}}";
+pub(super) const REPORT_CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b2430;margin:0;background:#fff;line-height:1.45}main{max-width:60rem;margin:0 auto;padding:2rem 1.5rem}h1{font-size:1.9rem;margin:.2rem 0}h2{font-size:1.3rem;margin:2rem 0 .6rem;border-bottom:2px solid #1d3a6e;padding-bottom:.2rem}h3{font-size:1.1rem;margin:1.4rem 0 .4rem;color:#1d3a6e}.brand{font-weight:700;color:#1d3a6e;margin:0}.muted{color:#4a5568}table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #cbd2dc}thead th{font-size:.9rem;color:#4a5568}.areas{display:flex;gap:1.5rem;align-items:flex-start;flex-wrap:wrap}.areas table{flex:1;min-width:16rem}.radar{width:20rem;max-width:100%}@media print{main{padding:0;max-width:none}h2,h3{break-after:avoid}tr,li{break-inside:avoid}@page{margin:18mm}}";
 
 /// A printable report page. It loads nothing from anywhere and prints to a clean PDF from a browser.
 async fn report(
@@ -465,7 +465,12 @@ async fn report(
         }
         None => None,
     };
-    let mut response = report_html(&session, &summary, &code, catalogue.as_ref(), english(&query)).into_response();
+    Ok(printable(report_html(&session, &summary, &code, catalogue.as_ref(), english(&query))))
+}
+
+/// A printable page: loads nothing from anywhere, kept by no cache, framed by no one.
+pub(super) fn printable(html: String) -> Response {
+    let mut response = html.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -476,7 +481,7 @@ async fn report(
         ),
     );
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    Ok(response)
+    response
 }
 
 /// One occasion to compare: its code, and its facilitator key unless the caller is a member of its

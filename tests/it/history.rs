@@ -85,6 +85,23 @@ async fn three_occasions_over_four_years_make_one_trend_across_catalogue_version
     let area = text.lines().find(|l| l.starts_with("\"Område\";\"Ledning\"")).unwrap_or_else(|| panic!("{text}"));
     assert!(area.contains(";2,0;4,0;5,0"), "decimal comma in Swedish: {area}");
 
+    // A printable page of the trend, for the organisation's own reports.
+    let page = anna.get(&base, &format!("{path}.html")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.headers["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
+    let html = page.body.as_str().unwrap();
+    for expected in [
+        "Utveckling över tid – Exempelby kommun",
+        "2024-11-20",
+        "2028-11-21",
+        "L1-ny",
+        "(tidigare L1)",
+        "<svg class=\"radar\"",
+    ] {
+        assert!(html.contains(expected), "{expected} in the trend report");
+    }
+    assert!(anna.get(&base, &format!("{path}.html?lang=en")).await.body.as_str().unwrap().contains("(formerly L1)"));
+
     // Two occasions of the organisation compare without keys, whatever name each was finished under.
     let compared =
         anna.post(&base, "/api/compare", json!({"then": {"code": codes[0]}, "now": {"code": codes[2]}})).await;
@@ -103,6 +120,7 @@ async fn three_occasions_over_four_years_make_one_trend_across_catalogue_version
     assert_eq!(bo.get(&base, &path).await.status, StatusCode::FORBIDDEN);
     assert_eq!(Browser::default().get(&base, &path).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(Browser::default().get(&base, &format!("{path}.csv")).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(bo.get(&base, &format!("{path}.html")).await.status, StatusCode::FORBIDDEN);
     let foreign = bo.post(&base, "/api/compare", json!({"then": {"code": codes[0]}, "now": {"code": codes[1]}})).await;
     assert_eq!(foreign.status, StatusCode::FORBIDDEN);
     server.terminate().await;

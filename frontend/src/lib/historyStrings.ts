@@ -33,6 +33,7 @@ export const hist = {
   },
   noOccasionsUnit: { sv: 'Inga avslutade tillfällen för {unit}.', en: 'No finished occasions for {unit}.' },
   csv: { sv: 'Ladda ner utvecklingen för Excel (CSV)', en: 'Download the development for Excel (CSV)' },
+  printable: { sv: 'Utskriftsvänlig rapport', en: 'Printable report' },
   occasionsTitle: { sv: 'Avslutade tillfällen, äldst först', en: 'Finished occasions, oldest first' },
   colDate: { sv: 'Datum', en: 'Date' },
   colTitle: { sv: 'Tillfälle', en: 'Occasion' },

@@ -232,6 +232,11 @@ export function trendCsvHref(org: string, field: string | null, lang: 'sv' | 'en
   return `${trendPath(org)}.csv${trendQuery(field, lang)}`;
 }
 
+/** The printable page of the trend, in a language, for one unit or all. */
+export function trendReportHref(org: string, field: string | null, lang: 'sv' | 'en'): string {
+  return `${trendPath(org)}.html${trendQuery(field, lang)}`;
+}
+
 /** The printable report of an occasion (a member reads it signed in, without the key). */
 export function reportHref(code: string, lang: 'sv' | 'en'): string {
   return `/api/sessions/${encodeURIComponent(code)}/report.html?lang=${lang}`;

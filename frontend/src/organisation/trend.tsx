@@ -27,6 +27,7 @@ import {
   seriesLook,
   spreadLabels,
   trendCsvHref,
+  trendReportHref,
   xAt,
   yAt,
   type Marker,
@@ -135,6 +136,9 @@ function TrendView({ lang, org, trend, field }: { lang: Lang; org: Organisation;
       <p>
         <a class="btn" href={trendCsvHref(org.id, field, lang)} download>
           {tr(lang, h.csv)}
+        </a>{' '}
+        <a class="btn" href={trendReportHref(org.id, field, lang)}>
+          {tr(lang, h.printable)}
         </a>
       </p>
       <h3 id="trend-occasions-title">{tr(lang, h.occasionsTitle)}</h3>

@@ -132,6 +132,9 @@ pub struct Indicator {
     /// Ids this indicator had in earlier catalogue versions, so occasions can be compared across versions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<String>,
+    /// Notes for the facilitator, carried into the session's item (the presenter view shows them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,7 +210,9 @@ impl Catalogue {
                         .all(|s| !s.text.is_blank() && s.text.chars() <= MAX_DESCRIPTION_CHARS);
                 let title_fits =
                     !indicator.title.is_blank() && indicator.title.chars() <= MAX_TITLE_CHARS && suggestions_fit;
-                if !title_fits || indicator.description.chars() > MAX_DESCRIPTION_CHARS {
+                let notes_fit =
+                    indicator.notes.as_ref().is_none_or(|n| n.chars().count() <= super::item::MAX_NOTES_CHARS);
+                if !title_fits || !notes_fit || indicator.description.chars() > MAX_DESCRIPTION_CHARS {
                     return Err(CatalogueError::BadText(format!("indicator {}", indicator.id)));
                 }
             }

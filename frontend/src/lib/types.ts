@@ -134,6 +134,8 @@ interface ItemBase<T extends Tally> {
   suggestions?: Suggestion[];
   /** Ids this indicator had in earlier catalogue versions. */
   replaces?: string[];
+  /** Facilitator only: notes for the presenter view (never sent to phones or screens). */
+  notes?: string;
   results: Results;
   title: Text;
   description: Text;

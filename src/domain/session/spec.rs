@@ -99,6 +99,7 @@ impl SessionSpec {
                         results: Results::AfterReveal,
                         suggestions: i.suggestions.clone(),
                         replaces: i.replaces.clone(),
+                        notes: i.notes.clone(),
                     })
                 })
                 .collect(),

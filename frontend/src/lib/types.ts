@@ -385,6 +385,8 @@ interface ItemDefBase {
   id?: string;
   title: TextIn;
   description?: TextIn;
+  /** Notes for the facilitator (at most 2,000 characters): the presenter view shows them; never phones or screens. */
+  notes?: string;
   results?: Results;
 }
 

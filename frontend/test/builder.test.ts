@@ -100,6 +100,18 @@ describe('item set', () => {
     expect(toItemSet(back)).toEqual(toItemSet(draft));
   });
 
+  it('writes notes for the facilitator only when given, reads them back and checks their length', () => {
+    const d = { ...choice(1), notes: 'Fråga först hur många som använder appen.' };
+    const set = toItemSet(draftOf(d, { ...choice(2), id: 'b', notes: '   ' }));
+    expect(set.items[0].notes).toBe('Fråga först hur många som använder appen.');
+    expect('notes' in set.items[1]).toBe(false);
+    const back = fromItemSet(JSON.parse(JSON.stringify(set)), new Set(), 1);
+    expect(back.items[0].notes).toBe(d.notes);
+    expect(back.items[0].extra).toEqual({});
+    expect(validate(draftOf({ ...d, notes: 'å'.repeat(2000) }))).toEqual([]);
+    expect(validate(draftOf({ ...d, notes: 'å'.repeat(2001) })).map((p) => `${p.field}:${p.code}`)).toEqual(['notes:notes_long']);
+  });
+
   it('keeps fields it does not edit, such as the area of a workshop item', () => {
     const back = fromItemSet({ items: [{ id: 'L1', area: 'L', kind: 'scale', title: 'Styrdokument', scale: { levels: [{ level: 1, label: 'Ej planerad' }, { level: 2, label: 'Uppnådd' }] } }] }, new Set(), 1);
     expect(back.items[0].extra).toEqual({ area: 'L' });

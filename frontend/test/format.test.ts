@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { answeredTotal, cleanCode, formatNumber, formatPercent, isJoinCode, share } from '../src/lib/format';
-import { pick, translate } from '../src/lib/i18n';
+import { pick, picked, textLang, translate } from '../src/lib/i18n';
 import { codeFromPath, keyFromHash } from '../src/lib/path';
 
 // Intl puts a no-break space (U+00A0) before % in Swedish; compare with plain spaces.
@@ -35,6 +35,20 @@ describe('numbers per locale', () => {
     expect(pick({ sv: 'Ledning', en: 'Leadership' }, 'en')).toBe('Leadership');
     expect(pick({ sv: 'Ledning', en: '' }, 'en')).toBe('Ledning');
     expect(pick(null, 'sv')).toBe('');
+  });
+
+  it('mark a text shown in the other language with that language (WCAG 3.1.2)', () => {
+    // Swedish only: the English page shows it, marked lang="sv"; the Swedish page needs no mark.
+    expect(textLang({ sv: 'Ledning', en: '' }, 'en')).toBe('sv');
+    expect(textLang({ sv: 'Ledning', en: '' }, 'sv')).toBeUndefined();
+    expect(textLang({ sv: '', en: 'Leadership' }, 'sv')).toBe('en');
+    expect(textLang({ sv: 'Ledning', en: 'Leadership' }, 'en')).toBeUndefined();
+    // Nothing to mark: a plain string is for both languages, and an empty text shows nothing.
+    expect(textLang('Hot', 'en')).toBeUndefined();
+    expect(textLang({ sv: '', en: '' }, 'en')).toBeUndefined();
+    expect(textLang(null, 'sv')).toBeUndefined();
+    expect(picked({ sv: 'Möjlighet', en: '' }, 'en')).toEqual({ children: 'Möjlighet', lang: 'sv' });
+    expect(picked({ sv: 'Möjlighet', en: 'Opportunity' }, 'en')).toEqual({ children: 'Opportunity' });
   });
 });
 

@@ -9,7 +9,9 @@ pub const MAX_TITLE_CHARS: usize = 300;
 pub const MAX_DESCRIPTION_CHARS: usize = 1000;
 
 /// A text in Swedish and English. Swedish is the primary language.
-/// Reads `{"sv": …, "en": …}` or a plain string; a missing language falls back to the other.
+/// Reads `{"sv": …, "en": …}` or a plain string (the same text in both). A language left out stays
+/// empty, so that a view can tell a text written in one language only and mark it with that language
+/// (WCAG 3.1.2); [`Text::pick`] and the frontend's `pick` fall back to the other language.
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Text {
@@ -31,12 +33,13 @@ impl Text {
         self.sv.trim().is_empty() && self.en.trim().is_empty()
     }
 
-    /// The English text if `en`, else the Swedish.
+    /// The English text if `en`, else the Swedish; the other language when that one is empty.
     pub fn pick(&self, en: bool) -> &str {
-        if en {
-            &self.en
+        let (wanted, other) = if en { (&self.en, &self.sv) } else { (&self.sv, &self.en) };
+        if wanted.is_empty() {
+            other
         } else {
-            &self.sv
+            wanted
         }
     }
 }
@@ -58,12 +61,7 @@ impl<'de> Deserialize<'de> for Text {
             Raw::Plain(text) => (text.clone(), text),
             Raw::Pair { sv, en } => (sv, en),
         };
-        let (sv, en) = (sv.trim().to_string(), en.trim().to_string());
-        Ok(match (sv.is_empty(), en.is_empty()) {
-            (true, false) => Text { sv: en.clone(), en },
-            (false, true) => Text { en: sv.clone(), sv },
-            _ => Text { sv, en },
-        })
+        Ok(Text { sv: sv.trim().to_string(), en: en.trim().to_string() })
     }
 }
 
@@ -132,6 +130,9 @@ pub struct Indicator {
     /// Ids this indicator had in earlier catalogue versions, so occasions can be compared across versions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<String>,
+    /// Notes for the facilitator, carried into the session's item (the presenter view shows them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,7 +208,9 @@ impl Catalogue {
                         .all(|s| !s.text.is_blank() && s.text.chars() <= MAX_DESCRIPTION_CHARS);
                 let title_fits =
                     !indicator.title.is_blank() && indicator.title.chars() <= MAX_TITLE_CHARS && suggestions_fit;
-                if !title_fits || indicator.description.chars() > MAX_DESCRIPTION_CHARS {
+                let notes_fit =
+                    indicator.notes.as_ref().is_none_or(|n| n.chars().count() <= super::item::MAX_NOTES_CHARS);
+                if !title_fits || !notes_fit || indicator.description.chars() > MAX_DESCRIPTION_CHARS {
                     return Err(CatalogueError::BadText(format!("indicator {}", indicator.id)));
                 }
             }
@@ -245,8 +248,13 @@ mod tests {
             read(r#"{"sv": " Möjlighet ", "en": "Opportunity"}"#),
             Text { sv: "Möjlighet".into(), en: "Opportunity".into() }
         );
-        assert_eq!(read(r#"{"sv": "Framtid"}"#), Text::both("Framtid"));
-        assert_eq!(read(r#"{"en": "Future"}"#), Text::both("Future"));
+        // One language stays one language (a view marks it as such); picking falls back to it.
+        let swedish = read(r#"{"sv": "Framtid", "en": " "}"#);
+        assert_eq!(swedish, Text { sv: "Framtid".into(), en: String::new() });
+        assert_eq!((swedish.pick(false), swedish.pick(true)), ("Framtid", "Framtid"));
+        let english = read(r#"{"en": "Future"}"#);
+        assert_eq!(english, Text { sv: String::new(), en: "Future".into() });
+        assert_eq!((english.pick(false), english.pick(true)), ("Future", "Future"));
     }
 
     #[test]

@@ -9,6 +9,18 @@ use std::collections::{BTreeMap, HashSet};
 /// Most items in one session.
 pub const MAX_ITEMS: usize = 200;
 
+/// Most characters of an item's notes for the facilitator.
+pub const MAX_NOTES_CHARS: usize = 2000;
+
+/// Checks facilitator notes: at most [`MAX_NOTES_CHARS`]; blank notes are none.
+pub fn checked_notes(notes: Option<String>) -> Result<Option<String>, String> {
+    match notes {
+        Some(n) if n.chars().count() > MAX_NOTES_CHARS => Err(format!("at most {MAX_NOTES_CHARS} characters")),
+        Some(n) if n.trim().is_empty() => Ok(None),
+        notes => Ok(notes),
+    }
+}
+
 /// When participants and screens see an item's results; each kind has its default (`kinds`).
 pub use super::kinds::Results;
 
@@ -31,6 +43,9 @@ pub struct ItemSpec {
     /// Ids this item had in earlier catalogue versions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<String>,
+    /// Notes for the facilitator (the presenter view); never shown to phones or screens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 /// An item as written in an item-set file: a scale is given inline, most settings may be left out.
@@ -51,6 +66,8 @@ pub struct ItemInput {
     pub suggestions: Vec<Suggestion>,
     #[serde(default)]
     pub replaces: Vec<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
 }
 
 /// The item-set file: what "export items" writes and "import items" reads.
@@ -132,6 +149,7 @@ pub fn agenda_from_input(input: Vec<ItemInput>, known: &BTreeMap<String, Scale>)
         for replaced in &item.replaces {
             check_id(replaced).map_err(|e| fail(at("replaces"), e.to_string()))?;
         }
+        let notes = checked_notes(item.notes).map_err(|message| fail(at("notes"), message))?;
         agenda.items.push(ItemSpec {
             id,
             area: item.area,
@@ -141,6 +159,7 @@ pub fn agenda_from_input(input: Vec<ItemInput>, known: &BTreeMap<String, Scale>)
             results: item.results.unwrap_or(default_results),
             suggestions: item.suggestions,
             replaces: item.replaces,
+            notes,
         });
     }
     Ok(agenda)
@@ -161,6 +180,8 @@ pub struct ItemOutput<'a> {
     pub suggestions: &'a [Suggestion],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub replaces: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -189,6 +210,7 @@ pub fn item_set<'a>(title: &'a str, agenda: &'a Agenda) -> ItemSetOutput<'a> {
                 results: item.results,
                 suggestions: &item.suggestions,
                 replaces: &item.replaces,
+                notes: item.notes.as_deref(),
             })
             .collect(),
     }
@@ -259,7 +281,7 @@ mod tests {
     fn an_exported_set_reads_back_to_the_same_agenda() {
         let agenda = read(
             r#"{"items": [
-                {"id": "a", "kind": "choice", "title": {"sv": "Välj", "en": "Pick"}, "options": ["Ja", "Nej"], "multiple": true, "results": "after_reveal"},
+                {"id": "a", "kind": "choice", "title": {"sv": "Välj", "en": "Pick"}, "options": ["Ja", "Nej"], "multiple": true, "results": "after_reveal", "notes": "Vänta in alla"},
                 {"id": "b", "kind": "scale", "title": "Skala", "scale": {"levels": [{"level": 1, "label": "Låg"}, {"level": 2, "label": "Hög"}], "not_relevant": {"label": "Ej relevant"}}}
             ]}"#,
         )
@@ -268,5 +290,23 @@ mod tests {
         let set: ItemSetInput = serde_json::from_str(&json).unwrap();
         assert_eq!(set.format.as_deref(), Some(ITEM_SET_FORMAT));
         assert_eq!(agenda_from_input(set.items, &BTreeMap::new()).unwrap(), agenda);
+    }
+
+    #[test]
+    fn notes_are_optional_at_most_2000_characters_and_left_out_of_an_export_without_them() {
+        let agenda = read(r#"{"items": [{"kind": "words", "title": "a", "notes": "Läs upp exemplet"}, {"kind": "words", "title": "b", "notes": "  "}]}"#).unwrap();
+        assert_eq!(agenda.items[0].notes.as_deref(), Some("Läs upp exemplet"));
+        assert_eq!(agenda.items[1].notes, None, "blank notes are none");
+        let json = serde_json::to_value(item_set("Test", &agenda)).unwrap();
+        assert_eq!(json["items"][0]["notes"], "Läs upp exemplet");
+        assert!(json["items"][1].get("notes").is_none());
+        assert!(serde_json::to_value(&agenda.items[1]).unwrap().get("notes").is_none(), "a stored item without notes");
+        let long = "å".repeat(MAX_NOTES_CHARS + 1);
+        let error =
+            read(&format!(r#"{{"items": [{{"kind": "words", "title": "a", "notes": "{long}"}}]}}"#)).unwrap_err();
+        assert_eq!(error.to_string(), "items[0].notes: at most 2000 characters");
+        assert!(
+            read(&format!(r#"{{"items": [{{"kind": "words", "title": "a", "notes": "{}"}}]}}"#, &long[2..])).is_ok()
+        );
     }
 }

@@ -84,6 +84,10 @@ pub struct ItemView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub replaces: Option<&'a [String]>,
+    /// Notes for the facilitator (the presenter view): for the facilitator only, never phones or screens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub notes: Option<&'a str>,
 }
 
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -169,6 +173,7 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
                 history: &state.history,
                 suggestions: (facilitator && !item.suggestions.is_empty()).then_some(item.suggestions.as_slice()),
                 replaces: (facilitator && !item.replaces.is_empty()).then_some(item.replaces.as_slice()),
+                notes: item.notes.as_deref().filter(|_| facilitator),
             })
             .collect(),
     }
@@ -221,5 +226,38 @@ mod tests {
         let shared = render(&session, "123456", 3, Audience::Phone);
         assert_eq!(shared.items.len(), 32, "the shared summary refers to every indicator");
         assert!(shared.summary.is_some());
+    }
+
+    #[test]
+    fn notes_for_the_facilitator_reach_only_the_facilitator_in_every_state() {
+        use crate::domain::catalogue::{Catalogue, BUILT_IN};
+        use crate::domain::session::{Actor, Command, SessionSpec};
+        const SECRET: &str = "Fråga först om styrdokumentet är antaget";
+        let mut catalogue: Catalogue = serde_json::from_str(BUILT_IN[0].1).unwrap();
+        catalogue.areas[0].indicators[0].notes = Some(SECRET.into());
+        let mut session = Session::new(SessionSpec::workshop(&catalogue, "Test").unwrap());
+        let first = session.spec.items[0].id.clone();
+        assert_eq!(session.spec.items[0].notes.as_deref(), Some(SECRET), "the catalogue's notes reach the item");
+        let check = |session: &Session, when: &str| {
+            for audience in [Audience::Facilitator, Audience::Public, Audience::Phone] {
+                let text = serde_json::to_string(&render(session, "123456", 3, audience)).unwrap();
+                let shown = text.contains(SECRET);
+                assert_eq!(shown, audience == Audience::Facilitator, "{when}: notes shown to {audience:?}: {shown}");
+                assert_eq!(text.contains("\"notes\""), audience == Audience::Facilitator, "{when}: {audience:?}");
+            }
+        };
+        check(&session, "before the first item");
+        let commands = [
+            Command::Open { item: first.clone() },
+            Command::Reveal { item: first.clone() },
+            Command::ShareSummary { shared: true },
+        ];
+        for command in commands {
+            let when = format!("{command:?}");
+            for event in session.decide(Actor::Facilitator, command, 7).unwrap() {
+                session.apply(&event);
+            }
+            check(&session, &when);
+        }
     }
 }

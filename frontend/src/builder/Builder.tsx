@@ -434,7 +434,10 @@ function ItemEditor({
         </div>
       </fieldset>
 
-      <details class="more" open={item.description.sv !== '' || item.description.en !== '' || problems.some((p) => p.field === 'id' || p.field === 'description')}>
+      <details
+        class="more"
+        open={item.description.sv !== '' || item.description.en !== '' || item.notes !== '' || problems.some((p) => p.field === 'id' || p.field === 'description' || p.field === 'notes')}
+      >
         <summary>{tr(lang, bld.more)}</summary>
         <TextPair
           id={id('description')}
@@ -446,6 +449,20 @@ function ItemEditor({
           multiline
           error={errorOf('description')}
         />
+        <label for={id('notes')}>{tr(lang, bld.notes)}</label>
+        <textarea
+          id={id('notes')}
+          rows={3}
+          maxLength={LIMITS.notes}
+          value={item.notes}
+          aria-describedby={`${id('notes')}-help ${id('notes')}-error`}
+          aria-invalid={errorOf('notes') !== null}
+          onInput={(e) => update({ notes: (e.target as HTMLTextAreaElement).value })}
+        />
+        <p id={`${id('notes')}-help`} class="muted small">
+          {tr(lang, bld.notesHelp)}
+        </p>
+        <FieldError id={`${id('notes')}-error`} text={errorOf('notes')} />
         <label for={id('id')}>{tr(lang, bld.id)}</label>
         <input
           id={id('id')}

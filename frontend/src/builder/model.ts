@@ -27,6 +27,8 @@ export interface DraftItem {
   kind: Kind;
   title: DraftText;
   description: DraftText;
+  /** Notes for the facilitator: shown in the presenter view, never on phones or the screen. */
+  notes: string;
   results: Results;
   options: DraftText[];
   multiple: boolean;
@@ -55,6 +57,7 @@ export const LIMITS = {
   sessionTitle: 200,
   title: 300,
   text: 1000,
+  notes: 2000,
   options: [2, 12],
   levels: [2, 10],
   budget: [1, 1000],
@@ -90,6 +93,7 @@ export function newItem(kind: Kind, key: number): DraftItem {
     kind,
     title: emptyText(),
     description: emptyText(),
+    notes: '',
     results: defaultResults(kind),
     options: [emptyText(), emptyText()],
     multiple: false,
@@ -129,13 +133,14 @@ export function toItemSet(draft: Draft): ItemSet {
 }
 
 export function toItemDef(d: DraftItem): ItemDef {
-  const base: { id?: string; title: TextIn; description?: TextIn; results: Results } = {
+  const base: { id?: string; title: TextIn; description?: TextIn; notes?: string; results: Results } = {
     ...d.extra,
     title: textOut(d.title),
     results: d.results,
   };
   if (d.id.trim() !== '') base.id = d.id.trim();
   if (filled(d.description)) base.description = textOut(d.description);
+  if (d.notes.trim() !== '') base.notes = d.notes;
   switch (d.kind) {
     case 'choice':
       return { ...base, kind: 'choice', options: d.options.map(textOut), multiple: d.multiple };
@@ -160,7 +165,7 @@ export function toItemDef(d: DraftItem): ItemDef {
 }
 
 /** Item fields the builder edits; any other field of a loaded item is kept in `extra`. */
-const EDITED = new Set(['id', 'kind', 'title', 'description', 'results', 'options', 'multiple', 'budget', 'max_words', 'max_chars', 'scale']);
+const EDITED = new Set(['id', 'kind', 'title', 'description', 'notes', 'results', 'options', 'multiple', 'budget', 'max_words', 'max_chars', 'scale']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
@@ -193,6 +198,7 @@ export function fromItemSet(set: unknown, inUse: ReadonlySet<string>, firstKey: 
     d.id = typeof r.id === 'string' ? r.id : '';
     d.title = textIn(r.title as TextIn);
     d.description = textIn(r.description as TextIn);
+    d.notes = typeof r.notes === 'string' ? r.notes : '';
     d.results = r.results === 'live' || r.results === 'after_reveal' ? r.results : defaultResults(kind);
     if (Array.isArray(r.options)) d.options = r.options.map((o) => textIn(o as TextIn));
     d.multiple = r.multiple === true;
@@ -224,6 +230,7 @@ export type ProblemCode =
   | 'title_missing'
   | 'title_long'
   | 'description_long'
+  | 'notes_long'
   | 'options_count'
   | 'option_missing'
   | 'option_long'
@@ -255,6 +262,7 @@ export function validate(draft: Draft): Problem[] {
     if (d.title.sv.trim() === '') p('title', 'title_missing');
     else if (longest(d.title) > LIMITS.title) p('title', 'title_long', { max: LIMITS.title });
     if (longest(d.description) > LIMITS.text) p('description', 'description_long', { max: LIMITS.text });
+    if ([...d.notes].length > LIMITS.notes) p('notes', 'notes_long', { max: LIMITS.notes });
     if (d.kind === 'choice' || d.kind === 'points') {
       const [lo, hi] = LIMITS.options;
       if (d.options.length < lo || d.options.length > hi) p('options', 'options_count', { min: lo, max: hi });

@@ -38,6 +38,11 @@ export const bld = {
   more: { sv: 'Beskrivning och id (valfria)', en: 'Description and id (optional)' },
   descSv: { sv: 'Beskrivning (svenska)', en: 'Description (Swedish)' },
   descEn: { sv: 'Beskrivning (engelska)', en: 'Description (English)' },
+  notes: { sv: 'Anteckningar till samtalsledaren', en: 'Notes for the facilitator' },
+  notesHelp: {
+    sv: 'Syns bara i presentatörsvyn, aldrig på telefoner eller skärmen.',
+    en: 'Shown only in the presenter view, never on phones or the screen.',
+  },
   id: { sv: 'Id', en: 'Id' },
   idHelp: {
     sv: '1–32 tecken: A–Z, a–z, 0–9, - och _. Tomt: servern numrerar.',
@@ -85,6 +90,7 @@ export const bld = {
   p_id_duplicate: { sv: 'Samma id som fråga {other}.', en: 'Same id as item {other}.' },
   p_title_missing: { sv: 'Skriv frågan på svenska.', en: 'Write the question in Swedish.' },
   p_title_long: { sv: 'Frågan är för lång (högst {max} tecken).', en: 'The question is too long (at most {max} characters).' },
+  p_notes_long: { sv: 'Anteckningarna är för långa (högst {max} tecken).', en: 'The notes are too long (at most {max} characters).' },
   p_description_long: { sv: 'Beskrivningen är för lång (högst {max} tecken).', en: 'The description is too long (at most {max} characters).' },
   p_options_count: { sv: 'Ange {min} till {max} alternativ.', en: 'Give {min} to {max} options.' },
   p_option_missing: { sv: 'Alternativ {n} saknar text på svenska.', en: 'Option {n} has no Swedish text.' },

@@ -3,7 +3,7 @@
 //! everyone" is a separate action. "Edit the agenda" opens the builder; the first entry opens
 //! the summary and action plan.
 
-import { pick, translate as tr, type Lang } from '../lib/i18n';
+import { pick, translate as tr, textLang, type Lang } from '../lib/i18n';
 import { itemsByArea, showsSummary } from '../lib/session';
 import type { Session } from '../lib/types';
 import { KindBadge, PhaseBadge } from '../lib/ui';
@@ -63,7 +63,7 @@ export function Agenda({
                   aria-current={!summaryOpen && item.id === selectedId ? 'true' : undefined}
                   onClick={() => onSelect(item.id)}
                 >
-                  <span class="agenda-title">{pick(item.title, lang)}</span>
+                  <span class="agenda-title" lang={textLang(item.title, lang)}>{pick(item.title, lang)}</span>
                   <span class="agenda-meta">
                     <KindBadge kind={item.kind} lang={lang} />
                     <PhaseBadge phase={item.phase} lang={lang} />

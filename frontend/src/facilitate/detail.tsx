@@ -5,7 +5,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { answeredTotal, formatDateTime } from '../lib/format';
-import { pick, translate as tr, type Lang } from '../lib/i18n';
+import { pick, translate as tr, textLang, type Lang } from '../lib/i18n';
 import type { ClientState } from '../lib/reducer';
 import { RoundResult } from '../lib/results';
 import { allowed, areaOf, closedByNext, latestRound, nextItem, primaryStep, scaleOf, sortedLevels, suggestedLevel, type Action } from '../lib/session';
@@ -110,10 +110,10 @@ export function Detail({
           {item.results === 'live' ? tr(lang, fac.resultsLive) : tr(lang, fac.resultsAfter)}
         </span>
       </p>
-      <h2 id="detail-title" class="item-title" tabIndex={-1}>
+      <h2 id="detail-title" class="item-title" tabIndex={-1} lang={textLang(item.title, lang)}>
         {pick(item.title, lang)}
       </h2>
-      {pick(item.description, lang) && <p class="item-desc">{pick(item.description, lang)}</p>}
+      {pick(item.description, lang) && <p class="item-desc" lang={textLang(item.description, lang)}>{pick(item.description, lang)}</p>}
 
       <div class="shown-row">
         {isCurrent ? (
@@ -309,7 +309,7 @@ function LockForm({
                   {levelText(scale, l.level, lang)}
                   {suggested === l.level && <span class="suggested"> ({tr(lang, fac.suggested)})</span>}
                 </span>
-                <span class="radio-def">{pick(l.definition, lang)}</span>
+                <span class="radio-def" lang={textLang(l.definition, lang)}>{pick(l.definition, lang)}</span>
               </span>
             </label>
           ))}

@@ -1,11 +1,12 @@
 //! The presenter view of the console (/facilitate/{code}?view=presenter#key=…), for a laptop
 //! beside the projector: the item everyone sees, large; the next one; the facilitator's notes
-//! (the item's description and the catalogue's suggestions); the answer count; and only the
+//! (the item's own notes, only ever sent to the console, then its description and the catalogue's
+//! suggestions); the answer count; and only the
 //! controls a presenter needs while talking (open, close, reveal, next). Everything else — the
 //! lock form, moderation, the agenda — stays in the full console, one link away.
 
 import { answeredTotal } from '../lib/format';
-import { pick, translate as tr, type Lang } from '../lib/i18n';
+import { pick, translate as tr, textLang, type Lang } from '../lib/i18n';
 import { RoundResult } from '../lib/results';
 import { suggestionsFor } from '../lib/plan';
 import { allowed, closedByNext, latestRound, nextItem, type Action } from '../lib/session';
@@ -65,6 +66,7 @@ export function Presenter({
   const total = round ? answeredTotal(round.voted, session.participants) : 0;
   const shown = session.current === item.id;
   const description = pick(item.description, lang);
+  const notes = item.notes?.trim() ?? '';
   const suggestions = suggestionsFor(item, fromItemSet);
   const closes = next !== null && closedByNext(session, item, next).length > 0;
 
@@ -97,7 +99,7 @@ export function Presenter({
           <span class="presenter-label">{shown ? tr(lang, fac.presenterNow) : tr(lang, fac.notShown)}</span>{' '}
           <KindBadge kind={item.kind} lang={lang} /> <PhaseBadge phase={item.phase} lang={lang} />
         </p>
-        <h2 id="presenter-title" class="presenter-title" tabIndex={-1}>
+        <h2 id="presenter-title" class="presenter-title" tabIndex={-1} lang={textLang(item.title, lang)}>
           {pick(item.title, lang)}
         </h2>
         {round && (round.open || item.phase !== 'pending') ? (
@@ -130,7 +132,7 @@ export function Presenter({
           <h2 id="presenter-next-title">{tr(lang, fac.presenterNext)}</h2>
           {next ? (
             <>
-              <p class="presenter-next">{pick(next.title, lang)}</p>
+              <p class="presenter-next" lang={textLang(next.title, lang)}>{pick(next.title, lang)}</p>
               <p>
                 <KindBadge kind={next.kind} lang={lang} /> <PhaseBadge phase={next.phase} lang={lang} />
               </p>
@@ -142,7 +144,20 @@ export function Presenter({
         </section>
         <section class="presenter-card" aria-labelledby="presenter-notes-title">
           <h2 id="presenter-notes-title">{tr(lang, fac.presenterNotes)}</h2>
-          {description && <p class="presenter-desc">{description}</p>}
+          {notes && (
+            <>
+              <h3>{tr(lang, fac.presenterOwnNotes)}</h3>
+              <p class="presenter-desc presenter-own-notes">{notes}</p>
+            </>
+          )}
+          {description && (
+            <>
+              {notes && <h3>{tr(lang, fac.presenterDescription)}</h3>}
+              <p class="presenter-desc" lang={textLang(item.description, lang)}>
+                {description}
+              </p>
+            </>
+          )}
           {suggestions.length > 0 && (
             <>
               <h3>{tr(lang, fac.presenterSuggestions)}</h3>
@@ -155,7 +170,7 @@ export function Presenter({
               </ul>
             </>
           )}
-          {!description && suggestions.length === 0 && <p class="muted">{tr(lang, fac.presenterNoNotes)}</p>}
+          {!notes && !description && suggestions.length === 0 && <p class="muted">{tr(lang, fac.presenterNoNotes)}</p>}
         </section>
       </aside>
     </main>

@@ -48,6 +48,23 @@ export function pick(text: TextIn | null | undefined, lang: Lang): string {
   return text[lang] || text[otherLang(lang)] || '';
 }
 
+/**
+ * The language a server text is shown in when that is not the page's (WCAG 3.1.2): `pick` fell
+ * back to the other language because `lang`'s is empty. Put it on the element that shows the text
+ * (`<h1 lang={textLang(item.title, lang)}>`); undefined (no attribute) when the text is in `lang`,
+ * or is a plain string meant for both.
+ */
+export function textLang(text: TextIn | null | undefined, lang: Lang): Lang | undefined {
+  if (!text || typeof text === 'string' || text[lang]) return undefined;
+  return text[otherLang(lang)] ? otherLang(lang) : undefined;
+}
+
+/** `pick` with the `lang` attribute its element needs: spread it, `<span {...picked(o, lang)} />`. */
+export function picked(text: TextIn | null | undefined, lang: Lang): { children: string; lang?: Lang } {
+  const other = textLang(text, lang);
+  return other ? { children: pick(text, lang), lang: other } : { children: pick(text, lang) };
+}
+
 export function storedLang(): Lang {
   return readStore(LANG_KEY) === 'en' ? 'en' : 'sv';
 }

@@ -61,7 +61,7 @@ levels: Array<number | null>, };
 
 export type IndicatorSummary = { id: string, area: string | null, title: Text, level: number | null, note: string | null, dissent: string | null, 
 /**
- * Tastle–Wierman consensus of the first round, if it had level answers.
+ * Tastle–Wierman consensus of the first round, if it was revealed and had level answers.
  */
 first_consensus: number | null, first_n: number, rounds: number, replaces: Array<string>, };
 
@@ -74,7 +74,11 @@ locked_by?: string, history: Array<PastConsensus>,
  * Catalogue suggestions for the action plan and earlier ids: for the facilitator only, to keep
  * every phone's frame small.
  */
-suggestions?: Array<Suggestion>, replaces?: Array<string>, } & ({ "kind": "scale", scale: string, } | { "kind": "choice", options: Array<Text>, multiple: boolean, } | { "kind": "words", max_words: number, max_chars: number, } | { "kind": "points", options: Array<Text>, budget: number, targets?: Array<string>, });
+suggestions?: Array<Suggestion>, replaces?: Array<string>, 
+/**
+ * Notes for the facilitator (the presenter view): for the facilitator only, never phones or screens.
+ */
+notes?: string, } & ({ "kind": "scale", scale: string, } | { "kind": "choice", options: Array<Text>, multiple: boolean, } | { "kind": "words", max_words: number, max_chars: number, } | { "kind": "points", options: Array<Text>, budget: number, targets?: Array<string>, });
 
 export type Level = { level: number, label: Text, definition: Text, };
 

@@ -6,7 +6,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { asWritten, byCount, cloudLayout } from './cloud';
 import { formatNumber, formatPercent, share } from './format';
-import { pick, translate as tr, type Lang } from './i18n';
+import { pick, translate as tr, textLang, type Lang } from './i18n';
 import { scaleOf, visibleRounds } from './session';
 import { common } from './strings';
 import type { ChoiceItem, Item, PointsItem, Round, ScaleTally, Session, Tally, WordGroup, WordsTally } from './types';
@@ -16,6 +16,8 @@ type H = 2 | 3 | 4;
 
 interface BarRow {
   label: string;
+  /** The label's language where it is not the page's (`textLang`). */
+  labelLang?: Lang;
   value: number;
   /** Table cells after the label, already formatted. */
   cells: string[];
@@ -47,7 +49,7 @@ function Bars({
       <div class="bars" aria-hidden="true" title={chartLabel}>
         {rows.map((r, i) => (
           <div class="bar-row" key={i}>
-            <span class="bar-label">{r.label}</span>
+            <span class="bar-label" lang={r.labelLang}>{r.label}</span>
             <span class="bar-line">
               <span class="bar-track">
                 <span class={r.value > 0 ? 'bar-fill' : 'bar-fill bar-zero'} style={{ width: `${(r.value / max) * 100}%` }} />
@@ -72,7 +74,9 @@ function Bars({
         <tbody>
           {rows.map((r, i) => (
             <tr key={i}>
-              <th scope="row">{r.label}</th>
+              <th scope="row" lang={r.labelLang}>
+                {r.label}
+              </th>
               {r.cells.map((c, j) => (
                 <td class="num" key={j}>
                   {c}
@@ -93,6 +97,7 @@ export function ChoiceResult({ item, round, lang }: { item: ChoiceItem; round: R
     const count = tally.counts[i] ?? 0;
     return {
       label: pick(o, lang),
+      labelLang: textLang(o, lang),
       value: count,
       cells: [formatNumber(lang, count, 0), formatPercent(lang, share(count, round.voted))],
     };
@@ -120,6 +125,7 @@ export function PointsResult({ item, round, lang }: { item: PointsItem; round: R
     const people = tally.supporters[i] ?? 0;
     return {
       label: pick(o, lang),
+      labelLang: textLang(o, lang),
       value: points,
       cells: [formatNumber(lang, points, 0), formatPercent(lang, share(points, all)), formatNumber(lang, people, 0)],
       note: tr(lang, common.givenBy, { count: people }),

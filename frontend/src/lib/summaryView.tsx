@@ -2,7 +2,7 @@
 //! indicator, and the plan read-only. Presentation only; the phone loads it, so no chart here.
 
 import { formatIsoDate, formatNumber } from './format';
-import { pick, translate as tr, type Lang } from './i18n';
+import { pick, translate as tr, textLang, type Lang } from './i18n';
 import { indicatorsByArea, itemById, scaleOf } from './session';
 import { sumText } from './summaryStrings';
 import type { IndicatorSummary, PlanAction, Session, Summary } from './types';
@@ -40,7 +40,7 @@ export function AreaTable({ summary, lang, quietCaption = false }: { summary: Su
       <tbody>
         {summary.areas.map((a) => (
           <tr key={a.id}>
-            <th scope="row">{pick(a.name, lang)}</th>
+            <th scope="row" lang={textLang(a.name, lang)}>{pick(a.name, lang)}</th>
             <td class="num">{averageText(lang, a.average)}</td>
             <td class="num">{tr(lang, sumText.lockedOf, { locked: a.locked, n: a.indicators })}</td>
           </tr>
@@ -87,7 +87,7 @@ export function LevelTables({
             <tbody>
               {g.indicators.map((ind) => (
                 <tr key={ind.id} class={ind.level === null ? 'row-open' : undefined}>
-                  <th scope="row">
+                  <th scope="row" lang={textLang(ind.title, lang)}>
                     {pick(ind.title, lang)}
                   </th>
                   <td class="level-cell">{indicatorLevel(session, ind, lang)}</td>

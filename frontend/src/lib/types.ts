@@ -134,6 +134,8 @@ interface ItemBase<T extends Tally> {
   suggestions?: Suggestion[];
   /** Ids this indicator had in earlier catalogue versions. */
   replaces?: string[];
+  /** Facilitator only: notes for the presenter view (never sent to phones or screens). */
+  notes?: string;
   results: Results;
   title: Text;
   description: Text;
@@ -383,6 +385,8 @@ interface ItemDefBase {
   id?: string;
   title: TextIn;
   description?: TextIn;
+  /** Notes for the facilitator (at most 2,000 characters): the presenter view shows them; never phones or screens. */
+  notes?: string;
   results?: Results;
 }
 

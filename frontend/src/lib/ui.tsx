@@ -3,7 +3,7 @@
 //! Presentation only: state comes in as props, commands go out through callbacks.
 
 import type { ComponentChildren } from 'preact';
-import { otherLang, pick, translate as tr, type Lang } from './i18n';
+import { otherLang, pick, translate as tr, textLang, type Lang } from './i18n';
 import { useThrottledText } from './throttle';
 import { formatDateTime, formatNumber, formatPercent, share } from './format';
 import type { ErrorInfo } from './reducer';
@@ -296,7 +296,7 @@ export function ConsensusView({
         <span class="level-num">{consensus.level}</span>
         <span>
           <span class="level-label">{level ? pick(level.label, lang) : ''}</span>
-          {level && <span class="level-def">{pick(level.definition, lang)}</span>}
+          {level && <span class="level-def" lang={textLang(level.definition, lang)}>{pick(level.definition, lang)}</span>}
         </span>
       </p>
       {consensus.note && (

@@ -4,7 +4,7 @@
 
 import { useState } from 'preact/hooks';
 import { checkWord, normaliseWord, parsePoints, pointsProblem, pointsSum, sameSelection, stepPoints, toggleOption, wordProblemOf, type WordProblem } from '../lib/answers';
-import { pick, translate as tr, type Lang } from '../lib/i18n';
+import { pick, translate as tr, textLang, type Lang } from '../lib/i18n';
 import { ownVote, ownWords, type ClientState, type OwnVote } from '../lib/reducer';
 import { scaleOf, sortedLevels } from '../lib/session';
 import type { Answer, ChoiceItem, Command, PointsItem, Round, ScaleItem, Session, WordsItem } from '../lib/types';
@@ -64,9 +64,9 @@ export function ScaleBallot({ item, round, session, state, lang, send }: BallotP
             <span class="scale-text">
               <span class="scale-label">
                 <span class="sr-only">{l.level} – </span>
-                {pick(l.label, lang)}
+                <span lang={textLang(l.label, lang)}>{pick(l.label, lang)}</span>
               </span>
-              {pick(l.definition, lang) && <span class="scale-def">{pick(l.definition, lang)}</span>}
+              {pick(l.definition, lang) && <span class="scale-def" lang={textLang(l.definition, lang)}>{pick(l.definition, lang)}</span>}
             </span>
           </button>
         ))}
@@ -78,8 +78,8 @@ export function ScaleBallot({ item, round, session, state, lang, send }: BallotP
               –
             </span>
             <span class="scale-text">
-              <span class="scale-label">{pick(nr.label, lang)}</span>
-              {pick(nr.definition, lang) && <span class="scale-def">{pick(nr.definition, lang)}</span>}
+              <span class="scale-label" lang={textLang(nr.label, lang)}>{pick(nr.label, lang)}</span>
+              {pick(nr.definition, lang) && <span class="scale-def" lang={textLang(nr.definition, lang)}>{pick(nr.definition, lang)}</span>}
             </span>
           </button>
         </div>
@@ -112,6 +112,7 @@ export function ChoiceBallot({ item, round, state, lang, send }: BallotProps<Cho
                 if (own.status === 'received' && sameSelection(chosen, [i])) return;
                 sendAnswer([i]);
               }}
+              lang={textLang(o, lang)}
             >
               {pick(o, lang)}
             </button>
@@ -142,7 +143,7 @@ export function ChoiceBallot({ item, round, state, lang, send }: BallotProps<Cho
             {item.options.map((o, i) => (
               <label class="option-check" key={i}>
                 <input type="checkbox" checked={shown.includes(i)} onChange={() => setDraft(toggleOption(shown, i))} />
-                <span>{pick(o, lang)}</span>
+                <span lang={textLang(o, lang)}>{pick(o, lang)}</span>
               </label>
             ))}
           </div>
@@ -202,7 +203,7 @@ export function PointsBallot({ item, round, state, lang, send }: BallotProps<Poi
             );
             return (
               <li key={i} class="points-row">
-                <label for={id(i)} class="points-label">
+                <label for={id(i)} class="points-label" lang={textLang(o, lang)}>
                   {name}
                 </label>
                 <div class="points-controls">

@@ -6,7 +6,7 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import '../styles.css';
 import { cleanCode, answeredTotal, isJoinCode } from '../lib/format';
-import { pick, translate as tr, type Lang } from '../lib/i18n';
+import { pick, translate as tr, textLang, type Lang } from '../lib/i18n';
 import { useLang, useLive } from '../lib/live';
 import { codeFromPath } from '../lib/path';
 import { ownVote, ownWords, type ClientState } from '../lib/reducer';
@@ -222,11 +222,11 @@ function ItemView({
   }, [item.id]);
   return (
     <article class="item">
-      {area && <p class="eyebrow">{pick(area.name, lang)}</p>}
-      <h1 class="item-title" tabIndex={-1} ref={titleRef}>
+      {area && <p class="eyebrow" lang={textLang(area.name, lang)}>{pick(area.name, lang)}</p>}
+      <h1 class="item-title" tabIndex={-1} ref={titleRef} lang={textLang(item.title, lang)}>
         {pick(item.title, lang)}
       </h1>
-      {pick(item.description, lang) && <p class="item-desc">{pick(item.description, lang)}</p>}
+      {pick(item.description, lang) && <p class="item-desc" lang={textLang(item.description, lang)}>{pick(item.description, lang)}</p>}
 
       {item.phase === 'pending' && (
         <p class="waiting-note">

@@ -11,7 +11,7 @@ import { useEffect } from 'preact/hooks';
 import '../styles.css';
 import './stage.css';
 import { answeredTotal } from '../lib/format';
-import { pick, storedLang, translate as tr, type Lang } from '../lib/i18n';
+import { pick, storedLang, translate as tr, textLang, type Lang } from '../lib/i18n';
 import { useLive } from '../lib/live';
 import { codeFromPath } from '../lib/path';
 import { areaOf, currentItem, latestRound, scaleOf, scaleLevel, showsSummary } from '../lib/session';
@@ -145,10 +145,10 @@ function ScreenItem({ item, session, lang }: { item: Item; session: Session; lan
     <article class={`st-item st-${item.kind} st-phase-${item.phase}`}>
       <header class="st-head">
         <p class="st-eyebrow">
-          {area && <span class="st-area">{pick(area.name, lang)}</span>} <PhaseBadge phase={item.phase} lang={lang} />
+          {area && <span class="st-area" lang={textLang(area.name, lang)}>{pick(area.name, lang)}</span>} <PhaseBadge phase={item.phase} lang={lang} />
         </p>
-        <h1 class={long ? 'st-question is-long' : 'st-question'}>{pick(item.title, lang)}</h1>
-        {pick(item.description, lang) && !showResults && <p class="st-desc">{pick(item.description, lang)}</p>}
+        <h1 class={long ? 'st-question is-long' : 'st-question'} lang={textLang(item.title, lang)}>{pick(item.title, lang)}</h1>
+        {pick(item.description, lang) && !showResults && <p class="st-desc" lang={textLang(item.description, lang)}>{pick(item.description, lang)}</p>}
       </header>
       {item.phase === 'pending' && <p class="st-big-note">{tr(lang, screen.notOpenYet)}</p>}
       {voting && (
@@ -166,7 +166,9 @@ function ScreenItem({ item, session, lang }: { item: Item; session: Session; lan
             <h2 class="st-consensus-title">{tr(lang, common.agreed)}</h2>
             <p class="st-consensus-level">
               <span class="st-level-num">{consensus.level}</span>
-              <span class="st-level-label">{level ? pick(level.label, lang) : ''}</span>
+              <span class="st-level-label" lang={textLang(level?.label, lang)}>
+                {level ? pick(level.label, lang) : ''}
+              </span>
             </p>
             {consensus.note && (
               <div class="st-consensus-note">

@@ -7,7 +7,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { asWritten, byCount } from '../lib/cloud';
 import { formatNumber, formatPercent, share } from '../lib/format';
-import { pick, translate as tr, type Lang } from '../lib/i18n';
+import { pick, textLang, translate as tr, type Lang } from '../lib/i18n';
 import { campLevels, countAt, scaleLevel, scaleOf, sortedLevels, visibleRounds } from '../lib/session';
 import { common } from '../lib/strings';
 import type { ChoiceItem, Item, PointsItem, Round, Scale, ScaleTally, Session, Tally, WordsTally } from '../lib/types';
@@ -16,7 +16,7 @@ import { packCloud, type CloudMemory, type Placed } from './stageCloud';
 import { screen } from './strings';
 
 /** A table for screen readers only (a table ignores width: 1px, so it sits in a clipped box). */
-function HiddenTable({ caption, head, rows }: { caption: string; head: string[]; rows: [string, ...string[]][] }) {
+function HiddenTable({ caption, head, rows, langs }: { caption: string; head: string[]; rows: [string, ...string[]][]; langs?: (Lang | undefined)[] }) {
   return (
     <div class="sr-only">
       <table>
@@ -33,7 +33,9 @@ function HiddenTable({ caption, head, rows }: { caption: string; head: string[];
         <tbody>
           {rows.map(([label, ...cells], i) => (
             <tr key={i}>
-              <th scope="row">{label}</th>
+              <th scope="row" lang={langs?.[i]}>
+                {label}
+              </th>
               {cells.map((c, j) => (
                 <td key={j}>{c}</td>
               ))}
@@ -52,9 +54,9 @@ function ScaleColumns({ round, scale, lang, compact }: { round: Round<ScaleTally
   const levels = sortedLevels(scale);
   const total = tally.counts.reduce((a, b) => a + b, 0) + tally.not_relevant;
   const showNr = !!scale.not_relevant || tally.not_relevant > 0;
-  const cols = levels.map((l) => ({ key: String(l.level), count: countAt(tally.counts, l.level), num: String(l.level), label: pick(l.label, lang) }));
+  const cols = levels.map((l) => ({ key: String(l.level), count: countAt(tally.counts, l.level), num: String(l.level), label: pick(l.label, lang), lang: textLang(l.label, lang) }));
   const nrLabel = scale.not_relevant ? pick(scale.not_relevant.label, lang) : tr(lang, common.notRelevantCount);
-  if (showNr) cols.push({ key: 'nr', count: tally.not_relevant, num: '–', label: nrLabel });
+  if (showNr) cols.push({ key: 'nr', count: tally.not_relevant, num: '–', label: nrLabel, lang: scale.not_relevant ? textLang(scale.not_relevant.label, lang) : undefined });
   const max = Math.max(1, ...cols.map((c) => c.count));
   const camps = round.spread?.two_camps ? campLevels(tally.counts) : null;
   return (
@@ -70,7 +72,11 @@ function ScaleColumns({ round, scale, lang, compact }: { round: Round<ScaleTally
               <span class={c.count > 0 ? 'st-col-bar' : 'st-col-bar is-zero'} style={{ height: `${(c.count / max) * 100}%` }} />
             </span>
             <span class="st-col-num">{c.num}</span>
-            {!compact && <span class="st-col-label">{c.key === 'nr' ? '' : c.label}</span>}
+            {!compact && (
+              <span class="st-col-label" lang={c.lang}>
+                {c.key === 'nr' ? '' : c.label}
+              </span>
+            )}
           </div>
         ))}
       </div>
@@ -111,7 +117,8 @@ function ScaleFigures({ round, scale, lang, compact }: { round: Round<ScaleTally
         <p class="st-camps">
           <strong>{tr(lang, screen.twoCampsHead, { a: camps[0], b: camps[1] })}</strong>
           <span class="st-camps-labels">
-            {pick(scaleLevel(scale, camps[0])?.label, lang)} · {pick(scaleLevel(scale, camps[1])?.label, lang)}
+            <span lang={textLang(scaleLevel(scale, camps[0])?.label, lang)}>{pick(scaleLevel(scale, camps[0])?.label, lang)}</span> ·{' '}
+            <span lang={textLang(scaleLevel(scale, camps[1])?.label, lang)}>{pick(scaleLevel(scale, camps[1])?.label, lang)}</span>
           </span>
         </p>
       )}
@@ -131,6 +138,7 @@ function ScaleFigures({ round, scale, lang, compact }: { round: Round<ScaleTally
 
 interface BarRow {
   label: string;
+  lang?: Lang;
   value: number;
   pct: string;
   cells: string[];
@@ -144,7 +152,9 @@ function StageBars({ rows, whole, compact, caption, head }: { rows: BarRow[]; wh
       <div class="st-bars-chart" aria-hidden="true">
         {rows.map((r, i) => (
           <div class="st-bar-row" key={i}>
-            <span class="st-bar-label">{r.label}</span>
+            <span class="st-bar-label" lang={r.lang}>
+              {r.label}
+            </span>
             {/* The share sits right at the end of its bar. */}
             <span class="st-bar-line">
               <span class={r.value > 0 ? 'st-bar' : 'st-bar is-zero'} style={{ width: `calc((100% - var(--pct-room)) * ${r.value / max})` }} />
@@ -153,7 +163,7 @@ function StageBars({ rows, whole, compact, caption, head }: { rows: BarRow[]; wh
           </div>
         ))}
       </div>
-      <HiddenTable caption={caption} head={head} rows={rows.map((r) => [r.label, ...r.cells])} />
+      <HiddenTable caption={caption} head={head} rows={rows.map((r) => [r.label, ...r.cells])} langs={rows.map((r) => r.lang)} />
     </figure>
   );
 }
@@ -164,7 +174,7 @@ function ChoiceBars({ item, round, lang, compact }: { item: ChoiceItem; round: R
   const rows = item.options.map((o, i) => {
     const count = tally.counts[i] ?? 0;
     const pct = formatPercent(lang, share(count, round.voted));
-    return { label: pick(o, lang), value: count, pct, cells: [formatNumber(lang, count, 0), pct] };
+    return { label: pick(o, lang), lang: textLang(o, lang), value: count, pct, cells: [formatNumber(lang, count, 0), pct] };
   });
   return (
     <StageBars
@@ -184,7 +194,7 @@ function PointsBars({ item, round, lang, compact }: { item: PointsItem; round: R
   const rows = item.options.map((o, i) => {
     const points = tally.totals[i] ?? 0;
     const pct = formatPercent(lang, share(points, all));
-    return { label: pick(o, lang), value: points, pct, cells: [formatNumber(lang, points, 0), pct, formatNumber(lang, tally.supporters[i] ?? 0, 0)] };
+    return { label: pick(o, lang), lang: textLang(o, lang), value: points, pct, cells: [formatNumber(lang, points, 0), pct, formatNumber(lang, tally.supporters[i] ?? 0, 0)] };
   });
   return (
     <StageBars

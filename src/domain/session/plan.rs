@@ -135,6 +135,7 @@ impl Session {
             results: Results::AfterReveal,
             suggestions: vec![],
             replaces: vec![],
+            notes: None,
         });
         Ok(vec![
             Event::AgendaSet { scales: agenda.scales, items: agenda.items },

@@ -81,7 +81,7 @@ impl SessionSpec {
     pub fn workshop(catalogue: &Catalogue, title: &str) -> Result<Self, DomainError> {
         let scale = catalogue.id.clone();
         Ok(SessionSpec {
-            title: checked_title(title, &catalogue.title.sv)?,
+            title: checked_title(title, catalogue.title.pick(false))?,
             catalogue: Some(CatalogueRef { id: catalogue.id.clone(), version: catalogue.version.clone() }),
             areas: catalogue.areas.iter().map(|a| AreaSpec { id: a.id.clone(), name: a.name.clone() }).collect(),
             scales: BTreeMap::from([(scale.clone(), catalogue.scale.clone())]),
@@ -99,6 +99,7 @@ impl SessionSpec {
                         results: Results::AfterReveal,
                         suggestions: i.suggestions.clone(),
                         replaces: i.replaces.clone(),
+                        notes: i.notes.clone(),
                     })
                 })
                 .collect(),

@@ -46,6 +46,7 @@ fn catalogue() -> Catalogue {
                     description: text(""),
                     suggestions: vec![],
                     replaces: vec![],
+                    notes: None,
                 })
                 .collect(),
         }],

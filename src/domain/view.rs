@@ -71,7 +71,7 @@ pub struct ItemView<'a> {
     pub phase: Phase,
     pub rounds: Vec<RoundView<'a>>,
     pub consensus: Option<&'a Consensus>,
-    /// Who locked it, by name: for the facilitator only (the organisation's members drive together).
+    /// Who locked it, as an account id: for the facilitator only (the organisation's members drive together).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub locked_by: Option<&'a str>,

@@ -205,24 +205,24 @@ pub async fn session_for(
 }
 
 /// Whether the member behind a WebSocket's cookie token may open the console of `handle`'s session;
-/// their name if so.
-pub async fn may_drive(app: &AppState, handle: &SessionHandle, token: Option<&str>) -> Result<String, LiveError> {
+/// their account if so.
+pub async fn may_drive(app: &AppState, handle: &SessionHandle, token: Option<&str>) -> Result<Account, LiveError> {
     let (Some(organisation), Some(token)) = (handle.organisation(), token) else {
         return Err(if handle.organisation().is_some() { LiveError::NotSignedIn } else { LiveError::WrongKey });
     };
     match signed_in_by_token(app, token).await? {
-        Some(who) if who.may(organisation, Action::RunSession) => Ok(who.account.name),
+        Some(who) if who.may(organisation, Action::RunSession) => Ok(who.account),
         Some(_) => Err(LiveError::WrongKey),
         None => Err(LiveError::NotSignedIn),
     }
 }
 
-/// The name a console opened with the key goes by: its holder's, when they are also signed in as a
-/// member of the session's organisation; else none (a delegate).
-pub async fn member_name(app: &AppState, handle: &SessionHandle, token: Option<&str>) -> Option<String> {
+/// Who runs a console opened with the key: its holder, when they are also signed in as a member of the
+/// session's organisation; else none (a delegate).
+pub async fn member_account(app: &AppState, handle: &SessionHandle, token: Option<&str>) -> Option<Account> {
     let (organisation, token) = (handle.organisation()?, token?);
     let who = signed_in_by_token(app, token).await.ok()??;
-    who.role_in(organisation).map(|_| who.account.name)
+    who.role_in(organisation).map(|_| who.account)
 }
 
 /// Failed sign-ins per email and per address. A few mistakes cost nothing; after that each try waits

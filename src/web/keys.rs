@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/sessions/{code}/key", get(show).post(rotate).delete(revoke))
         .route("/sessions/{code}/claim", post(claim))
+        .route("/sessions/{code}/people", get(people))
 }
 
 /// The session, for someone who may run it: a member of its organisation allowed to, or its key's holder.
@@ -74,6 +75,20 @@ async fn revoke(State(app): State<AppState>, Path(code): Path<String>, headers: 
     app.registry.change_owner(handle.code(), &secret, handle.organisation()).await?;
     tracing::info!(session = %code, "facilitator key revoked");
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The names of the members of the session's organisation, by account id: what a lock's `locked_by`
+/// stands for, for the organisation's members. A removed member is not among them: their name is gone
+/// with their account.
+async fn people(State(app): State<AppState>, Path(code): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+    let handle = app.registry.get(&code).await?;
+    let Some(organisation) = handle.organisation() else { return Ok(no_store(Json(json!({})).into_response())) };
+    // Names are shown only inside the organisation: a key link's holder gets none.
+    auth::member(&app, &headers, organisation, Action::ReadResults, false).await?;
+    let members = app.registry.store().members(organisation).await.map_err(LiveError::Store)?;
+    let names: serde_json::Map<String, serde_json::Value> =
+        members.into_iter().map(|m| (m.account.id, serde_json::Value::String(m.account.name))).collect();
+    Ok(no_store(Json(names).into_response()))
 }
 
 /// Moves an anonymous session into an organisation: the caller holds its key and may run sessions there.

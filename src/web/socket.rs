@@ -109,8 +109,9 @@ struct Joined {
     actor: Actor,
     /// This connection's place among the sockets that get the audience's state frames.
     frames: Subscription,
-    /// Who runs this console, when signed in as a member: recorded with the locks it makes.
-    name: Option<String>,
+    /// Who runs this console, when signed in as a member: their account id is recorded with the locks
+    /// it makes (the name stays in the account, so removing the member removes it everywhere).
+    member: Option<crate::store::Account>,
     /// Tells the session this participant left when the connection ends, however it ends.
     _presence: Option<Presence>,
     /// Counts this console in the session's list of who is driving it, until the connection ends.
@@ -311,7 +312,7 @@ async fn handle_text(
     let mut command = command;
     if let Command::Lock { by, .. } = &mut command {
         // Who locks is the connection's signed-in member, never what the client says.
-        by.clone_from(&session.name);
+        *by = session.member.as_ref().map(|account| account.id.clone());
     }
     match session.handle.request(session.actor, id, command).await {
         Ok(events) => {
@@ -414,7 +415,7 @@ async fn hello(
                     frames,
                     actor: Actor::Participant(joined.participant),
                     handle,
-                    name: None,
+                    member: None,
                     _presence: Some(presence),
                     _console: None,
                     _counted: RoleGauge::new(&METRICS.participants_connected),
@@ -423,27 +424,27 @@ async fn hello(
             ))
         }
         Role::Screen | Role::Facilitator => {
-            let (actor, feed, name) = if role == Role::Facilitator {
-                let name = match key.as_deref() {
+            let (actor, feed, member) = if role == Role::Facilitator {
+                let member = match key.as_deref() {
                     Some(key) if handle.is_facilitator_key(key) => {
-                        super::auth::member_name(app, &handle, sign_in).await
+                        super::auth::member_account(app, &handle, sign_in).await
                     }
                     Some(_) => return Err(LiveError::WrongKey),
                     None => Some(super::auth::may_drive(app, &handle, sign_in).await?),
                 };
-                (Actor::Facilitator, Feed::Facilitator, name)
+                (Actor::Facilitator, Feed::Facilitator, member)
             } else {
                 (Actor::Screen, Feed::Screen, None)
             };
-            let console = (role == Role::Facilitator)
-                .then(|| ConsolePresence::open(&handle, name.as_deref().unwrap_or_default()));
+            let name = member.as_ref().map(|account| account.name.as_str()).unwrap_or_default();
+            let console = (role == Role::Facilitator).then(|| ConsolePresence::open(&handle, name));
             let welcome = ServerMsg::Welcome { id, role, code: handle.code(), token: None, ballots: None }.to_text();
             Ok((
                 Joined {
                     frames: follow(feed),
                     actor,
                     handle,
-                    name,
+                    member,
                     _presence: None,
                     _console: console,
                     _counted: RoleGauge::new(if role == Role::Facilitator {

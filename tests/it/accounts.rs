@@ -640,8 +640,18 @@ async fn two_facilitators_drive_one_session_see_each_other_and_each_lock_says_wh
     lock["level"] = json!(2);
     lock["by"] = json!("Någon annan");
     bos.ok(lock).await;
-    let state = annas.wait_state(|s| item(s, "L1")["locked_by"] == "Bo Berg").await;
+    let bo_id = bo.get(&base, "/api/me").await.body["account"]["id"].as_str().unwrap().to_string();
+    let state = annas.wait_state(|s| item(s, "L1")["locked_by"] == bo_id.as_str()).await;
     assert_eq!(item(&state, "L1")["consensus"]["level"], 2);
+    let people = format!("/api/sessions/{code}/people");
+    assert_eq!(anna.get(&base, &people).await.body[&bo_id], "Bo Berg", "the id is named inside the organisation");
+    let delegate_asks = reqwest::Client::new()
+        .get(format!("{base}{people}"))
+        .header("authorization", format!("Bearer {key}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delegate_asks.status(), StatusCode::UNAUTHORIZED, "a key link's holder gets no names");
     assert!(item(&state, "L1")["consensus"].get("by").is_none(), "only as locked_by, for the facilitator");
     let public = screen.wait_state(|s| item(s, "L1")["consensus"]["level"] == 2).await;
     assert!(item(&public, "L1").get("locked_by").is_none() && public.get("consoles").is_none(), "{public}");
@@ -656,5 +666,13 @@ async fn two_facilitators_drive_one_session_see_each_other_and_each_lock_says_wh
     // Bo closes his console: Anna sees him go.
     bos.close().await;
     annas.wait_state(|s| s["consoles"] == json!(["", "Anna Andersson"])).await;
+    // Removed from the organisation (his last), Bo's name is gone; his lock stays, named by no one.
+    let organisation = anna.get(&base, "/api/me").await.body["organisations"][0]["id"].as_str().unwrap().to_string();
+    let removed =
+        anna.send(&base, Method::DELETE, &format!("/api/organisations/{organisation}/members/{bo_id}"), None).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    assert!(anna.get(&base, &people).await.body.get(&bo_id).is_none());
+    let state = annas.wait_state(|s| item(s, "L1")["locked_by"] == bo_id.as_str()).await;
+    assert!(!state.to_string().contains("Bo Berg"), "no trace of his name in the session");
     server.terminate().await;
 }

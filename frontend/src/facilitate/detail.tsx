@@ -38,6 +38,7 @@ export function Detail({
   onSummary,
   lastTime = null,
   lastOccasion = null,
+  lockedByName,
 }: {
   session: Session;
   item: Item;
@@ -55,6 +56,11 @@ export function Detail({
   /** What the organisation's previous occasion and plan say about this indicator (fetched in the background). */
   lastTime?: PreviousIndicator | null;
   lastOccasion?: PreviousOccasion | null;
+  /**
+   * Who locked this item, by name (from the organisation's members); null: someone no longer a member;
+   * undefined: not known here (a key link's holder is told no names).
+   */
+  lockedByName?: string | null;
 }) {
   const area = areaOf(session, item);
   const round = latestRound(item);
@@ -165,7 +171,9 @@ export function Detail({
       ) : null}
 
       {item.consensus && scale && <ConsensusView consensus={item.consensus} scale={scale} lang={lang} headingLevel={3} />}
-      {item.consensus && item.locked_by && <p class="muted small">{tr(lang, fac.lockedBy, { name: item.locked_by })}</p>}
+      {item.consensus && item.locked_by && lockedByName !== undefined && (
+        <p class="muted small">{tr(lang, fac.lockedBy, { name: lockedByName ?? tr(lang, fac.formerMember) })}</p>
+      )}
 
       {item.kind === 'points' && item.targets && item.targets.length > 0 && onSummary && (
         <p>

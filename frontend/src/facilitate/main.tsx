@@ -15,6 +15,7 @@ import { useLang, useLive } from '../lib/live';
 import { fetchMe, signInHref, type Me } from '../lib/account';
 import { acc } from '../lib/accountStrings';
 import { codeFromPath, keyFromHash } from '../lib/path';
+import { request } from '../lib/http';
 import { previousFor } from '../lib/previous';
 import { busyWith } from '../lib/reducer';
 import { allowed, closedByNext, itemById, nextItem, type Action } from '../lib/session';
@@ -82,6 +83,29 @@ function App() {
  * Who is signed in, if anyone: the console needs the CSRF token for its state changes, and,
  * without a key, the person's name to explain a refusal. Null while unknown or without accounts.
  */
+/**
+ * The names of the session's organisation's members by account id, for "Locked by …": fetched once a
+ * lock names someone (only members get them; a removed member is no longer there).
+ */
+function usePeople(code: string, session: Session | null): Record<string, string> | null {
+  const [people, setPeople] = useState<Record<string, string> | null>(null);
+  const [askedFor, setAskedFor] = useState('');
+  // Ask again when a lock names someone the last answer did not know (a member invited meanwhile).
+  const missing = (session?.items ?? [])
+    .map((i) => i.locked_by)
+    .filter((id): id is string => !!id && !(people && id in people))
+    .sort()
+    .join(' ');
+  useEffect(() => {
+    if (!missing || missing === askedFor) return;
+    setAskedFor(missing);
+    void request<Record<string, string>>(`/api/sessions/${encodeURIComponent(code)}/people`).then((res) => {
+      if (res.ok && res.data) setPeople(res.data);
+    });
+  }, [missing, askedFor, code]);
+  return people;
+}
+
 function useMe(): Me | null {
   const [me, setMe] = useState<Me | null>(null);
   useEffect(() => {
@@ -139,6 +163,7 @@ function Console({
   const { state, send, dispatch } = useLive(() => (secret ? { role: 'facilitator', code, key: secret } : { role: 'facilitator', code }));
   const me = useMe();
   const session = state.session;
+  const people = usePeople(code, session);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   // Asks the lock form to show itself and take focus (button or L); counted per item.
   const [lockAsk, setLockAsk] = useState<{ item: string; n: number } | null>(null);
@@ -347,6 +372,7 @@ function Console({
                 onSummary={session.summary ? openSummary : null}
                 lastTime={previousFor(previous, selected.id)}
                 lastOccasion={previous?.occasion ?? null}
+                lockedByName={selected.locked_by && people ? (people[selected.locked_by] ?? null) : undefined}
               />
             ) : (
               <>

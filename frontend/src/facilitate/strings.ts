@@ -71,6 +71,7 @@ export const fac = {
   lockSubmitPlain: { sv: 'Lås', en: 'Lock' },
   chooseLevel: { sv: 'Välj en nivå.', en: 'Choose a level.' },
   lockedBy: { sv: 'Låst av {name}', en: 'Locked by {name}' },
+  formerMember: { sv: 'en tidigare medlem', en: 'a former member' },
   consolesHere: { sv: 'Konsolen är öppen även hos: {names}', en: 'Also running this console: {names}' },
   consoleByKey: { sv: 'någon via nyckellänken', en: 'someone with the key link' },
   lockNotNow: {

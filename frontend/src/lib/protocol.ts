@@ -67,7 +67,7 @@ first_consensus: number | null, first_n: number, rounds: number, replaces: Array
 
 export type ItemView = { id: string, area: string | null, title: Text, description: Text, results: Results, phase: Phase, rounds: Array<RoundView>, consensus: Consensus | null, 
 /**
- * Who locked it, by name: for the facilitator only (the organisation's members drive together).
+ * Who locked it, as an account id: for the facilitator only (the organisation's members drive together).
  */
 locked_by?: string, history: Array<PastConsensus>, 
 /**

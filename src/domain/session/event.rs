@@ -52,7 +52,8 @@ pub enum Event {
         note: String,
         dissent: Option<String>,
         at: i64,
-        /// The signed-in member who locked it; absent for a key link's holder and in events stored before.
+        /// The account id of the signed-in member who locked it; absent for a key link's holder and in
+        /// events stored before.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<String>,
     },

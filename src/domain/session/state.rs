@@ -43,8 +43,9 @@ pub struct Consensus {
     pub dissent: Option<String>,
     /// Milliseconds since the Unix epoch.
     pub locked_at: i64,
-    /// The signed-in member who locked it, by name: shown only in the facilitator's view
-    /// (`ItemView::locked_by`), never to phones, the screen or in exports.
+    /// The account id of the signed-in member who locked it: shown only in the facilitator's view
+    /// (`ItemView::locked_by`), never to phones, the screen or in exports; its name is the account's
+    /// (`GET /api/sessions/{code}/people`), so removing the member removes the name too.
     #[serde(skip_serializing)]
     #[cfg_attr(test, ts(skip))]
     pub by: Option<String>,

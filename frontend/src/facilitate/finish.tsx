@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime, formatIsoDate } from '../lib/format';
 import { translate as tr, type Lang } from '../lib/i18n';
+import { fetchOrganisation } from '../lib/organisation';
 import { FIELDS, ORGANISATION_MAX, oneLine, todayIso } from '../lib/plan';
 import type { Occasion } from '../lib/types';
 import { fieldError, formError, useCommand, type Send } from './command';
@@ -16,13 +17,23 @@ export function FinishForm({
   lang,
   send,
   organisationName = null,
+  organisationId = null,
 }: {
   occasion: Occasion | null;
   lang: Lang;
   send: Send;
   /** The name of the organisation the session belongs to, if known: the field starts with it. */
   organisationName?: string | null;
+  /** The organisation's id, if known: its units (verksamhetsområden) are offered first for the field. */
+  organisationId?: string | null;
 }) {
+  const [units, setUnits] = useState<string[]>([]);
+  useEffect(() => {
+    if (!organisationId) return;
+    void fetchOrganisation(organisationId).then((res) => {
+      if (res.ok) setUnits(res.data.units.map((u) => u.name));
+    });
+  }, [organisationId]);
   const [organisation, setOrganisation] = useState(occasion?.organisation ?? organisationName ?? '');
   // The organisation is learnt after the form shows: fill the field in, unless someone typed already.
   useEffect(() => {
@@ -133,7 +144,10 @@ export function FinishForm({
               onInput={(e) => setField((e.target as HTMLInputElement).value)}
             />
             <datalist id="finish-fields">
-              {FIELDS.map((f) => (
+              {units.map((name) => (
+                <option key={`unit-${name}`} value={name} />
+              ))}
+              {FIELDS.filter((f) => !units.some((u) => u.toLowerCase() === f.sv.toLowerCase())).map((f) => (
                 <option key={f.sv} value={f.sv}>
                   {lang === 'en' ? f.en : f.sv}
                 </option>

@@ -200,7 +200,7 @@ function WorkshopSections({
       </Section>
 
       <Section id="sum-finish" title={tr(lang, sm.finishTitle)}>
-        <FinishForm occasion={session.occasion ?? null} lang={lang} send={send} organisationName={organisation?.name ?? null} />
+        <FinishForm occasion={session.occasion ?? null} lang={lang} send={send} organisationName={organisation?.name ?? null} organisationId={organisation?.id ?? null} />
         {/* Once finished, an organisation's workshop offers its actions to the organisation's living plan. */}
         {organisation && session.occasion && <PlanToOrganisation code={code} org={organisation} lang={lang} />}
       </Section>

@@ -112,6 +112,8 @@ struct Joined {
     /// Who runs this console, when signed in as a member: their account id is recorded with the locks
     /// it makes (the name stays in the account, so removing the member removes it everywhere).
     member: Option<crate::store::Account>,
+    /// Opened without the key, by the sign-in alone: each command checks the sign-in again.
+    by_sign_in: bool,
     /// Tells the session this participant left when the connection ends, however it ends.
     _presence: Option<Presence>,
     /// Counts this console in the session's list of who is driving it, until the connection ends.
@@ -309,6 +311,13 @@ async fn handle_text(
     let Some(session) = joined.as_ref() else {
         return vec![error_msg(Some(id), Code::NotJoined, "say hello first".into())];
     };
+    if session.by_sign_in {
+        // A console opened by signing in drives only while the sign-in lasts and the role allows it:
+        // a member signed out, removed or made a viewer stops at their next command.
+        if let Err(error) = super::auth::may_drive(app, &session.handle, peer.sign_in.as_deref()).await {
+            return vec![live_error(id, &error)];
+        }
+    }
     let mut command = command;
     if let Command::Lock { by, .. } = &mut command {
         // Who locks is the connection's signed-in member, never what the client says.
@@ -416,6 +425,7 @@ async fn hello(
                     actor: Actor::Participant(joined.participant),
                     handle,
                     member: None,
+                    by_sign_in: false,
                     _presence: Some(presence),
                     _console: None,
                     _counted: RoleGauge::new(&METRICS.participants_connected),
@@ -443,6 +453,7 @@ async fn hello(
                 Joined {
                     frames: follow(feed),
                     actor,
+                    by_sign_in: role == Role::Facilitator && key.is_none(),
                     handle,
                     member,
                     _presence: None,

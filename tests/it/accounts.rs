@@ -674,5 +674,8 @@ async fn two_facilitators_drive_one_session_see_each_other_and_each_lock_says_wh
     assert!(anna.get(&base, &people).await.body.get(&bo_id).is_none());
     let state = annas.wait_state(|s| item(s, "L1")["locked_by"] == bo_id.as_str()).await;
     assert!(!state.to_string().contains("Bo Berg"), "no trace of his name in the session");
+    // A console opened by signing in stops driving when the sign-in ends.
+    assert_eq!(anna.send(&base, Method::POST, "/api/sign-out", None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(annas.refused(act("open", "L3")).await, "unauthorized");
     server.terminate().await;
 }

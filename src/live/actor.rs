@@ -610,7 +610,11 @@ impl SessionActor {
     /// Serializes one audience's view once and hands the frame to every connection that follows it.
     fn send_frame(&mut self, audience: Audience) {
         self.published += 1;
-        let mut consoles: Vec<&str> = self.consoles.keys().map(String::as_str).collect();
+        // Only the facilitator's view lists the consoles: the phones' frames, the hot path, skip it.
+        let mut consoles: Vec<&str> = match audience {
+            Audience::Facilitator => self.consoles.keys().map(String::as_str).collect(),
+            Audience::Public | Audience::Phone => Vec::new(),
+        };
         consoles.sort_unstable();
         let live = Live { online: self.online.len(), consoles: &consoles };
         let frame = state_frame(&self.session, &self.code, live, audience, self.published);

@@ -7,7 +7,6 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../styles.css';
 import {
-  PASSWORD_MIN,
   accountProblems,
   fetchMe,
   fieldOfMessage,
@@ -20,7 +19,7 @@ import {
 } from '../lib/account';
 import { acc } from '../lib/accountStrings';
 import { formatDateTime } from '../lib/format';
-import { Field, failure, focusSoon } from '../lib/forms';
+import { AccountInputs, failure, focusSoon } from '../lib/forms';
 import type { HttpResult } from '../lib/http';
 import { translate as tr, type Lang } from '../lib/i18n';
 import { useLang } from '../lib/live';
@@ -287,28 +286,7 @@ function CreateAccount({
       </h2>
       <p class="muted">{tr(lang, o.createLead)}</p>
       <form onSubmit={submit} noValidate>
-        <Field id="invite-name" label={tr(lang, acc.name)} value={fields.name} onInput={set('name')} autoComplete="name" error={errors.name} also="invite-error" />
-        <Field
-          id="invite-email"
-          label={tr(lang, acc.email)}
-          type="email"
-          value={fields.email}
-          onInput={set('email')}
-          autoComplete="email"
-          error={errors.email}
-          also="invite-error"
-        />
-        <Field
-          id="invite-password"
-          label={tr(lang, acc.password)}
-          type="password"
-          value={fields.password}
-          onInput={set('password')}
-          autoComplete="new-password"
-          help={tr(lang, acc.passwordRule, { n: PASSWORD_MIN })}
-          error={errors.password}
-          also="invite-error"
-        />
+        <AccountInputs prefix="invite" lang={lang} fields={fields} set={set} errors={errors} />
         <p id="invite-error" role="alert" class="field-error">
           {formError ?? ''}
         </p>

@@ -4,11 +4,59 @@
 
 import { translate as tr, type Lang } from './i18n';
 import { acc } from './accountStrings';
+import { PASSWORD_MIN, type AccountField, type AccountFields } from './account';
 import type { HttpResult } from './http';
 import { errorMsg } from './strings';
 
 /** Focuses the element with `id` once the next render is done (a heading, the first wrong field). */
 export const focusSoon = (id: string) => setTimeout(() => document.getElementById(id)?.focus(), 0);
+
+/**
+ * The name, email and password of a new account (the first administrator, an invited colleague): ids
+ * `{prefix}-name` and so on, each field's own error, and the form's message (`{prefix}-error`) read with
+ * them.
+ */
+export function AccountInputs({
+  prefix,
+  lang,
+  fields,
+  set,
+  errors,
+}: {
+  prefix: string;
+  lang: Lang;
+  fields: AccountFields;
+  set: (field: AccountField) => (value: string) => void;
+  errors: Partial<Record<AccountField, string>>;
+}) {
+  const also = `${prefix}-error`;
+  return (
+    <>
+      <Field id={`${prefix}-name`} label={tr(lang, acc.name)} value={fields.name} onInput={set('name')} autoComplete="name" error={errors.name} also={also} />
+      <Field
+        id={`${prefix}-email`}
+        label={tr(lang, acc.email)}
+        type="email"
+        value={fields.email}
+        onInput={set('email')}
+        autoComplete="email"
+        error={errors.email}
+        also={also}
+      />
+      <Field
+        id={`${prefix}-password`}
+        label={tr(lang, acc.password)}
+        type="password"
+        value={fields.password}
+        onInput={set('password')}
+        autoComplete="new-password"
+        help={tr(lang, acc.passwordRule, { n: PASSWORD_MIN })}
+        error={errors.password}
+        also={also}
+      />
+    </>
+  );
+}
 
 /** A text field with its label, an optional help text and its own error, tied by aria-describedby. */
 export function Field({

@@ -12,7 +12,6 @@ import { Builder } from '../builder/Builder';
 import { exportFileName, readItemFile, toItemSet, type Draft } from '../builder/model';
 import { bld } from '../builder/strings';
 import {
-  PASSWORD_MIN,
   canRun,
   chooseOrganisation,
   fetchMe,
@@ -44,7 +43,7 @@ import { useLang } from '../lib/live';
 import { readStore, writeStore } from '../lib/storage';
 import { common, errorMsg } from '../lib/strings';
 import type { CatalogueSummary, CreatedSession, Text } from '../lib/types';
-import { Field, failure, focusSoon } from '../lib/forms';
+import { AccountInputs, Field, failure, focusSoon } from '../lib/forms';
 import { LangToggle } from '../lib/ui';
 import { CompareOccasions } from './compare';
 import { cmp } from './compareStrings';
@@ -623,28 +622,7 @@ function SetupForm({
       </h2>
       <p class="muted">{tr(lang, acc.setupLead)}</p>
       <form onSubmit={submit} noValidate>
-        <Field id="setup-name" label={tr(lang, acc.name)} value={fields.name} onInput={set('name')} autoComplete="name" error={errors.name} also="setup-error" />
-        <Field
-          id="setup-email"
-          label={tr(lang, acc.email)}
-          type="email"
-          value={fields.email}
-          onInput={set('email')}
-          autoComplete="email"
-          error={errors.email}
-          also="setup-error"
-        />
-        <Field
-          id="setup-password"
-          label={tr(lang, acc.password)}
-          type="password"
-          value={fields.password}
-          onInput={set('password')}
-          autoComplete="new-password"
-          help={tr(lang, acc.passwordRule, { n: PASSWORD_MIN })}
-          error={errors.password}
-          also="setup-error"
-        />
+        <AccountInputs prefix="setup" lang={lang} fields={fields} set={set} errors={errors} />
         <Field
           id="setup-organisation"
           label={tr(lang, acc.organisation)}

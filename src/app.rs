@@ -128,6 +128,7 @@ pub async fn run(
             config.max_connections_per_address,
             config.allowed_origins.clone(),
             config.trusted_proxies.clone(),
+            config.new_participants_per_minute,
         ),
         ping_interval: std::time::Duration::from_secs(config.ping_interval_secs),
         shutdown: stopping,

@@ -29,6 +29,11 @@ pub struct Config {
     #[arg(long, env = "SAMSYN_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 5000)]
     pub max_connections_per_address: usize,
 
+    /// New participants a minute that one address may add to a session (two thirds of them at once);
+    /// more wait a few seconds. Raise it for a large audience behind one address (a conference wifi).
+    #[arg(long, env = "SAMSYN_NEW_PARTICIPANTS_PER_MINUTE", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..))]
+    pub new_participants_per_minute: u32,
+
     /// Other origins whose pages may open the WebSocket, comma-separated (e.g. https://intranet.kommun.se).
     /// Pages served by Samsyn itself are always allowed.
     #[arg(long, env = "SAMSYN_ALLOWED_ORIGINS", value_delimiter = ',')]

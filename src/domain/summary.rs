@@ -248,7 +248,7 @@ mod tests {
             run(
                 s,
                 Actor::Participant(p as u32 + 1),
-                Command::Vote { item: item.into(), round: 1, answer: RawAnswer::Number(*v) },
+                Command::Vote { item: item.into(), round: 1, answer: RawAnswer::Number(*v), room_word: None },
             );
         }
         run(s, Actor::Facilitator, Command::Reveal { item: item.into() });
@@ -284,7 +284,7 @@ mod tests {
         run(&mut s, Actor::Facilitator, Command::Open { item: "L2".into() });
         for p in 1..=4 {
             let answer = RawAnswer::Number(if p % 2 == 0 { 1 } else { 5 });
-            run(&mut s, Actor::Participant(p), Command::Vote { item: "L2".into(), round: 1, answer });
+            run(&mut s, Actor::Participant(p), Command::Vote { item: "L2".into(), round: 1, answer, room_word: None });
         }
         run(&mut s, Actor::Facilitator, Command::Close { item: "L2".into() });
         let lock = Command::Lock { item: "L2".into(), level: 2, note: String::new(), dissent: None, by: None };
@@ -308,7 +308,11 @@ mod tests {
         assert_eq!(s.current, s.item_index(&prio.id), "the vote opens at once");
         for p in 1..=3 {
             let answer = RawAnswer::List(if p == 1 { vec![10, 0] } else { vec![2, 8] });
-            run(&mut s, Actor::Participant(p), Command::Vote { item: prio.id.clone(), round: 1, answer });
+            run(
+                &mut s,
+                Actor::Participant(p),
+                Command::Vote { item: prio.id.clone(), round: 1, answer, room_word: None },
+            );
         }
         let summary = summarise(&s);
         assert_eq!(summary.priorities[0], Priority { item: "I1".into(), points: 16, supporters: 2 });

@@ -7,7 +7,7 @@ use super::catalogue::{Scale, Suggestion, Text};
 use super::item::Results;
 use super::kinds::words::CloudContext;
 use super::kinds::{ItemKind, TallyView};
-use super::session::{Action, CatalogueRef, Consensus, Occasion, PastConsensus, Phase, Session};
+use super::session::{Action, CatalogueRef, Consensus, Occasion, ParticipantNo, PastConsensus, Phase, Session};
 use super::spread::Spread;
 use super::summary::{ordered_plan, summarise, Summary};
 use serde::Serialize;
@@ -38,6 +38,14 @@ pub struct SessionView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub consoles: Option<&'a [&'a str]>,
+    /// For the facilitator: new phones joining and who the server flagged (a live figure, set by the caller),
+    /// and who is left out of the counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub joins: Option<JoinsView<'a>>,
+    /// While answers need the room word: its number for everyone (a phone asks again when it changes),
+    /// and the word itself for the facilitator only (the screen fetches it with the facilitator's rights).
+    pub room_word: Option<RoomWordView<'a>>,
     pub current: Option<&'a str>,
     pub profanity_filter: bool,
     pub summary_shared: bool,
@@ -49,6 +57,28 @@ pub struct SessionView<'a> {
     pub scales: BTreeMap<&'a str, &'a Scale>,
     pub areas: Vec<AreaView<'a>>,
     pub items: Vec<ItemView<'a>>,
+}
+
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Serialize)]
+pub struct RoomWordView<'a> {
+    pub number: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub word: Option<&'a str>,
+}
+
+/// New participants as the facilitator's console shows them, to spot ballot stuffing.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Serialize)]
+pub struct JoinsView<'a> {
+    /// New participants in the last minute, as of this frame.
+    pub last_minute: u32,
+    /// Participants who joined in a burst of new phones from one network (counted in memory, the
+    /// address never kept), oldest first.
+    pub flagged: &'a [ParticipantNo],
+    /// Participants left out of every count.
+    pub left_out: Vec<ParticipantNo>,
 }
 
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -128,6 +158,11 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
         catalogue: spec.catalogue.as_ref(),
         participants: online,
         consoles: None,
+        joins: None,
+        room_word: session
+            .room_word
+            .as_ref()
+            .map(|room| RoomWordView { number: room.number, word: facilitator.then_some(room.word.as_str()) }),
         current: session.current.map(|i| spec.items[i].id.as_str()),
         profanity_filter: session.profanity_filter,
         summary_shared: session.summary_shared,

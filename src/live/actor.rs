@@ -10,7 +10,7 @@ use crate::domain::{Actor, Agenda, Command, Event, ParticipantNo, Session};
 use crate::metrics::METRICS;
 use crate::protocol::{state_frame, Frame, Live};
 use crate::store::Store;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +21,8 @@ use tokio::time::Instant;
 const MAILBOX: usize = 1024;
 /// Most requests decided and committed together; larger batches amortise the fsync further.
 const MAX_BATCH: usize = 256;
+/// Most participants the console lists as flagged; beyond this the burst speaks for itself.
+const MAX_FLAGGED: usize = 10_000;
 /// Shortest time between two state frames for the screen and the facilitator (50 ms, about 20 a second):
 /// a burst of votes costs one frame, and the projector still moves smoothly.
 pub const STATE_INTERVAL: Duration = Duration::from_millis(50);
@@ -75,6 +77,8 @@ pub struct Joined {
     /// still be older than the join (right after the session started, the one from before anything
     /// happened).
     pub version: u64,
+    /// Whether the join made a new participant (rather than bringing back a known one).
+    pub new: bool,
 }
 
 /// What a session actor is asked: by this node's sockets through a [`SessionHandle`], or by another
@@ -101,6 +105,11 @@ pub enum Request {
         name: String,
         present: bool,
         via: Option<Arc<str>>,
+    },
+    /// Participants who joined in a burst of new phones from one network, for the facilitator to see and
+    /// perhaps leave out of the counts. Kept in memory only.
+    Flag {
+        participants: Vec<ParticipantNo>,
     },
     /// A node that relayed connections to this session is gone: its participants are no longer online.
     NodeGone {
@@ -216,8 +225,17 @@ impl SessionHandle {
         answer.await.map_err(|_| LiveError::Closed)?
     }
 
-    /// Marks one connection of a participant as gone. Never blocks: called from `Drop`.
-    /// Counts a console in or out under the name of who runs it. Never waits, like [`SessionHandle::leave`].
+    /// Flags participants who joined in a burst from one network. Never waits.
+    pub fn flag(&self, participants: Vec<ParticipantNo>) {
+        if let Err(mpsc::error::TrySendError::Full(request)) = self.mailbox.try_send(Request::Flag { participants }) {
+            let mailbox = self.mailbox.clone();
+            tokio::spawn(async move {
+                let _ = mailbox.send(request).await;
+            });
+        }
+    }
+
+    /// Counts a console in under the name of who runs it. Never waits, like [`SessionHandle::leave`].
     pub fn console(&self, name: &str, present: bool) {
         let request = Request::Console { name: name.to_string(), present, via: None };
         if let Err(mpsc::error::TrySendError::Full(request)) = self.mailbox.try_send(request) {
@@ -228,6 +246,7 @@ impl SessionHandle {
         }
     }
 
+    /// Marks one connection of a participant as gone. Never blocks: called from `Drop`.
     pub fn leave(&self, participant: ParticipantNo) {
         if let Err(mpsc::error::TrySendError::Full(request)) =
             self.mailbox.try_send(Request::Leave { participant, via: None })
@@ -325,6 +344,10 @@ pub(super) struct SessionActor {
     stopping: bool,
     /// Each sender's latest applied commands with their request ids and events, to answer a retry.
     recent: Recent,
+    /// When each new participant of the last minute joined, oldest first, for the console's joins per minute.
+    joins: VecDeque<Instant>,
+    /// Participants who joined in a burst from one network, in the order flagged; memory only.
+    flagged: Vec<ParticipantNo>,
 }
 
 /// A reply held until the batch's events are committed, so nobody hears of, or reads, what is not stored.
@@ -364,6 +387,8 @@ impl SessionActor {
             clock,
             stopping: false,
             recent: Recent::default(),
+            joins: VecDeque::new(),
+            flagged: Vec::new(),
         };
         actor.publish();
         actor.publish_to_phones();
@@ -478,6 +503,15 @@ impl SessionActor {
                         presence_changed = true;
                     }
                 }
+                Request::Flag { participants } => {
+                    let before = self.flagged.len();
+                    for participant in participants {
+                        if self.flagged.len() < MAX_FLAGGED && !self.flagged.contains(&participant) {
+                            self.flagged.push(participant);
+                        }
+                    }
+                    presence_changed |= self.flagged.len() != before;
+                }
                 Request::Snapshot { reply } => pending.push(Pending::Snapshot(reply)),
                 Request::Stop => self.stopping = true,
                 Request::Compact { reply } => {
@@ -502,11 +536,13 @@ impl SessionActor {
                         pending.push(Pending::Join(reply, Err(LiveError::WrongKey)));
                         continue;
                     }
+                    let new = known.is_none();
                     let (participant, token) = known.unwrap_or_else(|| {
                         let token = uuid::Uuid::new_v4().to_string();
                         let event = self.session.join(token.clone());
                         self.session.apply(&event);
                         events.push(event);
+                        self.joins.push_back(Instant::now());
                         (self.session.participant(&token).expect("just joined"), token)
                     });
                     *self.online.entry(participant).or_default() += 1;
@@ -516,7 +552,7 @@ impl SessionActor {
                     presence_changed = true;
                     let answers = self.session.answers_of(participant);
                     let version = self.session.version;
-                    pending.push(Pending::Join(reply, Ok(Joined { participant, token, answers, version })));
+                    pending.push(Pending::Join(reply, Ok(Joined { participant, token, answers, version, new })));
                 }
                 Request::Command { actor, request, command, entry, reply } => {
                     cursor = entry.or(cursor);
@@ -616,7 +652,16 @@ impl SessionActor {
             Audience::Public | Audience::Phone => Vec::new(),
         };
         consoles.sort_unstable();
-        let live = Live { online: self.online.len(), consoles: &consoles };
+        let minute_ago = Instant::now().checked_sub(Duration::from_secs(60));
+        while self.joins.front().is_some_and(|at| Some(*at) < minute_ago) {
+            self.joins.pop_front();
+        }
+        let live = Live {
+            online: self.online.len(),
+            consoles: &consoles,
+            joins_last_minute: self.joins.len() as u32,
+            flagged: &self.flagged,
+        };
         let frame = state_frame(&self.session, &self.code, live, audience, self.published);
         if frame.is_empty() {
             return;

@@ -49,7 +49,7 @@ mod tests {
     use super::*;
 
     fn word(text: &str) -> Command {
-        Command::Word { item: "ord".into(), round: 1, text: text.into() }
+        Command::Word { item: "ord".into(), round: 1, text: text.into(), room_word: None }
     }
 
     #[test]

@@ -73,6 +73,10 @@ codes! {
     /// Two occasions that cannot be compared.
     NotComparable = "not_comparable", 400;
     RateLimited = "rate_limited", 429;
+    /// An answer without the room word the screen shows, or with an old one.
+    WrongRoomWord = "wrong_room_word", 403;
+    /// An answer from a participant the facilitator left out of the counts.
+    LeftOut = "left_out", 403;
     /// A request body that did not arrive in time.
     Timeout = "timeout", 408;
     /// The change could not be stored; nothing changed.
@@ -106,6 +110,8 @@ impl From<&DomainError> for Code {
             DomainError::TooManyWords(_) => Code::TooManyWords,
             DomainError::ItemInUse(_) => Code::ItemInUse,
             DomainError::InvalidField(_) | DomainError::UnknownAction(_) => Code::InvalidField,
+            DomainError::WrongRoomWord => Code::WrongRoomWord,
+            DomainError::LeftOut => Code::LeftOut,
         }
     }
 }

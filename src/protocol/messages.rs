@@ -176,7 +176,12 @@ mod tests {
     fn a_vote_reads_as_a_command() {
         let msg = parse(r#"{"type":"vote","id":7,"item":"L2","round":1,"answer":"not_relevant"}"#).unwrap();
         assert_eq!(msg.id, 7);
-        let expected = Command::Vote { item: "L2".into(), round: 1, answer: RawAnswer::Word("not_relevant".into()) };
+        let expected = Command::Vote {
+            item: "L2".into(),
+            round: 1,
+            answer: RawAnswer::Word("not_relevant".into()),
+            room_word: None,
+        };
         assert_eq!(msg.message, ClientMsg::Command(expected));
         let vote = command(r#"{"type":"vote","id":8,"item":"prio","round":1,"answer":[50,-20]}"#);
         assert!(matches!(vote, Command::Vote { answer: RawAnswer::List(list), .. } if list == [50, -20]));

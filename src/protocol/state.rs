@@ -2,7 +2,8 @@
 //! happens, with its version beside the bytes, so nobody downstream parses a frame to learn its place.
 //! Knows the domain's views and serde; never a socket, a channel or a database.
 
-use crate::domain::view::{render, Audience, SessionView};
+use crate::domain::view::{render, Audience, JoinsView, SessionView};
+use crate::domain::ParticipantNo;
 use crate::domain::Session;
 use bytes::Bytes;
 use serde::Serialize;
@@ -50,6 +51,10 @@ pub struct Live<'a> {
     /// The names of who runs the open consoles, sorted (empty: a key link's holder); the facilitator's
     /// view only.
     pub consoles: &'a [&'a str],
+    /// New participants in the last minute, and those flagged as a burst from one network; the
+    /// facilitator's view only.
+    pub joins_last_minute: u32,
+    pub flagged: &'a [ParticipantNo],
 }
 
 /// The `state` frame of one audience with its `live` figures, the `published`-th frame of its actor.
@@ -57,8 +62,12 @@ pub fn state_frame(session: &Session, code: &str, live: Live<'_>, audience: Audi
     let mut view = render(session, code, live.online, audience);
     if audience == Audience::Facilitator {
         view.consoles = Some(live.consoles);
+        let left_out = session.left_out.iter().copied().collect();
+        view.joins = Some(JoinsView { last_minute: live.joins_last_minute, flagged: live.flagged, left_out });
     }
-    let message = StateMessage { kind: "state", version: session.version, session: view };
+    // Phones and screens see a version that does not rise with changes hidden from them.
+    let version = if audience == Audience::Facilitator { session.version } else { session.public_version };
+    let message = StateMessage { kind: "state", version, session: view };
     let bytes = match serde_json::to_vec(&message) {
         Ok(bytes) => Bytes::from(bytes),
         Err(error) => {

@@ -26,8 +26,25 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions", post(create_session))
         .route("/sessions/{code}/items", get(export_items).put(import_items))
         .route("/sessions/{code}/qr.svg", get(join_qr))
+        .route("/sessions/{code}/room-word", get(room_word))
         .route("/server", get(super::network::server_info))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// The room word, for a screen opened by someone who may drive the session (phones and anyone else
+/// with just the code see only that there is one, and its number).
+async fn room_word(
+    State(app): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let handle = auth::session_for(&app, &code, &headers, Need::Present).await?;
+    let session = handle.snapshot().await?;
+    let body = match &session.room_word {
+        Some(room) => json!({ "word": room.word, "number": room.number }),
+        None => json!({ "word": null, "number": null }),
+    };
+    Ok(super::reply::no_store(Json(body).into_response()))
 }
 
 pub async fn healthz(State(app): State<AppState>) -> Response {

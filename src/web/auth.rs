@@ -171,6 +171,9 @@ pub enum Need {
     Read,
     /// Change it or delete it.
     Drive,
+    /// Read what only those who run it see (the room word for the screen): a read, so no CSRF token,
+    /// but by someone who may run it.
+    Present,
 }
 
 /// The session behind `code`, for whoever holds its key (`Authorization: Bearer …`) or is a member of its
@@ -188,12 +191,12 @@ pub async fn session_for(
     }
     let Some(organisation) = handle.organisation() else { return Err(LiveError::WrongKey.into()) };
     let who = match need {
-        Need::Read => signed_in(app, headers).await?,
+        Need::Read | Need::Present => signed_in(app, headers).await?,
         Need::Drive => changing(app, headers).await?,
     };
     let action = match need {
         Need::Read => Action::ReadResults,
-        Need::Drive => Action::RunSession,
+        Need::Drive | Need::Present => Action::RunSession,
     };
     match who {
         Some(who) if who.may(organisation, action) => Ok(handle),

@@ -50,6 +50,15 @@ impl Fanout {
         self.lock().latest.clone()
     }
 
+    /// A frame that shows nothing new (its bytes are the newest frame's): it becomes the newest, so a
+    /// connection starting now gets it, but no socket hears of it, so nobody can count hidden changes
+    /// (a participant changing an answer before the reveal) by the frames that arrive.
+    fn renumber(&self, version: crate::protocol::Version) {
+        if let Some(latest) = &mut self.lock().latest {
+            latest.version = latest.version.max(version);
+        }
+    }
+
     /// Adds a connection; it gets frames once [`Conn::start_frames`] is called, until the returned
     /// subscription is dropped. `None` if this fan-out has ended (its session did, or its last socket left).
     fn subscribe(self: &Arc<Self>, conn: Arc<Conn>) -> Option<Subscription> {
@@ -226,11 +235,15 @@ async fn follow(
     key: (Arc<str>, Feed),
 ) {
     let mut changed = true;
+    let mut last_bytes = bytes::Bytes::new();
     loop {
         if changed {
             let next = source.borrow_and_update().clone();
-            if !next.is_empty() {
+            if !next.is_empty() && next.bytes == last_bytes {
+                fanout.renumber(next.version);
+            } else if !next.is_empty() {
                 fanout.publish(WireFrame { version: next.version, wire: frame::text(&next.bytes) }, &writers).await;
+                last_bytes = next.bytes;
             }
         }
         tokio::select! {

@@ -15,6 +15,9 @@ pub const MESSAGE_BURST: f64 = 40.0;
 /// enumerating 6-digit codes or guessing keys while forgiving a few typos.
 pub const FAILED_HELLOS: u32 = 20;
 pub const FAILED_HELLO_WINDOW: Duration = Duration::from_secs(60);
+/// New participants a minute per address and session, two thirds of them at once: a room of 300 on one
+/// wifi joins within a minute; one laptop adds 5 voters a second, not 1,800.
+pub const NEW_PARTICIPANTS_PER_MINUTE: u32 = 300;
 /// How long an address counts as being in a session it joined (for the guessing throttle): a long day.
 pub const JOINED_REMEMBERED: Duration = Duration::from_secs(12 * 3600);
 
@@ -35,6 +38,11 @@ impl RateLimit {
     /// Whether the bucket would be full at `now`.
     pub fn is_full(&self, now: Instant) -> bool {
         self.tokens + now.saturating_duration_since(self.last).as_secs_f64() * self.rate >= self.burst
+    }
+
+    /// Gives back a token taken for something that turned out not to count.
+    pub fn refund(&mut self) {
+        self.tokens = (self.tokens + 1.0).min(self.burst);
     }
 
     /// Takes one token if there is one.
@@ -62,6 +70,8 @@ pub struct Limits {
     joined: DashMap<(IpAddr, String), Instant>,
     /// Creations per owner (an account, or an address when not signed in): see `guard::creation_rate`.
     creations: std::sync::Mutex<std::collections::HashMap<String, RateLimit>>,
+    /// New participants per address and session (ballot stuffing from one laptop).
+    pub newcomers: super::newcomers::Newcomers,
     /// Extra origins allowed to open the WebSocket besides the server's own host.
     allowed_origins: Vec<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, limits count the client's address.
@@ -70,16 +80,32 @@ pub struct Limits {
 
 impl Limits {
     pub fn new(max_connections: usize, allowed_origins: Vec<String>) -> Arc<Self> {
-        Limits::behind(max_connections, allowed_origins, Vec::new())
+        Limits::behind(max_connections, allowed_origins, Vec::new(), NEW_PARTICIPANTS_PER_MINUTE)
     }
 
-    /// Limits for a server whose clients come through the `trusted_proxies`.
-    pub fn behind(max_connections: usize, allowed_origins: Vec<String>, trusted_proxies: Vec<IpAddr>) -> Arc<Self> {
+    /// Limits for a server whose clients come through the `trusted_proxies`, letting `new_per_minute`
+    /// new participants a minute join a session from one address.
+    pub fn behind(
+        max_connections: usize,
+        allowed_origins: Vec<String>,
+        trusted_proxies: Vec<IpAddr>,
+        new_per_minute: u32,
+    ) -> Arc<Self> {
         let allowed_origins =
             allowed_origins.into_iter().map(|o| o.trim_end_matches('/').to_ascii_lowercase()).collect();
         let (connections, failures) = (DashMap::new(), DashMap::new());
         let (creations, joined) = (Default::default(), DashMap::new());
-        Arc::new(Limits { max_connections, connections, failures, joined, creations, allowed_origins, trusted_proxies })
+        let newcomers = super::newcomers::Newcomers::new(new_per_minute);
+        Arc::new(Limits {
+            max_connections,
+            connections,
+            failures,
+            joined,
+            creations,
+            newcomers,
+            allowed_origins,
+            trusted_proxies,
+        })
     }
 
     /// The address a connection's limits count: the peer, or, when the peer is a trusted proxy, the
@@ -212,7 +238,7 @@ mod tests {
     #[test]
     fn behind_a_trusted_proxy_the_client_address_counts_and_a_forged_one_does_not() {
         let proxy: IpAddr = "10.0.0.2".parse().unwrap();
-        let limits = Limits::behind(10, vec![], vec![proxy, "10.0.0.3".parse().unwrap()]);
+        let limits = Limits::behind(10, vec![], vec![proxy, "10.0.0.3".parse().unwrap()], 300);
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         assert_eq!(limits.client_ip(proxy, Some("192.0.2.7")), ip("192.0.2.7"));
         // A client may send its own X-Forwarded-For; only the hop our proxies added is believed.

@@ -14,6 +14,7 @@ mod guard;
 mod keys;
 pub mod limits;
 mod network;
+mod newcomers;
 pub mod oidc;
 mod organisation;
 mod reply;

@@ -367,14 +367,37 @@ async fn say_hello(
     if throttled && !proves && !in_the_room {
         return held_back();
     }
-    let known_only = throttled && !in_the_room;
+    // Room for one more new participant from this network; given back if the hello resumes a known one.
+    let room_for_new = role == Role::Participant && app.limits.newcomers.take(ip, code.trim(), Instant::now());
+    let crowded = role == Role::Participant && !room_for_new;
+    let guessing = throttled && !in_the_room;
+    let known_only = guessing || crowded;
     match hello(app, conn, id, role, &code, token, key, peer.sign_in.as_deref(), known_only).await {
-        Ok((session, welcome)) => {
-            app.limits.joined(ip, session.handle.code(), Instant::now());
+        Ok((session, welcome, new)) => {
+            let (now, code) = (Instant::now(), session.handle.code());
+            app.limits.joined(ip, code, now);
+            match (new, session.actor) {
+                (true, Actor::Participant(participant)) => {
+                    let flagged = app.limits.newcomers.joined(ip, code, participant, now);
+                    if !flagged.is_empty() {
+                        session.handle.flag(flagged);
+                    }
+                }
+                _ if room_for_new => app.limits.newcomers.give_back(ip, code),
+                _ => {}
+            }
             *joined = Some(session);
             vec![welcome]
         }
+        Err(LiveError::WrongKey) if crowded && !guessing => {
+            // Not a wrong token: this network has added its share of new participants for now.
+            let message = "many new phones from this network just joined; try again in a few seconds".to_string();
+            vec![error_msg(Some(id), Code::RateLimited, message)]
+        }
         Err(error) => {
+            if room_for_new {
+                app.limits.newcomers.give_back(ip, code.trim());
+            }
             if matches!(error, LiveError::UnknownSession | LiveError::WrongKey) {
                 app.limits.failed_hello(ip, Instant::now());
             }
@@ -388,7 +411,7 @@ async fn say_hello(
 }
 
 /// Joins the session in the role asked for; the connection follows the role's state frames from then on
-/// (they start after the welcome). A facilitator gives the session's key, or none when signed in as a
+/// (they start after the welcome). Also says whether a new participant was made. A facilitator gives the session's key, or none when signed in as a
 /// member of its organisation (`sign_in`, the cookie's token).
 #[allow(clippy::too_many_arguments)]
 async fn hello(
@@ -401,7 +424,7 @@ async fn hello(
     key: Option<String>,
     sign_in: Option<&str>,
     known_only: bool,
-) -> Result<(Joined, String), LiveError> {
+) -> Result<(Joined, String, bool), LiveError> {
     let handle = app.registry.get(code.trim()).await?;
     let follow = |feed: Feed| app.fanouts.subscribe(handle.code(), feed, handle.frames(feed), conn);
     match role {
@@ -431,6 +454,7 @@ async fn hello(
                     _counted: RoleGauge::new(&METRICS.participants_connected),
                 },
                 welcome,
+                joined.new,
             ))
         }
         Role::Screen | Role::Facilitator => {
@@ -465,6 +489,7 @@ async fn hello(
                     }),
                 },
                 welcome,
+                false,
             ))
         }
     }

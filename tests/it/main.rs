@@ -18,6 +18,7 @@ mod oidc;
 mod reconnect;
 mod restart;
 mod results;
+mod room;
 mod seminar;
 mod sigterm;
 mod slow_clients;

@@ -79,8 +79,8 @@ pub struct Args {
     #[arg(long, default_value_t = 0.02)]
     pub reconnect_share: f64,
 
-    /// Loopback source addresses to spread connections over (127.0.0.1 … 127.0.0.K); 0 = one per 2,500
-    /// participants, at least 4. Ignored unless the server is on IPv4 loopback.
+    /// Loopback source addresses to spread connections over (127.0.0.1 … 127.0.0.K); 0 = one per 150
+    /// participants, at least 4 (at most 254). Ignored unless the server is on IPv4 loopback.
     #[arg(long, default_value_t = 0)]
     pub source_addrs: usize,
 

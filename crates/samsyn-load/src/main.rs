@@ -30,9 +30,10 @@ use std::time::Duration;
 use tokio::time::Instant;
 use viewer::Viewer;
 
-/// Participants per loopback source address when spreading automatically: well below the server's
-/// default limit of 5,000 open sockets per client address, and a small share of the ephemeral ports.
-const PER_SOURCE: usize = 2500;
+/// Participants per loopback source address when spreading automatically, like phones on many networks:
+/// within the server's default burst of new participants per address and session (200), far below its
+/// limit of 5,000 open sockets per address, and a small share of the ephemeral ports.
+const PER_SOURCE: usize = 150;
 /// How long the coordinator waits for the facilitator to see its own command take effect.
 const STATE_WAIT: Duration = Duration::from_secs(10);
 /// Quiet time after every client saw the final version, so no later `state` is still on its way.

@@ -29,13 +29,17 @@ export type BallotWire = { round: number, answer?: AnswerWire, words?: Array<str
 
 export type CatalogueRef = { id: string, version: string, };
 
-export type Code = "bad_message" | "too_large" | "not_joined" | "already_joined" | "unknown_session" | "forbidden" | "unauthorized" | "unknown_item" | "round_closed" | "invalid_answer" | "invalid_transition" | "invalid_level" | "text_too_long" | "invalid_word" | "duplicate_word" | "too_many_words" | "invalid_items" | "item_in_use" | "invalid_field" | "unknown_catalogue" | "unknown_invitation" | "not_comparable" | "rate_limited" | "timeout" | "internal" | "unavailable";
+export type Code = "bad_message" | "too_large" | "not_joined" | "already_joined" | "unknown_session" | "forbidden" | "unauthorized" | "unknown_item" | "round_closed" | "invalid_answer" | "invalid_transition" | "invalid_level" | "text_too_long" | "invalid_word" | "duplicate_word" | "too_many_words" | "invalid_items" | "item_in_use" | "invalid_field" | "unknown_catalogue" | "unknown_invitation" | "not_comparable" | "rate_limited" | "wrong_room_word" | "left_out" | "timeout" | "internal" | "unavailable";
 
-export type Command = { "type": "vote", item: string, round: number, answer: RawAnswer, } | { "type": "word", item: string, round: number, text: string, } | { "type": "open", item: string, } | { "type": "close", item: string, } | { "type": "reveal", item: string, } | { "type": "revote", item: string, } | { "type": "lock", item: string, level: number, note?: string, dissent?: string | null, } | { "type": "reopen", item: string, } | { "type": "goto", item: string | null, } | { "type": "hide_word", item: string, word: string, } | { "type": "show_word", item: string, word: string, } | { "type": "merge_words", item: string, word: string, into: string, } | { "type": "unmerge_word", item: string, word: string, } | { "type": "set_filter", enabled: boolean, } | { "type": "share_summary", shared: boolean, } | { "type": "finish", organisation: string, field?: string | null, date: string, } | { "type": "set_action", 
+export type Command = { "type": "vote", item: string, round: number, answer: RawAnswer, 
+/**
+ * The room word as the phone typed it, while the session has one.
+ */
+room_word?: string, } | { "type": "word", item: string, round: number, text: string, room_word?: string, } | { "type": "open", item: string, } | { "type": "close", item: string, } | { "type": "reveal", item: string, } | { "type": "revote", item: string, } | { "type": "lock", item: string, level: number, note?: string, dissent?: string | null, } | { "type": "reopen", item: string, } | { "type": "goto", item: string | null, } | { "type": "hide_word", item: string, word: string, } | { "type": "show_word", item: string, word: string, } | { "type": "merge_words", item: string, word: string, into: string, } | { "type": "unmerge_word", item: string, word: string, } | { "type": "set_filter", enabled: boolean, } | { "type": "share_summary", shared: boolean, } | { "type": "finish", organisation: string, field?: string | null, date: string, } | { "type": "set_action", 
 /**
  * The action to change; a new one when absent.
  */
-action?: string | null, item: string, text: string, owner?: string, due?: string | null, status?: ActionStatus, } | { "type": "remove_action", action: string, } | { "type": "start_prioritisation", max_level: number, budget?: number, };
+action?: string | null, item: string, text: string, owner?: string, due?: string | null, status?: ActionStatus, } | { "type": "remove_action", action: string, } | { "type": "start_prioritisation", max_level: number, budget?: number, } | { "type": "set_room_word", word?: string | null, } | { "type": "leave_out", participants: Array<number>, } | { "type": "count_again", participants: Array<number>, };
 
 export type Consensus = { level: number, note: string, dissent: string | null, 
 /**
@@ -79,6 +83,21 @@ suggestions?: Array<Suggestion>, replaces?: Array<string>,
  * Notes for the facilitator (the presenter view): for the facilitator only, never phones or screens.
  */
 notes?: string, } & ({ "kind": "scale", scale: string, } | { "kind": "choice", options: Array<Text>, multiple: boolean, } | { "kind": "words", max_words: number, max_chars: number, } | { "kind": "points", options: Array<Text>, budget: number, targets?: Array<string>, });
+
+export type JoinsView = { 
+/**
+ * New participants in the last minute, as of this frame.
+ */
+last_minute: number, 
+/**
+ * Participants who joined in a burst of new phones from one network (counted in memory, the
+ * address never kept), oldest first.
+ */
+flagged: Array<number>, 
+/**
+ * Participants left out of every count.
+ */
+left_out: Array<number>, };
 
 export type Level = { level: number, label: Text, definition: Text, };
 
@@ -140,6 +159,8 @@ export type Results = "live" | "after_reveal";
 
 export type Role = "participant" | "screen" | "facilitator";
 
+export type RoomWordView = { number: number, word?: string, };
+
 export type RoundView = { number: number, open: boolean, revealed: boolean, voted: number, tally: TallyView | null, spread: Spread | null, };
 
 export type Scale = { levels: Array<Level>, not_relevant: NotRelevant | null, };
@@ -159,7 +180,17 @@ participants: number,
  * For the facilitator: the names of who runs the consoles open now (empty: a key link's holder),
  * so two facilitators driving one session see each other (a live figure, set by the caller).
  */
-consoles?: Array<string>, current: string | null, profanity_filter: boolean, summary_shared: boolean, occasion: Occasion | null, 
+consoles?: Array<string>, 
+/**
+ * For the facilitator: new phones joining and who the server flagged (a live figure, set by the caller),
+ * and who is left out of the counts.
+ */
+joins?: JoinsView, 
+/**
+ * While answers need the room word: its number for everyone (a phone asks again when it changes),
+ * and the word itself for the facilitator only (the screen fetches it with the facilitator's rights).
+ */
+room_word: RoomWordView | null, current: string | null, profanity_filter: boolean, summary_shared: boolean, occasion: Occasion | null, 
 /**
  * The summary and the action plan: always for the facilitator, for others once shared.
  */
@@ -277,6 +308,8 @@ export const CODES: readonly Code[] = [
   'unknown_invitation',
   'not_comparable',
   'rate_limited',
+  'wrong_room_word',
+  'left_out',
   'timeout',
   'internal',
   'unavailable',

@@ -186,6 +186,14 @@ export const common = {
     sv: 'För många försök på kort tid. Vänta en stund och försök igen.',
     en: 'Too many attempts in a short time. Wait a moment and try again.',
   },
+  err_wrong_room_word: {
+    sv: 'Skriv rummets ord som visas på storbilden.',
+    en: 'Type the room word shown on the big screen.',
+  },
+  err_left_out: {
+    sv: 'Facilitatorn har räknat bort svaren från den här telefonen.',
+    en: 'The facilitator has left this phone’s answers out of the count.',
+  },
   err_timeout: { sv: 'Begäran kom inte fram i tid. Försök igen.', en: 'The request did not arrive in time. Try again.' },
   err_unknown: { sv: 'Okänt fel.', en: 'Unknown error.' },
 } satisfies Dict;

@@ -253,6 +253,10 @@ export interface Session {
   participants: number;
   /** Facilitator only: who runs the consoles open now, by name ('' for a key link's holder). */
   consoles?: string[];
+  /** Facilitator only: new phones in the last minute, those flagged as a burst from one network, those left out. */
+  joins?: { last_minute: number; flagged: number[]; left_out: number[] };
+  /** While answers need the room word: its number; the word itself for the facilitator only. */
+  room_word?: { number: number; word?: string } | null;
   current: string | null;
   /** Whether the word filter is on. */
   profanity_filter: boolean;
@@ -322,8 +326,8 @@ export type Hello =
 
 /** A command without its request id; the socket client assigns the id. */
 export type Command =
-  | { type: 'vote'; item: string; round: number; answer: Answer }
-  | { type: 'word'; item: string; round: number; text: string }
+  | { type: 'vote'; item: string; round: number; answer: Answer; room_word?: string }
+  | { type: 'word'; item: string; round: number; text: string; room_word?: string }
   | { type: 'open' | 'close' | 'reveal' | 'revote' | 'reopen'; item: string }
   | { type: 'lock'; item: string; level: number; note: string; dissent?: string | null }
   | { type: 'goto'; item: string | null }
@@ -343,7 +347,9 @@ export type Command =
       status: ActionStatus;
     }
   | { type: 'remove_action'; action: string }
-  | { type: 'finish'; organisation: string; field: string | null; date: string };
+  | { type: 'finish'; organisation: string; field: string | null; date: string }
+  | { type: 'set_room_word'; word: string | null }
+  | { type: 'leave_out' | 'count_again'; participants: number[] };
 
 export type CommandType = Command['type'];
 

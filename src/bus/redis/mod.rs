@@ -135,8 +135,8 @@ enum ReplyTo {
 impl ReplyTo {
     fn answer(self, outcome: Outcome) {
         match (self, outcome) {
-            (ReplyTo::Join(tx), Outcome::Joined { participant, token, answers, version }) => {
-                let _ = tx.send(Ok(Joined { participant, token, answers, version }));
+            (ReplyTo::Join(tx), Outcome::Joined { participant, token, answers, version, new }) => {
+                let _ = tx.send(Ok(Joined { participant, token, answers, version, new }));
             }
             (ReplyTo::Command(tx), Outcome::Events { events }) => {
                 let _ = tx.send(Ok(events));
@@ -463,6 +463,7 @@ impl Cluster {
                             token: joined.token,
                             answers: joined.answers,
                             version: joined.version,
+                            new: joined.new,
                         },
                         Ok(Err(error)) => Outcome::failed(&error),
                         Err(_) => Outcome::failed(&LiveError::Closed),
@@ -472,6 +473,7 @@ impl Cluster {
             Forwarded::Leave { node, participant } => {
                 handle.submit(Request::Leave { participant, via: Some(node.as_str().into()) }).await?
             }
+            Forwarded::Flag { participants } => handle.submit(Request::Flag { participants }).await?,
             Forwarded::Console { node, name, present } => {
                 handle.submit(Request::Console { name, present, via: Some(node.as_str().into()) }).await?
             }
@@ -642,6 +644,7 @@ impl Cluster {
                         forwards.push(Forwarded::Join { node, corr, token, known_only });
                     }
                     Request::Leave { participant, .. } => forwards.push(Forwarded::Leave { node, participant }),
+                    Request::Flag { participants } => forwards.push(Forwarded::Flag { participants }),
                     Request::Console { name, present, .. } => forwards.push(Forwarded::Console { node, name, present }),
                     Request::NodeGone { .. } => {}
                     Request::Command { actor, request, command, reply, .. } => {

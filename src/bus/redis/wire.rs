@@ -24,6 +24,10 @@ pub(super) enum Forwarded {
         node: String,
         participant: ParticipantNo,
     },
+    /// Participants a node saw join in a burst from one network (see `Request::Flag`).
+    Flag {
+        participants: Vec<ParticipantNo>,
+    },
     /// A console of this node opened or closed (see `Request::Console`).
     Console {
         node: String,
@@ -62,6 +66,9 @@ pub(super) enum Outcome {
         /// Absent from a node of an older release: then the first frame is not held back.
         #[serde(default)]
         version: u64,
+        /// Whether the join made a new participant; absent from an older node (counted as not new).
+        #[serde(default)]
+        new: bool,
     },
     Events {
         events: Vec<Event>,
@@ -97,7 +104,7 @@ mod tests {
             corr: 7,
             actor: Actor::Participant(12),
             request: Some(3),
-            command: Command::Vote { item: "L1".into(), round: 1, answer: RawAnswer::Number(4) },
+            command: Command::Vote { item: "L1".into(), round: 1, answer: RawAnswer::Number(4), room_word: None },
         };
         let json = serde_json::to_string(&vote).unwrap();
         let Forwarded::Command { actor, command, request, .. } = serde_json::from_str(&json).unwrap() else {
@@ -105,7 +112,10 @@ mod tests {
         };
         assert_eq!(actor, Actor::Participant(12));
         assert_eq!(request, Some(3));
-        assert_eq!(command, Command::Vote { item: "L1".into(), round: 1, answer: RawAnswer::Number(4) });
+        assert_eq!(
+            command,
+            Command::Vote { item: "L1".into(), round: 1, answer: RawAnswer::Number(4), room_word: None }
+        );
     }
 
     #[test]

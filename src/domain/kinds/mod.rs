@@ -265,6 +265,13 @@ impl RoundTally {
         }
     }
 
+    /// Counts one use of a normalised word fewer (a participant left out of the counts).
+    pub fn remove_word(&mut self, word: &str) {
+        if let RoundTally::Words(tally) = self {
+            tally.remove(word);
+        }
+    }
+
     /// Whether the tally has `slots` slots (levels or options; 0 for words), as its item's kind says it must.
     pub fn fits(&self, slots: usize) -> bool {
         match self {

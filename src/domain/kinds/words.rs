@@ -62,6 +62,16 @@ impl WordsTally {
         *self.counts.entry(word.to_string()).or_default() += 1;
     }
 
+    /// One use fewer; a word nobody uses any more leaves the cloud.
+    pub fn remove(&mut self, word: &str) {
+        if let Some(count) = self.counts.get_mut(word) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                self.counts.remove(word);
+            }
+        }
+    }
+
     /// The cloud as `cloud.facilitator` may see it: groups by the moderation, most frequent first; for everyone
     /// else without the hidden groups, at most [`PUBLIC_WORDS`] of them and without moderation details.
     pub fn view<'a>(&'a self, cloud: CloudContext<'a>) -> WordsView<'a> {

@@ -14,6 +14,9 @@ impl Session {
     /// Every event has its own arm and no arm catches the rest, so a new event without its effect does not compile.
     pub fn apply(&mut self, event: &Event) {
         self.version += 1;
+        if self.shows(event) {
+            self.public_version += 1;
+        }
         match event {
             Event::ParticipantJoined { participant, token } => {
                 self.tokens.insert(token.clone(), *participant);
@@ -82,6 +85,23 @@ impl Session {
                     state.moderation.merges.remove(word);
                 }
             }
+            Event::RoomWordSet { word } => self.room_word_set(word.as_deref()),
+            Event::ParticipantsLeftOut { participants } => self.participants_left_out(participants, true),
+            Event::ParticipantsCountedAgain { participants } => self.participants_left_out(participants, false),
+        }
+    }
+
+    /// Whether phones and screens can see that `event` happened (before it is applied). A participant who
+    /// already answered in a round and answers again changes no figure they see before the reveal, and
+    /// while results show live the changed counts show it anyway.
+    fn shows(&self, event: &Event) -> bool {
+        match event {
+            Event::BallotCast { item, round, participant, .. } | Event::WordAdded { item, round, participant, .. } => {
+                let answered =
+                    self.item_index(item).and_then(|i| self.items[i].rounds.iter().find(|r| r.number == *round));
+                !answered.is_some_and(|r| r.ballots.contains_key(participant) || r.words.contains_key(participant))
+            }
+            _ => true,
         }
     }
 
@@ -139,6 +159,9 @@ impl Session {
             events.push(Event::OccasionRecorded { occasion: occasion.clone() });
         }
         events.extend(self.actions.iter().map(|action| Event::ActionSet { action: action.clone() }));
+        if let Some(room) = &self.room_word {
+            events.push(Event::RoomWordSet { word: Some(room.word.clone()) });
+        }
         events
     }
 
@@ -169,6 +192,7 @@ impl Session {
             revealed: false,
             ballots: BTreeMap::new(),
             words: BTreeMap::new(),
+            aside: Default::default(),
             tally,
             spellings: Spellings::new(),
             tallied_voters: 0,

@@ -1,7 +1,7 @@
 //! What a client asks of a session, who is asking, and who may ask for what. Must not depend on how a command is
 //! decided. Its serde form is the message body of docs/protocol.md: the wire decodes straight into it.
 
-use super::values::{ActionStatus, Actor};
+use super::values::{ActionStatus, Actor, ParticipantNo};
 use crate::domain::item::Agenda;
 use crate::domain::kinds::RawAnswer;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -16,11 +16,18 @@ pub enum Command {
         item: String,
         round: u32,
         answer: RawAnswer,
+        /// The room word as the phone typed it, while the session has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        room_word: Option<String>,
     },
     Word {
         item: String,
         round: u32,
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        room_word: Option<String>,
     },
     Open {
         item: String,
@@ -113,6 +120,20 @@ pub enum Command {
         #[cfg_attr(test, ts(as = "Option<u32>", optional))]
         budget: u32,
     },
+    /// Sets the word the screen shows and answers must carry (a new one turns the old away), or, with
+    /// `null`, answers need none.
+    SetRoomWord {
+        #[cfg_attr(test, ts(optional = nullable))]
+        word: Option<String>,
+    },
+    /// Leaves participants out of every count: their answers are set aside and they can answer no more.
+    LeaveOut {
+        participants: Vec<ParticipantNo>,
+    },
+    /// Counts participants left out again, with the answers they had given.
+    CountAgain {
+        participants: Vec<ParticipantNo>,
+    },
 }
 
 fn default_budget() -> u32 {
@@ -151,7 +172,10 @@ impl Command {
             | Command::Finish { .. }
             | Command::SetAction { .. }
             | Command::RemoveAction { .. }
-            | Command::StartPrioritisation { .. } => match actor {
+            | Command::StartPrioritisation { .. }
+            | Command::SetRoomWord { .. }
+            | Command::LeaveOut { .. }
+            | Command::CountAgain { .. } => match actor {
                 Actor::Facilitator => true,
                 Actor::Participant(_) | Actor::Screen => false,
             },

@@ -38,4 +38,8 @@ pub enum DomainError {
     TooFewGaps(usize),
     #[error("there is no action {0:?}")]
     UnknownAction(String),
+    #[error("type the room word shown on the screen")]
+    WrongRoomWord,
+    #[error("the facilitator has left this phone's answers out of the count")]
+    LeftOut,
 }

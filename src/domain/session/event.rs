@@ -100,6 +100,16 @@ pub enum Event {
     ActionRemoved {
         id: String,
     },
+    RoomWordSet {
+        word: Option<String>,
+    },
+    /// Participants left out of every count, their answers set aside.
+    ParticipantsLeftOut {
+        participants: Vec<ParticipantNo>,
+    },
+    ParticipantsCountedAgain {
+        participants: Vec<ParticipantNo>,
+    },
     /// A round's counts without the ballots behind them: what remains once raw ballots are no longer kept.
     RoundTallied {
         item: String,

@@ -9,6 +9,7 @@ mod event;
 mod flow;
 mod moderation;
 mod plan;
+mod room;
 mod spec;
 mod state;
 #[cfg(test)]
@@ -18,6 +19,7 @@ mod values;
 pub use command::Command;
 pub use error::DomainError;
 pub use event::Event;
+pub use room::{RoomWord, MAX_LEFT_OUT_AT_ONCE};
 pub use spec::{AreaSpec, CatalogueRef, SessionSpec};
 pub use state::{Consensus, ItemState, Moderation, OwnAnswer, PastConsensus, Round};
 pub use values::{
@@ -26,7 +28,7 @@ pub use values::{
 
 use crate::domain::catalogue::Scale;
 use crate::domain::item::{Agenda, ItemSpec};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A live session: its agenda, who has joined, and every item's rounds, consensus and moderation.
 ///
@@ -45,10 +47,19 @@ pub struct Session {
     pub occasion: Option<Occasion>,
     /// The action plan, in the order actions were added.
     pub actions: Vec<Action>,
+    /// The word answers must carry while it is set (shown on the screen only).
+    pub room_word: Option<RoomWord>,
+    /// Room words set so far: the next one's number.
+    room_words: u32,
+    /// Participants the facilitator left out of every count; their answers wait aside in each round.
+    pub left_out: BTreeSet<ParticipantNo>,
     /// Resume token → participant number. Tokens are secrets; never show them to others.
     tokens: HashMap<String, ParticipantNo>,
     /// Number of events applied; grows with every change, so it doubles as the state version.
     pub version: u64,
+    /// The version phones and screens see: it leaves out changes they cannot see (a participant changing
+    /// an answer before the reveal), so nobody can count those by watching it rise.
+    pub public_version: u64,
 }
 
 impl Session {
@@ -62,8 +73,12 @@ impl Session {
             summary_shared: false,
             occasion: None,
             actions: Vec::new(),
+            room_word: None,
+            room_words: 0,
+            left_out: BTreeSet::new(),
             tokens: HashMap::new(),
             version: 0,
+            public_version: 0,
         }
     }
 
@@ -127,8 +142,18 @@ impl Session {
             return Err(DomainError::Forbidden);
         }
         match command {
-            Command::Vote { item, round, answer } => self.decide_vote(answers::answering(actor)?, item, round, answer),
-            Command::Word { item, round, text } => self.decide_word(answers::answering(actor)?, item, round, &text),
+            Command::Vote { item, round, answer, room_word } => {
+                let participant = answers::answering(actor)?;
+                self.check_counted(participant)?;
+                self.check_room_word(room_word.as_deref())?;
+                self.decide_vote(participant, item, round, answer)
+            }
+            Command::Word { item, round, text, room_word } => {
+                let participant = answers::answering(actor)?;
+                self.check_counted(participant)?;
+                self.check_room_word(room_word.as_deref())?;
+                self.decide_word(participant, item, round, &text)
+            }
             Command::Open { item } => self.decide_open(item),
             Command::Close { item } => self.decide_close(item),
             Command::Reveal { item } => self.decide_reveal(item),
@@ -149,6 +174,9 @@ impl Session {
             }
             Command::RemoveAction { id } => self.decide_remove_action(id),
             Command::StartPrioritisation { max_level, budget } => self.decide_prioritisation(max_level, budget),
+            Command::SetRoomWord { word } => self.decide_room_word(word),
+            Command::LeaveOut { participants } => self.decide_left_out(participants, true),
+            Command::CountAgain { participants } => self.decide_left_out(participants, false),
         }
     }
 

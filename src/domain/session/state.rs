@@ -20,12 +20,21 @@ pub struct Round {
     pub ballots: BTreeMap<ParticipantNo, Answer>,
     /// Words each participant sent, in order (words items only).
     pub words: BTreeMap<ParticipantNo, Vec<String>>,
+    /// Answers of participants left out of the counts, kept to count them again.
+    pub aside: Aside,
     /// Kept in step with `ballots` and `words` so an answer costs O(1), not a recount.
     pub tally: RoundTally,
     /// How each normalised word was written, for the cloud's display form (words items only).
     pub spellings: Spellings,
     /// Voters counted in a stored tally whose ballots are no longer kept.
     pub tallied_voters: u32,
+}
+
+/// A round's answers from participants left out of the counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Aside {
+    pub ballots: BTreeMap<ParticipantNo, Answer>,
+    pub words: BTreeMap<ParticipantNo, Vec<String>>,
 }
 
 impl Round {

@@ -122,6 +122,8 @@ impl TestServer {
             public_url: None,
             ballot_retention_days,
             max_connections_per_address: 5000,
+            // The tests' crowds come from one address; the limit has its own tests on the real binary.
+            new_participants_per_minute: 1_000_000,
             allowed_origins: vec![],
             ping_interval_secs,
             trusted_proxies: vec![],
@@ -179,9 +181,12 @@ impl ServerProcess {
     }
 
     /// Starts the binary with these settings (besides `--addr 127.0.0.1:0`), in the quick anonymous mode
-    /// (`--allow-anonymous`) the tests of sessions use: they create sessions without signing in.
+    /// (`--allow-anonymous`) the tests of sessions use: they create sessions without signing in. Their
+    /// crowds of phones come from one address, so new participants per address are not limited
+    /// (`abuse::` tests the limit with `start_exactly`).
     pub async fn start_with(args: &[&str]) -> ServerProcess {
-        ServerProcess::start_exactly(&[args, &["--allow-anonymous"]].concat()).await
+        let crowds = ["--allow-anonymous", "--new-participants-per-minute", "1000000"];
+        ServerProcess::start_exactly(&[args, &crowds].concat()).await
     }
 
     /// Starts the binary with exactly these settings besides `--addr 127.0.0.1:0`: without
@@ -276,6 +281,24 @@ impl Client {
     /// Connects as a browser signed in with `cookie` (`samsyn_session=…`) would.
     pub async fn connect_signed_in(addr: &str, cookie: &str) -> Client {
         Client::try_connect_with(addr, Some(cookie)).await.expect("the server accepts a WebSocket")
+    }
+
+    /// Connects from the loopback address `source` (127.0.0.x): another network, as the server sees it.
+    pub async fn connect_from(addr: &str, source: std::net::IpAddr) -> Client {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(std::net::SocketAddr::new(source, 0)).unwrap();
+        let stream = socket.connect(addr.parse().unwrap()).await.unwrap();
+        let (socket, _) =
+            tokio_tungstenite::client_async(format!("ws://{addr}/ws"), MaybeTlsStream::Plain(stream)).await.unwrap();
+        Client {
+            socket,
+            next_id: 1,
+            received: vec![],
+            state: Value::Null,
+            version: 0,
+            token: None,
+            welcome: Value::Null,
+        }
     }
 
     async fn try_connect_with(addr: &str, cookie: Option<&str>) -> Option<Client> {

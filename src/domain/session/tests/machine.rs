@@ -38,9 +38,20 @@ fn command() -> impl Strategy<Value = Command> {
         Just(RawAnswer::Word("not_relevant".into())),
         proptest::collection::vec(-1i64..7, 0..4).prop_map(RawAnswer::List),
     ];
+    let room_word =
+        proptest::option::of(prop_oneof![Just("kanel"), Just("KANEL"), Just("bulle")].prop_map(String::from));
     prop_oneof![
-        (item(), 0u32..4, raw).prop_map(|(item, round, answer)| Command::Vote { item, round, answer }),
-        (item(), 0u32..4, "[a-cå<> ]{0,5}").prop_map(|(item, round, text)| Command::Word { item, round, text }),
+        (item(), 0u32..4, raw, room_word.clone()).prop_map(|(item, round, answer, room_word)| Command::Vote {
+            item,
+            round,
+            answer,
+            room_word
+        }),
+        (item(), 0u32..4, "[a-cå<> ]{0,5}", room_word.clone())
+            .prop_map(|(item, round, text, room_word)| Command::Word { item, round, text, room_word }),
+        room_word.prop_map(|word| Command::SetRoomWord { word }),
+        proptest::collection::vec(0u32..5, 0..3).prop_map(|participants| Command::LeaveOut { participants }),
+        proptest::collection::vec(0u32..5, 0..3).prop_map(|participants| Command::CountAgain { participants }),
         item().prop_map(|item| Command::Open { item }),
         item().prop_map(|item| Command::Close { item }),
         item().prop_map(|item| Command::Reveal { item }),

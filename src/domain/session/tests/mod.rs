@@ -8,6 +8,7 @@ mod flow;
 mod machine;
 mod moderation;
 mod plan;
+mod room;
 
 use super::*;
 use crate::domain::catalogue::{Area, Catalogue, Indicator, Level, NotRelevant, Scale, Text};
@@ -93,7 +94,7 @@ fn open(item: &str) -> Command {
 }
 
 fn vote(item: &str, round: u32, answer: RawAnswer) -> Command {
-    Command::Vote { item: item.into(), round, answer }
+    Command::Vote { item: item.into(), round, answer, room_word: None }
 }
 
 fn level(n: i64) -> RawAnswer {
@@ -101,7 +102,7 @@ fn level(n: i64) -> RawAnswer {
 }
 
 fn word(item: &str, text: &str) -> Command {
-    Command::Word { item: item.into(), round: 1, text: text.into() }
+    Command::Word { item: item.into(), round: 1, text: text.into(), room_word: None }
 }
 
 const F: Actor = Actor::Facilitator;

@@ -14,7 +14,7 @@ use serde::Serialize;
 /// takes an older frame after a newer one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version {
-    /// The session's stored changes: the `version` the message itself carries.
+    /// The session's stored changes (the message itself carries the visible ones, `public_version`).
     pub changes: u64,
     /// The publishing actor's frame count; starts again with each actor, within the same `changes`.
     pub published: u64,
@@ -65,9 +65,9 @@ pub fn state_frame(session: &Session, code: &str, live: Live<'_>, audience: Audi
         let left_out = session.left_out.iter().copied().collect();
         view.joins = Some(JoinsView { last_minute: live.joins_last_minute, flagged: live.flagged, left_out });
     }
-    // Phones and screens see a version that does not rise with changes hidden from them.
-    let version = if audience == Audience::Facilitator { session.version } else { session.public_version };
-    let message = StateMessage { kind: "state", version, session: view };
+    // Every audience sees the version that does not rise with changes hidden from phones and screens, so
+    // the facilitator's figure and theirs can be compared; the frame's place (`Version`) counts them all.
+    let message = StateMessage { kind: "state", version: session.public_version, session: view };
     let bytes = match serde_json::to_vec(&message) {
         Ok(bytes) => Bytes::from(bytes),
         Err(error) => {

@@ -10,6 +10,7 @@ mod accounts;
 mod cluster;
 mod corpus;
 mod crash;
+mod flood;
 mod frontend;
 mod history;
 mod load;

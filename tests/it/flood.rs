@@ -160,7 +160,7 @@ async fn a_flood_of_creations_and_imports_from_one_address_is_refused_and_hurts_
     assert_eq!(catalogues.status(), 200);
     let listed = catalogues.json::<Vec<Value>>().await.unwrap().len();
     let first_answers = restarted_at.elapsed();
-    let state = Client::screen(&again.url("").trim_start_matches("http://"), &session.code).await.state;
+    let state = Client::screen(again.url("").trim_start_matches("http://"), &session.code).await.state;
     println!("restart: catalogues listed ({listed}) {:.0} ms after the start", first_answers.as_secs_f64() * 1000.0);
     assert!(listed <= 2 + 22, "the flood left at most its allowance: {listed} catalogues");
     assert!(first_answers < Duration::from_secs(10), "{first_answers:?}");

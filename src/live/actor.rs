@@ -2,6 +2,7 @@
 //! batch's events in one commit (group commit), acknowledges only after that, and publishes coalesced
 //! state frames serialized once per audience.
 
+use super::cadence::Delivery;
 use super::recent::Recent;
 use super::LiveError;
 use crate::domain::session::OwnAnswer;
@@ -26,16 +27,6 @@ const MAX_FLAGGED: usize = 10_000;
 /// Shortest time between two state frames for the screen and the facilitator (50 ms, about 20 a second):
 /// a burst of votes costs one frame, and the projector still moves smoothly.
 pub const STATE_INTERVAL: Duration = Duration::from_millis(50);
-/// Phones get frames at least this often apart (100 ms) ...
-pub const PHONE_INTERVAL_MIN: Duration = Duration::from_millis(100);
-/// ... and this far apart at most (1 s), however large the audience.
-pub const PHONE_INTERVAL_MAX: Duration = Duration::from_millis(1000);
-/// What one phone frame costs the server per phone: about 8 µs of CPU for the write, most of it the
-/// kernel's (docs/performance.md, "Side by side").
-const PHONE_WRITE_COST: Duration = Duration::from_micros(8);
-/// Phone frames may take a quarter of one core: the cadence is four times what writing to every phone
-/// costs. 3,000 phones get 10 frames a second, 5,000 about 6, 19,000 about 1.6.
-const PHONE_BUDGET_SHARE: u32 = 4;
 /// Up to this many phones online (a workshop, a small seminar), the screen and the facilitator get frames
 /// as often as every [`SMALL_INTERVAL`] (20 ms), so a vote shows on the projector at once. Phones keep
 /// their cadence: each phone would parse every frame, and its own vote shows when it is acknowledged.
@@ -57,12 +48,6 @@ pub fn state_interval(online: usize) -> Duration {
     } else {
         STATE_INTERVAL
     }
-}
-
-/// The phone cadence for an audience of `online` phones.
-pub fn phone_interval(online: usize) -> Duration {
-    let online = u32::try_from(online).unwrap_or(u32::MAX).min(1_000_000);
-    (PHONE_WRITE_COST * online * PHONE_BUDGET_SHARE).clamp(PHONE_INTERVAL_MIN, PHONE_INTERVAL_MAX)
 }
 
 /// What a connection gets back from joining as a participant.
@@ -158,6 +143,9 @@ impl Owner {
 pub struct SessionHandle {
     mailbox: mpsc::Sender<Request>,
     phones: watch::Receiver<Frame>,
+    /// How long writing the phones' last frame took on this node: the fan-out records it, the actor
+    /// paces the next one by it.
+    phone_delivery: Arc<Delivery>,
     screens: watch::Receiver<Frame>,
     facilitator: watch::Receiver<Frame>,
     owner: Owner,
@@ -173,7 +161,8 @@ impl SessionHandle {
         owner: Owner,
         code: &str,
     ) -> Self {
-        SessionHandle { mailbox, phones, screens, facilitator, owner, code: code.into() }
+        let phone_delivery = Arc::default();
+        SessionHandle { mailbox, phones, phone_delivery, screens, facilitator, owner, code: code.into() }
     }
 
     /// How many handles to this actor exist (this one included): the registry's own, and one per socket
@@ -308,6 +297,15 @@ impl SessionHandle {
         let _ = self.mailbox.send(Request::Stop).await;
     }
 
+    /// Where the fan-out records how long writing an audience's frame to every socket took; only the
+    /// phones' is read (it paces their frames), the others' go nowhere.
+    pub fn delivery(&self, feed: Feed) -> Arc<Delivery> {
+        match feed {
+            Feed::Phone => self.phone_delivery.clone(),
+            Feed::Facilitator | Feed::Screen => Arc::default(),
+        }
+    }
+
     /// The latest state frame for an audience. A watch keeps only the newest frame, so a slow reader
     /// skips to the current state instead of building a backlog.
     pub fn frames(&self, feed: Feed) -> watch::Receiver<Frame> {
@@ -337,6 +335,8 @@ pub(super) struct SessionActor {
     phones: watch::Sender<Frame>,
     screens: watch::Sender<Frame>,
     facilitator: watch::Sender<Frame>,
+    /// How long writing the last phone frame to every phone took (see [`Delivery`]).
+    phone_delivery: Arc<Delivery>,
     /// Frames published so far: with the session's version, the place of the next frame (see [`Frame`]).
     published: u64,
     clock: fn() -> i64,
@@ -383,6 +383,7 @@ impl SessionActor {
             phones: watch::Sender::new(Frame::default()),
             screens: watch::Sender::new(Frame::default()),
             facilitator: watch::Sender::new(Frame::default()),
+            phone_delivery: Arc::default(),
             published: 0,
             clock,
             stopping: false,
@@ -395,6 +396,7 @@ impl SessionActor {
         let handle = SessionHandle {
             mailbox,
             phones: actor.phones.subscribe(),
+            phone_delivery: actor.phone_delivery.clone(),
             screens: actor.screens.subscribe(),
             facilitator: actor.facilitator.subscribe(),
             owner,
@@ -414,7 +416,7 @@ impl SessionActor {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
             let publish_at = last_publish + state_interval(self.online.len());
-            let phones_at = last_phones + phone_interval(self.online.len());
+            let phones_at = last_phones + self.phone_delivery.phone_interval();
             tokio::select! {
                 received = requests.recv_many(&mut batch, MAX_BATCH) => {
                     if received == 0 {
@@ -439,7 +441,7 @@ impl SessionActor {
                 (dirty, phones_behind) = (false, true);
                 last_publish = now;
             }
-            if phones_behind && now >= last_phones + phone_interval(self.online.len()) {
+            if phones_behind && now >= phones_at {
                 self.publish_to_phones();
                 phones_behind = false;
                 last_phones = now;
@@ -703,16 +705,6 @@ fn take_one<K: std::hash::Hash + Eq>(connections: &mut HashMap<K, u32>, who: K) 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phones_get_fewer_frames_as_the_audience_grows_but_at_least_one_a_second() {
-        assert_eq!(phone_interval(0), Duration::from_millis(100));
-        assert_eq!(phone_interval(3_000), Duration::from_millis(100));
-        assert_eq!(phone_interval(5_000), Duration::from_millis(160));
-        assert_eq!(phone_interval(19_000), Duration::from_millis(608));
-        assert_eq!(phone_interval(40_000), Duration::from_millis(1000));
-        assert_eq!(phone_interval(usize::MAX), Duration::from_millis(1000));
-    }
 
     #[test]
     fn screens_get_frames_at_once_in_a_workshop_and_twenty_a_second_in_a_crowd() {

@@ -4,10 +4,12 @@
 
 mod actor;
 mod bus;
+mod cadence;
 mod recent;
 mod registry;
 
-pub use actor::{phone_interval, state_interval, Feed, Joined, Owner, Request, SessionHandle, REVOKED};
+pub use actor::{state_interval, Feed, Joined, Owner, Request, SessionHandle, REVOKED};
+pub use cadence::{phone_interval, Delivery};
 pub use bus::{Bus, Location};
 pub use registry::{Created, Registry};
 

@@ -6,7 +6,7 @@
 
 use super::conn::{Conn, WireFrame};
 use super::frame;
-use crate::live::Feed;
+use crate::live::{Delivery, Feed};
 use crate::metrics::METRICS;
 use crate::protocol::Frame;
 use dashmap::DashMap;
@@ -31,6 +31,8 @@ pub struct Fanout {
     source: watch::Receiver<Frame>,
     /// Tells the follower task that the last socket left.
     deserted: Notify,
+    /// Where the time writing each frame to every socket took goes (it paces the phones' frames).
+    delivery: Arc<Delivery>,
 }
 
 #[derive(Default)]
@@ -86,12 +88,20 @@ impl Fanout {
             audience.latest = Some(state.clone());
             audience.sockets.values().cloned().collect()
         };
+        let started = std::time::Instant::now();
         if sockets.len() <= INLINE_SOCKETS {
             deliver(&sockets, &state);
+            self.delivery.record(started.elapsed());
             return;
         }
+        let jobs = sockets.len().div_ceil(SOCKETS_PER_JOB);
+        let done = Arc::new(Finishing {
+            started,
+            remaining: std::sync::atomic::AtomicUsize::new(jobs),
+            delivery: self.delivery.clone(),
+        });
         for chunk in sockets.chunks(SOCKETS_PER_JOB) {
-            let job = Job { sockets: chunk.to_vec(), state: state.clone() };
+            let job = Job { sockets: chunk.to_vec(), state: state.clone(), done: done.clone() };
             if writers.jobs.send(job).await.is_err() {
                 return;
             }
@@ -159,6 +169,22 @@ struct Writers {
 struct Job {
     sockets: Vec<Arc<Conn>>,
     state: WireFrame,
+    done: Arc<Finishing>,
+}
+
+/// One frame's jobs: the last to finish records how long the whole audience took.
+struct Finishing {
+    started: std::time::Instant,
+    remaining: std::sync::atomic::AtomicUsize,
+    delivery: Arc<Delivery>,
+}
+
+impl Finishing {
+    fn job_done(&self) {
+        if self.remaining.fetch_sub(1, std::sync::atomic::Ordering::AcqRel) == 1 {
+            self.delivery.record(self.started.elapsed());
+        }
+    }
 }
 
 impl Writers {
@@ -174,6 +200,7 @@ impl Writers {
                     let next = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).blocking_recv();
                     let Some(job) = next else { break };
                     deliver(&job.sockets, &job.state);
+                    job.done.job_done();
                 }
             });
             if let Err(error) = spawned {
@@ -197,16 +224,16 @@ impl Fanouts {
         self: &Arc<Self>,
         code: &str,
         feed: Feed,
-        source: watch::Receiver<Frame>,
+        (source, delivery): (watch::Receiver<Frame>, Arc<Delivery>),
         conn: &Arc<Conn>,
     ) -> Subscription {
         let key: (Arc<str>, Feed) = (code.into(), feed);
         loop {
             let fanout = {
-                let mut entry = self.audiences.entry(key.clone()).or_insert_with(|| start(&source, self, key.clone()));
+                let mut entry = self.audiences.entry(key.clone()).or_insert_with(|| start(&source, &delivery, self, key.clone()));
                 if !entry.source.same_channel(&source) || entry.lock().ended {
                     // Ended, or the session was started again (reloaded, taken over from another node).
-                    *entry = start(&source, self, key.clone());
+                    *entry = start(&source, &delivery, self, key.clone());
                 }
                 entry.clone()
             };
@@ -218,8 +245,14 @@ impl Fanouts {
     }
 }
 
-fn start(source: &watch::Receiver<Frame>, fanouts: &Arc<Fanouts>, key: (Arc<str>, Feed)) -> Arc<Fanout> {
-    let fanout = Arc::new(Fanout { inner: Mutex::default(), source: source.clone(), deserted: Notify::new() });
+fn start(
+    source: &watch::Receiver<Frame>,
+    delivery: &Arc<Delivery>,
+    fanouts: &Arc<Fanouts>,
+    key: (Arc<str>, Feed),
+) -> Arc<Fanout> {
+    let delivery = delivery.clone();
+    let fanout = Arc::new(Fanout { inner: Mutex::default(), source: source.clone(), deserted: Notify::new(), delivery });
     let writers = fanouts.writers.clone();
     tokio::spawn(follow(fanout.clone(), source.clone(), writers, Arc::downgrade(fanouts), key));
     fanout

@@ -113,10 +113,11 @@ export async function launchBrowser() {
 /**
  * One suite's world: the server, the browser, and what every page did wrong. `problems`
  * collects uncaught page errors, console errors and requests to any host but the server;
- * `expectClean()` fails the test with them. `options.anonymous` goes to `startServer`.
+ * `expectClean()` fails the test with them. `options.anonymous` goes to `startServer`, and so do
+ * `options.args`, more flags for the server (a limit a suite needs lower, say).
  */
-export async function setUp(suite, { anonymous = true } = {}) {
-  const server = await startServer([], { anonymous });
+export async function setUp(suite, { anonymous = true, args = [] } = {}) {
+  const server = await startServer(args, { anonymous });
   let browser;
   try {
     browser = await launchBrowser();

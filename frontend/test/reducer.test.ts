@@ -170,10 +170,10 @@ describe('ballots of every kind', () => {
     ]);
     expect(ownVote(s, 'hot', 1)).toEqual({ answer: [1], status: 'received' });
     expect(ownVote(s, 'prio', 1)).toEqual({ answer: [50, 20, 30], status: 'received' });
-    expect(ownWords(s, 'ord', 2)).toEqual({ stored: ['framtid', 'möjligheter'], sending: [] });
+    expect(ownWords(s, 'ord', 2)).toEqual({ stored: ['framtid', 'möjligheter'], sending: [], held: [] });
     // A words ballot has no answer, and an earlier round's words are not this round's.
     expect(ownVote(s, 'ord', 2)).toEqual({ answer: null, status: 'none' });
-    expect(ownWords(s, 'ord', 3)).toEqual({ stored: [], sending: [] });
+    expect(ownWords(s, 'ord', 3)).toEqual({ stored: [], sending: [], held: [] });
   });
 
   it('record a choice or points vote when it is acked', () => {
@@ -191,9 +191,9 @@ describe('words', () => {
 
   it('show a sent word as sending, then as stored in the form the ack gives', () => {
     const sent = run([welcome(), word(4, '  Framtid ')]);
-    expect(ownWords(sent, 'ord', 1)).toEqual({ stored: [], sending: ['  Framtid '] });
+    expect(ownWords(sent, 'ord', 1)).toEqual({ stored: [], sending: ['  Framtid '], held: [] });
     const acked = reduce(sent, { type: 'ack', id: 4, word: 'framtid' });
-    expect(ownWords(acked, 'ord', 1)).toEqual({ stored: ['framtid'], sending: [] });
+    expect(ownWords(acked, 'ord', 1)).toEqual({ stored: ['framtid'], sending: [], held: [] });
     expect(acked.ballots.ord).toEqual({ round: 1, words: ['framtid'] });
   });
 
@@ -218,7 +218,7 @@ describe('words', () => {
   it('report a refused word with its command, so the phone can explain it', () => {
     const s = run([welcome(), word(4, 'framtid'), { type: 'error', id: 4, code: 'too_many_words', message: 'max 3' }]);
     expect(s.error).toMatchObject({ code: 'too_many_words', command: { type: 'word', text: 'framtid' } });
-    expect(ownWords(s, 'ord', 1)).toEqual({ stored: [], sending: [] });
+    expect(ownWords(s, 'ord', 1)).toEqual({ stored: [], sending: [], held: [] });
   });
 
   it('take a "duplicate" for a word resent after a reconnect that the welcome shows stored as no error', () => {
@@ -232,7 +232,7 @@ describe('words', () => {
     ]);
     expect(s.error).toBeNull();
     expect(s.pending).toEqual({});
-    expect(ownWords(s, 'ord', 1)).toEqual({ stored: ['framtid'], sending: [] });
+    expect(ownWords(s, 'ord', 1)).toEqual({ stored: ['framtid'], sending: [], held: [] });
   });
 
   it('do not make the item busy for the facilitator, but moderation marks its word', () => {
@@ -286,5 +286,83 @@ describe('summary and action plan', () => {
     ]);
     expect(busyWith(s, 'I1')).toBe(false);
     expect(Object.keys(s.pending)).toHaveLength(2);
+  });
+});
+
+describe('the room word', () => {
+  const vote = (answer: number, room_word?: string) => ({ type: 'vote' as const, item: 'L1', round: 1, answer, ...(room_word ? { room_word } : {}) });
+
+  it('keeps an answer made before the word is known, shown as chosen, newest choice only', () => {
+    const s = run([welcome(), { type: 'hold', command: vote(2) }, { type: 'hold', command: vote(4) }]);
+    expect(s.held).toEqual([vote(4)]);
+    expect(ownVote(s, 'L1', 1)).toEqual({ answer: 4, status: 'held' });
+    expect(ownVote(s, 'L1', 2)).toEqual({ answer: null, status: 'none' });
+    const released = reduce(s, { type: 'released', count: 1 });
+    expect(released.held).toEqual([]);
+    expect(ownVote(released, 'L1', 1).status).toBe('none');
+  });
+
+  it('keeps held words once each, apart from those sent', () => {
+    const word = (text: string) => ({ type: 'word' as const, item: 'ord', round: 1, text });
+    const s = run([welcome(), { type: 'hold', command: word('Framtid') }, { type: 'hold', command: word(' framtid ') }, { type: 'hold', command: word('oro') }]);
+    expect(ownWords(s, 'ord', 1)).toEqual({ stored: [], sending: [], held: ['Framtid', 'oro'] });
+    expect(ownWords(s, 'ord', 2).held).toEqual([]);
+  });
+
+  it('takes back an answer refused for the word, without the word, so it is sent again with the right one', () => {
+    const s = run([welcome(), { type: 'sent', id: 5, command: vote(3, 'fel') }, { type: 'error', id: 5, code: 'wrong_room_word', message: 'the room word is wrong' }]);
+    expect(s.pending).toEqual({});
+    expect(s.held).toEqual([vote(3)]);
+    expect(s.error).toMatchObject({ code: 'wrong_room_word', command: vote(3, 'fel') });
+    expect(ownVote(s, 'L1', 1)).toEqual({ answer: 3, status: 'held' });
+  });
+
+  it('keeps the newer choice when an older answer is refused after the person chose again', () => {
+    const s = run([
+      welcome(),
+      { type: 'sent', id: 5, command: vote(3, 'gammal') },
+      { type: 'hold', command: vote(5) },
+      { type: 'error', id: 5, code: 'wrong_room_word', message: '' },
+    ]);
+    expect(s.held).toEqual([vote(5)]);
+  });
+
+  it('does not hold an answer refused for another reason', () => {
+    const s = run([welcome(), { type: 'sent', id: 5, command: vote(3, 'kanel') }, { type: 'error', id: 5, code: 'left_out', message: '' }]);
+    expect(s.held).toEqual([]);
+    expect(s.error?.code).toBe('left_out');
+  });
+});
+
+describe('a participant left out of the count', () => {
+  it('knows it from a refused answer, until an answer is accepted again', () => {
+    const vote = (answer: number) => ({ type: 'vote' as const, item: 'L1', round: 1, answer });
+    let s = run([welcome(), { type: 'sent', id: 5, command: vote(3) }, { type: 'ack', id: 5 }]);
+    expect(s.leftOut).toBe(false);
+    s = run([{ type: 'sent', id: 6, command: vote(4) }, { type: 'error', id: 6, code: 'left_out', message: '' }], s);
+    expect(s.leftOut).toBe(true);
+    // The ballot it had stays its own, but no longer counts.
+    expect(ownVote(s, 'L1', 1)).toEqual({ answer: 3, status: 'received' });
+    s = run([{ type: 'sent', id: 7, command: vote(2) }, { type: 'error', id: 7, code: 'round_closed', message: '' }], s);
+    expect(s.leftOut).toBe(true);
+    s = run([{ type: 'sent', id: 8, command: vote(2) }, { type: 'ack', id: 8 }], s);
+    expect(s.leftOut).toBe(false);
+  });
+});
+
+describe('a hello held back while many join', () => {
+  it('is waited out calmly until the client is in, and forgotten on a plain reconnect', () => {
+    const held = { type: 'error' as const, id: 1, code: 'rate_limited', message: 'many new phones' };
+    let s = run([{ type: 'connection', status: 'connecting', error: held }]);
+    expect(s.crowded).toBe(true);
+    expect(s.fatal).toBeNull();
+    s = reduce(s, { type: 'connection', status: 'connecting' });
+    expect(s.crowded).toBe(true);
+    s = reduce(s, { type: 'connection', status: 'open' });
+    expect(s.crowded).toBe(false);
+    s = reduce(s, { type: 'connection', status: 'reconnecting' });
+    expect(s.crowded).toBe(false);
+    s = reduce(s, { type: 'connection', status: 'reconnecting', error: { ...held, code: 'internal' } });
+    expect(s.crowded).toBe(false);
   });
 });

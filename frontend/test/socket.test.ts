@@ -3,7 +3,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   BACKOFF_MS,
+  CROWDED_BACKOFF_MS,
   JOIN_TIMEOUT_MS,
+  crowdedDelay,
   SocketClient,
   backoffDelay,
   socketUrl,
@@ -98,6 +100,23 @@ describe('backoffDelay', () => {
       const d = backoffDelay(a, Math.random);
       expect(d).toBeLessThanOrEqual(5000);
       expect(d).toBeGreaterThanOrEqual(BACKOFF_MS[Math.min(a, 4)] * 0.8);
+    }
+  });
+});
+
+describe('crowdedDelay', () => {
+  it('waits 4, 8, 15 and then 30 s at most after a hello held back', () => {
+    expect([0, 1, 2, 3, 4, 40].map((a) => crowdedDelay(a, () => 0))).toEqual([4000, 8000, 15000, 30000, 30000, 30000]);
+  });
+
+  it('spreads a room held back at once over half of each wait: the first retry after 2 to 4 s', () => {
+    expect(crowdedDelay(0, () => 1)).toBe(2000);
+    expect(crowdedDelay(0, () => 0.5)).toBe(3000);
+    expect(crowdedDelay(9, () => 1)).toBe(15000);
+    for (let a = 0; a < 10; a++) {
+      const d = crowdedDelay(a, Math.random);
+      expect(d).toBeLessThanOrEqual(30_000);
+      expect(d).toBeGreaterThanOrEqual(CROWDED_BACKOFF_MS[Math.min(a, 3)] / 2);
     }
   });
 });
@@ -289,6 +308,62 @@ describe('SocketClient', () => {
     expect(c.status).toBe('connecting');
     vi.advanceTimersByTime(500);
     expect(sockets).toHaveLength(2);
+  });
+
+  it('waits a few seconds, then longer, when many new phones from the network were just let in, and says why', () => {
+    const errors: (string | undefined)[] = [];
+    const c = new SocketClient({
+      url: 'ws://example.test/ws',
+      hello: () => ({ role: 'participant', code: '482913' }),
+      onMessage: (m) => messages.push(m),
+      onStatus: (s, e) => {
+        statuses.push(s);
+        errors.push(e?.code);
+      },
+      createSocket: (url) => {
+        const s = new FakeSocket(url);
+        sockets.push(s);
+        return s;
+      },
+      timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
+      random: () => 0,
+    });
+    c.start();
+    const refuse = () => {
+      last().open();
+      const hello = last().sent.find((m) => m.type === 'hello')!;
+      last().receive({ type: 'error', id: hello.id, code: 'rate_limited', message: 'many new phones from this network just joined; try again in a few seconds' });
+    };
+    refuse();
+    expect(sockets[0].closed).toBe(true);
+    expect(c.status).toBe('connecting');
+    expect(errors).toEqual([undefined, 'rate_limited']);
+    // A phone waking up does not ask sooner than the server asked.
+    c.reconnectNow();
+    expect(sockets).toHaveLength(1);
+    for (const wait of [4000, 8000, 15000, 30000, 30000]) {
+      const before = sockets.length;
+      vi.advanceTimersByTime(wait - 1);
+      expect(sockets.length).toBe(before);
+      vi.advanceTimersByTime(1);
+      expect(sockets.length).toBe(before + 1);
+      refuse();
+    }
+    expect(c.status).toBe('connecting');
+    vi.advanceTimersByTime(30_000);
+    join({ token: 'tok-1' });
+    expect(c.status).toBe('open');
+    expect(errors[errors.length - 1]).toBeUndefined();
+    // Once in, a lost connection is the ordinary reconnect, and a later hold starts again at 4 s.
+    last().drop();
+    vi.advanceTimersByTime(500);
+    expect(sockets).toHaveLength(8);
+    refuse();
+    expect(c.status).toBe('reconnecting');
+    vi.advanceTimersByTime(3999);
+    expect(sockets).toHaveLength(8);
+    vi.advanceTimersByTime(1);
+    expect(sockets).toHaveLength(9);
   });
 
   it('gives up a connection that never gets a welcome', () => {

@@ -1,7 +1,8 @@
 //! Facilitator console (/facilitate/{code}#key=…, or without the key for a signed-in member of
 //! the session's organisation): agenda, the selected item with its next
 //! action, live tallies of every round, the lock form, word moderation, join information,
-//! shortcuts, the agenda editor, and the summary with the action plan, exports and delete; for a
+//! shortcuts, the room (new phones, a burst from one network left out of the count, the room word),
+//! the agenda editor, and the summary with the action plan, exports and delete; for a
 //! signed-in member, the key link to delegate (delegate.tsx), or, opened with the key, a claim.
 //! An organisation's workshop shows "last time" beside each indicator (lasttime.tsx) and, once
 //! finished, offers its actions to the organisation's living plan (orgplan.tsx).
@@ -37,6 +38,7 @@ import { isLoopbackHost, joinBase, type ServerInfo } from './network';
 import { fac } from './strings';
 import { useItemSetSuggestions } from './plan';
 import { Presenter, isPresenterView, viewHref } from './presenter';
+import { RoomPanel } from './roomPanel';
 import { SummaryView } from './summary';
 import { sm } from './summaryStrings';
 import { consoleTitle } from './title';
@@ -383,10 +385,13 @@ function Console({
               </>
             )}
           </main>
-          <JoinInfo code={code} lang={lang}>
-            {!secret && me?.account && <KeyPanel code={code} lang={lang} />}
-            {secret && me?.account && <ClaimPanel code={code} secret={secret} me={me} lang={lang} />}
-          </JoinInfo>
+          <div class="console-side">
+            <RoomPanel session={session} state={state} lang={lang} send={send} />
+            <JoinInfo code={code} secret={secret} lang={lang}>
+              {!secret && me?.account && <KeyPanel code={code} lang={lang} />}
+              {secret && me?.account && <ClaimPanel code={code} secret={secret} me={me} lang={lang} />}
+            </JoinInfo>
+          </div>
         </div>
       )}
     </>
@@ -424,7 +429,7 @@ function PresenterPage({
   );
 }
 
-function JoinInfo({ code, lang, children }: { code: string; lang: Lang; children?: ComponentChildren }) {
+function JoinInfo({ code, secret, lang, children }: { code: string; secret: string | null; lang: Lang; children?: ComponentChildren }) {
   // A console opened on localhost must not show a link no phone can open: ask the server where it listens.
   const [server, setServer] = useState<ServerInfo | null>(null);
   useEffect(() => {
@@ -476,7 +481,8 @@ function JoinInfo({ code, lang, children }: { code: string; lang: Lang; children
         </label>
       </p>
       <p>
-        <a class="btn" href={screenHref(code, lang, wordsAsList, darkStage)} target="_blank" rel="noopener">
+        {/* The key rides in the fragment, so the screen may show the room word; a signed-in console's screen uses the cookie. */}
+        <a class="btn" href={screenHref(code, lang, wordsAsList, darkStage, secret)} target="_blank" rel="noopener">
           {tr(lang, fac.openScreen)}
         </a>
       </p>

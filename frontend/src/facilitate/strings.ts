@@ -1,6 +1,10 @@
 //! UI texts of the facilitator console, in Swedish and English.
 
-import type { Dict } from '../lib/i18n';
+import type { Dict, Params } from '../lib/i18n';
+
+/** `{n}` formatted for `loc`, in the wording for one or for several. */
+const plural = (loc: string, one: string, other: string) => (p: Params) =>
+  (Number(p.count) === 1 ? one : other).replace('{n}', new Intl.NumberFormat(loc).format(Number(p.count)));
 
 export const fac = {
   pageTitle: { sv: 'Samtalsledare', en: 'Facilitator' },
@@ -111,6 +115,33 @@ export const fac = {
   resultsLiveHelp: {
     sv: 'Deltagarna ser resultatet medan de röstar.',
     en: 'Participants see the results while they vote.',
+  },
+  roomTitle: { sv: 'Rummet', en: 'The room' },
+  joinsLastMinute: { sv: 'Nya telefoner senaste minuten', en: 'New phones in the last minute' },
+  burstWarning: {
+    sv: plural('sv-SE', '1 ny telefon till anslöt från samma nätverk inom en minut.', '{n} nya telefoner anslöt från samma nätverk inom en minut.'),
+    en: plural('en-GB', '1 more new phone joined from the same network within a minute.', '{n} new phones joined from the same network within a minute.'),
+  },
+  burstExplain: {
+    sv: 'Sitter publiken inte på ett gemensamt nätverk kan det vara en person som röstar många gånger.',
+    en: 'Unless the audience shares one network, this may be one person voting many times.',
+  },
+  leaveOut: { sv: 'Räkna bort dem', en: 'Leave them out of the count' },
+  leftOutCount: {
+    sv: plural('sv-SE', '1 deltagare räknas inte med.', '{n} deltagare räknas inte med.'),
+    en: plural('en-GB', '1 participant is left out of the count.', '{n} participants are left out of the count.'),
+  },
+  leftOutHelp: {
+    sv: 'Deras svar räknas inte i någon fråga, och nya svar från dem tas inte emot.',
+    en: 'Their answers count in no item, and new answers from them are refused.',
+  },
+  countAgain: { sv: 'Räkna med dem igen', en: 'Count them again' },
+  roomWord: { sv: 'Rummets ord', en: 'Room word' },
+  roomWordNow: { sv: 'Ordet nu', en: 'The word now' },
+  newWord: { sv: 'Nytt ord', en: 'New word' },
+  roomWordHelp: {
+    sv: 'Svaren räknas bara med ordet, som skärmvyn visar (öppna den härifrån). Då räknas bara de som är i rummet.',
+    en: 'Answers count only with the word, which the screen view shows (open it from here). Then only those in the room count.',
   },
   modTitle: { sv: 'Moderering', en: 'Moderation' },
   filter: { sv: 'Svordomsfilter', en: 'Profanity filter' },

@@ -36,12 +36,31 @@ export interface ClientState {
   errorCount: number;
   /** Why the server refused to let this client join; set with connection `failed`. */
   fatal: ErrorInfo | null;
+  /**
+   * The server held the hello back (`rate_limited`: many new phones from this network just joined);
+   * the client tries again by itself. Cleared once joined.
+   */
+  crowded: boolean;
+  /**
+   * Answers (votes and words, without a room word) waiting for the room word: made while the phone did
+   * not know the word, or refused with `wrong_room_word`. Sent once the person has typed it; oldest first.
+   */
+  held: Command[];
+  /**
+   * The facilitator left this participant out of the counts: an answer was refused with `left_out`.
+   * Until an answer is accepted again (counted again), what the phone sent no longer counts.
+   */
+  leftOut: boolean;
 }
 
 export type LocalEvent =
   | { type: 'connection'; status: ConnectionStatus; error?: ErrorMsg }
   | { type: 'sent'; id: number; command: Command }
-  | { type: 'dismiss_error' };
+  | { type: 'dismiss_error' }
+  /** Keep an answer until the room word is known. */
+  | { type: 'hold'; command: Command }
+  /** The first `count` held answers were sent (or are no longer wanted). */
+  | { type: 'released'; count: number };
 
 export type ClientEvent = ServerMsg | LocalEvent;
 
@@ -57,6 +76,9 @@ export const initialState: ClientState = {
   error: null,
   errorCount: 0,
   fatal: null,
+  crowded: false,
+  held: [],
+  leftOut: false,
 };
 
 function without<T>(record: Record<number, T>, id: number): Record<number, T> {
@@ -69,6 +91,32 @@ function without<T>(record: Record<number, T>, id: number): Record<number, T> {
 function storedWords(ballots: Record<string, OwnBallot>, itemId: string, round: number): string[] {
   const ballot = ballots[itemId];
   return ballot && ballot.round === round ? (ballot.words ?? []) : [];
+}
+
+/** An answer as it waits for the room word: without the word it was sent with. */
+function bare(command: Command): Command {
+  if (command.type !== 'vote' && command.type !== 'word') return command;
+  const { room_word: _, ...rest } = command;
+  return rest;
+}
+
+/**
+ * `held` with `command` kept too. A vote replaces a held vote on the same round, unless `older` (a vote
+ * refused after the person chose again): then the newer choice stays. A word already held is kept once.
+ */
+function holding(held: Command[], command: Command, older = false): Command[] {
+  const c = bare(command);
+  if (c.type === 'vote') {
+    const same = (h: Command) => h.type === 'vote' && h.item === c.item && h.round === c.round;
+    if (older && held.some(same)) return held;
+    return [...held.filter((h) => !same(h)), c];
+  }
+  if (c.type === 'word') {
+    const text = normaliseWord(c.text);
+    if (held.some((h) => h.type === 'word' && h.item === c.item && h.round === c.round && normaliseWord(h.text) === text)) return held;
+    return [...held, c];
+  }
+  return held;
 }
 
 /** Word errors that may follow a resend after a reconnect of a word that was in fact stored. */
@@ -99,14 +147,14 @@ export function reduce(state: ClientState, event: ClientEvent): ClientState {
       const pending = without(state.pending, event.id);
       if (command.type === 'vote') {
         const ballots = { ...state.ballots, [command.item]: { round: command.round, answer: command.answer } };
-        return { ...state, pending, ballots };
+        return { ...state, pending, ballots, leftOut: false };
       }
       if (command.type === 'word') {
         // The ack says what was stored; a server that leaves it out stored our normalised text.
         const word = event.word ?? normaliseWord(command.text);
         const words = storedWords(state.ballots, command.item, command.round);
         const next = words.includes(word) ? words : [...words, word];
-        return { ...state, pending, ballots: { ...state.ballots, [command.item]: { round: command.round, words: next } } };
+        return { ...state, pending, ballots: { ...state.ballots, [command.item]: { round: command.round, words: next } }, leftOut: false };
       }
       return { ...state, pending };
     }
@@ -123,9 +171,16 @@ export function reduce(state: ClientState, event: ClientEvent): ClientState {
       ) {
         return { ...state, pending };
       }
+      // An answer refused for the room word waits for the right one instead of being lost.
+      const held =
+        event.code === 'wrong_room_word' && (command?.type === 'vote' || command?.type === 'word')
+          ? holding(state.held, command, true)
+          : state.held;
       return {
         ...state,
         pending,
+        held,
+        leftOut: state.leftOut || event.code === 'left_out',
         error: { id: event.id, code: event.code, message: event.message, command },
         errorCount: state.errorCount + 1,
       };
@@ -134,11 +189,13 @@ export function reduce(state: ClientState, event: ClientEvent): ClientState {
     case 'connection': {
       if (event.status === 'failed' && event.error) {
         const { id, code, message } = event.error;
-        return { ...state, connection: 'failed', fatal: { id, code, message } };
+        return { ...state, connection: 'failed', fatal: { id, code, message }, crowded: false };
       }
       // A new connection must see a welcome before a state is trusted again.
       const fresh = event.status === 'open' ? state.fresh : false;
-      return { ...state, connection: event.status, fresh };
+      const waiting = event.status === 'connecting' || event.status === 'reconnecting';
+      const crowded = waiting && (event.error?.code === 'rate_limited' || (state.crowded && !event.error));
+      return { ...state, connection: event.status, fresh, crowded };
     }
 
     case 'sent':
@@ -147,12 +204,19 @@ export function reduce(state: ClientState, event: ClientEvent): ClientState {
     case 'dismiss_error':
       return state.error ? { ...state, error: null } : state;
 
+    case 'hold':
+      return { ...state, held: holding(state.held, event.command) };
+
+    case 'released':
+      return event.count > 0 ? { ...state, held: state.held.slice(event.count) } : state;
+
     default:
       return state;
   }
 }
 
-export type VoteStatus = 'none' | 'sending' | 'received';
+/** `held`: chosen, waiting for the room word before it is sent. */
+export type VoteStatus = 'none' | 'sending' | 'received' | 'held';
 
 export interface OwnVote {
   answer: Answer | null;
@@ -164,6 +228,9 @@ export interface OwnVote {
  * flight wins over the acknowledged one, so the button pressed last shows as selected.
  */
 export function ownVote(state: ClientState, itemId: string, round: number): OwnVote {
+  // A choice waiting for the room word is the newest: made after anything still in flight.
+  const held = state.held.find((c) => c.type === 'vote' && c.item === itemId && c.round === round);
+  if (held?.type === 'vote') return { answer: held.answer, status: 'held' };
   let newest: { id: number; answer: Answer } | null = null;
   for (const [key, command] of Object.entries(state.pending)) {
     const id = Number(key);
@@ -182,6 +249,8 @@ export interface OwnWords {
   stored: string[];
   /** Sent and not yet answered, as typed, oldest first. */
   sending: string[];
+  /** Waiting for the room word, as typed, oldest first. */
+  held: string[];
 }
 
 /** The words this participant sent in round `round` of a words item. */
@@ -191,7 +260,8 @@ export function ownWords(state: ClientState, itemId: string, round: number): Own
     .filter(({ command: c }) => c.type === 'word' && c.item === itemId && c.round === round)
     .sort((a, b) => a.id - b.id)
     .map(({ command }) => (command as { text: string }).text);
-  return { stored: storedWords(state.ballots, itemId, round), sending };
+  const held = state.held.flatMap((c) => (c.type === 'word' && c.item === itemId && c.round === round ? [c.text] : []));
+  return { stored: storedWords(state.ballots, itemId, round), sending, held };
 }
 
 /** Commands that change an item's phase or what everyone is shown. */

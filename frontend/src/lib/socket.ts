@@ -41,6 +41,17 @@ export const JITTER = 0.2;
  */
 export const JOIN_TIMEOUT_MS = 10_000;
 
+/**
+ * Delays before trying a hello again that the server held back with `rate_limited` (many new phones
+ * from this network just joined, or too many failed hellos from it), in ms; the last one repeats. The
+ * server asks for a few seconds; a room refused at once must not come back at once, so the delays grow
+ * to half a minute and are spread wide.
+ */
+export const CROWDED_BACKOFF_MS: readonly number[] = [4000, 8000, 15000, 30000];
+
+/** Share of a crowded delay taken off at random: the first retry lands between 2 and 4 s. */
+export const CROWDED_JITTER = 0.5;
+
 /** Hello errors after which retrying cannot help. */
 const FATAL_HELLO_CODES = new Set(['unknown_session', 'forbidden', 'unauthorized', 'bad_message', 'already_joined']);
 
@@ -51,12 +62,23 @@ export function backoffDelay(attempt: number, random: () => number): number {
   return Math.round(base * (1 - JITTER * r));
 }
 
+/** Delay before try `attempt` (0-based) after a hello held back with `rate_limited`: at most 30 s. */
+export function crowdedDelay(attempt: number, random: () => number): number {
+  const base = CROWDED_BACKOFF_MS[Math.min(Math.max(attempt, 0), CROWDED_BACKOFF_MS.length - 1)];
+  const r = Math.min(Math.max(random(), 0), 1);
+  return Math.round(base * (1 - CROWDED_JITTER * r));
+}
+
 export interface SocketClientOptions {
   url: string;
   /** Called for every connection, so that a token stored after the first welcome is used on reconnect. */
   hello: () => Hello;
   /** Every message from the server, in order, after the client has done its own bookkeeping. */
   onMessage: (msg: ServerMsg) => void;
+  /**
+   * The status, with the error of a refused hello: for good with `failed`; with `connecting` or
+   * `reconnecting`, a `rate_limited` one the client waits out before it tries again.
+   */
   onStatus?: (status: ConnectionStatus, error?: ErrorMsg) => void;
   createSocket?: (url: string) => WebSocketLike;
   timers?: Timers;
@@ -87,6 +109,9 @@ export class SocketClient {
   private joined = false;
   private everJoined = false;
   private attempt = 0;
+  /** Hellos held back (`rate_limited`) in a row, and whether the wait now is one of theirs. */
+  private crowded = 0;
+  private crowdedWait = false;
   private retryTimer: TimerHandle | null = null;
   private joinTimer: TimerHandle | null = null;
   private running = false;
@@ -137,7 +162,8 @@ export class SocketClient {
 
   /** Skips the wait before the next attempt, e.g. when the phone wakes up or goes online. */
   reconnectNow(): void {
-    if (!this.running || this.ws !== null || this.retryTimer === null) return;
+    // The server asked this network to wait: waking up is no reason to ask again sooner.
+    if (!this.running || this.ws !== null || this.retryTimer === null || this.crowdedWait) return;
     this.timers.clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.connect();
@@ -207,6 +233,7 @@ export class SocketClient {
       this.joined = true;
       this.everJoined = true;
       this.attempt = 0;
+      this.crowded = 0;
       if (this.joinTimer !== null) {
         this.timers.clearTimeout(this.joinTimer);
         this.joinTimer = null;
@@ -226,6 +253,17 @@ export class SocketClient {
         this.detach();
         ws?.close(1000, 'refused');
         this.setStatus('failed', msg);
+      } else if (msg.code === 'rate_limited') {
+        // Many new phones from this network just joined (or too many failed hellos): the server
+        // asks for a few seconds. Wait longer each time, spread out, and say why meanwhile.
+        const ws = this.ws;
+        if (!ws) return;
+        this.detach();
+        ws.close(4001, 'crowded');
+        const delay = crowdedDelay(this.crowded, this.random);
+        this.crowded += 1;
+        this.setStatus(this.everJoined ? 'reconnecting' : 'connecting', msg);
+        this.retryIn(delay, true);
       } else {
         // e.g. `internal`: the server could not load the session now; try again later.
         const ws = this.ws;
@@ -266,8 +304,14 @@ export class SocketClient {
   private scheduleRetry(): void {
     const delay = backoffDelay(this.attempt, this.random);
     this.attempt += 1;
+    this.retryIn(delay, false);
+  }
+
+  private retryIn(delay: number, crowded: boolean): void {
+    this.crowdedWait = crowded;
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = null;
+      this.crowdedWait = false;
       if (this.running) this.connect();
     }, delay);
   }
@@ -290,6 +334,7 @@ export class SocketClient {
   }
 
   private clearTimers(): void {
+    this.crowdedWait = false;
     if (this.retryTimer !== null) {
       this.timers.clearTimeout(this.retryTimer);
       this.retryTimer = null;

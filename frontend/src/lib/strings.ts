@@ -31,6 +31,11 @@ export const common = {
     en: 'Reconnecting… Your commands are sent when the connection is back.',
   },
   reconnectingShort: { sv: 'Återansluter…', en: 'Reconnecting…' },
+  // A participant's hello held back: many new phones from one network (a room on one wifi) just joined.
+  crowded: {
+    sv: 'Många ansluter just nu – vi försöker igen …',
+    en: 'Many are joining right now – trying again …',
+  },
   connected: { sv: 'Ansluten', en: 'Connected' },
   waiting: { sv: 'Väntar på samtalsledaren', en: 'Waiting for the facilitator' },
   votedOf: { sv: '{voted} av {total} har svarat', en: '{voted} of {total} have answered' },

@@ -28,11 +28,24 @@ export function LangToggle({ lang, setLang }: { lang: Lang; setLang: (l: Lang) =
 
 /**
  * A calm notice while the socket is not joined; nothing when all is well. The wording follows
- * the role: only a participant has answers to keep.
+ * the role: only a participant has answers to keep. `crowded`: a phone the server held back while
+ * many join; the client tries again by itself.
  */
-export function ConnectionNotice({ status, lang, role = 'participant' }: { status: ConnectionStatus; lang: Lang; role?: Role }) {
+export function ConnectionNotice({
+  status,
+  lang,
+  role = 'participant',
+  crowded = false,
+}: {
+  status: ConnectionStatus;
+  lang: Lang;
+  role?: Role;
+  crowded?: boolean;
+}) {
   const text =
-    status === 'connecting'
+    crowded && role === 'participant' && (status === 'connecting' || status === 'reconnecting')
+      ? tr(lang, common.crowded)
+      : status === 'connecting'
       ? tr(lang, common.connecting)
       : status === 'reconnecting'
         ? tr(lang, role === 'participant' ? common.reconnecting : role === 'screen' ? common.reconnectingScreen : common.reconnectingFacilitator)

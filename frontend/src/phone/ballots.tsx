@@ -8,6 +8,7 @@ import { pick, translate as tr, textLang, type Lang } from '../lib/i18n';
 import { ownVote, ownWords, type ClientState, type OwnVote } from '../lib/reducer';
 import { scaleOf, sortedLevels } from '../lib/session';
 import type { Answer, ChoiceItem, Command, PointsItem, Round, ScaleItem, Session, WordsItem } from '../lib/types';
+import { common } from '../lib/strings';
 import { levelText } from '../lib/ui';
 import { phone } from './strings';
 
@@ -26,17 +27,16 @@ interface BallotProps<I> {
 
 /** "Your answer is received" and friends, in a status region that is always in the DOM. */
 function VoteStatus({ own, state, lang, unsent = false }: { own: OwnVote; state: ClientState; lang: Lang; unsent?: boolean }) {
-  const text = unsent
-    ? tr(lang, phone.notSent)
-    : own.status === 'received'
-      ? tr(lang, phone.received)
-      : own.status === 'sending'
-        ? state.connection === 'open'
-          ? tr(lang, phone.sending)
-          : tr(lang, phone.sendingLater)
-        : '';
+  // Left out by the facilitator: what was received no longer counts, and the phone must not say otherwise.
+  const leftOut = state.leftOut && own.status === 'received';
+  let text = '';
+  if (unsent) text = tr(lang, phone.notSent);
+  else if (own.status === 'held') text = tr(lang, phone.heldForWord);
+  else if (leftOut) text = tr(lang, common.err_left_out);
+  else if (own.status === 'received') text = tr(lang, phone.received);
+  else if (own.status === 'sending') text = state.connection === 'open' ? tr(lang, phone.sending) : tr(lang, phone.sendingLater);
   return (
-    <p class={`vote-status vote-${unsent ? 'none' : own.status}`} role="status">
+    <p class={`vote-status vote-${unsent ? 'none' : leftOut ? 'left-out' : own.status}`} role="status">
       {text}
     </p>
   );
@@ -256,7 +256,7 @@ function sameValues(a: readonly number[], b: readonly number[]): boolean {
 
 export function WordsBallot({ item, round, state, lang, send, dismiss }: BallotProps<WordsItem>) {
   const words = ownWords(state, item.id, round.number);
-  const all = [...words.stored, ...words.sending.map(normaliseWord)];
+  const all = [...words.stored, ...words.sending.map(normaliseWord), ...words.held.map(normaliseWord)];
   const [text, setText] = useState('');
   const [local, setLocal] = useState<{ problem: WordProblem; word: string } | null>(null);
   // The server's refusal of this item's latest word, unless the person has typed since.
@@ -283,14 +283,10 @@ export function WordsBallot({ item, round, state, lang, send, dismiss }: BallotP
   };
 
   const lastStored = words.stored[words.stored.length - 1];
-  const status =
-    words.sending.length > 0
-      ? state.connection === 'open'
-        ? tr(lang, phone.sending)
-        : tr(lang, phone.sendingLater)
-      : lastStored
-        ? tr(lang, phone.wordReceived, { word: lastStored })
-        : '';
+  let status = '';
+  if (words.held.length > 0) status = tr(lang, phone.heldForWord);
+  else if (words.sending.length > 0) status = state.connection === 'open' ? tr(lang, phone.sending) : tr(lang, phone.sendingLater);
+  else if (lastStored) status = state.leftOut ? tr(lang, common.err_left_out) : tr(lang, phone.wordReceived, { word: lastStored });
 
   return (
     <section class="ballot" aria-labelledby="ballot-title">
@@ -341,10 +337,15 @@ export function WordsBallot({ item, round, state, lang, send, dismiss }: BallotP
                 {w} <span class="small">({tr(lang, phone.wordSending)})</span>
               </li>
             ))}
+            {words.held.map((w, i) => (
+              <li key={`h-${i}`} class="own-word-sending">
+                {w} <span class="small">({tr(lang, phone.wordHeld)})</span>
+              </li>
+            ))}
           </ul>
         </>
       )}
-      <p class={`vote-status vote-${words.sending.length > 0 ? 'sending' : lastStored ? 'received' : 'none'}`} role="status">
+      <p class={`vote-status vote-${words.held.length > 0 ? 'held' : words.sending.length > 0 ? 'sending' : lastStored ? (state.leftOut ? 'left-out' : 'received') : 'none'}`} role="status">
         {status}
       </p>
     </section>

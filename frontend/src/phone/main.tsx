@@ -1,23 +1,41 @@
 //! Phone view (/join, /join/{code}): enter a code, then vote on the current item and see
-//! results when they may be seen, and the summary with the plan once it is shared.
+//! results when they may be seen, and the summary with the plan once it is shared. While the
+//! session has a room word, asks for it and sends it with every answer; an answer made before
+//! the word is known (or refused for a word that changed) waits for it instead of being lost.
 //! Must stay small: it loads on every participant's phone.
 
-import { render } from 'preact';
+import { render, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import '../styles.css';
 import { cleanCode, answeredTotal, isJoinCode } from '../lib/format';
 import { pick, translate as tr, textLang, type Lang } from '../lib/i18n';
 import { useLang, useLive } from '../lib/live';
 import { codeFromPath } from '../lib/path';
-import { ownVote, ownWords, type ClientState } from '../lib/reducer';
+import { wordProblemOf } from '../lib/answers';
+import { ownVote, ownWords, type ClientState, type ErrorInfo } from '../lib/reducer';
 import { ItemResults } from '../lib/results';
-import { areaOf, currentItem, latestRound, openRound, scaleOf, showsSummary } from '../lib/session';
+import { areaOf, currentItem, itemById, latestRound, openRound, scaleOf, showsSummary } from '../lib/session';
 import { readStore, tokenKey, writeStore } from '../lib/storage';
 import { common } from '../lib/strings';
 import type { Command, Item, Session } from '../lib/types';
 import { ConnectionNotice, ConsensusView, ErrorAlert, LangToggle, LiveAnnouncer, Refused, announcement, ThrottledProgress } from '../lib/ui';
 import { ChoiceBallot, PointsBallot, ScaleBallot, WordsBallot, answerText } from './ballots';
+import { RoomWordPrompt, type AskReason } from './roomPrompt';
+import { forgetWord, readKnownWord, refusalMeansWrong, rememberWord, tabStore, wordFor, type KnownWord } from './roomWord';
 import { phone } from './strings';
+
+/** Where this tab keeps the room word it was given. */
+const wordStore = tabStore();
+
+/**
+ * Errors the page shows in place instead of in the alert: a refused word beside the word field, a
+ * refused room word beside the room word's field.
+ */
+function shownInPlace(error: ErrorInfo | null): boolean {
+  if (!error) return false;
+  if (error.code === 'wrong_room_word') return true;
+  return error.command?.type === 'word' && wordProblemOf(error.code) !== null;
+}
 
 function App() {
   const [lang, setLang] = useLang();
@@ -105,6 +123,75 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
   const session = state.session;
   const item = currentItem(session);
   const summary = !!session?.summary && !!session && showsSummary(session);
+
+  // ---- the room word: remembered per number for this tab; asked for while unknown
+  const room = session?.room_word ?? null;
+  const [known, setKnown] = useState<KnownWord | null>(() => readKnownWord(wordStore, code));
+  // The server refused an answer for the room word: ask (again), until the word on the screen changes.
+  // `wrong`: the word the phone sent was wrong; `needed`: it sent none (the word came on meanwhile).
+  const [refused, setRefused] = useState<null | 'wrong' | 'needed'>(null);
+  const roomNumber = room?.number ?? null;
+  useEffect(() => setRefused(null), [roomNumber]);
+  const word = room ? wordFor(known, room.number) : null;
+  const needWord = word === null && (room !== null || refused !== null);
+  const changed = !!room && !!known && known.number !== room.number;
+  const reason: AskReason = refused === 'wrong' ? 'wrong' : changed ? 'changed' : 'first';
+
+  const seenErrors = useRef(state.errorCount);
+  useEffect(() => {
+    if (state.errorCount === seenErrors.current) return;
+    seenErrors.current = state.errorCount;
+    const error = state.error;
+    if (error?.code !== 'wrong_room_word') return;
+    const sent = error.command?.type === 'vote' || error.command?.type === 'word' ? error.command.room_word : undefined;
+    // Sent with the word of an earlier number: the phone already asks for the new one, or has it.
+    if (sent !== undefined && (changed || !refusalMeansWrong(sent, word))) return;
+    if (sent !== undefined) {
+      forgetWord(wordStore, code);
+      setKnown(null);
+    }
+    setRefused(sent === undefined ? 'needed' : 'wrong');
+  }, [state.errorCount]);
+
+  const takeWord = (typed: string) => {
+    setRefused(null);
+    // The refusal is answered: a word typed again (even the same) is tried again.
+    if (state.error?.code === 'wrong_room_word') dispatch({ type: 'dismiss_error' });
+    if (!room) return;
+    const next = { number: room.number, word: typed };
+    rememberWord(wordStore, code, next);
+    setKnown(next);
+  };
+
+  /** Sends an answer with the room word, or keeps it until the word is known. */
+  const answer = (command: Command): number => {
+    if (command.type !== 'vote' && command.type !== 'word') return send(command);
+    if (needWord) {
+      dispatch({ type: 'hold', command });
+      return -1;
+    }
+    return send(word ? { ...command, room_word: word } : command);
+  };
+
+  // Answers that waited go out once the word is known (or no longer needed); those to a round that
+  // closed meanwhile were never sent and are let go.
+  useEffect(() => {
+    if (needWord || state.held.length === 0 || !session) return;
+    // Just refused with this very word: the word is being forgotten (effect above), not tried again.
+    const error = state.error;
+    const refusedWith = error?.code === 'wrong_room_word' && (error.command?.type === 'vote' || error.command?.type === 'word') ? error.command.room_word : undefined;
+    if (word && refusedWith !== undefined && refusalMeansWrong(refusedWith, word)) return;
+    for (const command of state.held) {
+      if (command.type !== 'vote' && command.type !== 'word') continue;
+      if (openRound(itemById(session, command.item))?.number !== command.round) continue;
+      send(word ? { ...command, room_word: word } : command);
+    }
+    dispatch({ type: 'released', count: state.held.length });
+  }, [needWord, word, state.held, session]);
+
+  const asking = needWord && !!session && !summary && (state.held.length > 0 || !item || item.phase === 'pending' || item.phase === 'voting');
+  const prompt = asking ? <RoomWordPrompt reason={reason} waiting={state.held.length} lang={lang} onWord={takeWord} /> : null;
+
   useEffect(() => {
     // The title says the view and the item, so that a tab or a screen reader's list tells them apart.
     document.title = summary
@@ -118,10 +205,10 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
     <>
       <TopBar lang={lang} setLang={setLang} session={session} code={code} />
       <main id="main" class="page page-narrow">
-        <ConnectionNotice status={state.connection} lang={lang} />
-        {/* A refused word is explained beside the word field instead. */}
+        <ConnectionNotice status={state.connection} lang={lang} crowded={state.crowded} />
+        {/* A refused word is explained beside the word field instead, a refused room word beside its field. */}
         <ErrorAlert
-          error={state.error?.command?.type === 'word' ? null : state.error}
+          error={shownInPlace(state.error) ? null : state.error}
           lang={lang}
           onDismiss={() => dispatch({ type: 'dismiss_error' })}
         />
@@ -143,6 +230,7 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
               {tr(lang, phone.joined)}
             </h1>
             <p class="joined-wait">{tr(lang, common.waiting)}…</p>
+            {prompt}
             <p class="muted">{tr(lang, phone.anonymous)}</p>
           </section>
         ) : (
@@ -151,8 +239,9 @@ function PhoneSession({ code, lang, setLang }: { code: string; lang: Lang; setLa
             session={session}
             state={state}
             lang={lang}
-            send={send}
+            send={answer}
             dismiss={() => dispatch({ type: 'dismiss_error' })}
+            prompt={prompt}
           />
         )}
       </main>
@@ -198,6 +287,7 @@ function ItemView({
   lang,
   send,
   dismiss,
+  prompt,
 }: {
   item: Item;
   session: Session;
@@ -205,6 +295,8 @@ function ItemView({
   lang: Lang;
   send: (c: Command) => number;
   dismiss: () => void;
+  /** The room word's question, when the phone must ask for it: just before the answer controls. */
+  prompt: ComponentChildren;
 }) {
   const area = areaOf(session, item);
   const round = latestRound(item);
@@ -235,6 +327,8 @@ function ItemView({
           {tr(lang, phone.notOpenYet)}
         </p>
       )}
+
+      {prompt}
 
       {open && (
         <div key={`${item.id}:${open.number}`}>

@@ -82,4 +82,27 @@ export const phone = {
   },
   summaryShown: { sv: 'Samtalsledaren visar sammanfattningen.', en: 'The facilitator shows the summary.' },
   answerNotRelevant: { sv: 'Ej relevant', en: 'Not relevant' },
+  roomWordTitle: { sv: 'Rummets ord', en: 'Room word' },
+  roomWordAsk: {
+    sv: 'Svaren räknas bara med rummets ord. Skriv ordet som visas på storbilden.',
+    en: 'Answers count only with the room word. Type the word shown on the big screen.',
+  },
+  roomWordChanged: {
+    sv: 'Rummets ord har bytts. Skriv det nya ordet som visas på storbilden.',
+    en: 'The room word has changed. Type the new word shown on the big screen.',
+  },
+  roomWordLabel: { sv: 'Ordet på storbilden', en: 'The word on the big screen' },
+  roomWordSubmit: { sv: 'Fortsätt', en: 'Continue' },
+  roomWordSend: { sv: 'Skicka svaret', en: 'Send the answer' },
+  roomWordWrong: { sv: 'Det var inte rummets ord.', en: 'That was not the room word.' },
+  roomWordEmpty: { sv: 'Skriv ordet först.', en: 'Type the word first.' },
+  roomWordForm: {
+    sv: 'Rummets ord är ett enda ord, bara bokstäver eller siffror.',
+    en: 'The room word is a single word, letters or digits only.',
+  },
+  heldForWord: {
+    sv: 'Ditt svar skickas när du har skrivit rummets ord.',
+    en: 'Your answer is sent once you have typed the room word.',
+  },
+  wordHeld: { sv: 'väntar på rummets ord', en: 'waiting for the room word' },
 } satisfies Dict;

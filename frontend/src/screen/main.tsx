@@ -2,8 +2,9 @@
 //! scrolling and reads from the back of the room: the join code, link and QR large in the
 //! lobby and a slim bar once an item opens; the question, the voting progress, the results by
 //! kind (the latest round large, earlier rounds compact), the locked consensus, and the summary
-//! once the facilitator shares it. No controls: the language and the word view come with the
-//! link the console opens (`?lang=en`, `?words=list`, `?theme=dark`). The stage keeps its own
+//! once the facilitator shares it, and the room word while answers need it. No controls: the language
+//! and the word view come with the link the console opens (`?lang=en`, `?words=list`, `?theme=dark`),
+//! and so does the key that lets it read the room word (`#key=…`). The stage keeps its own
 //! high-contrast colours whatever the computer's colour scheme.
 
 import { render } from 'preact';
@@ -21,17 +22,28 @@ import { useThrottledText } from '../lib/throttle';
 import type { Item, Session } from '../lib/types';
 import { ConnectionNotice, LiveAnnouncer, PhaseBadge, Refused, announcement } from '../lib/ui';
 import { screenParams } from './params';
+import { RoomWordShow, takeScreenKey, useRoomWord, type RoomWordShown } from './room';
 import { StageResults } from './stage';
 import { screen } from './strings';
 import { ScreenSummary } from './summary';
 
 const params = screenParams(location.search);
 
+/** The key the console passed in the fragment, kept for this tab; the address then drops it. */
+const screenKey = (() => {
+  const code = codeFromPath(location.pathname, 'screen');
+  if (!code) return null;
+  const { key, strip } = takeScreenKey(code, location.hash);
+  if (strip) history.replaceState(history.state, '', location.pathname + location.search);
+  return key;
+})();
+
 function App() {
   const lang: Lang = params.lang ?? storedLang();
   const code = codeFromPath(location.pathname, 'screen');
   const { state } = useLive(code ? () => ({ role: 'screen', code }) : null);
   const session = state.session;
+  const room = useRoomWord(code, session?.room_word?.number ?? null, screenKey);
   const item = currentItem(session);
   const summary = !!session?.summary && !!session && showsSummary(session);
   useEffect(() => {
@@ -61,7 +73,7 @@ function App() {
           <main id="main" class="stage-main stage-summary">
             <ScreenSummary session={session} summary={session.summary} lang={lang} />
           </main>
-          <JoinBar code={code} lang={lang} participants={session.participants} />
+          <JoinBar code={code} lang={lang} participants={session.participants} room={room} />
         </>
       ) : !session ? (
         <main id="main" class="stage-main">
@@ -69,11 +81,11 @@ function App() {
         </main>
       ) : !item ? (
         <main id="main" class="stage-main">
-          <Lobby code={code} lang={lang} session={session} />
+          <Lobby code={code} lang={lang} session={session} room={room} />
         </main>
       ) : (
         <>
-          <JoinBar code={code} lang={lang} participants={session.participants} />
+          <JoinBar code={code} lang={lang} participants={session.participants} room={room} />
           <main id="main" class="stage-main">
             <ScreenItem item={item} session={session} lang={lang} />
           </main>
@@ -93,7 +105,7 @@ function joinUrl(code: string): { url: string; short: string } {
 }
 
 /** Before the first item: the way in, as large as the stage allows. */
-function Lobby({ code, lang, session }: { code: string; lang: Lang; session: Session }) {
+function Lobby({ code, lang, session, room }: { code: string; lang: Lang; session: Session; room: RoomWordShown }) {
   const { url } = joinUrl(code);
   return (
     <section class="lobby" aria-labelledby="lobby-title">
@@ -107,6 +119,12 @@ function Lobby({ code, lang, session }: { code: string; lang: Lang; session: Ses
         <p class="join-label">{tr(lang, screen.code)}</p>
         <p class="join-code">{code}</p>
         <p class="join-hint">{tr(lang, screen.scanOrType)}</p>
+        {room && (
+          <>
+            <RoomWordShow shown={room} lang={lang} large />
+            <p class="join-hint">{tr(lang, screen.roomWordHelp)}</p>
+          </>
+        )}
         <p class="join-count">{tr(lang, common.participants, { count: session.participants })}</p>
       </div>
       <img class="lobby-qr" src={`/api/sessions/${code}/qr.svg`} alt={tr(lang, screen.qrAlt, { url })} width={480} height={480} />
@@ -115,7 +133,7 @@ function Lobby({ code, lang, session }: { code: string; lang: Lang; session: Ses
 }
 
 /** Once an item is open: a slim bar with the code, a short link and a small QR code. */
-function JoinBar({ code, lang, participants }: { code: string; lang: Lang; participants: number }) {
+function JoinBar({ code, lang, participants, room }: { code: string; lang: Lang; participants: number; room: RoomWordShown }) {
   const { url, short } = joinUrl(code);
   return (
     <aside class="join-bar" aria-label={tr(lang, screen.joinAt)}>
@@ -123,6 +141,7 @@ function JoinBar({ code, lang, participants }: { code: string; lang: Lang; parti
         <span class="join-bar-label">{tr(lang, screen.joinBar)}:</span> <span class="join-bar-url">{short}</span>{' '}
         <span class="join-bar-label">{tr(lang, screen.code)}</span> <strong class="join-code join-bar-code">{code}</strong>
       </p>
+      <RoomWordShow shown={room} lang={lang} />
       <p class="join-bar-count">{tr(lang, common.participants, { count: participants })}</p>
       <img class="join-bar-qr" src={`/api/sessions/${code}/qr.svg`} alt={tr(lang, screen.qrAlt, { url })} width={96} height={96} />
     </aside>

@@ -20,5 +20,11 @@ export const screen = {
   twoCampsShort: { sv: 'Två läger: {a} och {b}', en: 'Two camps: {a} and {b}' },
   pageTitle: { sv: '{title} – Samsyn skärm', en: '{title} – Samsyn screen' },
   pageTitleIdle: { sv: 'Samsyn skärm – kod {code}', en: 'Samsyn screen – code {code}' },
+  roomWord: { sv: 'Rummets ord', en: 'Room word' },
+  roomWordElsewhere: { sv: 'visas av samtalsledaren', en: 'shown by the facilitator' },
+  roomWordHelp: {
+    sv: 'Skriv ordet i mobilen när du svarar.',
+    en: 'Type the word on your phone when you answer.',
+  },
   summaryTitle: { sv: 'Sammanfattning – Samsyn skärm', en: 'Summary – Samsyn screen' },
 } satisfies Dict;

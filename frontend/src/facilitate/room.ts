@@ -1,0 +1,85 @@
+//! The room, as the console keeps it the room's: the built-in room words and the picker, who of a burst
+//! of new phones is still counted, and the participant lists cut to what one command may carry. Pure.
+
+/**
+ * Room words: short, common, easy to read off a projector and to type on any phone's keyboard (a–z
+ * only, 4 to 7 letters), none offensive in Swedish or English, none a letter away from another.
+ */
+export const ROOM_WORDS: readonly string[] = [
+  'kanel', 'tomat', 'banan', 'citron', 'melon', 'morot', 'gurka', 'vanilj', 'mango', 'kiwi',
+  'oliv', 'ananas', 'lejon', 'tiger', 'zebra', 'panda', 'koala', 'delfin', 'pingvin', 'uggla',
+  'falk', 'svan', 'hummer', 'raket', 'planet', 'komet', 'kompass', 'ballong', 'gitarr', 'trumma',
+  'piano', 'cykel', 'tunnel', 'fyrtorn', 'vulkan', 'lagun', 'kaktus', 'tulpan', 'sommar', 'vinter',
+  'storm', 'dimma', 'bambu', 'pensel', 'kamera', 'lykta', 'saga', 'ekorre', 'valross', 'sardin',
+  'pumpa', 'russin', 'kokos', 'honung', 'safari', 'matros', 'tennis', 'ankare', 'karta', 'robot',
+  'giraff', 'bison',
+];
+
+/** A number in [0, 1) from the browser's cryptographic source, so the next word cannot be foreseen. */
+export function secureRandom(): number {
+  const c = globalThis.crypto;
+  if (c?.getRandomValues) {
+    const a = new Uint32Array(1);
+    c.getRandomValues(a);
+    return a[0] / 2 ** 32;
+  }
+  return Math.random();
+}
+
+/** A room word at random, never `current` (a new word must differ from the one on the screen). */
+export function pickRoomWord(random: () => number = secureRandom, current: string | null = null): string {
+  const now = current?.trim().toLowerCase() ?? null;
+  const choices = ROOM_WORDS.filter((w) => w !== now);
+  const r = Math.min(Math.max(random(), 0), 1 - Number.EPSILON);
+  return choices[Math.floor(r * choices.length)];
+}
+
+/** The facilitator's `joins`, as far as the console uses it. */
+export interface Joins {
+  last_minute: number;
+  flagged: readonly number[];
+  left_out: readonly number[];
+}
+
+/** Participants flagged in a burst and still counted: the ones "leave them out" would leave out. */
+export function flaggedCounted(joins: Joins | null | undefined): number[] {
+  if (!joins) return [];
+  const out = new Set(joins.left_out);
+  return joins.flagged.filter((p) => !out.has(p));
+}
+
+/** Most participants one `leave_out` or `count_again` names (the server's limit). */
+export const MAX_PARTICIPANTS_AT_ONCE = 10_000;
+
+/**
+ * Most characters the list of numbers in one command may take: a message over 8 KiB is refused
+ * (`too_large`), and the rest of the command needs room too.
+ */
+export const MAX_LIST_CHARS = 7_500;
+
+/**
+ * `participants` in lists that one command each may carry: at most `maxCount` numbers, and at most
+ * `maxChars` characters as JSON. In order, none left out, none twice.
+ */
+export function participantChunks(
+  participants: readonly number[],
+  maxCount: number = MAX_PARTICIPANTS_AT_ONCE,
+  maxChars: number = MAX_LIST_CHARS,
+): number[][] {
+  const chunks: number[][] = [];
+  let chunk: number[] = [];
+  // "[]" and a comma between numbers.
+  let chars = 2;
+  for (const p of participants) {
+    const more = String(p).length + (chunk.length > 0 ? 1 : 0);
+    if (chunk.length > 0 && (chunk.length >= maxCount || chars + more > maxChars)) {
+      chunks.push(chunk);
+      chunk = [];
+      chars = 2;
+    }
+    chars += String(p).length + (chunk.length > 0 ? 1 : 0);
+    chunk.push(p);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}

@@ -72,16 +72,22 @@ describe('room words', () => {
   });
 
   it('are picked by the random number, and a new word is never the one on the screen', () => {
-    expect(pickRoomWord(() => 0)).toBe(ROOM_WORDS[0]);
-    expect(pickRoomWord(() => 0.999999)).toBe(ROOM_WORDS[ROOM_WORDS.length - 1]);
-    expect(pickRoomWord(() => 1)).toBe(ROOM_WORDS[ROOM_WORDS.length - 1]);
-    expect(pickRoomWord(() => 0, ROOM_WORDS[0])).toBe(ROOM_WORDS[1]);
-    expect(pickRoomWord(() => 0, ' KANEL ')).not.toBe('kanel');
+    expect(pickRoomWord(() => 0)).toBe(`${ROOM_WORDS[0]}10`);
+    expect(pickRoomWord(() => 0.999999)).toBe(`${ROOM_WORDS[ROOM_WORDS.length - 1]}99`);
+    expect(pickRoomWord(() => 1)).toBe(`${ROOM_WORDS[ROOM_WORDS.length - 1]}99`);
+    expect(pickRoomWord(() => 0, `${ROOM_WORDS[0]}10`)).toBe(`${ROOM_WORDS[0]}11`);
+    expect(pickRoomWord(() => 0.999999, ` ${ROOM_WORDS[ROOM_WORDS.length - 1].toUpperCase()}99 `)).toBe(
+      `${ROOM_WORDS[ROOM_WORDS.length - 1]}10`,
+    );
+    const seen = new Set<string>();
     for (let i = 0; i < 200; i++) {
-      const w = pickRoomWord(secureRandom, 'tomat');
-      expect(ROOM_WORDS).toContain(w);
-      expect(w).not.toBe('tomat');
+      const w = pickRoomWord(secureRandom, 'tomat42');
+      expect(w).toMatch(/^[a-z]+[1-9][0-9]$/);
+      expect(ROOM_WORDS).toContain(w.replace(/[0-9]+$/, ''));
+      expect(w).not.toBe('tomat42');
+      seen.add(w);
     }
+    expect(seen.size).toBeGreaterThan(150);
   });
 
   it('come from the cryptographic source in [0, 1)', () => {

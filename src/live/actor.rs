@@ -7,7 +7,7 @@ use super::recent::Recent;
 use super::LiveError;
 use crate::domain::session::OwnAnswer;
 use crate::domain::view::Audience;
-use crate::domain::{Actor, Agenda, Command, Event, ParticipantNo, Session};
+use crate::domain::{Actor, Agenda, Command, DomainError, Event, ParticipantNo, Session};
 use crate::metrics::METRICS;
 use crate::protocol::{state_frame, Frame, Live};
 use crate::store::Store;
@@ -24,6 +24,12 @@ const MAILBOX: usize = 1024;
 const MAX_BATCH: usize = 256;
 /// Most participants the console lists as flagged; beyond this the burst speaks for itself.
 const MAX_FLAGGED: usize = 10_000;
+/// Wrong room words a participant may send in [`GUESS_WINDOW`] before their answers wait for the rest of
+/// it: a typo or two is forgiven, trying the words of a list one after another is not.
+const WRONG_ROOM_WORDS: u32 = 3;
+const GUESS_WINDOW: Duration = Duration::from_secs(60);
+/// The console counts new participants over this window.
+const JOINS_WINDOW: Duration = Duration::from_secs(60);
 /// Shortest time between two state frames for the screen and the facilitator (50 ms, about 20 a second):
 /// a burst of votes costs one frame, and the projector still moves smoothly.
 pub const STATE_INTERVAL: Duration = Duration::from_millis(50);
@@ -348,6 +354,8 @@ pub(super) struct SessionActor {
     joins: VecDeque<Instant>,
     /// Participants who joined in a burst from one network, in the order flagged; memory only.
     flagged: Vec<ParticipantNo>,
+    /// Wrong room words per participant in the current minute, so nobody tries words one after another.
+    guesses: HashMap<ParticipantNo, (Instant, u32)>,
 }
 
 /// A reply held until the batch's events are committed, so nobody hears of, or reads, what is not stored.
@@ -390,6 +398,7 @@ impl SessionActor {
             recent: Recent::default(),
             joins: VecDeque::new(),
             flagged: Vec::new(),
+            guesses: HashMap::new(),
         };
         actor.publish();
         actor.publish_to_phones();
@@ -417,6 +426,8 @@ impl SessionActor {
         loop {
             let publish_at = last_publish + state_interval(self.online.len());
             let phones_at = last_phones + self.phone_delivery.phone_interval();
+            // The console's joins in the last minute fall as they age, with no change to say so.
+            let join_ages_out = self.joins.front().map(|at| *at + JOINS_WINDOW);
             tokio::select! {
                 received = requests.recv_many(&mut batch, MAX_BATCH) => {
                     if received == 0 {
@@ -433,6 +444,12 @@ impl SessionActor {
                 }
                 _ = tokio::time::sleep_until(publish_at), if dirty => {}
                 _ = tokio::time::sleep_until(phones_at), if phones_behind => {}
+                _ = tokio::time::sleep_until(join_ages_out.unwrap_or(publish_at)), if join_ages_out.is_some() => {
+                    self.prune_joins(Instant::now());
+                    if !dirty {
+                        (dirty, changed_at) = (true, Instant::now());
+                    }
+                }
             }
             let now = Instant::now();
             if dirty && now >= publish_at {
@@ -563,6 +580,14 @@ impl SessionActor {
                         pending.push(Pending::Command(reply, Ok(first_time)));
                         continue;
                     }
+                    let answering = match (actor, &command) {
+                        (Actor::Participant(p), Command::Vote { .. } | Command::Word { .. }) => Some(p),
+                        _ => None,
+                    };
+                    if answering.is_some_and(|p| self.guessing(p, Instant::now())) {
+                        pending.push(Pending::Command(reply, Err(LiveError::GuessingRoomWords)));
+                        continue;
+                    }
                     let remembered = request.map(|id| (id, command.clone()));
                     let outcome = self.session.decide(actor, command, now).inspect(|new| {
                         for event in new {
@@ -572,6 +597,9 @@ impl SessionActor {
                     });
                     if let (Some((id, command)), Ok(new)) = (remembered, &outcome) {
                         self.recent.remember(actor, id, command, new.clone());
+                    }
+                    if let (Some(p), Err(DomainError::WrongRoomWord)) = (answering, &outcome) {
+                        self.guessed(p, Instant::now());
                     }
                     pending.push(Pending::Command(reply, outcome.map_err(LiveError::from)));
                 }
@@ -635,6 +663,31 @@ impl SessionActor {
     }
 
     /// After a failed commit, the in-memory state is ahead of the store: rebuild it from what is stored.
+    /// Forgets joins older than [`JOINS_WINDOW`].
+    fn prune_joins(&mut self, now: Instant) {
+        while self.joins.front().is_some_and(|at| now.duration_since(*at) >= JOINS_WINDOW) {
+            self.joins.pop_front();
+        }
+    }
+
+    /// Whether `participant` has missed the room word too often this minute.
+    fn guessing(&self, participant: ParticipantNo, now: Instant) -> bool {
+        self.guesses.get(&participant).is_some_and(|(since, wrong)| {
+            now.duration_since(*since) < GUESS_WINDOW && *wrong >= WRONG_ROOM_WORDS
+        })
+    }
+
+    fn guessed(&mut self, participant: ParticipantNo, now: Instant) {
+        if self.guesses.len() > 10_000 {
+            self.guesses.retain(|_, (since, _)| now.duration_since(*since) < GUESS_WINDOW);
+        }
+        let entry = self.guesses.entry(participant).or_insert((now, 0));
+        if now.duration_since(entry.0) >= GUESS_WINDOW {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+    }
+
     async fn reload(&mut self) {
         match self.store.load_session(&self.code).await {
             Ok(Some(stored)) => self.session = Session::replay(stored.spec, &stored.events),
@@ -648,16 +701,13 @@ impl SessionActor {
     /// Serializes one audience's view once and hands the frame to every connection that follows it.
     fn send_frame(&mut self, audience: Audience) {
         self.published += 1;
+        self.prune_joins(Instant::now());
         // Only the facilitator's view lists the consoles: the phones' frames, the hot path, skip it.
         let mut consoles: Vec<&str> = match audience {
             Audience::Facilitator => self.consoles.keys().map(String::as_str).collect(),
             Audience::Public | Audience::Phone => Vec::new(),
         };
         consoles.sort_unstable();
-        let minute_ago = Instant::now().checked_sub(Duration::from_secs(60));
-        while self.joins.front().is_some_and(|at| Some(*at) < minute_ago) {
-            self.joins.pop_front();
-        }
         let live = Live {
             online: self.online.len(),
             consoles: &consoles,

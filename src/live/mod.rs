@@ -36,6 +36,8 @@ pub enum LiveError {
     Closed,
     #[error("the node running this session did not answer in time; try again")]
     Unavailable,
+    #[error("three wrong room words in a minute; ask for the word on the screen and try again in a minute")]
+    GuessingRoomWords,
     /// An error from the node that runs the session, passed on with its code.
     #[error("{message}")]
     Remote { code: Code, message: String },
@@ -51,6 +53,7 @@ impl LiveError {
             LiveError::NotSignedIn => Code::Unauthorized,
             LiveError::NotStored | LiveError::Store(_) | LiveError::Closed => Code::Internal,
             LiveError::Unavailable => Code::Unavailable,
+            LiveError::GuessingRoomWords => Code::RateLimited,
             LiveError::Remote { code, .. } => *code,
         }
     }

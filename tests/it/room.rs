@@ -127,7 +127,13 @@ async fn a_laptop_adding_fifty_voters_a_second_is_held_to_the_limit_flagged_left
     assert_eq!(outsider.refused(vote("hot", 1, json!([0]))).await, "wrong_room_word");
     let mut guess = vote("hot", 1, json!([0]));
     guess["room_word"] = json!("kaffe");
-    assert_eq!(outsider.refused(guess).await, "wrong_room_word");
+    assert_eq!(outsider.refused(guess.clone()).await, "wrong_room_word");
+    guess["room_word"] = json!("kaka");
+    assert_eq!(outsider.refused(guess).await, "wrong_room_word", "a third miss");
+    // Three misses in a minute: no more tries this minute, not even the right word, so no list is walked.
+    let mut right = vote("hot", 1, json!([0]));
+    right["room_word"] = json!("kanel");
+    assert_eq!(outsider.refused(right).await, "rate_limited");
     let (_, mut late) = new_phone(&addr, &session.code, loopback(2)).await;
     let mut with_word = vote("hot", 1, json!([1]));
     with_word["room_word"] = json!("kanel");

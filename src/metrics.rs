@@ -69,6 +69,9 @@ pub struct Metrics {
     pub command_latency: Histogram,
     /// One store transaction that held events (SQLite or PostgreSQL), from its start until committed.
     pub store_commit_latency: Histogram,
+    /// Writing one frame to every socket of a large audience (the phones of a seminar): it paces the
+    /// phones' frames.
+    pub fanout_latency: Histogram,
 }
 
 pub static METRICS: Metrics = Metrics {
@@ -90,6 +93,7 @@ pub static METRICS: Metrics = Metrics {
     update_latency: Histogram::new(),
     command_latency: Histogram::new(),
     store_commit_latency: Histogram::new(),
+    fanout_latency: Histogram::new(),
 };
 
 impl Metrics {
@@ -176,6 +180,11 @@ impl Metrics {
                 "samsyn_store_commit_seconds",
                 "One store transaction holding votes and other events, from its start until committed (fsync included): acks wait for it.",
                 &self.store_commit_latency,
+            ),
+            (
+                "samsyn_fanout_seconds",
+                "Writing one frame to every socket of an audience of more than 64 (the writer threads' wall time); the phones' next frame waits twice this.",
+                &self.fanout_latency,
             ),
         ];
         for (name, help, histogram) in histograms {

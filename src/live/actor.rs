@@ -33,9 +33,9 @@ const JOINS_WINDOW: Duration = Duration::from_secs(60);
 /// Shortest time between two state frames for the screen and the facilitator (50 ms, about 20 a second):
 /// a burst of votes costs one frame, and the projector still moves smoothly.
 pub const STATE_INTERVAL: Duration = Duration::from_millis(50);
-/// Up to this many phones online (a workshop, a small seminar), the screen and the facilitator get frames
-/// as often as every [`SMALL_INTERVAL`] (20 ms), so a vote shows on the projector at once. Phones keep
-/// their cadence: each phone would parse every frame, and its own vote shows when it is acknowledged.
+/// Up to this many phones online (a workshop, a small seminar), the screen, the facilitator and the phones
+/// get frames as often as every [`SMALL_INTERVAL`] (20 ms), so a vote shows on the projector and on every
+/// phone at once; a handful of phones parse a frame in well under a millisecond.
 const SMALL_AUDIENCE: usize = 100;
 const SMALL_INTERVAL: Duration = Duration::from_millis(20);
 
@@ -425,7 +425,7 @@ impl SessionActor {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
             let publish_at = last_publish + state_interval(self.online.len());
-            let phones_at = last_phones + self.phone_delivery.phone_interval();
+            let phones_at = last_phones + self.phone_interval();
             // The console's joins in the last minute fall as they age, with no change to say so.
             let join_ages_out = self.joins.front().map(|at| *at + JOINS_WINDOW);
             tokio::select! {
@@ -663,6 +663,16 @@ impl SessionActor {
     }
 
     /// After a failed commit, the in-memory state is ahead of the store: rebuild it from what is stored.
+    /// How long the phones' next frame waits after their last: in a workshop as little as the screen's,
+    /// so a vote shows on every phone at once; in a crowd as long as writing to every phone allows.
+    fn phone_interval(&self) -> Duration {
+        if self.online.len() <= SMALL_AUDIENCE {
+            SMALL_INTERVAL
+        } else {
+            self.phone_delivery.phone_interval()
+        }
+    }
+
     /// Forgets joins older than [`JOINS_WINDOW`].
     fn prune_joins(&mut self, now: Instant) {
         while self.joins.front().is_some_and(|at| now.duration_since(*at) >= JOINS_WINDOW) {

@@ -182,7 +182,9 @@ struct Finishing {
 impl Finishing {
     fn job_done(&self) {
         if self.remaining.fetch_sub(1, std::sync::atomic::Ordering::AcqRel) == 1 {
-            self.delivery.record(self.started.elapsed());
+            let took = self.started.elapsed();
+            self.delivery.record(took);
+            METRICS.fanout_latency.observe(took);
         }
     }
 }

@@ -682,9 +682,9 @@ impl SessionActor {
 
     /// Whether `participant` has missed the room word too often this minute.
     fn guessing(&self, participant: ParticipantNo, now: Instant) -> bool {
-        self.guesses.get(&participant).is_some_and(|(since, wrong)| {
-            now.duration_since(*since) < GUESS_WINDOW && *wrong >= WRONG_ROOM_WORDS
-        })
+        self.guesses
+            .get(&participant)
+            .is_some_and(|(since, wrong)| now.duration_since(*since) < GUESS_WINDOW && *wrong >= WRONG_ROOM_WORDS)
     }
 
     fn guessed(&mut self, participant: ParticipantNo, now: Instant) {

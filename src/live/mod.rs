@@ -9,8 +9,8 @@ mod recent;
 mod registry;
 
 pub use actor::{state_interval, Feed, Joined, Owner, Request, SessionHandle, REVOKED};
-pub use cadence::{phone_interval, Delivery};
 pub use bus::{Bus, Location};
+pub use cadence::{phone_interval, Delivery};
 pub use registry::{Created, Registry};
 
 use crate::domain::DomainError;

@@ -232,7 +232,8 @@ impl Fanouts {
         let key: (Arc<str>, Feed) = (code.into(), feed);
         loop {
             let fanout = {
-                let mut entry = self.audiences.entry(key.clone()).or_insert_with(|| start(&source, &delivery, self, key.clone()));
+                let mut entry =
+                    self.audiences.entry(key.clone()).or_insert_with(|| start(&source, &delivery, self, key.clone()));
                 if !entry.source.same_channel(&source) || entry.lock().ended {
                     // Ended, or the session was started again (reloaded, taken over from another node).
                     *entry = start(&source, &delivery, self, key.clone());
@@ -254,7 +255,8 @@ fn start(
     key: (Arc<str>, Feed),
 ) -> Arc<Fanout> {
     let delivery = delivery.clone();
-    let fanout = Arc::new(Fanout { inner: Mutex::default(), source: source.clone(), deserted: Notify::new(), delivery });
+    let fanout =
+        Arc::new(Fanout { inner: Mutex::default(), source: source.clone(), deserted: Notify::new(), delivery });
     let writers = fanouts.writers.clone();
     tokio::spawn(follow(fanout.clone(), source.clone(), writers, Arc::downgrade(fanouts), key));
     fanout

@@ -290,6 +290,10 @@ impl Client {
         let stream = socket.connect(addr.parse().unwrap()).await.unwrap();
         let (socket, _) =
             tokio_tungstenite::client_async(format!("ws://{addr}/ws"), MaybeTlsStream::Plain(stream)).await.unwrap();
+        Client::over(socket)
+    }
+
+    fn over(socket: WebSocketStream<MaybeTlsStream<TcpStream>>) -> Client {
         Client {
             socket,
             next_id: 1,
@@ -308,15 +312,7 @@ impl Client {
             request.headers_mut().insert("cookie", cookie.parse().ok()?);
         }
         let (socket, _) = tokio_tungstenite::connect_async(request).await.ok()?;
-        Some(Client {
-            socket,
-            next_id: 1,
-            received: vec![],
-            state: Value::Null,
-            version: 0,
-            token: None,
-            welcome: Value::Null,
-        })
+        Some(Client::over(socket))
     }
 
     /// Sends a command and returns its reply, or `None` if the socket closes or nothing answers within

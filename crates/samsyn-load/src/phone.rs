@@ -109,6 +109,8 @@ pub struct PhoneReport {
     /// The words acknowledged, as the server stored them.
     pub words_acked: Vec<String>,
     pub updates: u64,
+    /// Bytes of those state messages (payload).
+    pub state_bytes: u64,
     pub reconnects: u64,
     pub stalls: u64,
     /// The last state received after the coordinator started closing, to compare with the final state.
@@ -335,6 +337,7 @@ impl Phone {
                 self.seen_version = version;
                 self.parsed_version = version;
                 self.report.updates += 1;
+                self.report.state_bytes += text.len() as u64;
                 if self.env.keeps_final_view() {
                     self.report.final_view = Some(text);
                 }
@@ -549,6 +552,7 @@ impl Phone {
 
     fn on_state(&mut self, version: u64, text: Utf8Bytes) {
         self.report.updates += 1;
+        self.report.state_bytes += text.len() as u64;
         if self.inflight.as_ref().is_some_and(|i| i.first_vote && !i.resent) {
             self.state_before_ack = Some((Instant::now(), version, text.clone()));
         }

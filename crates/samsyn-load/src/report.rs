@@ -182,6 +182,8 @@ pub fn summarise(reports: &[PhoneReport], screen: &ViewerReport, facilitator: &V
         "screen_unmeasured": screen_unmeasured,
         "phone_unmeasured": first_votes.saturating_sub(phone.len() as u64),
         "updates_received": updates,
+        // All state messages' bytes, so a benchmark can see what size of frame each delivery carried.
+        "state_bytes_received": sum(|r| r.state_bytes) + screen.state_bytes + facilitator.state_bytes,
         "screen_updates": screen.updates,
         "state_bytes": {
             "phone": reports.iter().find_map(|r| r.final_view.as_ref()).map(|view| view.len()),

@@ -33,6 +33,8 @@ pub struct ViewerReport {
     /// The last state message, whole.
     pub last: Option<String>,
     pub updates: u64,
+    /// Bytes of those state messages (payload).
+    pub state_bytes: u64,
 }
 
 struct Request {
@@ -185,6 +187,7 @@ async fn read(
                 };
                 if let Some(version) = state_version(&text) {
                     report.updates += 1;
+                    report.state_bytes += text.len() as u64;
                     let state = match StateLite::parse(&text) {
                         Ok(state) => state,
                         Err(error) => {

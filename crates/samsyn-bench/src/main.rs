@@ -1,43 +1,41 @@
-//! `samsyn-bench`: Samsyn side by side with two Node.js servers that speak the same part of its protocol
-//! (one on the `ws` package, one on Socket.IO) and with the bare cost of a socket write on this machine.
-//! The same load generator, `samsyn-load`, runs the same workload against each server. Prints one table
-//! (Markdown) and, with `--write-docs`, puts it into docs/performance.md, section "Side by side".
-//! Run it with `benches/run.sh`, which builds everything first.
+//! `samsyn-bench`: Samsyn side by side with three servers that speak the same part of its protocol (Node.js
+//! on the `ws` package, Node.js on Socket.IO, and Bun's own `Bun.serve`) and with the bare cost of a
+//! socket write on this machine. The same load generator, `samsyn-load`, runs the same workload against
+//! each server: a latency run, then ever larger steps until each server's deliveries stop growing, then
+//! every server at one common rate that all of them keep up with. Prints one Markdown section and, with
+//! `--write-docs`, puts it into docs/performance.md, section "Side by side".
+//! Run it with `benches/run.sh`, which builds and installs everything first.
 #![forbid(unsafe_code)]
 
 mod probe;
 mod proc;
 mod section;
+mod steps;
 mod system;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use futures_util::future::join_all;
 use probe::Floor;
-use section::{pct, replace_section, section};
+use section::{group, pct, replace_section, section};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
-use system::{Load, Paths, Peak, Sampler, Server, System};
-
-/// Phones per session in the saturation run: below 2,000, so every phone gets 10 frames a second.
-const SESSION_PHONES: u32 = 1500;
-/// How long one session's phones may take to join in the saturation run.
-const JOIN_LIMIT: Duration = Duration::from_secs(30);
-/// How long the machine is watched before each server's runs, to show what else is running.
-const QUIET_LOOK: Duration = Duration::from_secs(1);
+use steps::{StepRun, Stop};
+use system::{Load, Paths, Server, System};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "samsyn-bench",
-    about = "Samsyn side by side with a Node.js ws server, a Socket.IO server and the kernel's cost per write",
+    about = "Samsyn side by side with Node.js ws, Socket.IO and Bun servers and the kernel's cost per write",
     long_about = "Runs samsyn-load with the same workload against Samsyn (release build), a Node.js server on the \
-ws package and one on Socket.IO (benches/node, same protocol subset and coalescing), and measures the bare cost \
-of a loopback socket write. Prints one Markdown table; --write-docs also puts it into docs/performance.md \
-(section \"Side by side\"). Use benches/run.sh, which builds the binaries and installs the Node packages first."
+ws package, one on Socket.IO (benches/node) and one on Bun.serve (benches/bun), all with the same protocol subset \
+and coalescing, and measures the bare cost of a loopback socket write. Each server gets ever larger steps of load \
+until its deliveries stop growing (its plateau); then each is measured at one common offered rate below the \
+lowest plateau. Prints one Markdown section; --write-docs also puts it into docs/performance.md (section \
+\"Side by side\"). Use benches/run.sh, which builds the binaries and installs the Node and Bun packages first."
 )]
 struct Args {
-    /// A shorter run (under two minutes): fewer phones, shorter votes, a shorter saturation run.
+    /// A shorter run (under about two minutes): a shorter latency run, fewer and shorter steps.
     #[arg(long)]
     quick: bool,
 
@@ -45,13 +43,24 @@ struct Args {
     #[arg(long)]
     write_docs: bool,
 
-    /// Sessions of 1,500 phones in the saturation run, instead of the plan's 8.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=12))]
-    sessions: Option<u32>,
+    /// Sessions of 1,500 phones in each step, instead of the plan's (e.g. 2,3,5,8,12,20); a step larger than
+    /// the open-files limit allows is cut down to what fits.
+    #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=100))]
+    steps: Option<Vec<u32>>,
 
     /// Run only these (comma-separated); ratios need Samsyn.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Part::Samsyn, Part::Ws, Part::Socketio, Part::Floor])]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_values_t = [Part::Samsyn, Part::Ws, Part::Socketio, Part::Bun, Part::Floor]
+    )]
     only: Vec<Part>,
+
+    /// How the Bun peer fans state frames out: `server.publish` to a topic per audience, or a loop of
+    /// `ws.sendText` over the audience's sockets.
+    #[arg(long, value_enum, default_value_t = BunFanout::Publish)]
+    bun_fanout: BunFanout,
 
     #[command(subcommand)]
     internal: Option<Internal>,
@@ -62,7 +71,25 @@ enum Part {
     Samsyn,
     Ws,
     Socketio,
+    Bun,
     Floor,
+}
+
+impl Part {
+    fn of(system: System) -> Part {
+        match system {
+            System::Samsyn => Part::Samsyn,
+            System::Ws => Part::Ws,
+            System::SocketIo => Part::Socketio,
+            System::Bun => Part::Bun,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BunFanout {
+    Publish,
+    Send,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,22 +100,24 @@ enum Internal {
 }
 
 /// The sizes of one benchmark run.
-#[derive(Debug, Clone, Copy)]
-struct Plan {
+#[derive(Debug, Clone)]
+pub struct Plan {
     /// Phones in the latency run (one session, the default workload).
     latency_phones: u32,
     latency_window: f64,
-    /// Phones joining for the memory figure.
-    memory_phones: u32,
-    /// Sessions voting at once in the saturation run, each with `SESSION_PHONES` phones: enough that
-    /// the run asks for more than a 2-core machine delivers while it also runs the generators.
-    sessions: u32,
-    saturation_window: f64,
+    /// Phones in each session of the steps: below 3,125, so every phone gets 10 frames a second.
+    session_phones: u32,
+    /// Sessions in each step, smallest first.
+    ladder: Vec<u32>,
+    /// The vote of each step, in seconds.
+    step_window: f64,
     /// `samsyn-load --stall-secs`: phones that stop reading stay silent at most this long.
     stall_secs: f64,
-    /// The saturation figure is the best stretch of this length.
+    /// A step's figure is its best stretch of this length.
     peak: Duration,
     floor_secs: f64,
+    /// How long the machine is watched before each run, to show what else is running.
+    quiet_look: Duration,
 }
 
 impl Plan {
@@ -96,57 +125,48 @@ impl Plan {
         if quick {
             Plan {
                 latency_phones: 1000,
-                latency_window: 4.0,
-                memory_phones: 2000,
-                sessions: 12,
-                saturation_window: 8.0,
+                latency_window: 3.0,
+                session_phones: 1500,
+                ladder: vec![2, 6, 20],
+                step_window: 3.0,
                 stall_secs: 2.0,
-                peak: Duration::from_secs(3),
+                peak: Duration::from_secs(2),
                 floor_secs: 3.0,
+                quiet_look: Duration::from_millis(300),
             }
         } else {
             Plan {
                 latency_phones: 1000,
                 latency_window: 10.0,
-                memory_phones: 5000,
-                sessions: 12,
-                saturation_window: 15.0,
+                session_phones: 1500,
+                // About half as much again each step, up to what the open-files limit allows.
+                ladder: vec![2, 3, 5, 8, 12, 20],
+                step_window: 12.0,
                 stall_secs: 5.0,
                 peak: Duration::from_secs(5),
                 floor_secs: 5.0,
+                quiet_look: Duration::from_secs(1),
             }
         }
-    }
-
-    fn saturation_phones(&self) -> u32 {
-        self.sessions * SESSION_PHONES
-    }
-
-    /// Deliveries a second the saturation run asks for while votes come in: 10 frames a second per phone,
-    /// 20 per screen and per facilitator.
-    fn demand(&self) -> f64 {
-        f64::from(self.saturation_phones()) * 10.0 + f64::from(self.sessions) * 40.0
     }
 }
 
 /// What one server achieved.
 #[derive(Debug, Default)]
-struct Figures {
+pub struct Figures {
     /// How busy the machine was just before each of this server's runs, % of all cores: other programs.
     busy_before: Vec<f64>,
-    /// Connections that joined in the saturation run: phones, screens and facilitators.
-    connections: Option<u64>,
-    peak: Option<Peak>,
-    kb_per_connection: Option<f64>,
+    /// The steps this server ran, smallest first, and why it stopped.
+    climb: Vec<StepRun>,
+    stop: Option<Stop>,
+    /// The common rate's step: one of the climb's, or a run of its own.
+    common: Option<StepRun>,
     /// p50, p99 in ms.
     screen: Option<(f64, f64)>,
     phone: Option<(f64, f64)>,
-    /// Generator runs (latency, memory) and how many were correct.
+    /// Latency runs and how many were correct.
     runs: u32,
     correct: u32,
-    /// The same for the saturation run's sessions, where the server is overloaded on purpose.
-    saturation_runs: u32,
-    saturation_correct: u32,
     /// Acknowledged votes and words missing from the final tallies, over every run.
     lost: u64,
     problems: Vec<String>,
@@ -162,17 +182,34 @@ impl Figures {
         (!self.busy_before.is_empty()).then(|| self.busy_before.iter().sum::<f64>() / self.busy_before.len() as f64)
     }
 
-    /// Counts a generator run and notes what went wrong in it.
+    /// The step of the climb with the most deliveries.
+    fn plateau(&self) -> Option<&StepRun> {
+        steps::plateau(&self.climb)
+    }
+
+    /// Counts a latency run and notes what went wrong in it.
     fn judge(&mut self, name: &str, report: &Result<Value, String>) {
-        let saturated = name.starts_with("saturation");
         if let Ok(report) = report {
             let count = |key: &str| report[key].as_u64().unwrap_or(0);
             self.lost += count("votes_lost") + count("words_lost");
         }
-        *(if saturated { &mut self.saturation_runs } else { &mut self.runs }) += 1;
+        self.runs += 1;
         match report.as_ref().map_err(Clone::clone).and_then(system::verdict) {
-            Ok(()) => *(if saturated { &mut self.saturation_correct } else { &mut self.correct }) += 1,
+            Ok(()) => self.correct += 1,
             Err(problem) => self.problems.push(format!("{name}: {problem}")),
+        }
+    }
+
+    /// Takes in one step's run; its problems are summed up in one line.
+    fn add_step(&mut self, run: &StepRun, what: &str) {
+        self.lost += run.lost;
+        if let Some(first) = run.problems.first() {
+            self.problems.push(format!(
+                "{what} ({}): {} of {} sessions with problems, e.g. {first}",
+                run.step.describe(),
+                run.step.sessions - run.sessions_correct,
+                run.step.sessions
+            ));
         }
     }
 }
@@ -207,9 +244,15 @@ async fn run(args: Args) -> Result<(), String> {
     let started = Instant::now();
     let progress = |message: String| eprintln!("[{:6.1} s] {message}", started.elapsed().as_secs_f64());
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let benches = repo_root().join("benches");
     let paths = Paths {
         bin_dir: exe.parent().ok_or("no folder for this program")?.to_path_buf(),
-        node_dir: repo_root().join("benches").join("node"),
+        node_dir: benches.join("node"),
+        bun_dir: benches.join("bun"),
+        bun_fanout: match args.bun_fanout {
+            BunFanout::Publish => "publish",
+            BunFanout::Send => "send",
+        },
     };
     for bin in ["samsyn", "samsyn-load"] {
         if !paths.bin_dir.join(bin).exists() {
@@ -220,49 +263,54 @@ async fn run(args: Args) -> Result<(), String> {
     if wants_node && !paths.node_dir.join("node_modules").exists() {
         return Err("benches/node has no node_modules; run `npm ci` there (benches/run.sh does)".into());
     }
-    let mut plan = Plan::new(args.quick);
-    if let Some(sessions) = args.sessions {
-        plan.sessions = sessions;
+    if args.only.contains(&Part::Bun) && !paths.bun().exists() {
+        return Err("benches/bun has no node_modules/.bin/bun; run `npm ci` there (benches/run.sh does)".into());
     }
+    let mut plan = Plan::new(args.quick);
+    if let Some(ladder) = &args.steps {
+        plan.ladder.clone_from(ladder);
+    }
+    let systems = System::ALL.into_iter().filter(|system| args.only.contains(&Part::of(*system)));
+    let mut figures: Vec<(System, Figures)> = systems.map(|s| (s, Figures::default())).collect();
 
     // Each measurement for every server in turn, so whatever else runs on the machine meanwhile falls on
     // all of them alike rather than on one.
-    let systems: Vec<System> = System::ALL
-        .into_iter()
-        .filter(|system| {
-            args.only.contains(&match system {
-                System::Samsyn => Part::Samsyn,
-                System::Ws => Part::Ws,
-                System::SocketIo => Part::Socketio,
-            })
-        })
-        .collect();
-    let mut figures: Vec<(System, Figures)> = systems.iter().map(|s| (*s, Figures::default())).collect();
-    for measurement in [Measurement::Latency, Measurement::Memory, Measurement::Saturation] {
-        for (system, f) in &mut figures {
-            if let Some(busy) = busy_over(QUIET_LOOK).await {
-                f.busy_before.push(busy);
-            }
-            let problems = f.problems.len();
-            measure(measurement, *system, f, &plan, &paths, &progress).await;
-            for problem in &f.problems[problems..] {
-                progress(format!("{}: {problem}", system.name()));
-            }
-        }
+    for (system, f) in &mut figures {
+        look(f, &plan).await;
+        latency(*system, f, &plan, &paths, &progress).await;
     }
+    climb(&mut figures, &plan, &paths, &progress).await;
+    common_rate(&mut figures, &plan, &paths, &progress).await;
+
     let mut floor = None;
     if args.only.contains(&Part::Floor) {
-        // Frames as large as the phones' state Samsyn sent, over as many connections as the saturation run's phones.
-        let bytes = figures.iter().find_map(|(_, f)| f.phone_bytes).unwrap_or(3100) as usize;
-        let connections = plan.saturation_phones() as usize;
-        let busy = busy_over(QUIET_LOOK).await;
+        // Frames of the mean size the servers' clients received, over as many connections as the largest step's phones.
+        let frame_bytes = |system: System| {
+            figures.iter().find(|(s, _)| *s == system).and_then(|(_, f)| f.common.as_ref()?.frame_bytes)
+        };
+        let bytes = frame_bytes(System::Samsyn)
+            .or_else(|| figures.iter().find_map(|(_, f)| f.common.as_ref()?.frame_bytes))
+            .map(|b| b.round() as u64)
+            .or_else(|| figures.iter().find_map(|(_, f)| f.phone_bytes))
+            .unwrap_or(1907) as usize;
+        let largest = figures.iter().flat_map(|(_, f)| &f.climb).map(|r| r.step.phones_total()).max();
+        let connections = largest.unwrap_or(plan.session_phones * plan.ladder[0]) as usize;
+        let busy = busy_over(plan.quiet_look).await;
         progress(format!(
             "floor: {connections} connections, {bytes}-byte frames, {} s (machine {} busy before)",
             plan.floor_secs,
             busy.map_or("?".into(), pct)
         ));
         match probe::run(&exe, connections, bytes, plan.floor_secs).await {
-            Ok(f) => floor = Some((Floor { busy_before: busy, ..f }, bytes)),
+            Ok(f) => {
+                progress(format!(
+                    "floor: {}/s, {:.2} µs per write in the writer, {:.2} µs on the machine",
+                    group(f.per_sec),
+                    f.server_us,
+                    f.machine_us
+                ));
+                floor = Some(Floor { busy_before: busy, ..f });
+            }
             Err(error) => progress(format!("floor failed: {error}")),
         }
     }
@@ -294,126 +342,113 @@ async fn busy_over(look: Duration) -> Option<f64> {
     Some(b.busy.saturating_sub(a.busy) as f64 * 100.0 / b.all.saturating_sub(a.all).max(1) as f64)
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Measurement {
-    Latency,
-    Memory,
-    Saturation,
+/// Notes how busy the machine is just before one of the server's runs.
+async fn look(figures: &mut Figures, plan: &Plan) {
+    if let Some(busy) = busy_over(plan.quiet_look).await {
+        figures.busy_before.push(busy);
+    }
 }
 
-/// One measurement of one server, on a fresh server.
-async fn measure(
-    measurement: Measurement,
-    system: System,
-    figures: &mut Figures,
-    plan: &Plan,
-    paths: &Paths,
-    progress: &impl Fn(String),
-) {
+/// The latency run: one session of the default workload on a fresh server.
+async fn latency(system: System, figures: &mut Figures, plan: &Plan, paths: &Paths, progress: &impl Fn(String)) {
     let name = system.name();
-    match measurement {
-        Measurement::Latency => {
-            progress(format!("{name}: latency, {} phones in one session", plan.latency_phones));
-            let (report, slow_commits) =
-                single_run(system, paths, plan.latency_phones, plan.latency_window, plan.stall_secs, 6).await;
-            if slow_commits > 0 {
-                let commits = if slow_commits == 1 { "commit" } else { "commits" };
-                let note =
-                    format!("latency run: {slow_commits} SQLite {commits} took over 100 ms (waiting for the disk)");
-                progress(format!("{name}: {note}"));
-                figures.notes.push(note);
-            }
-            if let Ok(report) = &report {
-                let pair = |v: &Value| Some((v["p50"].as_f64()?, v["p99"].as_f64()?));
-                figures.screen = pair(&report["screen_ms"]);
-                figures.phone = pair(&report["phone_ms"]);
-                figures.phone_bytes = report["state_bytes"]["phone"].as_u64();
-            }
-            figures.judge("latency run", &report);
-        }
-        Measurement::Memory => {
-            progress(format!("{name}: memory, {} phones joining", plan.memory_phones));
-            let (report, _) = single_run(system, paths, plan.memory_phones, 2.0, plan.stall_secs.min(2.0), 7).await;
-            if let Ok(report) = &report {
-                figures.kb_per_connection = report["memory"]["server_kb_per_participant"].as_f64();
-            }
-            figures.judge("memory run", &report);
-        }
-        Measurement::Saturation => {
-            progress(format!("{name}: saturation, {} sessions of {SESSION_PHONES} phones", plan.sessions));
-            if let Err(error) = saturation(system, figures, plan, paths).await {
-                figures.saturation_runs += 1;
-                figures.problems.push(format!("saturation run: {error}"));
+    progress(format!("{name}: latency, {} phones in one session", plan.latency_phones));
+    let (report, slow_commits) = single_run(system, paths, plan, 6).await;
+    if slow_commits > 0 {
+        let commits = if slow_commits == 1 { "commit" } else { "commits" };
+        let note = format!("latency run: {slow_commits} SQLite {commits} took over 100 ms (waiting for the disk)");
+        progress(format!("{name}: {note}"));
+        figures.notes.push(note);
+    }
+    if let Ok(report) = &report {
+        let pair = |v: &Value| Some((v["p50"].as_f64()?, v["p99"].as_f64()?));
+        figures.screen = pair(&report["screen_ms"]);
+        figures.phone = pair(&report["phone_ms"]);
+        figures.phone_bytes = report["state_bytes"]["phone"].as_u64();
+    }
+    let earlier = figures.problems.len();
+    figures.judge("latency run", &report);
+    for problem in &figures.problems[earlier..] {
+        progress(format!("{name}: {problem}"));
+    }
+}
+
+/// Every server climbs the same steps until its deliveries stop growing. Step by step: each step runs on
+/// every server still climbing before the next step starts, so the machine's other work spreads evenly.
+async fn climb(figures: &mut [(System, Figures)], plan: &Plan, paths: &Paths, progress: &impl Fn(String)) {
+    let ladder = steps::ladder(plan);
+    let listed: Vec<String> = ladder.iter().map(|s| s.sessions.to_string()).collect();
+    progress(format!(
+        "saturation: steps of {} sessions of {} phones ({} s votes) until deliveries stop growing",
+        listed.join(", "),
+        group(f64::from(plan.session_phones)),
+        plan.step_window
+    ));
+    for (k, step) in ladder.iter().enumerate() {
+        for (system, f) in figures.iter_mut().filter(|(_, f)| f.stop.is_none()) {
+            let name = system.name();
+            look(f, plan).await;
+            progress(format!("{name}: step {}, {}, offers {}/s", k + 1, step.describe(), group(step.offered())));
+            let run = steps::run(*system, *step, plan, paths).await;
+            progress(format!("{name}: step {}, {}", k + 1, run.describe(f.climb.last())));
+            f.add_step(&run, &format!("step {}", k + 1));
+            f.climb.push(run);
+            if let Some(stop) = steps::stop(&f.climb, ladder.get(k + 1).copied()) {
+                f.stop = Some(stop);
+                if let Some(top) = f.plateau() {
+                    let at = f.climb.iter().position(|r| r.step == top.step).map_or(0, |i| i + 1);
+                    let per_sec = top.peak.map_or(0.0, |p| p.per_sec);
+                    progress(format!(
+                        "{name}: plateau {}/s, reached at step {at} ({}); stopped: {}",
+                        group(per_sec),
+                        top.step.describe(),
+                        stop.describe()
+                    ));
+                }
             }
         }
     }
 }
 
-/// Several sessions on one fresh server: they join one after another, then all vote at once.
-async fn saturation(system: System, figures: &mut Figures, plan: &Plan, paths: &Paths) -> Result<(), String> {
-    let server = Server::start(system, paths).await?;
-    let sampler = Sampler::start(server.watch());
-    let loads: Vec<Load> = (0..plan.sessions)
-        .map(|k| Load {
-            system,
-            urls: &server.url,
-            server_pid: None,
-            participants: SESSION_PHONES,
-            window_secs: plan.saturation_window,
-            stall_secs: plan.stall_secs,
-            seed: 100 + u64::from(k),
-            waiting_secs: 3.0 * f64::from(plan.sessions),
-        })
-        .collect();
-    // One join storm after the other, while the sessions already joined sit quiet (no change, no frames);
-    // then every session opens its vote at once.
-    let mut running = Vec::new();
-    for load in &loads {
-        match load.start(paths) {
-            Ok(mut generator) => {
-                generator.joined(JOIN_LIMIT).await;
-                running.push(generator);
-            }
-            Err(error) => figures.judge("saturation run", &Err(error)),
+/// Every server once more, at one offered rate all of them keep up with, below the lowest plateau.
+async fn common_rate(figures: &mut [(System, Figures)], plan: &Plan, paths: &Paths, progress: &impl Fn(String)) {
+    let climbs: Vec<&[StepRun]> = figures.iter().map(|(_, f)| f.climb.as_slice()).collect();
+    let Some(step) = steps::common_step(&climbs, plan.session_phones) else {
+        progress("common rate: not every server has a plateau".into());
+        return;
+    };
+    progress(format!("common rate: {}/s ({})", group(step.offered()), step.describe()));
+    for (system, f) in figures.iter_mut() {
+        look(f, plan).await;
+        let run = steps::run(*system, step, plan, paths).await;
+        progress(format!("{}: common rate, {}", system.name(), run.describe(None)));
+        if !run.keeps_up() {
+            f.notes.push(format!("did not keep up at the common rate ({})", step.describe()));
         }
+        f.add_step(&run, "common rate");
+        f.common = Some(run);
     }
-    for generator in &mut running {
-        generator.go().await;
-    }
-    let reports = join_all(running.into_iter().map(system::Running::finish)).await;
-    let samples = sampler.finish().await;
-    server.stop().await;
-    for (k, report) in reports.iter().enumerate() {
-        figures.judge(&format!("saturation run, session {}", k + 1), report);
-    }
-    figures.peak = system::peak(&samples, plan.peak);
-    figures.connections = Some(reports.iter().flatten().map(|r| r["connected"].as_u64().unwrap_or(0) + 2).sum());
-    Ok(())
 }
 
-/// One generator against one fresh server; also how many of its SQLite commits took over 100 ms.
-async fn single_run(
-    system: System,
-    paths: &Paths,
-    participants: u32,
-    window_secs: f64,
-    stall_secs: f64,
-    seed: u64,
-) -> (Result<Value, String>, u64) {
+/// One generator against one fresh server (the latency run); also how many of its SQLite commits took
+/// over 100 ms.
+async fn single_run(system: System, paths: &Paths, plan: &Plan, seed: u64) -> (Result<Value, String>, u64) {
     let server = match Server::start(system, paths).await {
         Ok(server) => server,
         Err(error) => return (Err(error), 0),
     };
+    let participants = plan.latency_phones;
     let load = Load {
         system,
         urls: &server.url,
         server_pid: Some(server.pid),
         participants,
-        window_secs,
-        stall_secs,
+        window_secs: plan.latency_window,
+        stall_secs: plan.stall_secs,
         seed,
         // The join storm at 2,000 a second, with room to spare.
         waiting_secs: f64::from(participants) / 1000.0,
+        join_rate: None,
     };
     let report = load.run(paths).await;
     let slow_commits = server.watch().metrics().await.map_or(0, |m| m.slow_commits);
@@ -422,7 +457,7 @@ async fn single_run(
 }
 
 /// What the figures were measured on and with.
-struct Context {
+pub struct Context {
     date: String,
     machine: String,
     versions: String,
@@ -438,9 +473,11 @@ async fn versions(paths: &Paths) -> String {
     };
     let samsyn = output(paths.bin_dir.join("samsyn"), "--version").await.unwrap_or_else(|| "samsyn ?".into());
     let node = output(PathBuf::from("node"), "--version").await.unwrap_or_else(|| "?".into());
+    let bun = output(paths.bun(), "--version").await.unwrap_or_else(|| "?".into());
     format!(
-        "{samsyn} (release build), Node.js {node}, ws {}, socket.io {}",
+        "{samsyn} (release build), Node.js {node}, ws {}, socket.io {}, Bun {bun} ({})",
         system::node_package_version(&paths.node_dir, "ws"),
-        system::node_package_version(&paths.node_dir, "socket.io")
+        system::node_package_version(&paths.node_dir, "socket.io"),
+        paths.bun_fanout
     )
 }

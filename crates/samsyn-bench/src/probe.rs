@@ -26,6 +26,8 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(60);
 #[derive(Debug, Clone, Copy)]
 pub struct Floor {
     pub connections: u64,
+    /// Payload bytes of each frame written.
+    pub bytes: usize,
     pub per_sec: f64,
     pub server_pct: f64,
     pub server_us: f64,
@@ -139,6 +141,7 @@ pub async fn run(exe: &Path, connections: usize, bytes: usize, secs: f64) -> Res
     let machine_secs = b.1.busy.saturating_sub(a.1.busy) as f64 / CLOCK_TICKS;
     Ok(Floor {
         connections: connections as u64,
+        bytes,
         per_sec: writes / secs,
         server_pct: server_secs / secs * 100.0,
         server_us: server_secs * 1e6 / writes.max(1.0),

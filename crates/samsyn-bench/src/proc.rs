@@ -14,6 +14,19 @@ pub fn process_ticks(pid: u32) -> Option<u64> {
     Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
+/// Resident memory of a process in KB (`VmRSS`).
+pub fn rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.split_whitespace().next()?.parse().ok()
+}
+
+/// This process's soft limit on open files (`ulimit -n`), which the servers it starts inherit.
+pub fn open_files_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line["Max open files".len()..].split_whitespace().next()?.parse().ok()
+}
+
 /// Busy and total ticks of all cores together. Busy counts user, nice, system, irq, softirq and steal:
 /// loopback networking often runs in softirq, charged to no process.
 #[derive(Debug, Clone, Copy)]

@@ -1,8 +1,9 @@
 //! The "Side by side" section of docs/performance.md: the figures as wrapped Markdown, and its place in the file.
 
 use crate::probe::Floor;
-use crate::system::System;
-use crate::{Context, Figures, SESSION_PHONES};
+use crate::steps::{Step, Stop};
+use crate::system::{Peak, System};
+use crate::{Context, Figures};
 use std::fmt::Write;
 
 /// The heading of the section `--write-docs` replaces.
@@ -11,24 +12,25 @@ const SECTION: &str = "## Side by side";
 const SECTION_BEFORE: &str = "## What limits the numbers";
 
 /// The whole "Side by side" section, in Markdown.
-pub fn section(context: &Context, figures: &[(System, Figures)], floor: Option<(Floor, usize)>) -> String {
+pub fn section(context: &Context, figures: &[(System, Figures)], floor: Option<Floor>) -> String {
     let plan = &context.plan;
     let mut out = String::new();
     let _ = writeln!(out, "{SECTION}\n");
     out.push_str(
-        "Samsyn next to two Node.js servers that speak the same part of its protocol, and next to the bare \
-cost of a socket write on the same machine. One command runs it all and prints this section:\n\n\
+        "Samsyn next to three servers that speak the same part of its protocol, and next to the bare cost \
+of a socket write on the same machine. One command runs it all and prints this section:\n\n\
 ```sh\n\
-benches/run.sh                 # about 4 minutes; --quick: under 2\n\
+benches/run.sh                 # about 10 minutes; --quick: about 2\n\
 benches/run.sh --write-docs    # also replaces this section of docs/performance.md\n\
 ```\n\n\
-`benches/run.sh` builds the release binaries (`cargo build --release --bins`), installs the pinned Node \
-packages (`npm ci` in `benches/node`) and runs `samsyn-bench` (source in `benches/samsyn-bench/`); \
-`--only samsyn,ws,socketio,floor` picks some of them.\n\n",
+`benches/run.sh` builds the release binaries (`cargo build --release --bins`), installs the pinned \
+packages (`npm ci` in `benches/node` and in `benches/bun`, whose `bun` package brings Bun's binary) and \
+runs `samsyn-bench` (source in `crates/samsyn-bench/`); `--only samsyn,ws,socketio,bun,floor` picks some \
+of them, `--steps 2,3,5` sets the steps.\n\n",
     );
     out.push_str(
-        "**What runs.** Each measurement starts a fresh server on 127.0.0.1 and runs `samsyn-load`, with the \
-same seeds, against it:\n\n\
+        "**What runs.** Each run starts a fresh server on 127.0.0.1 and runs `samsyn-load`, with the same \
+seeds, against it:\n\n\
 - **Samsyn**: the release binary with an empty data folder. Every vote and word is stored in SQLite \
 (`synchronous=FULL`) before its `ack`. Before any server starts, the benchmark runs `sync`, so no \
 earlier writes (the build, an earlier run's database) are still on their way to the disk when Samsyn's \
@@ -39,66 +41,89 @@ frame is one `Buffer` that every socket of its audience sends as it is.\n\
 protocol message is an event named `msg`; state frames go to a room per audience with `io.to(room).emit`, \
 which encodes the packet and prepares the WebSocket frame once per broadcast. `samsyn-load --protocol \
 socketio` speaks Engine.IO v4 over the same WebSocket.\n\
+- **Bun**: `benches/bun/bun-server.mjs` on `Bun.serve` (uWebSockets underneath), compression off. Each \
+audience is a topic its sockets `subscribe` to; a state frame is serialized once and handed to \
+`server.publish`, which frames it once and copies it to every subscriber without going back to \
+JavaScript. (`--bun-fanout send` loops over the sockets with `ws.sendText` instead, skipping a socket \
+with unsent bytes and catching it up when it drains, as Samsyn does; it was the slower of the two here.)\n\
 - **floor**: no server. A child of `samsyn-bench` accepts as many loopback TCP connections as the \
-saturation run has phones and writes one WebSocket text frame, as large as Samsyn's phone state, to \
-each in turn as fast as the sockets take them; `samsyn-bench` reads the other ends. It is what the \
-kernel costs per delivery before any server does any work.\n\n\
-Both Node servers share `benches/node/protocol.mjs`: `POST /api/sessions`, `hello` as participant, \
+largest step had phones and writes one WebSocket text frame, as large as the mean state message the \
+clients received at the common rate, to each in turn as fast as the sockets take them; `samsyn-bench` \
+reads the other ends. It is what the kernel costs per delivery before any server does any work.\n\n\
+The three peers share `benches/node/protocol.mjs`: `POST /api/sessions`, `hello` as participant, \
 screen or facilitator with resume tokens and `welcome.ballots`, `vote`, `word` (normalised, limited per \
 participant), `open`, `close`, a resent command answered with its first `ack`, and the `/metrics` \
 counters read here. They keep everything in memory, so their acks wait for no disk, and they coalesce as \
 Samsyn does above 100 phones (the case of every run here): screens and the facilitator at most every \
-50 ms, phones every 32 ms per 1,000 phones online (at least 100 ms, at most 1 s apart), each state \
-serialized once per audience. Their `state` has Samsyn's fields \
-in Samsyn's order, and phones get only the current item and the items open for answers, as from \
-Samsyn, so every frame is the same size. They leave out what this workload does not touch: \
-rate limits, limits per address, dropping slow readers, moderation and every other command.\n\n",
+50 ms, phones every 32 µs per phone online (at least 100 ms, at most 1 s apart), each state \
+serialized once per audience. Their `state` has Samsyn's fields in Samsyn's order, and phones get only \
+the current item and the items open for answers, as from Samsyn, so every frame is the same size (the \
+row *state message, mean bytes* checks it). They leave out what this workload does not touch: rate \
+limits, limits per address, moderation and every other command.\n\n",
+    );
+    let ladder: Vec<String> = crate::steps::ladder(plan).iter().map(|s| s.sessions.to_string()).collect();
+    let _ = writeln!(
+        out,
+        "**Steps to the plateau, and a common rate.** A step is a fresh server with S sessions of {phones} \
+phones: the sessions join one after another while those already joined sit quiet, then all vote at \
+once over {window} s (one `samsyn-load --threads 1` per session, on this same machine). A session of \
+up to 3,125 phones gets 10 frames a second per phone, and its screen and facilitator 20 each, while \
+anything changes, so a step offers S × ({phones} × 10 + 40) deliveries a second. Every server climbs the \
+same steps (S = {ladder}; the last is cut to what the open-files limit, `ulimit -n`, lets one server \
+hold), one step for every server before the next, until one of these holds:\n\n\
+- its deliveries grew by less than 5 % over the step before;\n\
+- it delivered less than 90 % of what the step offered (it is past its limit);\n\
+- no step is left: then its plateau was not reached, and the table says so.\n\n\
+A step's figure is its best {peak}-second stretch. The *plateau* is the step with the most \
+deliveries. Then every server runs once more, at one *common rate*: 75 % of the lowest plateau, in \
+sessions of at most {phones} phones, a load every server keeps up with. All servers do the same work \
+there, so CPU per delivery at the common rate compares the servers' efficiency on any machine, whereas the \
+plateau also depends on how many cores the server can use and on the generators sharing them (on a small \
+machine the generators' own share of the CPU can be what ends the climb: the machine is then 100 % busy \
+while the server's process is not). A server's cost per delivery changes with the load (fixed costs \
+spread over more frames), so the common rate is close to the slowest server's limit rather than far \
+below it.\n",
+        phones = group(f64::from(plan.session_phones)),
+        window = plan.step_window,
+        ladder = ladder.join(", "),
+        peak = plan.peak.as_secs(),
+    );
+    out.push_str(
+        "**The figures.**\n\n\
+- *plateau, deliveries/s*: `state` frames written to sockets per second \
+(`samsyn_updates_delivered_total`; the peers count the same way) at the plateau step; *reached at* \
+names the step and what it offered. *connections*: WebSocket connections that joined in that step \
+(phones that got their `welcome`, retries included, and each session's screen and facilitator).\n\
+- *server CPU*: the server process (`/proc/PID/stat`), in % of one core and per delivery. Node runs \
+JavaScript on one thread, so its servers cannot go much above 100 %; Bun's pub/sub copies frames in \
+native code on that same thread; Samsyn uses every core.\n\
+- *machine CPU per delivery*: all cores (`/proc/stat`) divided by the deliveries: the server, the load \
+generators (which share the machine), the kernel's network work, and anything else running.\n\
+- *state message, mean bytes*: the bytes of every state message the clients received at the common \
+rate, divided by their number (phones' frames and the larger screen and facilitator frames).\n\
+- *KB per idle connection*: the server's resident memory (`VmRSS`) after the common-rate step's \
+phones joined minus before the first joined, per phone.\n",
     );
     let _ = writeln!(
         out,
-        "**The figures.**\n\n\
-- *connections held*: WebSocket connections that joined in the saturation run (phones that got their \
-`welcome`, retries included, and each session's screen and facilitator), from `samsyn-load`'s reports.\n\
-- *deliveries/s at saturation*: `state` frames written to sockets per second \
-(`samsyn_updates_delivered_total`; the Node servers count the same way) in the best {peak}-second \
-stretch of the saturation run: {sessions} sessions of {phones} phones each join one after \
-another, then all vote at once over {window} s. A session of up to 1,999 phones gets 10 frames a second \
-per phone, and its screen and facilitator 20, while anything changes, so the run asks for about \
-{demand} deliveries a second. It overloads the servers on purpose (and this machine, which also runs \
-the generators: one `samsyn-load --threads 1` per session); a server that delivers about that many \
-was not saturated.\n\
-- *server CPU*: the server process (`/proc/PID/stat`) in that stretch, in % of one core and per \
-delivery. Node runs JavaScript on one thread, so its servers cannot go much above 100 %; Samsyn uses \
-every core.\n\
-- *machine CPU per delivery*: all cores (`/proc/stat`) in that stretch, divided by the deliveries: the \
-server, the load generators (which share the machine), the kernel's network work, and anything else \
-running.\n\
-- *KB per idle connection*: the server's resident memory (`VmRSS`) after {memory} phones joined minus \
-before, per phone.\n\
-- *vote → screen*, *vote → phone*: `samsyn-load`'s figures (see \"How vote → screen and vote → phone are \
-measured\") for one session of {latency} phones with the default workload over a {latency_window}-second \
-vote.\n\
+        "- *vote → screen*, *vote → phone*: `samsyn-load`'s figures (see \"How vote → screen and vote → \
+phone are measured\") for one session of {latency} phones with the default workload over a \
+{latency_window}-second vote.\n\
 - *taken by the host (steal)*: on a virtual machine, the part of \"machine busy\" in which its cores \
-wanted to run but the host ran something else (`/proc/stat`, steal). It is counted in machine CPU per \
-delivery; a few % of it make every figure of that run a little worse, and more says the run measured \
-the host's other guests too.\n\
-- *machine busy before the runs*: the whole machine in the second before each of the server's runs, \
-when nothing of the benchmark runs (other programs), on average. The servers take turns: first every \
-latency run, then every memory run, then every saturation run.\n\
+wanted to run but the host ran something else (`/proc/stat`, steal), the more of the plateau's and the \
+common rate's. It is counted in machine CPU per delivery; a few % of it make every figure of that run \
+a little worse, and more says the run measured the host's other guests too.\n\
+- *machine busy before the runs*: the whole machine just before each of the server's runs, when \
+nothing of the benchmark runs (other programs), on average.\n\
 - *acknowledged votes and words lost*: acknowledged ballots and words missing from the final tallies, \
 summed over every run; a server may be slow or refuse work when overloaded, but never lose what it \
 acknowledged.\n\
-- *runs correct*: generator runs in which every phone joined at the first attempt, nothing acknowledged \
-was lost, every view ended equal to the final state and no error occurred; the saturation run's \
-sessions are counted apart, since an overloaded server may refuse or drop connections.\n\
+- *correct*: runs or sessions in which every phone joined at the first attempt, nothing acknowledged \
+was lost, every view ended equal to the final state and no error occurred. At the common rate every \
+session should be; steps past a server's plateau overload it on purpose, and it may refuse or drop \
+connections there.\n\
 - The ratios divide Samsyn's figure by the other's: below 1, Samsyn needs less (CPU, memory, time), or \
 delivers less.\n",
-        peak = plan.peak.as_secs(),
-        sessions = plan.sessions,
-        phones = group(f64::from(SESSION_PHONES)),
-        window = plan.saturation_window,
-        demand = group(plan.demand()),
-        memory = group(f64::from(plan.memory_phones)),
         latency = group(f64::from(plan.latency_phones)),
         latency_window = plan.latency_window,
     );
@@ -113,23 +138,12 @@ floor all ran on this one machine, one after another, and shared it with whateve
         context.versions,
     );
     out.push_str(&table(figures, floor));
+    out.push('\n');
+    out.push_str(&steps_table(figures));
     for (system, f) in figures {
-        if f.peak.is_some_and(|p| p.per_sec >= 0.95 * plan.demand()) {
-            let _ = writeln!(
-                out,
-                "\n{} delivered about what the saturation run asks for ({} a second): it was not saturated.",
-                system.name(),
-                group(plan.demand())
-            );
+        if let Some(stop) = f.stop.filter(|s| matches!(s, Stop::Top | Stop::Failed)) {
+            let _ = writeln!(out, "\n{}: {}.", system.name(), stop.describe());
         }
-    }
-    if let Some((_, bytes)) = floor {
-        let source = if figures.iter().any(|(s, f)| *s == System::Samsyn && f.phone_bytes.is_some()) {
-            "the size of the last state Samsyn sent its phones in the latency run"
-        } else {
-            "about the size of Samsyn's phone state in this workload"
-        };
-        let _ = writeln!(out, "\nThe floor wrote {bytes}-byte frames, {source}.");
     }
     // Each server's lines of one kind, as a list headed by `title`, if there are any.
     let mut listed = |title: &str, lines: fn(&Figures) -> &Vec<String>| {
@@ -182,11 +196,10 @@ fn wrap(markdown: &str, width: usize) -> String {
 }
 
 /// One row per figure, one column per server, then Samsyn divided by each of the others.
-fn table(figures: &[(System, Figures)], floor: Option<(Floor, usize)>) -> String {
+fn table(figures: &[(System, Figures)], floor: Option<Floor>) -> String {
     let samsyn = figures.iter().find(|(s, _)| *s == System::Samsyn).map(|(_, f)| f);
     let others: Vec<(&str, &Figures)> =
         figures.iter().filter(|(s, _)| *s != System::Samsyn).map(|(s, f)| (s.name(), f)).collect();
-    let floor = floor.map(|(f, _)| f);
 
     let mut head = vec!["".to_string()];
     head.extend(figures.iter().map(|(s, _)| s.name().to_string()));
@@ -220,54 +233,134 @@ fn table(figures: &[(System, Figures)], floor: Option<(Floor, usize)>) -> String
         }
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     };
-    row("connections held", |f| f.connections.map(|c| c as f64), |f| Some(f.connections as f64), group, true);
-    row("deliveries/s at saturation", |f| f.peak.map(|p| p.per_sec), |f| Some(f.per_sec), group, true);
+    fn top(f: &Figures) -> Option<Peak> {
+        f.plateau()?.peak
+    }
+    fn common(f: &Figures) -> Option<Peak> {
+        f.common.as_ref()?.peak
+    }
     row(
-        "server CPU at saturation, % of one core",
-        |f| f.peak.map(|p| p.server_pct),
+        "connections at the plateau",
+        |f| f.plateau().map(|r| r.connections as f64),
+        |f| Some(f.connections as f64),
+        group,
+        true,
+    );
+    row("plateau, deliveries/s", |f| top(f).map(|p| p.per_sec), |f| Some(f.per_sec), group, true);
+    row(
+        "server CPU at the plateau, % of one core",
+        |f| top(f).map(|p| p.server_pct),
         |f| Some(f.server_pct),
         pct,
         false,
     );
-    row("server CPU µs per delivery", |f| f.peak.map(|p| p.server_us), |f| Some(f.server_us), small, true);
-    row("machine CPU µs per delivery", |f| f.peak.map(|p| p.machine_us), |f| Some(f.machine_us), small, true);
     row(
-        "machine busy at saturation, % of all cores",
-        |f| f.peak.map(|p| p.machine_pct),
+        "machine busy at the plateau, % of all cores",
+        |f| top(f).map(|p| p.machine_pct),
         |f| Some(f.machine_pct),
         pct,
         false,
     );
+    row("common rate, deliveries/s", |f| common(f).map(|p| p.per_sec), |_| None, group, false);
     row(
-        "of it taken by the host (steal), % of all cores",
-        |f| f.peak.map(|p| p.stolen_pct),
+        "server CPU µs per delivery at the common rate",
+        |f| common(f).map(|p| p.server_us),
+        |f| Some(f.server_us),
+        small,
+        true,
+    );
+    row(
+        "machine CPU µs per delivery at the common rate",
+        |f| common(f).map(|p| p.machine_us),
+        |f| Some(f.machine_us),
+        small,
+        true,
+    );
+    row("server CPU at the common rate, % of one core", |f| common(f).map(|p| p.server_pct), |_| None, pct, false);
+    row(
+        "taken by the host (steal), % of all cores",
+        |f| top(f).into_iter().chain(common(f)).map(|p| p.stolen_pct).reduce(f64::max),
         |f| Some(f.stolen_pct),
         pct,
         false,
     );
-    row("KB per idle connection", |f| f.kb_per_connection, |_| None, small, true);
+    row("state message, mean bytes", |f| f.common.as_ref()?.frame_bytes, |f| Some(f.bytes as f64), group, true);
+    row("KB per idle connection", |f| f.common.as_ref()?.kb_per_connection, |_| None, small, true);
     row("vote → screen p50, ms", |f| f.screen.map(|p| p.0), |_| None, small, true);
     row("vote → screen p99, ms", |f| f.screen.map(|p| p.1), |_| None, small, true);
     row("vote → phone p50, ms", |f| f.phone.map(|p| p.0), |_| None, small, true);
     row("vote → phone p99, ms", |f| f.phone.map(|p| p.1), |_| None, small, true);
     row("machine busy before the runs, % of all cores", Figures::busy, |f| f.busy_before, pct, false);
-    // Counts, without ratios.
+    // Words and counts, without ratios.
     let mut text_row = |label: &str, values: Vec<String>| {
         let mut cells = vec![label.to_string()];
         cells.extend(values);
         cells.resize(head.len(), String::new());
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     };
+    let reached = |f: &Figures| {
+        let Some(top) = f.plateau() else { return "–".to_string() };
+        let at = f.climb.iter().position(|r| r.step == top.step).map_or(0, |i| i + 1);
+        let unsure = if f.stop == Some(Stop::Top) { ", not reached" } else { "" };
+        format!("step {at}: {} ({}/s){unsure}", top.step.describe(), group(top.step.offered()))
+    };
+    text_row("plateau reached at", figures.iter().map(|(_, f)| reached(f)).collect());
+    text_row(
+        "common rate offered",
+        figures.iter().map(|(_, f)| f.common.as_ref().map_or("–".into(), |c| group(c.step.offered()) + "/s")).collect(),
+    );
     let of = |ok: u32, all: u32| format!("{ok} of {all}");
     text_row(
         "acknowledged votes and words lost, all runs",
         figures.iter().map(|(_, f)| group(f.lost as f64)).collect(),
     );
-    text_row("runs correct (latency, memory)", figures.iter().map(|(_, f)| of(f.correct, f.runs)).collect());
+    text_row("latency runs correct", figures.iter().map(|(_, f)| of(f.correct, f.runs)).collect());
     text_row(
-        "saturation sessions correct",
-        figures.iter().map(|(_, f)| of(f.saturation_correct, f.saturation_runs)).collect(),
+        "sessions correct at the common rate",
+        figures
+            .iter()
+            .map(|(_, f)| f.common.as_ref().map_or("–".into(), |c| of(c.sessions_correct, c.step.sessions)))
+            .collect(),
     );
+    text_row(
+        "sessions correct in all steps",
+        figures
+            .iter()
+            .map(|(_, f)| {
+                of(f.climb.iter().map(|r| r.sessions_correct).sum(), f.climb.iter().map(|r| r.step.sessions).sum())
+            })
+            .collect(),
+    );
+    out
+}
+
+/// Every step each server ran: deliveries a second (server CPU, % of one core); the plateau in bold.
+fn steps_table(figures: &[(System, Figures)]) -> String {
+    let mut out =
+        String::from("Every step (deliveries/s, and the server's CPU in % of one core; the plateau in bold):\n\n");
+    let mut head = vec!["step".to_string(), "offered/s".to_string()];
+    head.extend(figures.iter().map(|(s, _)| s.name().to_string()));
+    let _ = writeln!(out, "| {} |\n|{}", head.join(" | "), "---|".repeat(head.len()));
+    let mut steps: Vec<Step> = Vec::new();
+    for run in figures.iter().flat_map(|(_, f)| &f.climb) {
+        if !steps.contains(&run.step) {
+            steps.push(run.step);
+        }
+    }
+    steps.sort_by(|a, b| a.offered().total_cmp(&b.offered()));
+    for step in steps {
+        let mut cells = vec![step.describe(), group(step.offered())];
+        for (_, f) in figures {
+            let top = f.plateau().map(|r| r.step);
+            cells.push(match f.climb.iter().find(|r| r.step == step).and_then(|r| r.peak) {
+                Some(p) if top == Some(step) => format!("**{}** ({})", group(p.per_sec), pct(p.server_pct)),
+                Some(p) => format!("{} ({})", group(p.per_sec), pct(p.server_pct)),
+                None if f.climb.iter().any(|r| r.step == step) => "failed".into(),
+                None => String::new(),
+            });
+        }
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
     out
 }
 
@@ -279,7 +372,7 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> String {
 }
 
 /// A whole number with thousands separators: 12,345.
-fn group(x: f64) -> String {
+pub fn group(x: f64) -> String {
     if !x.is_finite() {
         return "–".into();
     }

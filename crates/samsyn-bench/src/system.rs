@@ -15,6 +15,8 @@ use tokio::sync::oneshot;
 
 /// How long a server may take to print its address.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// Loopback source addresses of the generators that run side by side (`samsyn-load --source-addrs`).
+const SOURCE_ADDRS: usize = 8;
 /// How often the saturation run is sampled.
 const SAMPLE_EVERY: Duration = Duration::from_millis(250);
 
@@ -23,23 +25,25 @@ pub enum System {
     Samsyn,
     Ws,
     SocketIo,
+    Bun,
 }
 
 impl System {
-    pub const ALL: [System; 3] = [System::Samsyn, System::Ws, System::SocketIo];
+    pub const ALL: [System; 4] = [System::Samsyn, System::Ws, System::SocketIo, System::Bun];
 
     pub fn name(self) -> &'static str {
         match self {
             System::Samsyn => "Samsyn",
             System::Ws => "Node ws",
             System::SocketIo => "Socket.IO",
+            System::Bun => "Bun",
         }
     }
 
     /// `samsyn-load --protocol` for this server.
     fn protocol(self) -> &'static str {
         match self {
-            System::Samsyn | System::Ws => "samsyn",
+            System::Samsyn | System::Ws | System::Bun => "samsyn",
             System::SocketIo => "socketio",
         }
     }
@@ -49,8 +53,19 @@ impl System {
 pub struct Paths {
     /// `samsyn`, `samsyn-load` and this benchmark, built together.
     pub bin_dir: PathBuf,
-    /// The baselines, with `node_modules` installed.
+    /// The Node.js peers, with `node_modules` installed.
     pub node_dir: PathBuf,
+    /// The Bun peer, with the `bun` package installed.
+    pub bun_dir: PathBuf,
+    /// How the Bun peer fans frames out: `publish` or `send` (benches/bun/bun-server.mjs).
+    pub bun_fanout: &'static str,
+}
+
+impl Paths {
+    /// The `bun` binary the npm package installs.
+    pub fn bun(&self) -> PathBuf {
+        self.bun_dir.join("node_modules").join(".bin").join("bun")
+    }
 }
 
 /// A running server, killed when stopped.
@@ -85,6 +100,14 @@ impl Server {
                 let script = if system == System::Ws { "ws-server.mjs" } else { "socketio-server.mjs" };
                 let mut command = Command::new("node");
                 command.arg(paths.node_dir.join(script)).args(["--port", "0"]).current_dir(&paths.node_dir);
+                command
+            }
+            System::Bun => {
+                let mut command = Command::new(paths.bun());
+                command
+                    .arg(paths.bun_dir.join("bun-server.mjs"))
+                    .args(["--port", "0", "--fanout", paths.bun_fanout])
+                    .current_dir(&paths.bun_dir);
                 command
             }
         };
@@ -201,6 +224,8 @@ pub struct Load<'a> {
     pub seed: u64,
     /// Seconds added to the generator's time limit, for waiting on the other generators.
     pub waiting_secs: f64,
+    /// `--join-rate`, if not the generator's default.
+    pub join_rate: Option<f64>,
 }
 
 impl Load<'_> {
@@ -218,6 +243,9 @@ impl Load<'_> {
             .kill_on_drop(true);
         if let Some(pid) = self.server_pid {
             command.args(["--server-pid", &pid.to_string()]);
+        }
+        if let Some(rate) = self.join_rate {
+            command.args(["--join-rate", &rate.to_string()]);
         }
         command
     }
@@ -241,6 +269,9 @@ impl Load<'_> {
             .arg("--wait-for-go")
             // Several generators share the machine: one thread each wastes no CPU on waking the others.
             .args(["--threads", "1"])
+            // Every generator spreads its phones over the same addresses: with more than four, 20,000 phones
+            // stay well below Samsyn's 5,000 sockets per client address.
+            .args(["--source-addrs", &SOURCE_ADDRS.to_string()])
             .stdin(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -50,12 +50,16 @@ impl Step {
         self.sessions * self.phones
     }
 
-    /// Sessions of at most `phones` phones that together offer about `rate`.
+    /// Sessions of about `phones` phones (a quarter more at most) that together offer about `rate`.
     pub fn at_rate(rate: f64, phones: u32) -> Step {
         let per_session = f64::from(phones) * PHONE_FRAMES + 2.0 * VIEWER_FRAMES;
-        let sessions = (rate / per_session).ceil().max(1.0) as u32;
-        let each = ((rate / f64::from(sessions) - 2.0 * VIEWER_FRAMES) / PHONE_FRAMES).round() as u32;
-        Step { sessions, phones: each.clamp(SMALL_SESSION + 1, phones.min(MAX_SESSION_PHONES)) }
+        let most = (phones + phones / 4).min(MAX_SESSION_PHONES);
+        let mut sessions = (rate / per_session).round().max(1.0) as u32;
+        let each = |sessions: u32| ((rate / f64::from(sessions) - 2.0 * VIEWER_FRAMES) / PHONE_FRAMES).round();
+        while each(sessions) > f64::from(most) {
+            sessions += 1;
+        }
+        Step { sessions, phones: (each(sessions) as u32).clamp(SMALL_SESSION + 1, most) }
     }
 
     /// `8 × 1,500`
@@ -280,6 +284,8 @@ mod tests {
         let step = Step::at_rate(30_000.0, 1500);
         assert_eq!(step, Step { sessions: 2, phones: 1496 });
         assert!((step.offered() - 30_000.0).abs() < 20.0);
+        assert_eq!(Step::at_rate(30_150.0, 1500), Step { sessions: 2, phones: 1504 });
+        assert_eq!(Step::at_rate(40_000.0, 1500), Step { sessions: 3, phones: 1329 });
         assert_eq!(Step::at_rate(500.0, 1500), Step { sessions: 1, phones: 101 });
     }
 
@@ -304,7 +310,7 @@ mod tests {
         let fast = [run(2, 30_000.0), run(3, 45_000.0), run(5, 75_000.0), run(8, 90_000.0)];
         let slow = [run(2, 30_000.0), run(3, 44_000.0), run(5, 50_000.0)];
         let step = common_step(&[&fast, &slow], 1500).expect("a step");
-        assert_eq!(step.sessions, 3);
+        assert_eq!(step, Step { sessions: 2, phones: 1871 });
         assert!((step.offered() - 37_500.0).abs() < 20.0, "{step:?}");
         assert_eq!(common_step(&[&fast, &[]], 1500), None);
     }

@@ -45,7 +45,9 @@ socketio` speaks Engine.IO v4 over the same WebSocket.\n\
 audience is a topic its sockets `subscribe` to; a state frame is serialized once and handed to \
 `server.publish`, which frames it once and copies it to every subscriber without going back to \
 JavaScript. (`--bun-fanout send` loops over the sockets with `ws.sendText` instead, skipping a socket \
-with unsent bytes and catching it up when it drains, as Samsyn does; it was the slower of the two here.)\n\
+with unsent bytes and catching it up when it drains, as Samsyn does. Measured against each other on the \
+machine below, the two cost about the same server CPU per delivery; `publish` is the default, Bun's own \
+way to reach many sockets.)\n\
 - **floor**: no server. A child of `samsyn-bench` accepts as many loopback TCP connections as the \
 largest step had phones and writes one WebSocket text frame, as large as the mean state message the \
 clients received at the common rate, to each in turn as fast as the sockets take them; `samsyn-bench` \

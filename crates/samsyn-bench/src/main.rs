@@ -128,7 +128,7 @@ impl Plan {
                 latency_window: 2.0,
                 session_phones: 1500,
                 // Two steps: one every server should keep up with (Socket.IO may not), one past all of them.
-                ladder: vec![3, 20],
+                ladder: vec![3, 10],
                 step_window: 3.0,
                 stall_secs: 2.0,
                 peak: Duration::from_secs(2),
@@ -285,7 +285,8 @@ async fn run(args: Args) -> Result<(), String> {
 
     let mut floor = None;
     if args.only.contains(&Part::Floor) {
-        // Frames of the mean size the servers' clients received, over as many connections as the largest step's phones.
+        // Frames of the mean size a delivery carried while the votes ran, over as many connections as the
+        // largest step had phones.
         let frame_bytes = |system: System| {
             figures.iter().find(|(s, _)| *s == system).and_then(|(_, f)| f.common.as_ref()?.frame_bytes)
         };

@@ -49,8 +49,8 @@ with unsent bytes and catching it up when it drains, as Samsyn does. Measured ag
 machine below, the two cost about the same server CPU per delivery; `publish` is the default, Bun's own \
 way to reach many sockets.)\n\
 - **floor**: no server. A child of `samsyn-bench` accepts as many loopback TCP connections as the \
-largest step had phones and writes one WebSocket text frame, as large as the mean state message the \
-clients received at the common rate, to each in turn as fast as the sockets take them; `samsyn-bench` \
+largest step had phones and writes one WebSocket text frame, as large as the mean state message \
+Samsyn's clients received while voting at the common rate, to each in turn as fast as the sockets take them; `samsyn-bench` \
 reads the other ends. It is what the kernel costs per delivery before any server does any work.\n\n\
 The three peers share `benches/node/protocol.mjs`: `POST /api/sessions`, `hello` as participant, \
 screen or facilitator with resume tokens and `welcome.ballots`, `vote`, `word` (normalised, limited per \
@@ -60,7 +60,7 @@ Samsyn does above 100 phones (the case of every run here): screens and the facil
 50 ms, phones every 32 µs per phone online (at least 100 ms, at most 1 s apart), each state \
 serialized once per audience. Their `state` has Samsyn's fields in Samsyn's order, and phones get only \
 the current item and the items open for answers, as from Samsyn, so every frame is the same size (the \
-row *state message, mean bytes* checks it). They leave out what this workload does not touch: rate \
+rows *state message while voting* check it). They leave out what this workload does not touch: rate \
 limits, limits per address, moderation and every other command.\n\n",
     );
     let ladder: Vec<String> = crate::steps::ladder(plan).iter().map(|s| s.sessions.to_string()).collect();
@@ -101,8 +101,10 @@ JavaScript on one thread, so its servers cannot go much above 100 %; Bun's pub/s
 native code on that same thread; Samsyn uses every core.\n\
 - *machine CPU per delivery*: all cores (`/proc/stat`) divided by the deliveries: the server, the load \
 generators (which share the machine), the kernel's network work, and anything else running.\n\
-- *state message, mean bytes*: the bytes of every state message the clients received at the common \
-rate, divided by their number (phones' frames and the larger screen and facilitator frames).\n\
+- *state message while voting, mean bytes*: the bytes of the state messages the clients received at \
+the common rate while the votes ran, divided by their number (phones' frames and the larger screen \
+and facilitator frames); a row further down gives each audience's. They should be the same for every \
+server: a peer that sent smaller frames would do less work.\n\
 - *KB per idle connection*: the server's resident memory (`VmRSS`) after the common-rate step's \
 phones joined minus before the first joined, per phone.\n",
     );
@@ -286,7 +288,13 @@ fn table(figures: &[(System, Figures)], floor: Option<Floor>) -> String {
         pct,
         false,
     );
-    row("state message, mean bytes", |f| f.common.as_ref()?.frame_bytes, |f| Some(f.bytes as f64), group, true);
+    row(
+        "state message while voting, mean bytes",
+        |f| f.common.as_ref()?.frame_bytes,
+        |f| Some(f.bytes as f64),
+        group,
+        true,
+    );
     row("KB per idle connection", |f| f.common.as_ref()?.kb_per_connection, |_| None, small, true);
     row("vote → screen p50, ms", |f| f.screen.map(|p| p.0), |_| None, small, true);
     row("vote → screen p99, ms", |f| f.screen.map(|p| p.1), |_| None, small, true);
@@ -307,6 +315,15 @@ fn table(figures: &[(System, Figures)], floor: Option<Floor>) -> String {
         format!("step {at}: {} ({}/s){unsure}", top.step.describe(), group(top.step.offered()))
     };
     text_row("plateau reached at", figures.iter().map(|(_, f)| reached(f)).collect());
+    let sizes = |f: &Figures| {
+        let Some(common) = &f.common else { return "–".to_string() };
+        let sizes: Vec<String> = common.audience_bytes.iter().map(|b| b.map_or("–".into(), group)).collect();
+        sizes.join(" / ")
+    };
+    text_row(
+        "state message while voting: phone / screen / facilitator",
+        figures.iter().map(|(_, f)| sizes(f)).collect(),
+    );
     text_row(
         "common rate offered",
         figures.iter().map(|(_, f)| f.common.as_ref().map_or("–".into(), |c| group(c.step.offered()) + "/s")).collect(),

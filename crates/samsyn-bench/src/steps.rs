@@ -113,8 +113,10 @@ pub struct StepRun {
     pub connections: u64,
     /// The server's resident memory after the phones joined minus before, per phone, KB.
     pub kb_per_connection: Option<f64>,
-    /// Mean size of the state messages the clients received, bytes.
+    /// Mean size of the state messages the clients received while the votes ran, bytes: over all of
+    /// them, and for the phones, the screens and the facilitators.
     pub frame_bytes: Option<f64>,
+    pub audience_bytes: [Option<f64>; 3],
     /// Acknowledged votes and words missing from the final tallies.
     pub lost: u64,
     /// What went wrong, one line per session.
@@ -130,6 +132,7 @@ impl StepRun {
             connections: 0,
             kb_per_connection: None,
             frame_bytes: None,
+            audience_bytes: [None; 3],
             lost: 0,
             problems: vec![problem],
         }
@@ -239,7 +242,9 @@ pub async fn run(system: System, step: Step, plan: &Plan, paths: &Paths) -> Step
     let mut run = StepRun::failed(step, String::new());
     run.problems = problems;
     let count = |report: &Value, key: &str| report[key].as_u64().unwrap_or(0);
-    let (mut bytes, mut frames, mut phones) = (0, 0, 0);
+    let mut phones = 0;
+    // Frames and bytes received while the votes ran, by audience.
+    let mut weighed = [(0, 0); 3];
     for (k, report) in numbers.iter().zip(&reports) {
         match report.as_ref().map_err(Clone::clone).and_then(system::verdict) {
             Ok(()) => run.sessions_correct += 1,
@@ -249,12 +254,17 @@ pub async fn run(system: System, step: Step, plan: &Plan, paths: &Paths) -> Step
             run.lost += count(report, "votes_lost") + count(report, "words_lost");
             run.connections += count(report, "connected") + 2;
             phones += count(report, "connected");
-            bytes += count(report, "state_bytes_received");
-            frames += count(report, "updates_received");
+            for (audience, sum) in ["phone", "screen", "facilitator"].iter().zip(&mut weighed) {
+                let frames = &report["vote_frames"][audience];
+                sum.0 += frames["count"].as_u64().unwrap_or(0);
+                sum.1 += frames["bytes"].as_u64().unwrap_or(0);
+            }
         }
     }
     run.peak = system::peak(&samples, plan.peak);
-    run.frame_bytes = (frames > 0).then(|| bytes as f64 / frames as f64);
+    let mean = |(frames, bytes): (u64, u64)| (frames > 0).then(|| bytes as f64 / frames as f64);
+    run.audience_bytes = weighed.map(mean);
+    run.frame_bytes = mean(weighed.iter().fold((0, 0), |all, one| (all.0 + one.0, all.1 + one.1)));
     run.kb_per_connection = match (rss_before, rss_joined) {
         (Some(before), Some(joined)) if phones > 0 => Some(joined.saturating_sub(before) as f64 / phones as f64),
         _ => None,

@@ -109,8 +109,10 @@ pub struct PhoneReport {
     /// The words acknowledged, as the server stored them.
     pub words_acked: Vec<String>,
     pub updates: u64,
-    /// Bytes of those state messages (payload).
-    pub state_bytes: u64,
+    /// State messages received while the vote ran (from the choice's opening until closing began),
+    /// and their bytes: what a delivery carries at load.
+    pub vote_frames: u64,
+    pub vote_bytes: u64,
     pub reconnects: u64,
     pub stalls: u64,
     /// The last state received after the coordinator started closing, to compare with the final state.
@@ -153,6 +155,8 @@ struct Phone {
     parsed_version: u64,
     counted_done: bool,
     counted_final: bool,
+    /// The vote runs: state messages now count towards `vote_frames`.
+    voting: bool,
     report: PhoneReport,
 }
 
@@ -179,6 +183,7 @@ pub async fn run(ix: usize, plan: Vec<Action>, rng: SmallRng, env: Arc<Env>, con
         parsed_version: 0,
         counted_done: false,
         counted_final: false,
+        voting: false,
         report: PhoneReport::default(),
     };
     let started = Instant::now();
@@ -204,6 +209,7 @@ pub async fn run(ix: usize, plan: Vec<Action>, rng: SmallRng, env: Arc<Env>, con
             break;
         }
         phone.count_progress(&ctl);
+        phone.voting = ctl.choice.is_some() && !env.closing.load(Ordering::SeqCst);
         let due = phone.due(&ctl);
         if due != armed {
             timer.as_mut().reset(due.unwrap_or_else(far_future));
@@ -337,7 +343,7 @@ impl Phone {
                 self.seen_version = version;
                 self.parsed_version = version;
                 self.report.updates += 1;
-                self.report.state_bytes += text.len() as u64;
+                self.count_vote_frame(&text);
                 if self.env.keeps_final_view() {
                     self.report.final_view = Some(text);
                 }
@@ -550,9 +556,16 @@ impl Phone {
         }
     }
 
+    fn count_vote_frame(&mut self, text: &str) {
+        if self.voting {
+            self.report.vote_frames += 1;
+            self.report.vote_bytes += text.len() as u64;
+        }
+    }
+
     fn on_state(&mut self, version: u64, text: Utf8Bytes) {
         self.report.updates += 1;
-        self.report.state_bytes += text.len() as u64;
+        self.count_vote_frame(&text);
         if self.inflight.as_ref().is_some_and(|i| i.first_vote && !i.resent) {
             self.state_before_ack = Some((Instant::now(), version, text.clone()));
         }

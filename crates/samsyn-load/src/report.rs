@@ -182,13 +182,17 @@ pub fn summarise(reports: &[PhoneReport], screen: &ViewerReport, facilitator: &V
         "screen_unmeasured": screen_unmeasured,
         "phone_unmeasured": first_votes.saturating_sub(phone.len() as u64),
         "updates_received": updates,
-        // All state messages' bytes, so a benchmark can see what size of frame each delivery carried.
-        "state_bytes_received": sum(|r| r.state_bytes) + screen.state_bytes + facilitator.state_bytes,
         "screen_updates": screen.updates,
         "state_bytes": {
             "phone": reports.iter().find_map(|r| r.final_view.as_ref()).map(|view| view.len()),
             "screen": screen.last.as_ref().map(String::len),
             "facilitator": facilitator.last.as_ref().map(String::len),
+        },
+        // What each audience's frames weighed while the vote ran: what a delivery carries at load.
+        "vote_frames": {
+            "phone": {"count": sum(|r| r.vote_frames), "bytes": sum(|r| r.vote_bytes)},
+            "screen": {"count": screen.vote_frames, "bytes": screen.vote_bytes},
+            "facilitator": {"count": facilitator.vote_frames, "bytes": facilitator.vote_bytes},
         },
         "reconnects": sum(|r| r.reconnects),
         "stalls": sum(|r| r.stalls),

@@ -33,8 +33,9 @@ pub struct ViewerReport {
     /// The last state message, whole.
     pub last: Option<String>,
     pub updates: u64,
-    /// Bytes of those state messages (payload).
-    pub state_bytes: u64,
+    /// State messages received while the choice was voting, and their bytes.
+    pub vote_frames: u64,
+    pub vote_bytes: u64,
 }
 
 struct Request {
@@ -187,7 +188,6 @@ async fn read(
                 };
                 if let Some(version) = state_version(&text) {
                     report.updates += 1;
-                    report.state_bytes += text.len() as u64;
                     let state = match StateLite::parse(&text) {
                         Ok(state) => state,
                         Err(error) => {
@@ -195,6 +195,10 @@ async fn read(
                             continue;
                         }
                     };
+                    if state.phase(CHOICE) == Some("voting") {
+                        report.vote_frames += 1;
+                        report.vote_bytes += text.len() as u64;
+                    }
                     let voted = state.voted(CHOICE, 1).unwrap_or(0);
                     if voted > report.timeline.last().map_or(0, |(_, v)| *v) {
                         report.timeline.push((Instant::now(), voted));

@@ -163,6 +163,7 @@ class Session {
     this.version = 0;
     this.tokens = new Map(); // resume token → participant number (0, 1, …)
     this.online = new Map(); // participant number → open connections
+    this.consoles = 0; // open facilitator connections, all by key link here
     this.recent = new Map(); // participant number → {id, key, reply}: the last applied command, for a resend
     this.dirty = false;
     this.phonesBehind = false;
@@ -384,6 +385,8 @@ class Session {
           priorities: [],
         }
       : null;
+    // Only the facilitator's view names who runs the consoles open now ("" for a key link's holder).
+    const consoles = facilitator ? { consoles: this.consoles > 0 ? [''] : [] } : {};
     return {
       type: 'state',
       version: this.version,
@@ -392,6 +395,7 @@ class Session {
         title: spec.title,
         catalogue: null,
         participants: this.online.size,
+        ...consoles,
         current: this.current,
         profanity_filter: true,
         summary_shared: false,
@@ -490,6 +494,10 @@ export class Client {
       feed = 'phone';
     } else if (role === 'screen' || role === 'facilitator') {
       if (role === 'facilitator' && msg.key !== session.key) throw new ProtocolError('forbidden', 'wrong key');
+      if (role === 'facilitator') {
+        session.consoles += 1;
+        session.changed();
+      }
       welcome = { type: 'welcome', id: msg.id, role, code: session.code };
       feed = role;
     } else {
@@ -507,6 +515,10 @@ export class Client {
     if (!this.session) return;
     this.hub.connections[this.role] -= 1;
     if (this.role === 'participant') this.session.leave(this.participant);
+    if (this.role === 'facilitator') {
+      this.session.consoles -= 1;
+      this.session.changed();
+    }
   }
 }
 

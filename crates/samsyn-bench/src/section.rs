@@ -20,7 +20,7 @@ pub fn section(context: &Context, figures: &[(System, Figures)], floor: Option<F
         "Samsyn next to three servers that speak the same part of its protocol, and next to the bare cost \
 of a socket write on the same machine. One command runs it all and prints this section:\n\n\
 ```sh\n\
-benches/run.sh                 # about 10 minutes; --quick: about 2\n\
+benches/run.sh                 # about 8 minutes; --quick: about 2\n\
 benches/run.sh --write-docs    # also replaces this section of docs/performance.md\n\
 ```\n\n\
 `benches/run.sh` builds the release binaries (`cargo build --release --bins`), installs the pinned \
@@ -78,7 +78,7 @@ hold), one step for every server before the next, until one of these holds:\n\n\
 - no step is left: then its plateau was not reached, and the table says so.\n\n\
 A step's figure is its best {peak}-second stretch. The *plateau* is the step with the most \
 deliveries. Then every server runs once more, at one *common rate*: 75 % of the lowest plateau, in \
-sessions of at most {phones} phones, a load every server keeps up with. All servers do the same work \
+sessions of about {phones} phones, a load every server keeps up with. All servers do the same work \
 there, so CPU per delivery at the common rate compares the servers' efficiency on any machine, whereas the \
 plateau also depends on how many cores the server can use and on the generators sharing them (on a small \
 machine the generators' own share of the CPU can be what ends the climb: the machine is then 100 % busy \
@@ -248,7 +248,7 @@ fn table(figures: &[(System, Figures)], floor: Option<Floor>) -> String {
         |f| f.plateau().map(|r| r.connections as f64),
         |f| Some(f.connections as f64),
         group,
-        true,
+        false,
     );
     row("plateau, deliveries/s", |f| top(f).map(|p| p.per_sec), |f| Some(f.per_sec), group, true);
     row(

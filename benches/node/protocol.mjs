@@ -24,15 +24,17 @@ function text(value) {
   return { sv: String(value.sv ?? ''), en: String(value.en ?? value.sv ?? '') };
 }
 
-/** A word as Samsyn stores it: NFKC, lower case, no invisible characters, spaces trimmed and collapsed. */
-function normaliseWord(raw) {
+/** A word as Samsyn shows it: as written, case kept, NFKC, no invisible characters, spaces trimmed and
+ * collapsed. In lower case, it is the word as Samsyn stores it. */
+function spellingOf(raw) {
   return raw
     .normalize('NFKC')
-    .toLowerCase()
+    .replace(/\s/gu, ' ')
     .replace(/[\p{Cc}\p{Cf}]/gu, '')
     .trim()
-    .replace(/\s+/gu, ' ');
+    .replace(/ +/gu, ' ');
 }
+
 
 class ProtocolError extends Error {
   constructor(code, message) {
@@ -142,6 +144,7 @@ class Round {
     } else {
       this.words = new Map(); // word → count
       this.wordsBy = new Map(); // participant → words, as stored
+      this.spellings = new Map(); // word → (spelling → count), in the order first seen
     }
   }
 
@@ -262,7 +265,8 @@ class Session {
   word(participant, msg) {
     const [item, round] = this.openRound(msg, 'words');
     if (typeof msg.text !== 'string') throw new ProtocolError('bad_message', 'text must be a string');
-    const word = normaliseWord(msg.text);
+    const spelling = spellingOf(msg.text);
+    const word = spelling.toLowerCase();
     if (!word || [...word].length > item.max_chars || !/[\p{L}\p{N}]/u.test(word) || /[<>{}]/.test(word)) {
       throw new ProtocolError('invalid_word', 'not a word this item takes');
     }
@@ -271,6 +275,9 @@ class Session {
     if (mine.length >= item.max_words) throw new ProtocolError('too_many_words', 'no more words in this round');
     round.wordsBy.set(participant, [...mine, word]);
     round.words.set(word, (round.words.get(word) ?? 0) + 1);
+    const spellings = round.spellings.get(word) ?? new Map();
+    spellings.set(spelling, (spellings.get(spelling) ?? 0) + 1);
+    round.spellings.set(word, spellings);
     return { type: 'ack', id: msg.id, word };
   }
 
@@ -439,9 +446,18 @@ class Session {
     // Most frequent first, ties alphabetical; the public view lists at most 100 (nothing here is hidden).
     const groups = [...round.words].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const shown = facilitator ? groups : groups.slice(0, 100);
-    const words = shown.map(([word, count]) =>
-      facilitator ? { text: word, count, hidden: false, filtered: false, variants: [] } : { text: word, count },
-    );
+    const words = shown.map(([word, count]) => {
+      // `display`: the most common spelling (the first seen on a tie), where it differs from the word.
+      let display;
+      let most = 0;
+      for (const [spelling, uses] of round.spellings.get(word) ?? []) {
+        if (uses > most) [display, most] = [spelling, uses];
+      }
+      const shownAs = display !== undefined && display !== word ? { display } : {};
+      return facilitator
+        ? { text: word, ...shownAs, count, hidden: false, filtered: false, variants: [] }
+        : { text: word, ...shownAs, count };
+    });
     return { words, total: words.reduce((sum, w) => sum + w.count, 0) };
   }
 }

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Samsyn side by side with a Node.js ws server, a Socket.IO server, a Bun server and the kernel's cost per
 # write (docs/performance.md, "Side by side"). Builds the release binaries, installs the pinned Node and Bun
-# packages, then runs the benchmark. Options go to samsyn-bench: --quick (about two minutes), --write-docs
-# (replace that section of docs/performance.md), --only samsyn,ws,socketio,bun,floor, --steps 2,3,5.
-# Honours CARGO_TARGET_DIR.
+# packages, then runs the benchmark. Options go to samsyn-bench: --quick (about two and a half minutes),
+# --write-docs (replace that section of docs/performance.md), --only samsyn,ws,socketio,bun,floor,
+# --steps 2,3,5. Honours CARGO_TARGET_DIR.
 set -eu
 cd "$(dirname "$0")/.."
 cargo build --release --bins

@@ -35,7 +35,7 @@ lowest plateau. Prints one Markdown section; --write-docs also puts it into docs
 \"Side by side\"). Use benches/run.sh, which builds the binaries and installs the Node and Bun packages first."
 )]
 struct Args {
-    /// A shorter run (under about two minutes): a shorter latency run, fewer and shorter steps.
+    /// A shorter run (about two and a half minutes): a shorter latency run, two shorter steps.
     #[arg(long)]
     quick: bool,
 

@@ -20,7 +20,7 @@ pub fn section(context: &Context, figures: &[(System, Figures)], floor: Option<F
         "Samsyn next to three servers that speak the same part of its protocol, and next to the bare cost \
 of a socket write on the same machine. One command runs it all and prints this section:\n\n\
 ```sh\n\
-benches/run.sh                 # about 8 minutes; --quick: about 2\n\
+benches/run.sh                 # about 8 minutes; --quick: about 2½\n\
 benches/run.sh --write-docs    # also replaces this section of docs/performance.md\n\
 ```\n\n\
 `benches/run.sh` builds the release binaries (`cargo build --release --bins`), installs the pinned \

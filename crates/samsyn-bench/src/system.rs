@@ -15,8 +15,6 @@ use tokio::sync::oneshot;
 
 /// How long a server may take to print its address.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
-/// Loopback source addresses of the generators that run side by side (`samsyn-load --source-addrs`).
-const SOURCE_ADDRS: usize = 8;
 /// How often the saturation run is sampled.
 const SAMPLE_EVERY: Duration = Duration::from_millis(250);
 
@@ -269,9 +267,6 @@ impl Load<'_> {
             .arg("--wait-for-go")
             // Several generators share the machine: one thread each wastes no CPU on waking the others.
             .args(["--threads", "1"])
-            // Every generator spreads its phones over the same addresses: with more than four, 20,000 phones
-            // stay well below Samsyn's 5,000 sockets per client address.
-            .args(["--source-addrs", &SOURCE_ADDRS.to_string()])
             .stdin(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -1,20 +1,21 @@
 // The subset of Samsyn's protocol (docs/protocol.md) that `samsyn-load` uses, for the Node.js baselines of
 // the side-by-side benchmark: sessions with choice, words and (never opened) scale items; hello as
 // participant, screen or facilitator; vote, word, open, close; acks that a resent command gets again.
-// State lives in memory only. State frames are coalesced as Samsyn's session actor does it
-// (src/live/actor.rs): screens and the facilitator at most every 50 ms, phones every 32 ms per 1,000
-// phones online (at least 100 ms, at most 1 s apart), each frame serialized once per audience and shared
-// by every socket.
-// The transports (ws-server.mjs, socketio-server.mjs) only move bytes.
+// State lives in memory only. State frames are coalesced as Samsyn's session actor does it above 100
+// phones online (src/live/actor.rs, src/live/cadence.rs): screens and the facilitator at most every 50 ms,
+// phones one and a half times as long apart as handing the last phone frame to every phone took (at least
+// 100 ms, at most 1 s), each frame serialized once per audience and shared by every socket.
+// The transports (ws-server.mjs, socketio-server.mjs, ../bun/bun-server.mjs) only move bytes.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 
 /** Shortest time between two frames for screens and the facilitator (Samsyn's STATE_INTERVAL). */
 export const STATE_INTERVAL_MS = 50;
 
-/** The phone cadence for an audience of `online` phones (Samsyn's `phone_interval`). */
-export function phoneInterval(online) {
-  return Math.min(Math.max(100, online * 0.032), 1000);
+/** The phone cadence when handing the last phone frame to every phone took `lastDeliveryMs` (Samsyn's
+ * `cadence::phone_interval`): one and a half times that, at least 100 ms, at most 1 s apart. */
+export function phoneInterval(lastDeliveryMs) {
+  return Math.min(Math.max(100, lastDeliveryMs * 1.5), 1000);
 }
 
 /** Every text is `{sv, en}`; a plain string stands for both languages. */
@@ -167,11 +168,13 @@ class Session {
     this.tokens = new Map(); // resume token → participant number (0, 1, …)
     this.online = new Map(); // participant number → open connections
     this.consoles = 0; // open facilitator connections, all by key link here
+    this.joinTimes = []; // when each new participant of the last minute joined (ms, oldest first)
     this.recent = new Map(); // participant number → {id, key, reply}: the last applied command, for a resend
     this.dirty = false;
     this.phonesBehind = false;
     this.lastPublish = -Infinity;
     this.lastPhones = -Infinity;
+    this.phoneDelivery = 0; // ms the last phone frame took to hand to every phone
     this.timer = null;
     this.timerAt = Infinity;
     this.immediate = null;
@@ -193,6 +196,7 @@ class Session {
       participant = this.tokens.size;
       this.tokens.set(token, participant);
       this.version += 1;
+      this.joinTimes.push(performance.now());
     }
     this.online.set(participant, (this.online.get(participant) ?? 0) + 1);
     this.changed();
@@ -228,9 +232,13 @@ class Session {
     const key = msg.type === 'vote' ? `v${msg.item}|${msg.round}|${JSON.stringify(msg.answer)}` : `w${msg.item}|${msg.round}|${msg.text}`;
     const last = this.recent.get(participant);
     if (last && last.id === msg.id && last.key === key) return last.reply;
+    // Like Samsyn's `public_version`: a participant's further answers in a round change what phones and
+    // screens see without counting as a change, so nobody can count changed answers.
+    const round = this.rounds[this.spec.items.findIndex((item) => item.id === msg.item)];
+    const answered = round?.ballots?.has(participant) || round?.wordsBy?.has(participant);
     const reply = msg.type === 'vote' ? this.vote(participant, msg) : this.word(participant, msg);
     this.recent.set(participant, { id: msg.id, key, reply });
-    this.version += 1;
+    if (!answered) this.version += 1;
     this.changed();
     return reply;
   }
@@ -325,14 +333,14 @@ class Session {
       this.phonesBehind = true;
       this.lastPublish = now;
     }
-    if (this.phonesBehind && now >= this.lastPhones + phoneInterval(this.online.size)) {
+    if (this.phonesBehind && now >= this.lastPhones + phoneInterval(this.phoneDelivery)) {
       this.publishToPhones();
       this.phonesBehind = false;
       this.lastPhones = now;
     }
     let due = Infinity;
     if (this.dirty) due = this.lastPublish + STATE_INTERVAL_MS;
-    if (this.phonesBehind) due = Math.min(due, this.lastPhones + phoneInterval(this.online.size));
+    if (this.phonesBehind) due = Math.min(due, this.lastPhones + phoneInterval(this.phoneDelivery));
     if (due < this.timerAt) {
       clearTimeout(this.timer);
       this.timerAt = due;
@@ -356,7 +364,9 @@ class Session {
   /** Serializes the phones' view once, at their cadence, and hands it to every phone. */
   publishToPhones() {
     this.frames.phone = this.hub.transport.encode(this.render(false, true));
+    const started = performance.now();
     this.hub.delivered += this.hub.transport.broadcast(this, 'phone', this.frames.phone);
+    this.phoneDelivery = performance.now() - started;
   }
 
   /** The `state` message, in the shape and field order Samsyn's is (src/domain/view.rs). Phones get
@@ -392,8 +402,18 @@ class Session {
           priorities: [],
         }
       : null;
-    // Only the facilitator's view names who runs the consoles open now ("" for a key link's holder).
-    const consoles = facilitator ? { consoles: this.consoles > 0 ? [''] : [] } : {};
+    // Only the facilitator's view names who runs the consoles open now ("" for a key link's holder) and
+    // counts the new participants of the last minute. (Samsyn also flags participants who joined in a burst
+    // from one address; these peers see no addresses, so `flagged` stays empty.)
+    let console = {};
+    if (facilitator) {
+      const minuteAgo = performance.now() - 60_000;
+      while (this.joinTimes.length > 0 && this.joinTimes[0] < minuteAgo) this.joinTimes.shift();
+      console = {
+        consoles: this.consoles > 0 ? [''] : [],
+        joins: { last_minute: this.joinTimes.length, flagged: [], left_out: [] },
+      };
+    }
     return {
       type: 'state',
       version: this.version,
@@ -402,7 +422,8 @@ class Session {
         title: spec.title,
         catalogue: null,
         participants: this.online.size,
-        ...consoles,
+        ...console,
+        room_word: null,
         current: this.current,
         profanity_filter: true,
         summary_shared: false,

@@ -57,20 +57,23 @@ screen or facilitator with resume tokens and `welcome.ballots`, `vote`, `word` (
 participant), `open`, `close`, a resent command answered with its first `ack`, and the `/metrics` \
 counters read here. They keep everything in memory, so their acks wait for no disk, and they coalesce as \
 Samsyn does above 100 phones (the case of every run here): screens and the facilitator at most every \
-50 ms, phones every 32 µs per phone online (at least 100 ms, at most 1 s apart), each state \
-serialized once per audience. Their `state` has Samsyn's fields in Samsyn's order, and phones get only \
+50 ms, phones one and a half times as long apart as handing the last phone frame to every phone \
+took (at least 100 ms, at most 1 s), each state serialized once per audience. Their `state` has Samsyn's fields in Samsyn's order, and phones get only \
 the current item and the items open for answers, as from Samsyn, so every frame is the same size (the \
-rows *state message while voting* check it). They leave out what this workload does not touch: rate \
-limits, limits per address, moderation and every other command.\n\n",
+rows *state message while voting* check it; the one difference is the facilitator's `joins.flagged`, \
+which Samsyn fills with the phones that joined in a burst from one address and the peers, which see no \
+addresses, leave empty). They leave out what this workload does not touch: rate limits, limits per \
+address, moderation and every other command.\n\n",
     );
     let ladder: Vec<String> = crate::steps::ladder(plan).iter().map(|s| s.sessions.to_string()).collect();
     let _ = writeln!(
         out,
         "**Steps to the plateau, and a common rate.** A step is a fresh server with S sessions of {phones} \
 phones: the sessions join one after another while those already joined sit quiet, then all vote at \
-once over {window} s (one `samsyn-load --threads 1` per session, on this same machine). A session of \
-up to 3,125 phones gets 10 frames a second per phone, and its screen and facilitator 20 each, while \
-anything changes, so a step offers S × ({phones} × 10 + 40) deliveries a second. Every server climbs the \
+once over {window} s (one `samsyn-load --threads 1` per session, on this same machine). While anything \
+changes, a session's screen and facilitator get 20 frames a second each and every phone 10 (as long as \
+handing a frame to all its phones takes under 67 ms; beyond that the phones' cadence slows, in Samsyn \
+and in the peers alike), so a step offers S × ({phones} × 10 + 40) deliveries a second. Every server climbs the \
 same steps (S = {ladder}; the last is cut to what the open-files limit, `ulimit -n`, lets one server \
 hold), one step for every server before the next, until one of these holds:\n\n\
 - its deliveries grew by less than 5 % over the step before;\n\

@@ -11,13 +11,11 @@ use futures_util::future::join_all;
 use serde_json::Value;
 use std::time::Duration;
 
-/// State frames a second to each phone while anything changes (a 100 ms cadence, Samsyn's
-/// `phone_interval` up to `MAX_SESSION_PHONES` phones online; the peers copy it).
+/// State frames a second to each phone while anything changes: Samsyn's phone cadence (the peers copy it)
+/// is 100 ms while handing a frame to all of a session's phones takes under 67 ms, and slows beyond.
 const PHONE_FRAMES: f64 = 10.0;
 /// ... and to the screen and to the facilitator, with more than `SMALL_SESSION` phones online (50 ms).
 const VIEWER_FRAMES: f64 = 20.0;
-/// Above this many phones in a session the phone cadence slows (32 µs per phone online, at least 100 ms).
-const MAX_SESSION_PHONES: u32 = 3_125;
 /// Up to this many phones the screen and the facilitator get frames every 20 ms instead of 50 ms.
 const SMALL_SESSION: u32 = 100;
 /// A step whose deliveries grew by less than this over the step before has reached the plateau.
@@ -53,7 +51,7 @@ impl Step {
     /// Sessions of about `phones` phones (a quarter more at most) that together offer about `rate`.
     pub fn at_rate(rate: f64, phones: u32) -> Step {
         let per_session = f64::from(phones) * PHONE_FRAMES + 2.0 * VIEWER_FRAMES;
-        let most = (phones + phones / 4).min(MAX_SESSION_PHONES);
+        let most = phones + phones / 4;
         let mut sessions = (rate / per_session).round().max(1.0) as u32;
         let each = |sessions: u32| ((rate / f64::from(sessions) - 2.0 * VIEWER_FRAMES) / PHONE_FRAMES).round();
         while each(sessions) > f64::from(most) {

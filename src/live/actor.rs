@@ -102,6 +102,12 @@ pub enum Request {
     Flag {
         participants: Vec<ParticipantNo>,
     },
+    /// How long a relaying node took to write the phones' last frame to its phones (`via`: the node, set
+    /// where the forwarded request arrives): the phones' cadence follows the slowest node.
+    Delivered {
+        took: Duration,
+        via: Option<Arc<str>>,
+    },
     /// A node that relayed connections to this session is gone: its participants are no longer online.
     NodeGone {
         node: Arc<str>,
@@ -167,7 +173,12 @@ impl SessionHandle {
         owner: Owner,
         code: &str,
     ) -> Self {
-        let phone_delivery = Arc::default();
+        let to_owner = mailbox.downgrade();
+        let phone_delivery = Arc::new(Delivery::relaying(move |took| {
+            if let Some(mailbox) = to_owner.upgrade() {
+                let _ = mailbox.try_send(Request::Delivered { took, via: None });
+            }
+        }));
         SessionHandle { mailbox, phones, phone_delivery, screens, facilitator, owner, code: code.into() }
     }
 
@@ -354,6 +365,8 @@ pub(super) struct SessionActor {
     joins: VecDeque<Instant>,
     /// Participants who joined in a burst from one network, in the order flagged; memory only.
     flagged: Vec<ParticipantNo>,
+    /// The latest phone write-out time each relaying node reported.
+    relayed_delivery: HashMap<Arc<str>, Duration>,
     /// Wrong room words per participant in the current minute, so nobody tries words one after another.
     guesses: HashMap<ParticipantNo, (Instant, u32)>,
 }
@@ -399,6 +412,7 @@ impl SessionActor {
             joins: VecDeque::new(),
             flagged: Vec::new(),
             guesses: HashMap::new(),
+            relayed_delivery: HashMap::new(),
         };
         actor.publish();
         actor.publish_to_phones();
@@ -508,7 +522,13 @@ impl SessionActor {
                         }
                     }
                 }
+                Request::Delivered { took, via } => {
+                    if let Some(node) = via {
+                        self.relayed_delivery.insert(node, took);
+                    }
+                }
                 Request::NodeGone { node } => {
+                    self.relayed_delivery.remove(&node);
                     for (participant, connections) in self.relayed.remove(&node).unwrap_or_default() {
                         for _ in 0..connections {
                             take_one(&mut self.online, participant);
@@ -667,10 +687,10 @@ impl SessionActor {
     /// so a vote shows on every phone at once; in a crowd as long as writing to every phone allows.
     fn phone_interval(&self) -> Duration {
         if self.online.len() <= SMALL_AUDIENCE {
-            SMALL_INTERVAL
-        } else {
-            self.phone_delivery.phone_interval()
+            return SMALL_INTERVAL;
         }
+        let slowest_relay = self.relayed_delivery.values().max().copied().unwrap_or_default();
+        super::cadence::phone_interval(self.phone_delivery.last().max(slowest_relay))
     }
 
     /// Forgets joins older than [`JOINS_WINDOW`].

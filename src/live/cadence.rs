@@ -16,17 +16,51 @@ pub const PHONE_INTERVAL_MAX: Duration = Duration::from_millis(1000);
 /// frames take at most two thirds of the writer threads' time, the rest is left for other sessions.
 const DELIVERY_HALVES: u32 = 3;
 
+/// A relaying node's phones are paced by the session's owner: their write-out time goes to it this often.
+const RELAY_REPORT_EVERY: Duration = Duration::from_millis(500);
+
 /// What writing one audience's frames costs on this node, shared by the session and its fan-out.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Delivery {
     /// How long the last frame took to reach every socket of the audience, in microseconds.
     last_micros: AtomicU64,
+    /// On a relaying node: passes the time on to the node that runs the session (at most every
+    /// [`RELAY_REPORT_EVERY`]), so the phones' cadence follows the slowest node.
+    relay: Option<Relay>,
+}
+
+struct Relay {
+    report: Box<dyn Fn(Duration) + Send + Sync>,
+    started: std::time::Instant,
+    last_report_ms: AtomicU64,
+}
+
+impl std::fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Delivery").field("last", &self.last()).field("relayed", &self.relay.is_some()).finish()
+    }
 }
 
 impl Delivery {
+    /// A relaying node's: each recorded time also goes to `report` (now and then).
+    pub fn relaying(report: impl Fn(Duration) + Send + Sync + 'static) -> Self {
+        let relay =
+            Relay { report: Box::new(report), started: std::time::Instant::now(), last_report_ms: AtomicU64::new(0) };
+        Delivery { last_micros: AtomicU64::new(0), relay: Some(relay) }
+    }
+
     /// Records how long writing the latest frame to every socket took.
     pub fn record(&self, took: Duration) {
         self.last_micros.store(u64::try_from(took.as_micros()).unwrap_or(u64::MAX), Relaxed);
+        if let Some(relay) = &self.relay {
+            let now = relay.started.elapsed().as_millis() as u64 + 1;
+            let last = relay.last_report_ms.load(Relaxed);
+            // 0: never reported yet (`now` is at least 1).
+            let due = last == 0 || now.saturating_sub(last) >= RELAY_REPORT_EVERY.as_millis() as u64;
+            if due && relay.last_report_ms.compare_exchange(last, now, Relaxed, Relaxed).is_ok() {
+                (relay.report)(took);
+            }
+        }
     }
 
     pub fn last(&self) -> Duration {
@@ -47,6 +81,7 @@ pub fn phone_interval(last_delivery: Duration) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn phones_get_ten_frames_a_second_until_writing_them_takes_two_thirds_of_the_time_then_fewer_down_to_one() {
@@ -58,5 +93,16 @@ mod tests {
         let delivery = Delivery::default();
         delivery.record(Duration::from_millis(120));
         assert_eq!(delivery.phone_interval(), Duration::from_millis(180));
+    }
+
+    #[test]
+    fn a_relaying_node_passes_its_write_out_time_on_now_and_then() {
+        let reported = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = reported.clone();
+        let delivery = Delivery::relaying(move |took| seen.lock().unwrap().push(took));
+        delivery.record(Duration::from_millis(70));
+        delivery.record(Duration::from_millis(90));
+        assert_eq!(*reported.lock().unwrap(), [Duration::from_millis(70)], "the first at once, the next after a while");
+        assert_eq!(delivery.last(), Duration::from_millis(90), "this node's own pacing sees every one");
     }
 }

@@ -1,5 +1,5 @@
 //! One address floods the real binary with 5,000 session creations and 1,000 catalogue imports (about
-//! 90 KB each) while a phone votes calmly: the flood is refused past the limit, the phone's acks stay
+//! 90 KB each) while five phones vote calmly: the flood is refused past the limit, their acks stay
 //! quick, memory returns to its baseline, and the server restarts quickly on the same folder.
 //! Prints its figures (docs/reliability.md, "Threat model"):
 //! `cargo test --release --test it flood:: -- --nocapture`
@@ -13,31 +13,47 @@ const CREATIONS: usize = 5_000;
 const IMPORTS: usize = 1_000;
 const WORKERS: usize = 50;
 
-/// The calm phone's vote round trips while `during` runs (or `votes` of them when it is done), in ms.
+const CALM_PHONES: usize = 5;
+
+/// Calm phones' vote round trips, in ms: until `during` ends (then also its result), or else `votes` each.
 async fn calm_votes(
-    phone: &mut Client,
+    phones: &mut Vec<Client>,
     votes: usize,
-    mut during: Option<tokio::task::JoinHandle<Vec<u16>>>,
+    during: Option<tokio::task::JoinHandle<Vec<u16>>>,
 ) -> (Vec<f64>, Vec<u16>) {
-    let mut acks = Vec::new();
-    let mut statuses = Vec::new();
-    let mut n = 0usize;
-    loop {
-        let started = Instant::now();
-        phone.ok(vote("L1", 1, json!(1 + n % 5))).await;
-        acks.push(started.elapsed().as_secs_f64() * 1000.0);
-        n += 1;
-        // About fifteen votes a second: within the 20 messages a second a connection may send.
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        match &mut during {
-            Some(flood) if flood.is_finished() => {
-                statuses = flood.await.unwrap();
-                break;
-            }
-            Some(_) => {}
-            None if n >= votes => break,
-            None => {}
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let voters: Vec<_> = phones
+        .drain(..)
+        .map(|mut phone| {
+            let done = done.clone();
+            tokio::spawn(async move {
+                let mut acks = Vec::new();
+                let mut n = 0usize;
+                while !done.load(std::sync::atomic::Ordering::Relaxed) && (votes == 0 || n < votes) {
+                    let started = Instant::now();
+                    phone.ok(vote("L1", 1, json!(1 + n % 5))).await;
+                    acks.push(started.elapsed().as_secs_f64() * 1000.0);
+                    n += 1;
+                    // About fifteen votes a second: within the 20 messages a second a connection may send.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                (phone, acks)
+            })
+        })
+        .collect();
+    let statuses = match during {
+        Some(flood) => {
+            let statuses = flood.await.unwrap();
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            statuses
         }
+        None => Vec::new(),
+    };
+    let mut acks = Vec::new();
+    for voter in voters {
+        let (phone, mine) = voter.await.unwrap();
+        phones.push(phone);
+        acks.extend(mine);
     }
     (acks, statuses)
 }
@@ -94,7 +110,10 @@ async fn a_flood_of_creations_and_imports_from_one_address_is_refused_and_hurts_
     let session = create_workshop(&base).await;
     let mut facilitator = Client::facilitator(&addr, &session.code, &session.key).await;
     facilitator.ok(act("open", "L1")).await;
-    let mut phone = Client::participant(&addr, &session.code, None).await;
+    let mut phones = Vec::new();
+    for _ in 0..CALM_PHONES {
+        phones.push(Client::participant(&addr, &session.code, None).await);
+    }
 
     // A catalogue of the size the attack used: the built-in one under a new id each time.
     let http = reqwest::Client::new();
@@ -106,10 +125,10 @@ async fn a_flood_of_creations_and_imports_from_one_address_is_refused_and_hurts_
     }
     let size = serde_json::to_vec(&lika).unwrap().len();
 
-    let (baseline_acks, _) = calm_votes(&mut phone, 100, None).await;
+    let (baseline_acks, _) = calm_votes(&mut phones, 40, None).await;
     let rss_before = resident_bytes(server.pid());
 
-    // The flood runs on its own thread and runtime, so the calm phone's round trips measure the server,
+    // The flood runs on its own thread and runtime, so the calm phones' round trips measure the server,
     // not this test's own work; each import's body is made once, ahead.
     let lika_text = serde_json::to_string(&lika).unwrap();
     let imports: Vec<String> =
@@ -125,7 +144,7 @@ async fn a_flood_of_creations_and_imports_from_one_address_is_refused_and_hurts_
         tokio::spawn(async move { finished.await.unwrap() })
     };
     let flood_started = Instant::now();
-    let (flood_acks, statuses) = calm_votes(&mut phone, 0, Some(flood)).await;
+    let (flood_acks, statuses) = calm_votes(&mut phones, 0, Some(flood)).await;
     let flood_secs = flood_started.elapsed().as_secs_f64();
     let made = statuses.iter().filter(|s| **s == 201).count();
     let refused = statuses.iter().filter(|s| **s == 429).count();
@@ -136,7 +155,7 @@ async fn a_flood_of_creations_and_imports_from_one_address_is_refused_and_hurts_
     let (calm_before, calm_during) = (p99(baseline_acks.clone()), p99(flood_acks.clone()));
     println!(
         "flood: {} requests ({CREATIONS} creations, {IMPORTS} imports of {size} bytes) in {flood_secs:.1} s: \
-         {made} made, {refused} refused 429; RSS {:.1} → {:.1} MB; calm phone ack p99 {calm_before:.1} ms \
+         {made} made, {refused} refused 429; RSS {:.1} → {:.1} MB; calm phones' ack p99 {calm_before:.1} ms \
          before, {calm_during:.1} ms during ({} votes)",
         statuses.len(),
         rss_before as f64 / 1e6,
@@ -147,11 +166,13 @@ async fn a_flood_of_creations_and_imports_from_one_address_is_refused_and_hurts_
     assert_eq!(made + refused, statuses.len(), "every answer is 201 or 429: {statuses:?}");
     assert!(made <= 22, "a burst of 20 and one a minute: {made} made");
     assert!(rss_after < rss_before + 50_000_000, "RSS {rss_before} → {rss_after}");
-    // Twice the baseline, or its noise on a shared machine (a few ms), whichever is larger.
-    assert!(calm_during <= (2.0 * calm_before).max(calm_before + 25.0), "{calm_before} → {calm_during} ms");
+    // Twice the baseline, or 100 ms more, whichever is larger: in the debug build CI runs, with the
+    // attacker on the same two cores, 4,500 requests a second add 20–50 ms to the slowest acks (every
+    // figure is printed above and in docs/reliability.md); a server the flood held up would show seconds.
+    assert!(calm_during <= (2.0 * calm_before).max(calm_before + 100.0), "{calm_before} → {calm_during} ms");
 
     // The phone's votes are all there, and the server comes back quickly on the same folder.
-    drop(phone);
+    drop(phones);
     drop(facilitator);
     assert!(server.terminate().await, "stops cleanly");
     let restarted_at = Instant::now();
@@ -164,6 +185,6 @@ async fn a_flood_of_creations_and_imports_from_one_address_is_refused_and_hurts_
     println!("restart: catalogues listed ({listed}) {:.0} ms after the start", first_answers.as_secs_f64() * 1000.0);
     assert!(listed <= 2 + 22, "the flood left at most its allowance: {listed} catalogues");
     assert!(first_answers < Duration::from_secs(10), "{first_answers:?}");
-    assert_eq!(last_round(&state, "L1")["voted"], 1, "the calm phone's ballot is kept");
+    assert_eq!(last_round(&state, "L1")["voted"], CALM_PHONES, "the calm phones' ballots are kept");
     again.terminate().await;
 }

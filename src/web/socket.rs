@@ -411,8 +411,8 @@ async fn say_hello(
 }
 
 /// Joins the session in the role asked for; the connection follows the role's state frames from then on
-/// (they start after the welcome). Also says whether a new participant was made. A facilitator gives the session's key, or none when signed in as a
-/// member of its organisation (`sign_in`, the cookie's token).
+/// (they start after the welcome). Also says whether a new participant was made. A facilitator gives the
+/// session's key, or none when signed in as a member of its organisation (`sign_in`, the cookie's token).
 #[allow(clippy::too_many_arguments)]
 async fn hello(
     app: &AppState,

@@ -57,8 +57,8 @@ pub struct Session {
     tokens: HashMap<String, ParticipantNo>,
     /// Number of events applied; grows with every change, so it doubles as the state version.
     pub version: u64,
-    /// The version every state message carries: it leaves out changes phones and screens cannot see (a participant changing
-    /// an answer before the reveal), so nobody can count those by watching it rise.
+    /// The version every state message carries: it leaves out changes phones and screens cannot see (a
+    /// participant changing an answer before the reveal), so nobody can count those by watching it rise.
     pub public_version: u64,
 }
 

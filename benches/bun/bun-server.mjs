@@ -16,7 +16,7 @@
 //
 // Prints `listening on http://HOST:PORT`; the WebSocket is at /ws, as Samsyn's.
 
-import { Client, Hub, listenOptions } from '../node/protocol.mjs';
+import { Client, Hub, feedSockets, listenOptions } from '../node/protocol.mjs';
 
 /** Bytes queued for one reader before it is closed (publish) or sent no more frames until drained (send):
  * far above what this workload's stalls queue (5 s of frames at 10 a second, about 100 KB). */
@@ -33,16 +33,7 @@ if (fanout !== 'publish' && fanout !== 'send') {
 const topic = (session, feed) => `${session.code}/${feed}`;
 
 /** send: the sockets of each session's feeds. */
-const feeds = new WeakMap();
-
-function socketsOf(session, feed) {
-  let byFeed = feeds.get(session);
-  if (!byFeed) {
-    byFeed = { screen: new Set(), facilitator: new Set(), phone: new Set() };
-    feeds.set(session, byFeed);
-  }
-  return byFeed[feed];
-}
+const socketsOf = feedSockets();
 
 const hub = new Hub({
   encode: (state) => JSON.stringify(state),

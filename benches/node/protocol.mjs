@@ -44,6 +44,22 @@ class ProtocolError extends Error {
   }
 }
 
+/**
+ * The sockets following each feed of each session, for a server that writes to them itself:
+ * `const socketsOf = feedSockets(); socketsOf(session, 'phone').add(ws)`.
+ */
+export function feedSockets() {
+  const feeds = new WeakMap();
+  return (session, feed) => {
+    let byFeed = feeds.get(session);
+    if (!byFeed) {
+      byFeed = { screen: new Set(), facilitator: new Set(), phone: new Set() };
+      feeds.set(session, byFeed);
+    }
+    return byFeed[feed];
+  };
+}
+
 /** All sessions of one server, and the figures `/metrics` shows. */
 export class Hub {
   /** `transport.encode(frame)` turns a state object into what is sent; `transport.broadcast(session, feed,

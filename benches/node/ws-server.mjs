@@ -8,21 +8,12 @@
 
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
-import { Client, Hub, handleHttp, listenOptions } from './protocol.mjs';
+import { Client, Hub, feedSockets, handleHttp, listenOptions } from './protocol.mjs';
 
 const TEXT = { binary: false };
 
 /** The sockets of each session's feeds. */
-const feeds = new WeakMap();
-
-function socketsOf(session, feed) {
-  let byFeed = feeds.get(session);
-  if (!byFeed) {
-    byFeed = { screen: new Set(), facilitator: new Set(), phone: new Set() };
-    feeds.set(session, byFeed);
-  }
-  return byFeed[feed];
-}
+const socketsOf = feedSockets();
 
 const hub = new Hub({
   encode: (state) => Buffer.from(JSON.stringify(state)),

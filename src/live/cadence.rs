@@ -66,11 +66,6 @@ impl Delivery {
     pub fn last(&self) -> Duration {
         Duration::from_micros(self.last_micros.load(Relaxed))
     }
-
-    /// How long the next phone frame should wait after the previous one.
-    pub fn phone_interval(&self) -> Duration {
-        phone_interval(self.last())
-    }
 }
 
 /// The phone cadence when writing the last frame to every phone took `last_delivery`.
@@ -92,7 +87,7 @@ mod tests {
         assert_eq!(phone_interval(Duration::MAX), Duration::from_millis(1000));
         let delivery = Delivery::default();
         delivery.record(Duration::from_millis(120));
-        assert_eq!(delivery.phone_interval(), Duration::from_millis(180));
+        assert_eq!(phone_interval(delivery.last()), Duration::from_millis(180));
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod registry;
 
 pub use actor::{state_interval, Feed, Joined, Owner, Request, SessionHandle, REVOKED};
 pub use bus::{Bus, Location};
-pub use cadence::{phone_interval, Delivery};
+pub use cadence::Delivery;
 pub use registry::{Created, Registry};
 
 use crate::domain::DomainError;

@@ -3,18 +3,17 @@
 //! never a session or who follows what.
 
 use super::frame;
+use super::serve::Counted;
 use crate::metrics::METRICS;
 use crate::protocol::Version;
 use bytes::{Buf, Bytes};
-use hyper::upgrade::Upgraded;
-use hyper_util::rt::TokioIo;
 use std::collections::VecDeque;
 use std::future::poll_fn;
 use std::mem::MaybeUninit;
 use std::pin::Pin;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::Notify;
@@ -29,8 +28,6 @@ pub struct WireFrame {
 /// Bytes read from a socket at once; on the stack of the read, never kept per connection.
 const READ_CHUNK: usize = 2048;
 
-pub type Io = TokioIo<Upgraded>;
-
 /// One WebSocket connection's byte stream, shared by its own task (which reads, and writes replies) and
 /// the fan-out (which writes state frames).
 pub struct Conn {
@@ -40,7 +37,8 @@ pub struct Conn {
 }
 
 struct Link {
-    io: Io,
+    /// The TCP socket itself: what hyper upgraded, with no layer left between.
+    io: Counted,
     /// Bytes accepted for this socket but not yet written, in order. Only its own task writes them, and
     /// while any wait, the fan-out adds no frame (it sets `wants_latest` instead).
     pending: VecDeque<Bytes>,
@@ -69,7 +67,7 @@ enum Wrote {
 }
 
 impl Conn {
-    pub fn new(io: Io) -> Arc<Self> {
+    pub(super) fn new(io: Counted) -> Arc<Self> {
         Arc::new(Conn {
             link: Mutex::new(Link {
                 io,
@@ -209,21 +207,30 @@ impl Link {
             self.pending.push_back(bytes.clone());
             return Wrote::Queued;
         }
-        // No waker: whoever finds the socket full hands the rest to the connection's task, which then
-        // waits for the socket with its own waker (`poll_pending`).
-        let mut cx = Context::from_waker(Waker::noop());
+        // Straight to the (non-blocking) socket, past the runtime's readiness bookkeeping: on the fan-out's
+        // path that bookkeeping cost as much as Samsyn's own work per socket (docs/performance.md, "Writes
+        // straight to the socket"). Whoever finds the socket full hands the rest to the connection's task,
+        // which waits for it through the runtime (`poll_pending`); the runtime then tries a write itself,
+        // learns that the socket is full and waits for it to drain, so nothing is missed. A peer gone
+        // answers EPIPE, not a signal: Rust programs start with SIGPIPE ignored.
+        let socket = socket2::SockRef::from(self.io.socket());
         let mut written = 0;
         while written < bytes.len() {
-            match Pin::new(&mut self.io).poll_write(&mut cx, &bytes[written..]) {
-                Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => {
+            match socket.send(&bytes[written..]) {
+                Ok(0) => {
                     self.broken = true;
                     return Wrote::Broken;
                 }
-                Poll::Ready(Ok(n)) => written += n,
-                Poll::Pending => {
+                Ok(n) => written += n,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
                     self.pending.push_back(bytes.slice(written..));
                     self.pending_since = Some(Instant::now());
                     return Wrote::Queued;
+                }
+                Err(_) => {
+                    self.broken = true;
+                    return Wrote::Broken;
                 }
             }
         }

@@ -39,8 +39,23 @@ pub struct Fanout {
 struct Audience {
     latest: Option<WireFrame>,
     sockets: HashMap<u64, Arc<Conn>>,
+    /// `sockets` as one shared list, made at the first frame after someone joined or left: a frame to
+    /// thousands of phones then costs one reference count, not one per socket.
+    listed: Option<Sockets>,
     next_id: u64,
     ended: bool,
+}
+
+type Sockets = Arc<[Arc<Conn>]>;
+
+impl Audience {
+    fn listed(&mut self) -> Sockets {
+        self.listed.get_or_insert_with(|| self.sockets.values().cloned().collect()).clone()
+    }
+
+    fn changed(&mut self) {
+        self.listed = None;
+    }
 }
 
 impl Fanout {
@@ -71,6 +86,7 @@ impl Fanout {
         let id = audience.next_id;
         audience.next_id += 1;
         audience.sockets.insert(id, conn);
+        audience.changed();
         Some(Subscription { fanout: self.clone(), id })
     }
 
@@ -83,10 +99,10 @@ impl Fanout {
 
     /// Sends a new frame to every socket: a small audience at once, a large one through the writer threads.
     async fn publish(&self, state: WireFrame, writers: &Writers) {
-        let sockets: Vec<Arc<Conn>> = {
+        let sockets = {
             let mut audience = self.lock();
             audience.latest = Some(state.clone());
-            audience.sockets.values().cloned().collect()
+            audience.listed()
         };
         let started = std::time::Instant::now();
         if sockets.len() <= INLINE_SOCKETS {
@@ -100,8 +116,9 @@ impl Fanout {
             remaining: std::sync::atomic::AtomicUsize::new(jobs),
             delivery: self.delivery.clone(),
         });
-        for chunk in sockets.chunks(SOCKETS_PER_JOB) {
-            let job = Job { sockets: chunk.to_vec(), state: state.clone(), done: done.clone() };
+        for start in (0..sockets.len()).step_by(SOCKETS_PER_JOB) {
+            let range = start..sockets.len().min(start + SOCKETS_PER_JOB);
+            let job = Job { sockets: sockets.clone(), range, state: state.clone(), done: done.clone() };
             if writers.jobs.send(job).await.is_err() {
                 return;
             }
@@ -109,12 +126,12 @@ impl Fanout {
     }
 
     fn end(&self) {
-        let sockets: Vec<Arc<Conn>> = {
+        let sockets = {
             let mut audience = self.lock();
             audience.ended = true;
-            audience.sockets.values().cloned().collect()
+            audience.listed()
         };
-        for conn in sockets {
+        for conn in sockets.iter() {
             conn.end_session();
         }
     }
@@ -142,6 +159,7 @@ impl Drop for Subscription {
     fn drop(&mut self) {
         let mut audience = self.fanout.lock();
         audience.sockets.remove(&self.id);
+        audience.changed();
         if audience.sockets.is_empty() {
             // The last socket left: its follower task need not run for nobody.
             self.fanout.deserted.notify_one();
@@ -167,7 +185,8 @@ struct Writers {
 }
 
 struct Job {
-    sockets: Vec<Arc<Conn>>,
+    sockets: Sockets,
+    range: std::ops::Range<usize>,
     state: WireFrame,
     done: Arc<Finishing>,
 }
@@ -201,7 +220,7 @@ impl Writers {
                     // One thread waits for the next job while the others write; all end with the sender.
                     let next = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).blocking_recv();
                     let Some(job) = next else { break };
-                    deliver(&job.sockets, &job.state);
+                    deliver(&job.sockets[job.range.clone()], &job.state);
                     job.done.job_done();
                 }
             });

@@ -140,14 +140,22 @@ fn refuse(code: Code, message: String) -> Response {
 }
 
 /// A TCP stream counted in `samsyn_tcp_connections` while it is open, a WebSocket's included.
-struct Counted {
+pub(super) struct Counted {
     stream: TcpStream,
 }
+
+/// The connection as hyper hands it back after a WebSocket handshake (`Upgraded::downcast`).
+pub(super) type Upgraded = TokioIo<Counted>;
 
 impl Counted {
     fn new(stream: TcpStream) -> Self {
         METRICS.tcp_connections.fetch_add(1, Relaxed);
         Counted { stream }
+    }
+
+    /// The socket itself, for writes that need not wait (see `conn`).
+    pub(super) fn socket(&self) -> &TcpStream {
+        &self.stream
     }
 }
 

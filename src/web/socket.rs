@@ -2,7 +2,7 @@
 //! `select!` loop. A connection only ever waits on itself; a slow or silent client never holds up the
 //! session. State frames do not pass through this loop at all: the fan-out writes them (see `fanout`).
 
-use super::conn::{Conn, Io};
+use super::conn::Conn;
 use super::fanout::Subscription;
 use super::frame::{self, Decoder, Incoming};
 use super::limits::{ConnectionGuard, RateLimit, MESSAGES_PER_SECOND, MESSAGE_BURST};
@@ -16,7 +16,6 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use hyper_util::rt::TokioIo;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
@@ -60,13 +59,7 @@ pub async fn upgrade(
         return (StatusCode::UPGRADE_REQUIRED, "this connection cannot switch to WebSocket").into_response();
     };
     let open = app.sockets.clone();
-    tokio::spawn(async move {
-        match on_upgrade.await {
-            Ok(upgraded) => serve(TokioIo::new(upgraded), app, peer, guard).await,
-            Err(error) => tracing::debug!(%error, "a WebSocket upgrade failed"),
-        }
-        drop(open);
-    });
+    tokio::spawn(serve(on_upgrade, app, peer, guard, open));
     Response::builder()
         .status(StatusCode::SWITCHING_PROTOCOLS)
         .header(header::CONNECTION, "upgrade")
@@ -164,17 +157,45 @@ struct Peer {
     sign_in: Option<String>,
 }
 
-async fn serve(io: Io, app: AppState, peer: Peer, _counted: ConnectionGuard) {
-    let conn = Conn::new(io);
+/// Serves a connection once hyper has switched it to WebSocket. One task per connection, and most of
+/// them wait for a long time: the arguments live in the task once, and everything below borrows them.
+async fn serve(
+    on_upgrade: hyper::upgrade::OnUpgrade,
+    app: AppState,
+    peer: Peer,
+    _counted: ConnectionGuard,
+    _open: tokio::sync::mpsc::Sender<()>,
+) {
+    let upgraded = match on_upgrade.await {
+        Ok(upgraded) => upgraded,
+        Err(error) => return tracing::debug!(%error, "a WebSocket upgrade failed"),
+    };
+    // Always the stream `serve::serve` counted: the connection goes on with the socket itself.
+    let Ok(parts) = upgraded.downcast::<super::serve::Upgraded>() else {
+        return tracing::error!("an upgraded connection was not a TCP stream");
+    };
+    let conn = Conn::new(parts.io.into_inner());
+    talk(&conn, parts.read_buf, &app, &peer).await;
+}
+
+/// The connection's loop. `read_ahead`: bytes the client sent right after its handshake, already read
+/// with it.
+async fn talk(conn: &Arc<Conn>, read_ahead: bytes::Bytes, app: &AppState, peer: &Peer) {
     let mut decoder = Decoder::default();
+    decoder.push(&read_ahead);
+    // Messages that came with the handshake are handled before waiting for more.
+    let mut unhandled = !read_ahead.is_empty();
+    drop(read_ahead);
     let mut rate = RateLimit::new(MESSAGES_PER_SECOND, MESSAGE_BURST);
     let mut joined: Option<Joined> = None;
     let mut shutdown = app.shutdown.clone();
-    let mut ping = tokio::time::interval(app.ping_interval);
-    ping.tick().await;
-    let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
-    tokio::pin!(hello_deadline);
-    let mut last_heard = Instant::now();
+    // One timer serves the pings, the hello deadline and the deadline of a write that waits: a task per
+    // connection, most of them idle, keeps one timer's state instead of three.
+    let started = Instant::now();
+    let mut next_ping = started + app.ping_interval;
+    let timer = tokio::time::sleep_until(next_ping.into());
+    tokio::pin!(timer);
+    let mut last_heard = started;
 
     let end = loop {
         if conn.is_broken() {
@@ -184,14 +205,25 @@ async fn serve(io: Io, app: AppState, peer: Peer, _counted: ConnectionGuard) {
             // The session was stopped or restarted: the client reconnects and finds it again.
             break End::Close(frame::RESTARTING, "session restarting");
         }
+        if std::mem::take(&mut unhandled) {
+            if let Some(end) = Box::pin(take_messages(app, conn, &mut decoder, &mut joined, &mut rate, peer)).await {
+                break end;
+            }
+        }
         let pending_since = conn.pending_since();
+        let hello_due = joined.is_none().then_some(started + HELLO_TIMEOUT);
+        let write_due = pending_since.map(|since| since + SEND_TIMEOUT);
+        let due = [Some(next_ping), hello_due, write_due].into_iter().flatten().min().unwrap_or(next_ping);
+        if timer.deadline() != due.into() || timer.is_elapsed() {
+            timer.as_mut().reset(due.into());
+        }
         tokio::select! {
             read = conn.read_into(&mut decoder) => {
                 match read {
                     Ok(0) | Err(_) => break End::Gone,
                     Ok(_) => last_heard = Instant::now(),
                 }
-                if let Some(end) = take_messages(&app, &conn, &mut decoder, &mut joined, &mut rate, &peer).await {
+                if let Some(end) = Box::pin(take_messages(app, conn, &mut decoder, &mut joined, &mut rate, peer)).await {
                     break end;
                 }
             }
@@ -203,17 +235,23 @@ async fn serve(io: Io, app: AppState, peer: Peer, _counted: ConnectionGuard) {
                     (Ok(_), _) => {}
                 }
             }
-            _ = tokio::time::sleep_until((pending_since.unwrap_or_else(Instant::now) + SEND_TIMEOUT).into()), if pending_since.is_some() => {
-                METRICS.slow_clients_dropped.fetch_add(1, Relaxed);
-                break End::Gone;
-            }
-            _ = ping.tick() => {
-                if last_heard.elapsed() > app.ping_interval * SILENT_PINGS {
+            _ = &mut timer => {
+                let now = Instant::now();
+                if write_due.is_some_and(|due| now >= due) {
+                    METRICS.slow_clients_dropped.fetch_add(1, Relaxed);
                     break End::Gone;
                 }
-                conn.send(frame::ping());
+                if hello_due.is_some_and(|due| now >= due) {
+                    break End::Close(frame::POLICY, "no hello");
+                }
+                if now >= next_ping {
+                    if last_heard.elapsed() > app.ping_interval * SILENT_PINGS {
+                        break End::Gone;
+                    }
+                    conn.send(frame::ping());
+                    next_ping = now + app.ping_interval;
+                }
             }
-            _ = &mut hello_deadline, if joined.is_none() => break End::Close(frame::POLICY, "no hello"),
             // 1012 "service restart": clients reconnect, to this server once it is back or to another node.
             _ = shutdown.changed() => break End::Close(frame::RESTARTING, "server restarting"),
         }

@@ -269,3 +269,29 @@ async fn the_first_participant_first_sees_the_session_as_it_is() {
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_hello_sent_with_the_handshake_in_one_write_is_answered() {
+    // A client may write its first message before the server's 101 arrives; hyper then reads it with the
+    // handshake, and the connection must still see it.
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let addr = server.addr.to_string();
+    let session = create_workshop(&server.url("")).await;
+    let mut tcp = TcpStream::connect(&addr).await.unwrap();
+    let hello = json!({"type": "hello", "id": 1, "role": "participant", "code": session.code}).to_string();
+    let mut bytes = format!("GET /ws HTTP/1.1\r\nHost: {addr}\r\n{UPGRADE}\r\n").into_bytes();
+    bytes.extend_from_slice(&text(&hello));
+    tcp.write_all(&bytes).await.unwrap();
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8];
+        assert_eq!(tokio::time::timeout(WAIT, tcp.read(&mut byte)).await.unwrap().unwrap(), 1);
+        head.push(byte[0]);
+    }
+    assert!(head.starts_with(b"HTTP/1.1 101"), "{}", String::from_utf8_lossy(&head));
+    let welcome = read_json(&mut tcp).await;
+    assert_eq!(welcome["type"], "welcome", "{welcome}");
+    assert_eq!(read_json(&mut tcp).await["type"], "state");
+    server.stop().await;
+}

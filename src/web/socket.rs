@@ -104,43 +104,30 @@ struct Joined {
     frames: Subscription,
     /// Who runs this console, when signed in as a member: their account id is recorded with the locks
     /// it makes (the name stays in the account, so removing the member removes it everywhere).
-    member: Option<crate::store::Account>,
+    member: Option<Box<crate::store::Account>>,
     /// Opened without the key, by the sign-in alone: each command checks the sign-in again.
     by_sign_in: bool,
-    /// Tells the session this participant left when the connection ends, however it ends.
-    _presence: Option<Presence>,
-    /// Counts this console in the session's list of who is driving it, until the connection ends.
-    _console: Option<ConsolePresence>,
+    /// Who the session counts as present through this connection, until it ends, however it ends.
+    presence: Presence,
     /// Counts the connection under its role in `/metrics` while it lives.
     _counted: RoleGauge,
 }
 
-struct Presence {
-    handle: SessionHandle,
-    participant: ParticipantNo,
+enum Presence {
+    /// Counted among the participants online.
+    Participant(ParticipantNo),
+    /// Listed among who has the console open, by this name.
+    Console(String),
+    Screen,
 }
 
-struct ConsolePresence {
-    handle: SessionHandle,
-    name: String,
-}
-
-impl ConsolePresence {
-    fn open(handle: &SessionHandle, name: &str) -> Self {
-        handle.console(name, true);
-        ConsolePresence { handle: handle.clone(), name: name.to_string() }
-    }
-}
-
-impl Drop for ConsolePresence {
+impl Drop for Joined {
     fn drop(&mut self) {
-        self.handle.console(&self.name, false);
-    }
-}
-
-impl Drop for Presence {
-    fn drop(&mut self) {
-        self.handle.leave(self.participant);
+        match &self.presence {
+            Presence::Participant(participant) => self.handle.leave(*participant),
+            Presence::Console(name) => self.handle.console(name, false),
+            Presence::Screen => {}
+        }
     }
 }
 
@@ -480,7 +467,6 @@ async fn hello(
                 ballots: Some(ballots),
             }
             .to_text();
-            let presence = Presence { handle: handle.clone(), participant: joined.participant };
             Ok((
                 Joined {
                     frames,
@@ -488,8 +474,7 @@ async fn hello(
                     handle,
                     member: None,
                     by_sign_in: false,
-                    _presence: Some(presence),
-                    _console: None,
+                    presence: Presence::Participant(joined.participant),
                     _counted: RoleGauge::new(&METRICS.participants_connected),
                 },
                 welcome,
@@ -510,7 +495,12 @@ async fn hello(
                 (Actor::Screen, Feed::Screen, None)
             };
             let name = member.as_ref().map(|account| account.name.as_str()).unwrap_or_default();
-            let console = (role == Role::Facilitator).then(|| ConsolePresence::open(&handle, name));
+            let presence = if role == Role::Facilitator {
+                handle.console(name, true);
+                Presence::Console(name.to_string())
+            } else {
+                Presence::Screen
+            };
             let welcome = ServerMsg::Welcome { id, role, code: handle.code(), token: None, ballots: None }.to_text();
             Ok((
                 Joined {
@@ -518,9 +508,8 @@ async fn hello(
                     actor,
                     by_sign_in: role == Role::Facilitator && key.is_none(),
                     handle,
-                    member,
-                    _presence: None,
-                    _console: console,
+                    member: member.map(Box::new),
+                    presence,
                     _counted: RoleGauge::new(if role == Role::Facilitator {
                         &METRICS.facilitators_connected
                     } else {

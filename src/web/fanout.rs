@@ -20,6 +20,11 @@ use tokio::sync::{mpsc, watch, Notify};
 const INLINE_SOCKETS: usize = 64;
 /// Larger audiences go to the writer threads in jobs of this many sockets (about 2 ms of writing each).
 const SOCKETS_PER_JOB: usize = 256;
+/// A writer thread gives its core away after this many sockets (about 0.3 ms of writing): while a frame
+/// goes to thousands of phones, the threads that read votes, decide them and store them wait at most that
+/// long for a core, instead of the scheduler's full time slice (docs/performance.md, "The writers make
+/// room").
+const SOCKETS_BETWEEN_YIELDS: usize = 64;
 /// Jobs waiting for a writer thread; when they are all taken, the session's follower waits (and the
 /// frames it would have sent meanwhile fold into the newest).
 const JOBS_QUEUED: usize = 1024;
@@ -220,7 +225,10 @@ impl Writers {
                     // One thread waits for the next job while the others write; all end with the sender.
                     let next = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).blocking_recv();
                     let Some(job) = next else { break };
-                    deliver(&job.sockets[job.range.clone()], &job.state);
+                    for sockets in job.sockets[job.range.clone()].chunks(SOCKETS_BETWEEN_YIELDS) {
+                        deliver(sockets, &job.state);
+                        std::thread::yield_now();
+                    }
                     job.done.job_done();
                 }
             });

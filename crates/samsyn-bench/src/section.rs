@@ -109,7 +109,10 @@ the common rate while the votes ran, divided by their number (phones' frames and
 and facilitator frames); a row further down gives each audience's. They should be the same for every \
 server: a peer that sent smaller frames would do less work.\n\
 - *KB per idle connection*: the server's resident memory (`VmRSS`) after the common-rate step's \
-phones joined minus before the first joined, per phone.\n",
+phones joined minus before the first joined, per phone. *KB per further idle connection*: the same \
+from after the first session's phones joined, per phone of the later sessions — what one more phone \
+costs, without what a fresh server sets up once (its first session, the store's caches, each \
+thread's first allocations).\n",
     );
     let _ = writeln!(
         out,
@@ -299,6 +302,8 @@ fn table(figures: &[(System, Figures)], floor: Option<Floor>) -> String {
         true,
     );
     row("KB per idle connection", |f| f.common.as_ref()?.kb_per_connection, |_| None, small, true);
+    let further = |f: &Figures| f.common.as_ref()?.kb_per_further_connection;
+    row("KB per further idle connection", further, |_| None, small, true);
     row("vote → screen p50, ms", |f| f.screen.map(|p| p.0), |_| None, small, true);
     row("vote → screen p99, ms", |f| f.screen.map(|p| p.1), |_| None, small, true);
     row("vote → phone p50, ms", |f| f.phone.map(|p| p.0), |_| None, small, true);

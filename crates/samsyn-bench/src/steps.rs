@@ -111,6 +111,9 @@ pub struct StepRun {
     pub connections: u64,
     /// The server's resident memory after the phones joined minus before, per phone, KB.
     pub kb_per_connection: Option<f64>,
+    /// The same from after the first session's phones joined, per phone of the later sessions: what
+    /// one more phone costs, without what the server sets up once. `None` with one session.
+    pub kb_per_further_connection: Option<f64>,
     /// Mean size of the state messages the clients received while the votes ran, bytes: over all of
     /// them, and for the phones, the screens and the facilitators.
     pub frame_bytes: Option<f64>,
@@ -129,6 +132,7 @@ impl StepRun {
             sessions_correct: 0,
             connections: 0,
             kb_per_connection: None,
+            kb_per_further_connection: None,
             frame_bytes: None,
             audience_bytes: [None; 3],
             lost: 0,
@@ -219,10 +223,14 @@ pub async fn run(system: System, step: Step, plan: &Plan, paths: &Paths) -> Step
         .collect();
     let mut problems = Vec::new();
     let mut running = Vec::new();
+    let mut rss_after_first = None;
     for (k, load) in loads.iter().enumerate() {
         match load.start(paths) {
             Ok(mut generator) => {
                 generator.joined(JOIN_LIMIT).await;
+                if running.is_empty() {
+                    rss_after_first = proc::rss_kb(server.pid);
+                }
                 running.push((k, generator));
             }
             Err(error) => problems.push(format!("session {}: {error}", k + 1)),
@@ -241,6 +249,8 @@ pub async fn run(system: System, step: Step, plan: &Plan, paths: &Paths) -> Step
     run.problems = problems;
     let count = |report: &Value, key: &str| report[key].as_u64().unwrap_or(0);
     let mut phones = 0;
+    // Phones of the session that joined first (the first report is its).
+    let first_phones = reports.first().and_then(|report| report.as_ref().ok()).map(|r| count(r, "connected"));
     // Frames and bytes received while the votes ran, by audience.
     let mut weighed = [(0, 0); 3];
     for (k, report) in numbers.iter().zip(&reports) {
@@ -265,6 +275,11 @@ pub async fn run(system: System, step: Step, plan: &Plan, paths: &Paths) -> Step
     run.frame_bytes = mean(weighed.iter().fold((0, 0), |all, one| (all.0 + one.0, all.1 + one.1)));
     run.kb_per_connection = match (rss_before, rss_joined) {
         (Some(before), Some(joined)) if phones > 0 => Some(joined.saturating_sub(before) as f64 / phones as f64),
+        _ => None,
+    };
+    let further = first_phones.map_or(0, |first| phones.saturating_sub(first));
+    run.kb_per_further_connection = match (rss_after_first, rss_joined) {
+        (Some(first), Some(joined)) if further > 0 => Some(joined.saturating_sub(first) as f64 / further as f64),
         _ => None,
     };
     run

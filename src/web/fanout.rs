@@ -22,8 +22,8 @@ const INLINE_SOCKETS: usize = 64;
 const SOCKETS_PER_JOB: usize = 256;
 /// A writer thread gives its core away after this many sockets (about 0.3 ms of writing): while a frame
 /// goes to thousands of phones, the threads that read votes, decide them and store them wait at most that
-/// long for a core, instead of the scheduler's full time slice (docs/performance.md, "The writers make
-/// room").
+/// long for a core, instead of the scheduler's full time slice (docs/performance.md, "Writes straight to
+/// the socket, and a smaller connection").
 const SOCKETS_BETWEEN_YIELDS: usize = 64;
 /// Jobs waiting for a writer thread; when they are all taken, the session's follower waits (and the
 /// frames it would have sent meanwhile fold into the newest).

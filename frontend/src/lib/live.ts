@@ -1,7 +1,7 @@
 //! Preact hooks that wire a view to the server: the socket client feeding the reducer,
 //! and the chosen language. The only lib module that touches window events.
 
-import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { initialState, reduce, type ClientState, type LocalEvent } from './reducer';
 import { SocketClient, socketUrl, type Done } from './socket';
 import type { Command, Hello, ServerMsg } from './types';
@@ -73,12 +73,17 @@ export function useLive(hello: (() => Hello) | null, onMessage?: (msg: ServerMsg
   return { state, send, dispatch };
 }
 
-/** The chosen language, remembered in localStorage and mirrored in <html lang>. */
+/** The chosen language, remembered in localStorage and mirrored in <html lang>. A choice is stored
+ * the moment it is made, not in an effect after the next paint: a reload right after tapping
+ * "English" keeps it, and opening a page never writes over what another tab chose meanwhile. */
 export function useLang(): [Lang, (lang: Lang) => void] {
   const [lang, setLang] = useState<Lang>(storedLang);
   useEffect(() => {
     document.documentElement.lang = lang;
-    storeLang(lang);
   }, [lang]);
-  return [lang, setLang];
+  const choose = useCallback((next: Lang) => {
+    storeLang(next);
+    setLang(next);
+  }, []);
+  return [lang, choose];
 }

@@ -193,7 +193,7 @@ async fn talk(conn: &Arc<Conn>, read_ahead: bytes::Bytes, app: &AppState, peer: 
             break End::Close(frame::RESTARTING, "session restarting");
         }
         if std::mem::take(&mut unhandled) {
-            if let Some(end) = Box::pin(take_messages(app, conn, &mut decoder, &mut joined, &mut rate, peer)).await {
+            if let Some(end) = take_messages(app, conn, &mut decoder, &mut joined, &mut rate, peer).await {
                 break end;
             }
         }
@@ -210,7 +210,7 @@ async fn talk(conn: &Arc<Conn>, read_ahead: bytes::Bytes, app: &AppState, peer: 
                     Ok(0) | Err(_) => break End::Gone,
                     Ok(_) => last_heard = Instant::now(),
                 }
-                if let Some(end) = Box::pin(take_messages(app, conn, &mut decoder, &mut joined, &mut rate, peer)).await {
+                if let Some(end) = take_messages(app, conn, &mut decoder, &mut joined, &mut rate, peer).await {
                     break end;
                 }
             }

@@ -273,16 +273,18 @@ pub async fn run(system: System, step: Step, plan: &Plan, paths: &Paths) -> Step
     let mean = |(frames, bytes): (u64, u64)| (frames > 0).then(|| bytes as f64 / frames as f64);
     run.audience_bytes = weighed.map(mean);
     run.frame_bytes = mean(weighed.iter().fold((0, 0), |all, one| (all.0 + one.0, all.1 + one.1)));
-    run.kb_per_connection = match (rss_before, rss_joined) {
-        (Some(before), Some(joined)) if phones > 0 => Some(joined.saturating_sub(before) as f64 / phones as f64),
-        _ => None,
-    };
+    run.kb_per_connection = kb_per_phone(rss_before, rss_joined, phones);
     let further = first_phones.map_or(0, |first| phones.saturating_sub(first));
-    run.kb_per_further_connection = match (rss_after_first, rss_joined) {
-        (Some(first), Some(joined)) if further > 0 => Some(joined.saturating_sub(first) as f64 / further as f64),
-        _ => None,
-    };
+    run.kb_per_further_connection = kb_per_phone(rss_after_first, rss_joined, further);
     run
+}
+
+/// What the server's resident memory grew by from `before` to `after`, per phone that joined between.
+fn kb_per_phone(before: Option<u64>, after: Option<u64>, phones: u64) -> Option<f64> {
+    match (before, after) {
+        (Some(before), Some(after)) if phones > 0 => Some(after.saturating_sub(before) as f64 / phones as f64),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

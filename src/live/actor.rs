@@ -2,6 +2,7 @@
 //! batch's events in one commit (group commit), acknowledges only after that, and publishes coalesced
 //! state frames serialized once per audience.
 
+use super::answer::{Answer, Outcome};
 use super::cadence::Delivery;
 use super::recent::Recent;
 use super::LiveError;
@@ -128,7 +129,7 @@ pub enum Request {
         request: Option<u64>,
         command: Command,
         entry: Option<String>,
-        reply: oneshot::Sender<Result<Vec<Event>, LiveError>>,
+        reply: Answer,
     },
 }
 
@@ -265,26 +266,31 @@ impl SessionHandle {
     }
 
     /// Runs a command. `Ok` carries its events, which are durably stored by then.
-    pub async fn command(&self, actor: Actor, command: Command) -> Result<Vec<Event>, LiveError> {
-        self.send_command(actor, None, command).await
+    pub async fn command(&self, actor: Actor, command: Command) -> Outcome {
+        let (reply, answer) = Answer::wait();
+        self.send_command(actor, None, command, reply).await;
+        answer.await.map_err(|_| LiveError::Closed)?
     }
 
-    /// Runs a client's command with its request id. The same command resent with the same id (after a
-    /// reconnect that lost the ack) is not applied again; it answers with the events of the first time.
-    pub async fn request(&self, actor: Actor, id: u64, command: Command) -> Result<Vec<Event>, LiveError> {
-        self.send_command(actor, Some(id), command).await
-    }
-
-    async fn send_command(
+    /// Runs a client's command with its request id, then hands the outcome to `then` on the actor's thread
+    /// (or wherever the outcome arrives); returns once the command is in the mailbox. The same command
+    /// resent with the same id (after a reconnect that lost the ack) is not applied again; it answers with
+    /// the events of the first time.
+    pub async fn request(
         &self,
         actor: Actor,
-        request: Option<u64>,
+        id: u64,
         command: Command,
-    ) -> Result<Vec<Event>, LiveError> {
-        let (reply, answer) = oneshot::channel();
+        then: impl FnOnce(Outcome) + Send + Sync + 'static,
+    ) {
+        self.send_command(actor, Some(id), command, Answer::call(then)).await
+    }
+
+    async fn send_command(&self, actor: Actor, request: Option<u64>, command: Command, reply: Answer) {
         let message = Request::Command { actor, request, command, entry: None, reply };
-        self.mailbox.send(message).await.map_err(|_| LiveError::Closed)?;
-        answer.await.map_err(|_| LiveError::Closed)?
+        if let Err(mpsc::error::SendError(Request::Command { reply, .. })) = self.mailbox.send(message).await {
+            reply.give(Err(LiveError::Closed));
+        }
     }
 
     /// The session's title and current agenda, for export.
@@ -374,7 +380,7 @@ pub(super) struct SessionActor {
 /// A reply held until the batch's events are committed, so nobody hears of, or reads, what is not stored.
 enum Pending {
     Join(oneshot::Sender<Result<Joined, LiveError>>, Result<Joined, LiveError>),
-    Command(oneshot::Sender<Result<Vec<Event>, LiveError>>, Result<Vec<Event>, LiveError>),
+    Command(Answer, Outcome),
     Snapshot(oneshot::Sender<Session>),
     Agenda(oneshot::Sender<(String, Agenda)>),
 }
@@ -636,9 +642,7 @@ impl SessionActor {
                         Pending::Join(reply, _) => {
                             let _ = reply.send(Err(LiveError::NotStored));
                         }
-                        Pending::Command(reply, _) => {
-                            let _ = reply.send(Err(LiveError::NotStored));
-                        }
+                        Pending::Command(reply, _) => reply.give(Err(LiveError::NotStored)),
                         read => self.answer_read(read),
                     }
                 }
@@ -660,9 +664,7 @@ impl SessionActor {
                 Pending::Join(reply, outcome) => {
                     let _ = reply.send(outcome);
                 }
-                Pending::Command(reply, outcome) => {
-                    let _ = reply.send(outcome);
-                }
+                Pending::Command(reply, outcome) => reply.give(outcome),
                 read => self.answer_read(read),
             }
         }

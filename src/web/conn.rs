@@ -56,6 +56,10 @@ struct Link {
     ended: bool,
     /// A write failed: the peer is gone.
     broken: bool,
+    /// Commands handed to the session whose answers are not written yet (the session's actor writes them).
+    answers_due: u32,
+    /// The connection's task waits for those answers before its close frame, and wants a wake-up.
+    closing: bool,
 }
 
 /// What became of a write.
@@ -79,6 +83,8 @@ impl Conn {
                 closed: false,
                 ended: false,
                 broken: false,
+                answers_due: 0,
+                closing: false,
             }),
             wake: Notify::new(),
         })
@@ -98,6 +104,39 @@ impl Conn {
         if let Wrote::Queued | Wrote::Broken = link.write(&bytes) {
             drop(link);
             self.wake.notify_one();
+        }
+    }
+
+    /// Counts a command handed to the session: its answer comes through [`Conn::answer`].
+    pub fn expect_answer(&self) {
+        self.lock().answers_due += 1;
+    }
+
+    /// Sends a command's answer, from wherever its outcome is known (the session's actor).
+    pub fn answer(&self, bytes: Bytes) {
+        let mut link = self.lock();
+        link.answers_due = link.answers_due.saturating_sub(1);
+        let last_awaited = link.closing && link.answers_due == 0;
+        let wrote = if link.closed { Wrote::All } else { link.write(&bytes) };
+        drop(link);
+        if last_awaited || !matches!(wrote, Wrote::All) {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Waits until every command handed to the session has its answer written (or the peer is gone):
+    /// a connection that closes says everything it owes before its close frame.
+    pub async fn answered(&self) {
+        loop {
+            {
+                let mut link = self.lock();
+                if link.answers_due == 0 || link.broken || link.closed {
+                    return;
+                }
+                link.closing = true;
+            }
+            // A wake-up given between the check and here is kept for this wait.
+            self.wake.notified().await;
         }
     }
 

@@ -8,7 +8,7 @@ use super::frame::{self, Decoder, Incoming};
 use super::limits::{ConnectionGuard, RateLimit, MESSAGES_PER_SECOND, MESSAGE_BURST};
 use super::AppState;
 use crate::domain::{Actor, Command, Event, ParticipantNo};
-use crate::live::{Feed, LiveError, SessionHandle};
+use crate::live::{Feed, LiveError, Outcome, SessionHandle};
 use crate::metrics::{RoleGauge, METRICS};
 use crate::protocol::messages::{self as wire, BallotWire, ClientMsg, Hello, Role, ServerMsg};
 use crate::protocol::Code;
@@ -246,6 +246,9 @@ async fn talk(conn: &Arc<Conn>, read_ahead: bytes::Bytes, app: &AppState, peer: 
     // No more state frames; then a last word if the client is still there to read it.
     drop(joined);
     if let End::Close(code, reason) = end {
+        // Commands already handed to the session are answered before the close: a phone stopped mid-vote
+        // hears whether its last vote was stored.
+        let _ = tokio::time::timeout(CLOSE_TIMEOUT, conn.answered()).await;
         conn.send(frame::close(code, reason));
         let _ = tokio::time::timeout(CLOSE_TIMEOUT, conn.flush()).await;
     }
@@ -273,8 +276,9 @@ async fn take_messages(
                 let read_at = Instant::now();
                 let replies = if rate.allow(read_at) {
                     // Boxed: the hello path is a large future, and an idle connection should not carry its size.
-                    let replies = Box::pin(handle_text(app, conn, joined, &text, peer)).await;
-                    if was_joined {
+                    let replies = Box::pin(handle_text(app, conn, joined, &text, peer, read_at)).await;
+                    // A command that reached the session is counted where its answer is written.
+                    if was_joined && !replies.is_empty() {
                         METRICS.command_latency.observe(read_at.elapsed());
                     }
                     replies
@@ -313,13 +317,16 @@ fn live_error(id: u64, error: &LiveError) -> String {
     error_msg(Some(id), error.code(), error.to_string())
 }
 
-/// Handles one text message; returns the messages to send back, in order.
+/// Handles one text message; returns the messages to send back now, in order. A command for the session
+/// returns none: its answer is written from the session's actor once the command is stored or refused,
+/// and meanwhile the connection reads on (the mailbox keeps a connection's commands in order).
 async fn handle_text(
     app: &AppState,
     conn: &Arc<Conn>,
     joined: &mut Option<Joined>,
     text: &str,
     peer: &Peer,
+    read_at: Instant,
 ) -> Vec<String> {
     if text.len() > wire::MAX_MESSAGE_BYTES {
         let message =
@@ -348,16 +355,24 @@ async fn handle_text(
         // Who locks is the connection's signed-in member, never what the client says.
         *by = session.member.as_ref().map(|account| account.id.clone());
     }
-    match session.handle.request(session.actor, id, command).await {
-        Ok(events) => {
-            let word = events.iter().find_map(|event| match event {
-                Event::WordAdded { word, .. } => Some(word.as_str()),
-                _ => None,
-            });
-            vec![ServerMsg::Ack { id, word }.to_text()]
-        }
-        Err(error) => vec![live_error(id, &error)],
-    }
+    conn.expect_answer();
+    let conn = conn.clone();
+    let answer = move |outcome: Outcome| {
+        let reply = match outcome {
+            Ok(events) => {
+                let word = events.iter().find_map(|event| match event {
+                    Event::WordAdded { word, .. } => Some(word.as_str()),
+                    _ => None,
+                });
+                ServerMsg::Ack { id, word }.to_text()
+            }
+            Err(error) => live_error(id, &error),
+        };
+        conn.answer(frame::text(reply.as_bytes()));
+        METRICS.command_latency.observe(read_at.elapsed());
+    };
+    session.handle.request(session.actor, id, command, answer).await;
+    Vec::new()
 }
 
 /// Answers a `hello`: once per connection, and not while the address is throttled for failed ones.

@@ -10,8 +10,8 @@ mod relay;
 mod wire;
 
 use crate::domain::view::Audience;
-use crate::domain::{Event, Session};
-use crate::live::{Bus, Feed, Joined, LiveError, Location, Owner, Request, SessionHandle};
+use crate::domain::Session;
+use crate::live::{Answer, Bus, Feed, Joined, LiveError, Location, Owner, Request, SessionHandle};
 use crate::protocol::{state_frame, Code, Live};
 use crate::store::Store;
 use async_trait::async_trait;
@@ -128,7 +128,7 @@ struct Waiting {
 
 enum ReplyTo {
     Join(oneshot::Sender<Result<Joined, LiveError>>),
-    Command(oneshot::Sender<Result<Vec<Event>, LiveError>>),
+    Command(Answer),
     Compact(oneshot::Sender<Result<(), LiveError>>),
 }
 
@@ -138,9 +138,7 @@ impl ReplyTo {
             (ReplyTo::Join(tx), Outcome::Joined { participant, token, answers, version, new }) => {
                 let _ = tx.send(Ok(Joined { participant, token, answers, version, new }));
             }
-            (ReplyTo::Command(tx), Outcome::Events { events }) => {
-                let _ = tx.send(Ok(events));
-            }
+            (ReplyTo::Command(answer), Outcome::Events { events }) => answer.give(Ok(events)),
             (ReplyTo::Compact(tx), Outcome::Done) => {
                 let _ = tx.send(Ok(()));
             }
@@ -157,9 +155,7 @@ impl ReplyTo {
             ReplyTo::Join(tx) => {
                 let _ = tx.send(Err(error));
             }
-            ReplyTo::Command(tx) => {
-                let _ = tx.send(Err(error));
-            }
+            ReplyTo::Command(answer) => answer.give(Err(error)),
             ReplyTo::Compact(tx) => {
                 let _ = tx.send(Err(error));
             }
@@ -482,7 +478,7 @@ impl Cluster {
                 handle.submit(Request::Console { name, present, via: Some(node.as_str().into()) }).await?
             }
             Forwarded::Command { node, corr, actor, request, command } => {
-                let (reply, answer) = oneshot::channel();
+                let (reply, answer) = Answer::wait();
                 handle.submit(Request::Command { actor, request, command, entry: Some(entry), reply }).await?;
                 self.answer_later(node, corr, async move {
                     match answer.await {

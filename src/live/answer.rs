@@ -18,7 +18,8 @@ pub enum Answer {
 }
 
 /// A function that takes a command's outcome. Dropped unanswered (its actor ended with the command still
-/// in the mailbox), it is told [`LiveError::Closed`], as a waiting task would be.
+/// in the mailbox), it is told [`LiveError::Closed`], as a waiting task would be. `Sync` because a node
+/// that forwards the command to another keeps it in a map shared between threads until the reply.
 pub struct Callback(Option<Box<dyn FnOnce(Outcome) + Send + Sync>>);
 
 impl Answer {

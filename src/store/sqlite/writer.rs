@@ -19,8 +19,9 @@ const MOST_BATCHES_PER_COMMIT: usize = 512;
 
 /// While several sessions keep the writer busy, commits start at least this far apart, so what arrives
 /// meanwhile shares one fsync (about 0.15 ms of CPU each on a virtual machine, mostly in the kernel).
-/// 7 ms: at the benchmark's common rate (three sessions) it cut CPU per delivery by a tenth against
-/// back-to-back commits, and 10 ms saved no more (docs/performance.md, "Fewer commits under load").
+/// 7 ms: at the benchmark's common rate's load (two sessions) it cut CPU per delivery by a tenth against
+/// back-to-back commits, and 10 ms saved no more (docs/performance.md, "Answers from the actor, and
+/// fewer commits while several sessions vote").
 const COMMIT_SPACING: Duration = Duration::from_millis(7);
 /// Several sessions keep the writer busy when its last [`BUSY_COMMITS`] commits started within
 /// [`BUSY_WINDOW`] (over 125 a second for a while) and stored more than one session's batches. One
@@ -39,7 +40,7 @@ struct Pace {
 }
 
 impl Pace {
-    fn committing(&mut self, at: Instant, waiting: &[(Batch, Answer)]) {
+    fn committing(&mut self, at: Instant, waiting: &[(Batch, Reply)]) {
         if self.commits.len() == BUSY_COMMITS {
             self.commits.pop_front();
         }
@@ -58,8 +59,8 @@ impl Pace {
     }
 }
 
-/// Where a batch's outcome goes.
-type Answer = oneshot::Sender<Result<(), StoreError>>;
+/// Where a batch's outcome goes: back to the actor that sent it.
+type Reply = oneshot::Sender<Result<(), StoreError>>;
 
 /// One session's batch: events numbered from `first_seq`, already serialized.
 pub(super) struct Batch {
@@ -70,7 +71,7 @@ pub(super) struct Batch {
 }
 
 enum Message {
-    Append(Batch, Answer),
+    Append(Batch, Reply),
     /// The writer's connection settings, (journal_mode, synchronous), as SQLite reports them.
     Pragmas(oneshot::Sender<Result<(String, i64), StoreError>>),
     /// Write what came before, then end the thread.
@@ -188,7 +189,7 @@ fn pragmas(connection: &Connection) -> rusqlite::Result<(String, i64)> {
 /// Writes every waiting batch in one transaction and answers each. A batch that fails on its own (out of
 /// order, its session deleted meanwhile) is rolled back to its savepoint and refused alone; a failed
 /// commit refuses them all, since none of them is then stored.
-fn commit(connection: &mut Connection, waiting: &mut Vec<(Batch, Answer)>) {
+fn commit(connection: &mut Connection, waiting: &mut Vec<(Batch, Reply)>) {
     let written = (|| {
         let mut transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcomes = Vec::with_capacity(waiting.len());
@@ -250,7 +251,7 @@ fn write(connection: &Connection, batch: &Batch) -> Result<(), StoreError> {
 mod tests {
     use super::*;
 
-    fn batches(sessions: &[&str]) -> Vec<(Batch, Answer)> {
+    fn batches(sessions: &[&str]) -> Vec<(Batch, Reply)> {
         let batch = |id: &&str| Batch { session_id: id.to_string(), first_seq: 1, events: Vec::new(), cursor: None };
         sessions.iter().map(|id| (batch(id), oneshot::channel().0)).collect()
     }

@@ -97,14 +97,7 @@ impl Conn {
 
     /// Sends a message of the connection's own (a reply, a ping, a close), after anything still waiting.
     pub fn send(&self, bytes: Bytes) {
-        let mut link = self.lock();
-        if link.closed {
-            return;
-        }
-        if let Wrote::Queued | Wrote::Broken = link.write(&bytes) {
-            drop(link);
-            self.wake.notify_one();
-        }
+        self.write_own(self.lock(), &bytes, false);
     }
 
     /// Counts a command handed to the session: its answer comes through [`Conn::answer`].
@@ -116,10 +109,16 @@ impl Conn {
     pub fn answer(&self, bytes: Bytes) {
         let mut link = self.lock();
         link.answers_due = link.answers_due.saturating_sub(1);
-        let last_awaited = link.closing && link.answers_due == 0;
-        let wrote = if link.closed { Wrote::All } else { link.write(&bytes) };
+        let closing_waits = link.closing && link.answers_due == 0;
+        self.write_own(link, &bytes, closing_waits);
+    }
+
+    /// Writes `bytes` unless the connection is closed, and wakes its task if they must wait for the
+    /// socket (or `wake`).
+    fn write_own(&self, mut link: MutexGuard<'_, Link>, bytes: &Bytes, wake: bool) {
+        let wrote = if link.closed { Wrote::All } else { link.write(bytes) };
         drop(link);
-        if last_awaited || !matches!(wrote, Wrote::All) {
+        if wake || !matches!(wrote, Wrote::All) {
             self.wake.notify_one();
         }
     }
@@ -130,7 +129,7 @@ impl Conn {
         loop {
             {
                 let mut link = self.lock();
-                if link.answers_due == 0 || link.broken || link.closed {
+                if link.answers_due == 0 || link.broken {
                     return;
                 }
                 link.closing = true;

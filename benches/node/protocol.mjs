@@ -1,10 +1,12 @@
 // The subset of Samsyn's protocol (docs/protocol.md) that `samsyn-load` uses, for the Node.js baselines of
 // the side-by-side benchmark: sessions with choice, words and (never opened) scale items; hello as
 // participant, screen or facilitator; vote, word, open, close; acks that a resent command gets again.
-// State lives in memory only. State frames are coalesced as Samsyn's session actor does it above 100
-// phones online (src/live/actor.rs, src/live/cadence.rs): screens and the facilitator at most every 50 ms,
-// phones one and a half times as long apart as handing the last phone frame to every phone took (at least
-// 100 ms, at most 1 s), each frame serialized once per audience and shared by every socket.
+// State lives in memory only. State frames are coalesced as Samsyn does it above 100 phones online
+// (src/live/actor.rs, src/web/fanout.rs): screens and the facilitator at most every 50 ms, each phone a
+// frame one and a half times as long apart as handing the last phone frame to every phone took (at least
+// 100 ms, at most 1 s), each frame serialized once per audience and shared by every socket. (Samsyn's
+// writer threads sweep the newest frame round the phones at that pace; a single-threaded server hands
+// each frame to all at once, which sends every phone as many frames.)
 // The transports (ws-server.mjs, socketio-server.mjs, ../bun/bun-server.mjs) only move bytes.
 
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -13,7 +15,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 export const STATE_INTERVAL_MS = 50;
 
 /** The phone cadence when handing the last phone frame to every phone took `lastDeliveryMs` (Samsyn's
- * `cadence::phone_interval`): one and a half times that, at least 100 ms, at most 1 s apart. */
+ * `fanout::sweep_period` for a crowd): one and a half times that, at least 100 ms, at most 1 s apart. */
 export function phoneInterval(lastDeliveryMs) {
   return Math.min(Math.max(100, lastDeliveryMs * 1.5), 1000);
 }

@@ -3,7 +3,6 @@
 //! state frames serialized once per audience.
 
 use super::answer::{Answer, Outcome};
-use super::cadence::Delivery;
 use super::recent::Recent;
 use super::LiveError;
 use crate::domain::session::OwnAnswer;
@@ -31,14 +30,18 @@ const WRONG_ROOM_WORDS: u32 = 3;
 const GUESS_WINDOW: Duration = Duration::from_secs(60);
 /// The console counts new participants over this window.
 const JOINS_WINDOW: Duration = Duration::from_secs(60);
-/// Shortest time between two state frames for the screen and the facilitator (50 ms, about 20 a second):
-/// a burst of votes costs one frame, and the projector still moves smoothly.
+/// Shortest time between two state frames for the screen and the facilitator in a crowd (50 ms, about 20 a
+/// second): a burst of votes costs one frame, and the projector still moves smoothly.
 pub const STATE_INTERVAL: Duration = Duration::from_millis(50);
 /// Up to this many phones online (a workshop, a small seminar), the screen, the facilitator and the phones
 /// get frames as often as every [`SMALL_INTERVAL`] (20 ms), so a vote shows on the projector and on every
 /// phone at once; a handful of phones parse a frame in well under a millisecond.
 const SMALL_AUDIENCE: usize = 100;
 const SMALL_INTERVAL: Duration = Duration::from_millis(20);
+/// Shortest time between two phone frames (20 ms) at any size: in a crowd the phones' fan-out gives each
+/// phone the newest whenever its turn comes, as often as writing to all of them allows (`web::fanout`),
+/// so the fresher the newest, the sooner a vote shows.
+const PHONES_INTERVAL: Duration = SMALL_INTERVAL;
 
 /// Which stream of state frames a connection follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,7 +68,7 @@ pub struct Joined {
     /// The participant's own answers in the latest round of each item they answered, by item id.
     pub answers: BTreeMap<String, OwnAnswer>,
     /// The session's stored changes once the participant is in: the first state the connection gets
-    /// shows at least these. The phones' frames follow at the phones' cadence, so the newest one may
+    /// shows at least these. Frames follow at the session's cadence, so the newest one may
     /// still be older than the join (right after the session started, the one from before anything
     /// happened).
     pub version: u64,
@@ -102,12 +105,6 @@ pub enum Request {
     /// perhaps leave out of the counts. Kept in memory only.
     Flag {
         participants: Vec<ParticipantNo>,
-    },
-    /// How long a relaying node took to write the phones' last frame to its phones (`via`: the node, set
-    /// where the forwarded request arrives): the phones' cadence follows the slowest node.
-    Delivered {
-        took: Duration,
-        via: Option<Arc<str>>,
     },
     /// A node that relayed connections to this session is gone: its participants are no longer online.
     NodeGone {
@@ -156,9 +153,6 @@ impl Owner {
 pub struct SessionHandle {
     mailbox: mpsc::Sender<Request>,
     phones: watch::Receiver<Frame>,
-    /// How long writing the phones' last frame took on this node: the fan-out records it, the actor
-    /// paces the next one by it.
-    phone_delivery: Arc<Delivery>,
     screens: watch::Receiver<Frame>,
     facilitator: watch::Receiver<Frame>,
     owner: Owner,
@@ -174,13 +168,7 @@ impl SessionHandle {
         owner: Owner,
         code: &str,
     ) -> Self {
-        let to_owner = mailbox.downgrade();
-        let phone_delivery = Arc::new(Delivery::relaying(move |took| {
-            if let Some(mailbox) = to_owner.upgrade() {
-                let _ = mailbox.try_send(Request::Delivered { took, via: None });
-            }
-        }));
-        SessionHandle { mailbox, phones, phone_delivery, screens, facilitator, owner, code: code.into() }
+        SessionHandle { mailbox, phones, screens, facilitator, owner, code: code.into() }
     }
 
     /// How many handles to this actor exist (this one included): the registry's own, and one per socket
@@ -320,15 +308,6 @@ impl SessionHandle {
         let _ = self.mailbox.send(Request::Stop).await;
     }
 
-    /// Where the fan-out records how long writing an audience's frame to every socket took; only the
-    /// phones' is read (it paces their frames), the others' go nowhere.
-    pub fn delivery(&self, feed: Feed) -> Arc<Delivery> {
-        match feed {
-            Feed::Phone => self.phone_delivery.clone(),
-            Feed::Facilitator | Feed::Screen => Arc::default(),
-        }
-    }
-
     /// The latest state frame for an audience. A watch keeps only the newest frame, so a slow reader
     /// skips to the current state instead of building a backlog.
     pub fn frames(&self, feed: Feed) -> watch::Receiver<Frame> {
@@ -354,12 +333,11 @@ pub(super) struct SessionActor {
     /// the part of them other nodes relay.
     consoles: Consoles,
     relayed_consoles: HashMap<Arc<str>, Consoles>,
-    /// Phones get their own, smaller view at an adaptive cadence; screens the whole public view.
+    /// Phones get their own, smaller view (each phone the newest at the pace its node's fan-out can
+    /// afford, see `web::fanout`); screens the whole public view.
     phones: watch::Sender<Frame>,
     screens: watch::Sender<Frame>,
     facilitator: watch::Sender<Frame>,
-    /// How long writing the last phone frame to every phone took (see [`Delivery`]).
-    phone_delivery: Arc<Delivery>,
     /// Frames published so far: with the session's version, the place of the next frame (see [`Frame`]).
     published: u64,
     clock: fn() -> i64,
@@ -371,8 +349,6 @@ pub(super) struct SessionActor {
     joins: VecDeque<Instant>,
     /// Participants who joined in a burst from one network, in the order flagged; memory only.
     flagged: Vec<ParticipantNo>,
-    /// The latest phone write-out time each relaying node reported.
-    relayed_delivery: HashMap<Arc<str>, Duration>,
     /// Wrong room words per participant in the current minute, so nobody tries words one after another.
     guesses: HashMap<ParticipantNo, (Instant, u32)>,
 }
@@ -410,7 +386,6 @@ impl SessionActor {
             phones: watch::Sender::new(Frame::default()),
             screens: watch::Sender::new(Frame::default()),
             facilitator: watch::Sender::new(Frame::default()),
-            phone_delivery: Arc::default(),
             published: 0,
             clock,
             stopping: false,
@@ -418,14 +393,12 @@ impl SessionActor {
             joins: VecDeque::new(),
             flagged: Vec::new(),
             guesses: HashMap::new(),
-            relayed_delivery: HashMap::new(),
         };
         actor.publish();
-        actor.publish_to_phones();
+        actor.send_frame(Audience::Phone);
         let handle = SessionHandle {
             mailbox,
             phones: actor.phones.subscribe(),
-            phone_delivery: actor.phone_delivery.clone(),
             screens: actor.screens.subscribe(),
             facilitator: actor.facilitator.subscribe(),
             owner,
@@ -436,7 +409,7 @@ impl SessionActor {
     }
 
     async fn run(mut self, mut requests: mpsc::Receiver<Request>) {
-        // Changes not yet published to the screen and facilitator, and not yet passed on to phones.
+        // Changes not yet published to the screens and the facilitator, and not yet to the phones.
         let (mut dirty, mut phones_behind) = (false, false);
         // When the oldest unpublished change happened, for the update-latency histogram.
         let mut changed_at = Instant::now();
@@ -445,7 +418,7 @@ impl SessionActor {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
             let publish_at = last_publish + state_interval(self.online.len());
-            let phones_at = last_phones + self.phone_interval();
+            let phones_at = last_phones + PHONES_INTERVAL;
             // The console's joins in the last minute fall as they age, with no change to say so.
             let join_ages_out = self.joins.front().map(|at| *at + JOINS_WINDOW);
             tokio::select! {
@@ -454,9 +427,11 @@ impl SessionActor {
                         break;
                     }
                     let started = Instant::now();
-                    if self.handle_batch(&mut batch).await && !dirty {
-                        dirty = true;
-                        changed_at = started;
+                    if self.handle_batch(&mut batch).await {
+                        if !dirty {
+                            (dirty, changed_at) = (true, started);
+                        }
+                        phones_behind = true;
                     }
                     if self.stopping {
                         break;
@@ -475,11 +450,11 @@ impl SessionActor {
             if dirty && now >= publish_at {
                 self.publish();
                 METRICS.update_latency.observe(changed_at.elapsed());
-                (dirty, phones_behind) = (false, true);
+                dirty = false;
                 last_publish = now;
             }
             if phones_behind && now >= phones_at {
-                self.publish_to_phones();
+                self.send_frame(Audience::Phone);
                 phones_behind = false;
                 last_phones = now;
             }
@@ -528,13 +503,7 @@ impl SessionActor {
                         }
                     }
                 }
-                Request::Delivered { took, via } => {
-                    if let Some(node) = via {
-                        self.relayed_delivery.insert(node, took);
-                    }
-                }
                 Request::NodeGone { node } => {
-                    self.relayed_delivery.remove(&node);
                     for (participant, connections) in self.relayed.remove(&node).unwrap_or_default() {
                         for _ in 0..connections {
                             take_one(&mut self.online, participant);
@@ -684,17 +653,6 @@ impl SessionActor {
         }
     }
 
-    /// After a failed commit, the in-memory state is ahead of the store: rebuild it from what is stored.
-    /// How long the phones' next frame waits after their last: in a workshop as little as the screen's,
-    /// so a vote shows on every phone at once; in a crowd as long as writing to every phone allows.
-    fn phone_interval(&self) -> Duration {
-        if self.online.len() <= SMALL_AUDIENCE {
-            return SMALL_INTERVAL;
-        }
-        let slowest_relay = self.relayed_delivery.values().max().copied().unwrap_or_default();
-        super::cadence::phone_interval(self.phone_delivery.last().max(slowest_relay))
-    }
-
     /// Forgets joins older than [`JOINS_WINDOW`].
     fn prune_joins(&mut self, now: Instant) {
         while self.joins.front().is_some_and(|at| now.duration_since(*at) >= JOINS_WINDOW) {
@@ -720,6 +678,7 @@ impl SessionActor {
         entry.1 += 1;
     }
 
+    /// After a failed commit, the in-memory state is ahead of the store: rebuild it from what is stored.
     async fn reload(&mut self) {
         match self.store.load_session(&self.code).await {
             Ok(Some(stored)) => self.session = Session::replay(stored.spec, &stored.events),
@@ -757,11 +716,6 @@ impl SessionActor {
             Audience::Facilitator => &self.facilitator,
         };
         sender.send_replace(frame);
-    }
-
-    /// The phones' frame, at their cadence.
-    fn publish_to_phones(&mut self) {
-        self.send_frame(Audience::Phone);
     }
 
     /// The screens' and the facilitator's frames.

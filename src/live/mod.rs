@@ -5,14 +5,12 @@
 mod actor;
 mod answer;
 mod bus;
-mod cadence;
 mod recent;
 mod registry;
 
 pub use actor::{state_interval, Feed, Joined, Owner, Request, SessionHandle, REVOKED};
 pub use answer::{Answer, Outcome};
 pub use bus::{Bus, Location};
-pub use cadence::Delivery;
 pub use registry::{Created, Registry};
 
 use crate::domain::DomainError;

@@ -3,31 +3,56 @@
 //! No socket task wakes up for a frame, nothing is copied or re-checked per socket, and no buffer grows:
 //! a socket whose kernel buffer is full keeps the unwritten rest of one frame, its own task finishes
 //! writing it when the socket drains, and it then gets the newest frame (skipping those it missed).
+//!
+//! A large audience is written to in sweeps: the writer threads go round its sockets, and each group of
+//! sockets gets the newest frame at the moment its turn comes, so a change made while a sweep is under way
+//! already reaches the sockets still ahead. The next sweep starts once half as long again as the last one
+//! took has passed (for phones in a crowd at least [`PHONE_INTERVAL_MIN`] after the last): each socket
+//! then waits at most one sweep's period for a change, and writing takes at most two thirds of the writer
+//! threads' time, the rest being left for reading votes, storing them and other sessions.
 
 use super::conn::{Conn, WireFrame};
 use super::frame;
-use crate::live::{Delivery, Feed};
+use crate::live::Feed;
 use crate::metrics::METRICS;
 use crate::protocol::Frame;
 use dashmap::DashMap;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use tokio::sync::{mpsc, watch, Notify};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, watch, Notify};
+use tokio::time::Instant;
 
 /// Audiences up to this size (a screen, a facilitator, a workshop's phones) are written to by the task
 /// that follows the session, at once.
 const INLINE_SOCKETS: usize = 64;
 /// Larger audiences go to the writer threads in jobs of this many sockets (about 2 ms of writing each).
 const SOCKETS_PER_JOB: usize = 256;
-/// A writer thread gives its core away after this many sockets (about 0.3 ms of writing): while a frame
-/// goes to thousands of phones, the threads that read votes, decide them and store them wait at most that
-/// long for a core, instead of the scheduler's full time slice (docs/performance.md, "Writes straight to
-/// the socket, and a smaller connection").
+/// A writer thread gives its core away after this many sockets (about 0.3 ms of writing), and takes the
+/// audience's newest frame for the next ones: while a frame goes to thousands of phones, the threads that
+/// read votes, decide them and store them wait at most that long for a core, instead of the scheduler's
+/// full time slice (docs/performance.md, "Writes straight to the socket, and a smaller connection").
 const SOCKETS_BETWEEN_YIELDS: usize = 64;
-/// Jobs waiting for a writer thread; when they are all taken, the session's follower waits (and the
-/// frames it would have sent meanwhile fold into the newest).
+/// Jobs waiting for a writer thread; when they are all taken, the session's follower waits.
 const JOBS_QUEUED: usize = 1024;
+/// The next sweep starts this many times as long after the last one started as that one took, in halves:
+/// sweeps take at most two thirds of the writer threads' time. (Twice and four times as long were measured
+/// too: docs/performance.md.)
+const SWEEP_PERIOD_HALVES: u32 = 3;
+/// On a node with more phones of one session than this, each phone gets a frame at most every
+/// [`PHONE_INTERVAL_MIN`]; fewer (a workshop) get every frame the session publishes.
+const PHONE_CROWD: usize = 100;
+/// 100 ms: a person cannot tell a faster update, and each phone parses every frame it gets.
+pub const PHONE_INTERVAL_MIN: Duration = Duration::from_millis(100);
+/// However slow writing gets, a sweep starts at least this often (1 s) unless the last one took longer.
+const SWEEP_PERIOD_MAX: Duration = Duration::from_millis(1000);
+
+/// How long after the start of a sweep that took `took` over `sockets` sockets of `feed` the next may start.
+fn sweep_period(feed: Feed, sockets: usize, took: Duration) -> Duration {
+    let floor = if feed == Feed::Phone && sockets > PHONE_CROWD { PHONE_INTERVAL_MIN } else { Duration::ZERO };
+    (took.saturating_mul(SWEEP_PERIOD_HALVES) / 2).clamp(floor, SWEEP_PERIOD_MAX).max(took)
+}
 
 /// The sockets following one audience of one session, and the newest frame.
 pub struct Fanout {
@@ -36,13 +61,18 @@ pub struct Fanout {
     source: watch::Receiver<Frame>,
     /// Tells the follower task that the last socket left.
     deserted: Notify,
-    /// Where the time writing each frame to every socket took goes (it paces the phones' frames).
-    delivery: Arc<Delivery>,
 }
 
 #[derive(Default)]
 struct Audience {
+    /// The newest frame, for connections that start: renumbered by frames with the same bytes.
     latest: Option<WireFrame>,
+    /// The newest frame with new bytes as first numbered: what sweeps write. (The renumbered copy would go
+    /// again to sockets that have its bytes, and tell them a hidden change happened.)
+    published: Option<WireFrame>,
+    /// Frames with new bytes so far: a sweep that started before the newest of them must be followed by
+    /// another.
+    frames: u64,
     sockets: HashMap<u64, Arc<Conn>>,
     /// `sockets` as one shared list, made at the first frame after someone joined or left: a frame to
     /// thousands of phones then costs one reference count, not one per socket.
@@ -63,6 +93,14 @@ impl Audience {
     }
 }
 
+/// What starting a sweep led to.
+enum Sweep {
+    /// Written at once (a small audience).
+    Done,
+    /// Handed to the writer threads: the receiver resolves when the last of its jobs is over.
+    Underway(oneshot::Receiver<()>),
+}
+
 impl Fanout {
     fn lock(&self) -> MutexGuard<'_, Audience> {
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -79,6 +117,24 @@ impl Fanout {
         if let Some(latest) = &mut self.lock().latest {
             latest.version = latest.version.max(version);
         }
+    }
+
+    /// A frame with new bytes: the next sweep takes it to every socket.
+    fn replace(&self, state: WireFrame) {
+        let mut audience = self.lock();
+        audience.latest = Some(state.clone());
+        audience.published = Some(state);
+        audience.frames += 1;
+    }
+
+    /// Frames with new bytes so far.
+    fn frames(&self) -> u64 {
+        self.lock().frames
+    }
+
+    /// The frame sweeps write.
+    fn published(&self) -> Option<WireFrame> {
+        self.lock().published.clone()
     }
 
     /// Adds a connection; it gets frames once [`Conn::start_frames`] is called, until the returned
@@ -102,32 +158,29 @@ impl Fanout {
         audience.ended
     }
 
-    /// Sends a new frame to every socket: a small audience at once, a large one through the writer threads.
-    async fn publish(&self, state: WireFrame, writers: &Writers) {
-        let sockets = {
+    /// Takes the newest frame to every socket that lacks it: a small audience at once, a large one through
+    /// the writer threads. Returns the number of sockets and what became of the sweep.
+    async fn sweep(self: &Arc<Self>, writers: &Writers) -> (usize, Sweep) {
+        let (sockets, published) = {
             let mut audience = self.lock();
-            audience.latest = Some(state.clone());
-            audience.listed()
+            (audience.listed(), audience.published.clone())
         };
-        let started = std::time::Instant::now();
         if sockets.len() <= INLINE_SOCKETS {
-            deliver(&sockets, &state);
-            self.delivery.record(started.elapsed());
-            return;
+            if let Some(state) = published {
+                deliver(&sockets, &state);
+            }
+            return (sockets.len(), Sweep::Done);
         }
-        let jobs = sockets.len().div_ceil(SOCKETS_PER_JOB);
-        let done = Arc::new(Finishing {
-            started,
-            remaining: std::sync::atomic::AtomicUsize::new(jobs),
-            delivery: self.delivery.clone(),
-        });
+        let (over, underway) = oneshot::channel();
+        let over = Arc::new(over);
         for start in (0..sockets.len()).step_by(SOCKETS_PER_JOB) {
             let range = start..sockets.len().min(start + SOCKETS_PER_JOB);
-            let job = Job { sockets: sockets.clone(), range, state: state.clone(), done: done.clone() };
+            let job = Job { fanout: self.clone(), sockets: sockets.clone(), range, _over: over.clone() };
             if writers.jobs.send(job).await.is_err() {
-                return;
+                break;
             }
         }
+        (sockets.len(), Sweep::Underway(underway))
     }
 
     fn end(&self) {
@@ -190,27 +243,11 @@ struct Writers {
 }
 
 struct Job {
+    fanout: Arc<Fanout>,
     sockets: Sockets,
     range: std::ops::Range<usize>,
-    state: WireFrame,
-    done: Arc<Finishing>,
-}
-
-/// One frame's jobs: the last to finish records how long the whole audience took.
-struct Finishing {
-    started: std::time::Instant,
-    remaining: std::sync::atomic::AtomicUsize,
-    delivery: Arc<Delivery>,
-}
-
-impl Finishing {
-    fn job_done(&self) {
-        if self.remaining.fetch_sub(1, std::sync::atomic::Ordering::AcqRel) == 1 {
-            let took = self.started.elapsed();
-            self.delivery.record(took);
-            METRICS.fanout_latency.observe(took);
-        }
-    }
+    /// Shared by the sweep's jobs: when the last one is dropped, the follower hears the sweep is over.
+    _over: Arc<oneshot::Sender<()>>,
 }
 
 impl Writers {
@@ -226,10 +263,11 @@ impl Writers {
                     let next = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).blocking_recv();
                     let Some(job) = next else { break };
                     for sockets in job.sockets[job.range.clone()].chunks(SOCKETS_BETWEEN_YIELDS) {
-                        deliver(sockets, &job.state);
+                        if let Some(state) = job.fanout.published() {
+                            deliver(sockets, &state);
+                        }
                         std::thread::yield_now();
                     }
-                    job.done.job_done();
                 }
             });
             if let Err(error) = spawned {
@@ -253,17 +291,16 @@ impl Fanouts {
         self: &Arc<Self>,
         code: &str,
         feed: Feed,
-        (source, delivery): (watch::Receiver<Frame>, Arc<Delivery>),
+        source: watch::Receiver<Frame>,
         conn: &Arc<Conn>,
     ) -> Subscription {
         let key: (Arc<str>, Feed) = (code.into(), feed);
         loop {
             let fanout = {
-                let mut entry =
-                    self.audiences.entry(key.clone()).or_insert_with(|| start(&source, &delivery, self, key.clone()));
+                let mut entry = self.audiences.entry(key.clone()).or_insert_with(|| start(&source, self, key.clone()));
                 if !entry.source.same_channel(&source) || entry.lock().ended {
                     // Ended, or the session was started again (reloaded, taken over from another node).
-                    *entry = start(&source, &delivery, self, key.clone());
+                    *entry = start(&source, self, key.clone());
                 }
                 entry.clone()
             };
@@ -275,22 +312,15 @@ impl Fanouts {
     }
 }
 
-fn start(
-    source: &watch::Receiver<Frame>,
-    delivery: &Arc<Delivery>,
-    fanouts: &Arc<Fanouts>,
-    key: (Arc<str>, Feed),
-) -> Arc<Fanout> {
-    let delivery = delivery.clone();
-    let fanout =
-        Arc::new(Fanout { inner: Mutex::default(), source: source.clone(), deserted: Notify::new(), delivery });
+fn start(source: &watch::Receiver<Frame>, fanouts: &Arc<Fanouts>, key: (Arc<str>, Feed)) -> Arc<Fanout> {
+    let fanout = Arc::new(Fanout { inner: Mutex::default(), source: source.clone(), deserted: Notify::new() });
     let writers = fanouts.writers.clone();
     tokio::spawn(follow(fanout.clone(), source.clone(), writers, Arc::downgrade(fanouts), key));
     fanout
 }
 
-/// Publishes every frame of the session's channel until the session ends (its sockets then close) or no
-/// socket follows it any more.
+/// Sweeps the newest frame of the session's channel to the sockets (see the module's comment) until the
+/// session ends (its sockets then close) or no socket follows it any more.
 async fn follow(
     fanout: Arc<Fanout>,
     mut source: watch::Receiver<Frame>,
@@ -300,16 +330,30 @@ async fn follow(
 ) {
     let mut changed = true;
     let mut last_bytes = bytes::Bytes::new();
+    // The audience's frame count when the last sweep started: fewer than now, and a sweep is due.
+    let mut swept = 0;
+    // The sweep under way (when it started, over how many sockets), and when the next may start.
+    let mut underway: Option<(Instant, usize, oneshot::Receiver<()>)> = None;
+    let mut next_sweep = Instant::now();
     loop {
         if changed {
             let next = source.borrow_and_update().clone();
             if !next.is_empty() && next.bytes == last_bytes {
                 fanout.renumber(next.version);
             } else if !next.is_empty() {
-                fanout.publish(WireFrame { version: next.version, wire: frame::text(&next.bytes) }, &writers).await;
+                fanout.replace(WireFrame { version: next.version, wire: frame::text(&next.bytes) });
                 last_bytes = next.bytes;
             }
         }
+        if fanout.frames() > swept && underway.is_none() && Instant::now() >= next_sweep {
+            let started = Instant::now();
+            swept = fanout.frames();
+            match fanout.sweep(&writers).await {
+                (sockets, Sweep::Done) => next_sweep = started + sweep_period(key.1, sockets, started.elapsed()),
+                (sockets, Sweep::Underway(over)) => underway = Some((started, sockets, over)),
+            }
+        }
+        let behind = fanout.frames() > swept;
         tokio::select! {
             next = source.changed() => {
                 if next.is_err() {
@@ -325,9 +369,33 @@ async fn follow(
                 // Someone joined meanwhile; the frame has not changed.
                 changed = false;
             }
+            _ = async { (&mut underway.as_mut().expect("checked by the guard").2).await }, if underway.is_some() => {
+                let (started, sockets, _) = underway.take().expect("checked by the guard");
+                let took = started.elapsed();
+                METRICS.fanout_latency.observe(took);
+                next_sweep = started + sweep_period(key.1, sockets, took);
+                changed = false;
+            }
+            _ = tokio::time::sleep_until(next_sweep), if behind && underway.is_none() => changed = false,
         }
     }
     if let Some(fanouts) = fanouts.upgrade() {
         fanouts.audiences.remove_if(&key, |_, current| Arc::ptr_eq(current, &fanout));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crowd_of_phones_gets_a_frame_at_most_ten_times_a_second_and_sweeps_rest_half_as_long_as_they_took() {
+        let ms = Duration::from_millis;
+        assert_eq!(sweep_period(Feed::Phone, 19_000, ms(120)), ms(180), "half as long again as it took");
+        assert_eq!(sweep_period(Feed::Phone, 19_000, ms(20)), ms(100), "at most ten frames a second");
+        assert_eq!(sweep_period(Feed::Phone, 80, ms(2)), ms(3), "a workshop's phones get every frame");
+        assert_eq!(sweep_period(Feed::Screen, 500, ms(20)), ms(30), "screens are paced by the session");
+        assert_eq!(sweep_period(Feed::Phone, 19_000, ms(900)), ms(1000), "slower writing: one a second");
+        assert_eq!(sweep_period(Feed::Phone, 19_000, ms(1500)), ms(1500), "never a sweep over another");
     }
 }

@@ -145,12 +145,26 @@ async fn a_laptop_adding_fifty_voters_a_second_is_held_to_the_limit_flagged_left
 
 #[tokio::test]
 async fn a_phone_cannot_count_changed_answers_before_the_reveal() {
+    changed_answers_send_phones_nothing(0).await;
+}
+
+/// The same in a crowd, whose frames the fan-out sweeps to the phones in turns.
+#[tokio::test]
+async fn a_phone_in_a_crowd_cannot_count_changed_answers_before_the_reveal() {
+    changed_answers_send_phones_nothing(150).await;
+}
+
+async fn changed_answers_send_phones_nothing(crowd: usize) {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path()).await;
     let addr = server.addr.to_string();
     let session = create_workshop(&server.url("")).await;
     let mut facilitator = Client::facilitator(&addr, &session.code, &session.key).await;
     facilitator.ok(act("open", "L1")).await;
+    let mut others = Vec::new();
+    for _ in 0..crowd {
+        others.push(Client::participant(&addr, &session.code, None).await);
+    }
     let mut watcher = Client::participant(&addr, &session.code, None).await;
     let mut changer = Client::participant(&addr, &session.code, None).await;
     changer.ok(vote("L1", 1, json!(2))).await;
@@ -173,4 +187,5 @@ async fn a_phone_cannot_count_changed_answers_before_the_reveal() {
     assert_eq!(last_round(&after, "L1")["tally"], Value::Null, "still no tally");
     assert!(watcher.version <= seen + 2, "version {} after {seen}: the third phone's join and vote", watcher.version);
     assert_eq!(last_round(&state, "L1")["tally"], Value::Null);
+    drop(others);
 }

@@ -470,10 +470,6 @@ impl Cluster {
                 handle.submit(Request::Leave { participant, via: Some(node.as_str().into()) }).await?
             }
             Forwarded::Flag { participants } => handle.submit(Request::Flag { participants }).await?,
-            Forwarded::Delivered { node, micros } => {
-                let (took, via) = (Duration::from_micros(micros), Some(node.as_str().into()));
-                handle.submit(Request::Delivered { took, via }).await?
-            }
             Forwarded::Console { node, name, present } => {
                 handle.submit(Request::Console { name, present, via: Some(node.as_str().into()) }).await?
             }
@@ -645,10 +641,6 @@ impl Cluster {
                     }
                     Request::Leave { participant, .. } => forwards.push(Forwarded::Leave { node, participant }),
                     Request::Flag { participants } => forwards.push(Forwarded::Flag { participants }),
-                    Request::Delivered { took, .. } => {
-                        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
-                        forwards.push(Forwarded::Delivered { node, micros })
-                    }
                     Request::Console { name, present, .. } => forwards.push(Forwarded::Console { node, name, present }),
                     Request::NodeGone { .. } => {}
                     Request::Command { actor, request, command, reply, .. } => {

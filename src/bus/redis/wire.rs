@@ -24,11 +24,6 @@ pub(super) enum Forwarded {
         node: String,
         participant: ParticipantNo,
     },
-    /// How long the node took to write the phones' last frame to its phones, in microseconds.
-    Delivered {
-        node: String,
-        micros: u64,
-    },
     /// Participants a node saw join in a burst from one network (see `Request::Flag`).
     Flag {
         participants: Vec<ParticipantNo>,

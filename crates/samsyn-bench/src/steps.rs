@@ -16,7 +16,7 @@ use std::time::Duration;
 const PHONE_FRAMES: f64 = 10.0;
 /// ... and to the screen and to the facilitator, with more than `SMALL_SESSION` phones online (50 ms).
 const VIEWER_FRAMES: f64 = 20.0;
-/// Up to this many phones the screen and the facilitator get frames every 20 ms instead of 50 ms.
+/// Up to this many phones the screen and the facilitator get frames every 5 ms instead of 50 ms.
 const SMALL_SESSION: u32 = 100;
 /// A step whose deliveries grew by less than this over the step before has reached the plateau.
 const MIN_GAIN: f64 = 0.05;

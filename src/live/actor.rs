@@ -33,16 +33,16 @@ const JOINS_WINDOW: Duration = Duration::from_secs(60);
 /// Shortest time between two state frames for the screen and the facilitator in a crowd (50 ms, about 20 a
 /// second): a burst of votes costs one frame, and the projector still moves smoothly.
 pub const STATE_INTERVAL: Duration = Duration::from_millis(50);
-/// Up to this many phones online (a workshop, a small seminar), the screen, the facilitator and the phones
-/// get frames as often as every [`SMALL_INTERVAL`] (5 ms): a vote shows on the projector and on every phone
-/// at once, and only votes that come within a few milliseconds of each other share a frame. A workshop's
-/// votes come seconds apart, and a handful of phones parse a frame in well under a millisecond.
+/// Up to this many phones online (a workshop, a small seminar), the screen and the facilitator get frames
+/// as often as every [`SMALL_INTERVAL`] (5 ms): a vote shows on the projector at once, and only votes that
+/// come within a few milliseconds of each other share a frame. A workshop's votes come seconds apart.
 const SMALL_AUDIENCE: usize = 100;
 const SMALL_INTERVAL: Duration = Duration::from_millis(5);
-/// Shortest time between two phone frames in a crowd (20 ms): the phones' fan-out gives each phone the
-/// newest whenever its turn comes, as often as writing to all of them allows (`web::fanout`), so the
-/// fresher the newest, the sooner a vote shows.
-const CROWD_PHONES_INTERVAL: Duration = Duration::from_millis(20);
+/// The phones' frame is published as often at any size: the phones' fan-out gives each phone the newest
+/// whenever its turn comes, as often as writing to all of them allows and a phone needs (`web::fanout`),
+/// so the fresher the newest, the sooner a vote shows. (Every 20 ms, a phone in a crowd waited 10 ms
+/// longer on average: docs/performance.md.)
+const PHONES_INTERVAL: Duration = SMALL_INTERVAL;
 
 /// Which stream of state frames a connection follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,15 +58,6 @@ pub fn state_interval(online: usize) -> Duration {
         SMALL_INTERVAL
     } else {
         STATE_INTERVAL
-    }
-}
-
-/// The cadence of the phones' frame (each phone's own is the fan-out's) for an audience of `online` phones.
-fn phones_interval(online: usize) -> Duration {
-    if online <= SMALL_AUDIENCE {
-        SMALL_INTERVAL
-    } else {
-        CROWD_PHONES_INTERVAL
     }
 }
 
@@ -428,7 +419,7 @@ impl SessionActor {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
             let publish_at = last_publish + state_interval(self.online.len());
-            let phones_at = last_phones + phones_interval(self.online.len());
+            let phones_at = last_phones + PHONES_INTERVAL;
             // The console's joins in the last minute fall as they age, with no change to say so.
             let join_ages_out = self.joins.front().map(|at| *at + JOINS_WINDOW);
             tokio::select! {
@@ -757,12 +748,5 @@ mod tests {
         assert_eq!(state_interval(10), Duration::from_millis(5));
         assert_eq!(state_interval(101), Duration::from_millis(50));
         assert_eq!(state_interval(19_000), Duration::from_millis(50));
-    }
-
-    #[test]
-    fn the_phones_frame_is_as_fresh_as_the_screens_in_a_workshop_and_fifty_a_second_in_a_crowd() {
-        assert_eq!(phones_interval(10), Duration::from_millis(5));
-        assert_eq!(phones_interval(101), Duration::from_millis(20));
-        assert_eq!(phones_interval(19_000), Duration::from_millis(20));
     }
 }

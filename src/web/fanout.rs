@@ -41,16 +41,23 @@ const JOBS_QUEUED: usize = 1024;
 /// too: docs/performance.md.)
 const SWEEP_PERIOD_HALVES: u32 = 3;
 /// On a node with more phones of one session than this, each phone gets a frame at most every
-/// [`PHONE_INTERVAL_MIN`]; fewer (a workshop) get every frame the session publishes.
+/// [`PHONE_INTERVAL_MIN`]; fewer (a workshop) at most every [`FEW_PHONES_INTERVAL_MIN`].
 const PHONE_CROWD: usize = 100;
 /// 100 ms: a person cannot tell a faster update, and each phone parses every frame it gets.
 pub const PHONE_INTERVAL_MIN: Duration = Duration::from_millis(100);
+/// 20 ms: a workshop's vote shows on every phone as it shows on the screen, and a node with a few phones
+/// of a crowd's session does not send them the session's frames every 5 ms.
+const FEW_PHONES_INTERVAL_MIN: Duration = Duration::from_millis(20);
 /// However slow writing gets, a sweep starts at least this often (1 s) unless the last one took longer.
 const SWEEP_PERIOD_MAX: Duration = Duration::from_millis(1000);
 
 /// How long after the start of a sweep that took `took` over `sockets` sockets of `feed` the next may start.
 fn sweep_period(feed: Feed, sockets: usize, took: Duration) -> Duration {
-    let floor = if feed == Feed::Phone && sockets > PHONE_CROWD { PHONE_INTERVAL_MIN } else { Duration::ZERO };
+    let floor = match feed {
+        Feed::Phone if sockets > PHONE_CROWD => PHONE_INTERVAL_MIN,
+        Feed::Phone => FEW_PHONES_INTERVAL_MIN,
+        Feed::Facilitator | Feed::Screen => Duration::ZERO,
+    };
     (took.saturating_mul(SWEEP_PERIOD_HALVES) / 2).clamp(floor, SWEEP_PERIOD_MAX).max(took)
 }
 
@@ -389,11 +396,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_crowd_of_phones_gets_a_frame_at_most_ten_times_a_second_and_sweeps_rest_half_as_long_as_they_took() {
+    fn a_crowd_of_phones_gets_a_frame_at_most_ten_times_a_second_a_workshop_fifty_and_sweeps_rest_half_as_long_as_they_took(
+    ) {
         let ms = Duration::from_millis;
         assert_eq!(sweep_period(Feed::Phone, 19_000, ms(120)), ms(180), "half as long again as it took");
         assert_eq!(sweep_period(Feed::Phone, 19_000, ms(20)), ms(100), "at most ten frames a second");
-        assert_eq!(sweep_period(Feed::Phone, 80, ms(2)), ms(3), "a workshop's phones get every frame");
+        assert_eq!(sweep_period(Feed::Phone, 80, ms(2)), ms(20), "a workshop's phones as often as 50 a second");
         assert_eq!(sweep_period(Feed::Screen, 500, ms(20)), ms(30), "screens are paced by the session");
         assert_eq!(sweep_period(Feed::Phone, 19_000, ms(900)), ms(1000), "slower writing: one a second");
         assert_eq!(sweep_period(Feed::Phone, 19_000, ms(1500)), ms(1500), "never a sweep over another");

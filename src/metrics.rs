@@ -183,7 +183,7 @@ impl Metrics {
             ),
             (
                 "samsyn_fanout_seconds",
-                "Writing one frame to every socket of an audience of more than 64 (the writer threads' wall time); the phones' next frame waits twice this.",
+                "One sweep of the newest frame round every socket of an audience of more than 64 (the writer threads' wall time); the next sweep starts one and a half times this after it started.",
                 &self.fanout_latency,
             ),
         ];

@@ -38,7 +38,8 @@ const SOCKETS_BETWEEN_YIELDS: usize = 64;
 const JOBS_QUEUED: usize = 1024;
 /// The next sweep starts this many times as long after the last one started as that one took, in halves:
 /// sweeps take at most two thirds of the writer threads' time. (Twice and four times as long were measured
-/// too: docs/performance.md.)
+/// too, and with sweeps one and a quarter: the writers then starved reading and storing, and even the
+/// phones waited longer; docs/performance.md.)
 const SWEEP_PERIOD_HALVES: u32 = 3;
 /// On a node with more phones of one session than this, each phone gets a frame at most every
 /// [`PHONE_INTERVAL_MIN`]; fewer (a workshop) at most every [`FEW_PHONES_INTERVAL_MIN`].

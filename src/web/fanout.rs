@@ -45,8 +45,8 @@ const SWEEP_PERIOD_HALVES: u32 = 3;
 /// [`PHONE_INTERVAL_MIN`]; fewer (a workshop) at most every [`FEW_PHONES_INTERVAL_MIN`].
 const PHONE_CROWD: usize = 100;
 /// 100 ms: a person cannot tell a faster update, and each phone parses every frame it gets.
-pub const PHONE_INTERVAL_MIN: Duration = Duration::from_millis(100);
-/// 20 ms: a workshop's vote shows on every phone as it shows on the screen, and a node with a few phones
+const PHONE_INTERVAL_MIN: Duration = Duration::from_millis(100);
+/// 20 ms: a workshop's vote shows on every phone within 20 ms of the screen, and a node with a few phones
 /// of a crowd's session does not send them the session's frames every 5 ms.
 const FEW_PHONES_INTERVAL_MIN: Duration = Duration::from_millis(20);
 /// However slow writing gets, a sweep starts at least this often (1 s) unless the last one took longer.

@@ -41,7 +41,7 @@ async function crowd(driver, code) {
     void (async () => {
       while (!state.stop) {
         await hello();
-        // Once held back, ask again at once: a place comes free every 5 s, and the phone under test must
+        // Once held back, ask again 10 ms later: a place comes free every 5 s, and the phone under test must
         // not find one before the crowd does (with 200 ms between tries it did, now and then, on a busy
         // machine). A held-back hello is no failed one, so the address is never shut out for it.
         if (state.held > 0) await new Promise((r) => setTimeout(r, 10));

@@ -470,6 +470,7 @@ impl Cluster {
                 handle.submit(Request::Leave { participant, via: Some(node.as_str().into()) }).await?
             }
             Forwarded::Flag { participants } => handle.submit(Request::Flag { participants }).await?,
+            Forwarded::Delivered {} => {}
             Forwarded::Console { node, name, present } => {
                 handle.submit(Request::Console { name, present, via: Some(node.as_str().into()) }).await?
             }

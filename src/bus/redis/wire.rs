@@ -24,6 +24,9 @@ pub(super) enum Forwarded {
         node: String,
         participant: ParticipantNo,
     },
+    /// From a node of an earlier release, which had the session's owner pace its phones: each node paces
+    /// its own now (`web::fanout`), so it is read and dropped.
+    Delivered {},
     /// Participants a node saw join in a burst from one network (see `Request::Flag`).
     Flag {
         participants: Vec<ParticipantNo>,
@@ -116,6 +119,12 @@ mod tests {
             command,
             Command::Vote { item: "L1".into(), round: 1, answer: RawAnswer::Number(4), room_word: None }
         );
+    }
+
+    #[test]
+    fn a_write_out_time_from_a_node_of_an_earlier_release_is_read_and_carries_nothing() {
+        let older = r#"{"kind":"delivered","node":"n2","micros":123456}"#;
+        assert!(matches!(serde_json::from_str::<Forwarded>(older).unwrap(), Forwarded::Delivered {}));
     }
 
     #[test]

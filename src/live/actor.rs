@@ -3,6 +3,7 @@
 //! state frames serialized once per audience.
 
 use super::answer::{Answer, Outcome};
+use super::demand::Demand;
 use super::recent::Recent;
 use super::LiveError;
 use crate::domain::session::OwnAnswer;
@@ -38,10 +39,10 @@ pub const STATE_INTERVAL: Duration = Duration::from_millis(50);
 /// come within a few milliseconds of each other share a frame. A workshop's votes come seconds apart.
 const SMALL_AUDIENCE: usize = 100;
 const SMALL_INTERVAL: Duration = Duration::from_millis(5);
-/// The phones' frame is published as often at any size: the phones' fan-out gives each phone the newest
-/// whenever its turn comes, as often as writing to all of them allows and a phone needs (`web::fanout`),
-/// so the fresher the newest, the sooner a vote shows. (Every 20 ms, a phone in a crowd waited 10 ms
-/// longer on average: docs/performance.md.)
+/// The phones' frame is published as often at any size while the phones' fan-out wants it: it gives each
+/// phone the newest whenever its turn comes in a sweep (`web::fanout`), so the fresher the newest, the
+/// sooner a vote shows. (Every 20 ms, a phone in a crowd waited 10 ms longer on average:
+/// docs/performance.md.) Between two sweeps of a crowd nobody would get it, so it waits (see [`Demand`]).
 const PHONES_INTERVAL: Duration = SMALL_INTERVAL;
 
 /// Which stream of state frames a connection follows.
@@ -156,6 +157,9 @@ pub struct SessionHandle {
     phones: watch::Receiver<Frame>,
     screens: watch::Receiver<Frame>,
     facilitator: watch::Receiver<Frame>,
+    /// When this node's phones want the next frame; `None` on a node relaying the session, whose owner
+    /// renders the phones' frame at every change.
+    demand: Option<Arc<Demand>>,
     owner: Owner,
     code: Arc<str>,
 }
@@ -169,7 +173,7 @@ impl SessionHandle {
         owner: Owner,
         code: &str,
     ) -> Self {
-        SessionHandle { mailbox, phones, screens, facilitator, owner, code: code.into() }
+        SessionHandle { mailbox, phones, screens, facilitator, demand: None, owner, code: code.into() }
     }
 
     /// How many handles to this actor exist (this one included): the registry's own, and one per socket
@@ -318,6 +322,11 @@ impl SessionHandle {
             Feed::Phone => self.phones.clone(),
         }
     }
+
+    /// Where the fan-out of this node's phones says when it wants the next frame (see [`Demand`]).
+    pub fn demand(&self, feed: Feed) -> Option<Arc<Demand>> {
+        self.demand.clone().filter(|_| feed == Feed::Phone)
+    }
 }
 
 /// Owns one session. Runs until every handle is dropped.
@@ -339,6 +348,8 @@ pub(super) struct SessionActor {
     phones: watch::Sender<Frame>,
     screens: watch::Sender<Frame>,
     facilitator: watch::Sender<Frame>,
+    /// When the phones on this node want their next frame. Phones on other nodes want every change.
+    demand: Arc<Demand>,
     /// Frames published so far: with the session's version, the place of the next frame (see [`Frame`]).
     published: u64,
     clock: fn() -> i64,
@@ -387,6 +398,7 @@ impl SessionActor {
             phones: watch::Sender::new(Frame::default()),
             screens: watch::Sender::new(Frame::default()),
             facilitator: watch::Sender::new(Frame::default()),
+            demand: Arc::default(),
             published: 0,
             clock,
             stopping: false,
@@ -402,6 +414,7 @@ impl SessionActor {
             phones: actor.phones.subscribe(),
             screens: actor.screens.subscribe(),
             facilitator: actor.facilitator.subscribe(),
+            demand: Some(actor.demand.clone()),
             owner,
             code,
         };
@@ -419,7 +432,7 @@ impl SessionActor {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
             let publish_at = last_publish + state_interval(self.online.len());
-            let phones_at = last_phones + PHONES_INTERVAL;
+            let phones_at = self.phones_wanted(last_phones + PHONES_INTERVAL);
             // The console's joins in the last minute fall as they age, with no change to say so.
             let join_ages_out = self.joins.front().map(|at| *at + JOINS_WINDOW);
             tokio::select! {
@@ -717,6 +730,15 @@ impl SessionActor {
             Audience::Facilitator => &self.facilitator,
         };
         sender.send_replace(frame);
+    }
+
+    /// When the phones' next frame is due, `earliest` at the earliest: later while this node's fan-out sweeps
+    /// only later, unless other nodes relay phones of the session (they get every change).
+    fn phones_wanted(&self, earliest: Instant) -> Instant {
+        if self.relayed.values().any(|phones| !phones.is_empty()) {
+            return earliest;
+        }
+        self.demand.wanted_from(earliest).unwrap_or(earliest)
     }
 
     /// The screens' and the facilitator's frames.

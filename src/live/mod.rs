@@ -5,12 +5,14 @@
 mod actor;
 mod answer;
 mod bus;
+mod demand;
 mod recent;
 mod registry;
 
 pub use actor::{state_interval, Feed, Joined, Owner, Request, SessionHandle, REVOKED};
 pub use answer::{Answer, Outcome};
 pub use bus::{Bus, Location};
+pub use demand::Demand;
 pub use registry::{Created, Registry};
 
 use crate::domain::DomainError;

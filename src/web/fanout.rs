@@ -9,11 +9,13 @@
 //! already reaches the sockets still ahead. The next sweep starts once half as long again as the last one
 //! took has passed (for phones in a crowd at least [`PHONE_INTERVAL_MIN`] after the last): each socket
 //! then waits at most one sweep's period for a change, and writing takes at most two thirds of the writer
-//! threads' time, the rest being left for reading votes, storing them and other sessions.
+//! threads' time, the rest being left for reading votes, storing them and other sessions. The phones'
+//! fan-out tells the session when its next sweep starts (`live::Demand`): the session renders the phones'
+//! frame from shortly before then until the sweep is over, and not in vain between two sweeps.
 
 use super::conn::{Conn, WireFrame};
 use super::frame;
-use crate::live::Feed;
+use crate::live::{Demand, Feed};
 use crate::metrics::METRICS;
 use crate::protocol::Frame;
 use dashmap::DashMap;
@@ -67,6 +69,8 @@ pub struct Fanout {
     inner: Mutex<Audience>,
     /// The session's frames for this audience; a new actor for the session means a new channel.
     source: watch::Receiver<Frame>,
+    /// Told when the next sweep starts, so the session renders frames for it (phones on the session's node).
+    demand: Option<Arc<Demand>>,
     /// Tells the follower task that the last socket left.
     deserted: Notify,
 }
@@ -191,6 +195,14 @@ impl Fanout {
         (sockets.len(), Sweep::Underway(underway))
     }
 
+    /// Tells the session when the next sweep may start, so its frame is fresh then and not rendered in vain
+    /// before.
+    fn announce(&self, next_sweep: Instant) {
+        if let Some(demand) = &self.demand {
+            demand.sweep_at(next_sweep);
+        }
+    }
+
     fn end(&self) {
         let sockets = {
             let mut audience = self.lock();
@@ -293,22 +305,25 @@ impl Default for Fanouts {
 }
 
 impl Fanouts {
-    /// Makes `conn` follow a session's feed; `source` is the session's frame channel for it. The fan-out
-    /// starts with its first socket and stops with its last.
+    /// Makes `conn` follow a session's feed; `source` is the session's frame channel for it, and `demand`
+    /// where to say when the next sweep starts. The fan-out starts with its first socket and stops with
+    /// its last.
     pub fn subscribe(
         self: &Arc<Self>,
         code: &str,
         feed: Feed,
         source: watch::Receiver<Frame>,
+        demand: Option<Arc<Demand>>,
         conn: &Arc<Conn>,
     ) -> Subscription {
         let key: (Arc<str>, Feed) = (code.into(), feed);
         loop {
             let fanout = {
-                let mut entry = self.audiences.entry(key.clone()).or_insert_with(|| start(&source, self, key.clone()));
+                let mut entry =
+                    self.audiences.entry(key.clone()).or_insert_with(|| start(&source, &demand, self, key.clone()));
                 if !entry.source.same_channel(&source) || entry.lock().ended {
                     // Ended, or the session was started again (reloaded, taken over from another node).
-                    *entry = start(&source, self, key.clone());
+                    *entry = start(&source, &demand, self, key.clone());
                 }
                 entry.clone()
             };
@@ -320,8 +335,18 @@ impl Fanouts {
     }
 }
 
-fn start(source: &watch::Receiver<Frame>, fanouts: &Arc<Fanouts>, key: (Arc<str>, Feed)) -> Arc<Fanout> {
-    let fanout = Arc::new(Fanout { inner: Mutex::default(), source: source.clone(), deserted: Notify::new() });
+fn start(
+    source: &watch::Receiver<Frame>,
+    demand: &Option<Arc<Demand>>,
+    fanouts: &Arc<Fanouts>,
+    key: (Arc<str>, Feed),
+) -> Arc<Fanout> {
+    let fanout = Arc::new(Fanout {
+        inner: Mutex::default(),
+        source: source.clone(),
+        demand: demand.clone(),
+        deserted: Notify::new(),
+    });
     let writers = fanouts.writers.clone();
     tokio::spawn(follow(fanout.clone(), source.clone(), writers, Arc::downgrade(fanouts), key));
     fanout
@@ -357,7 +382,10 @@ async fn follow(
             let started = Instant::now();
             swept = fanout.frames();
             match fanout.sweep(&writers).await {
-                (sockets, Sweep::Done) => next_sweep = started + sweep_period(key.1, sockets, started.elapsed()),
+                (sockets, Sweep::Done) => {
+                    next_sweep = started + sweep_period(key.1, sockets, started.elapsed());
+                    fanout.announce(next_sweep);
+                }
                 (sockets, Sweep::Underway(over)) => underway = Some((started, sockets, over)),
             }
         }
@@ -382,10 +410,14 @@ async fn follow(
                 let took = started.elapsed();
                 METRICS.fanout_latency.observe(took);
                 next_sweep = started + sweep_period(key.1, sockets, took);
+                fanout.announce(next_sweep);
                 changed = false;
             }
             _ = tokio::time::sleep_until(next_sweep), if behind && underway.is_none() => changed = false,
         }
+    }
+    if let Some(demand) = &fanout.demand {
+        demand.now();
     }
     if let Some(fanouts) = fanouts.upgrade() {
         fanouts.audiences.remove_if(&key, |_, current| Arc::ptr_eq(current, &fanout));

@@ -466,7 +466,8 @@ async fn hello(
     known_only: bool,
 ) -> Result<(Joined, String, bool), LiveError> {
     let handle = app.registry.get(code.trim()).await?;
-    let follow = |feed: Feed| app.fanouts.subscribe(handle.code(), feed, handle.frames(feed), conn);
+    let follow =
+        |feed: Feed| app.fanouts.subscribe(handle.code(), feed, handle.frames(feed), handle.demand(feed), conn);
     match role {
         Role::Participant => {
             let frames = follow(Feed::Phone);

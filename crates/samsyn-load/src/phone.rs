@@ -22,8 +22,6 @@ use tungstenite::Utf8Bytes;
 
 /// Attempts to join before a phone gives up (with waits of 0.5, 1, 2, 4 s between them).
 const JOIN_ATTEMPTS: u32 = 5;
-/// Attempts to reconnect before a phone gives up.
-const RECONNECT_ATTEMPTS: u32 = 6;
 
 /// What the coordinator tells every phone. Small and `Copy`: each phone reads it on every wake-up.
 #[derive(Debug, Clone, Copy, Default)]
@@ -114,6 +112,9 @@ pub struct PhoneReport {
     pub vote_frames: u64,
     pub vote_bytes: u64,
     pub reconnects: u64,
+    /// Commands answered `unavailable` (the node this phone reached could not reach the session's node in
+    /// time): the phone reconnected and resent them with their ids, as docs/protocol.md says.
+    pub unavailable: u64,
     pub stalls: u64,
     /// The last state received after the coordinator started closing, to compare with the final state.
     pub final_view: Option<Utf8Bytes>,
@@ -228,10 +229,7 @@ pub async fn run(ix: usize, plan: Vec<Action>, rng: SmallRng, env: Arc<Env>, con
         };
         let lost = match wake {
             Wake::Control => false,
-            Wake::Message(Some(Ok(Message::Text(text)))) => {
-                phone.on_text(text);
-                false
-            }
+            Wake::Message(Some(Ok(Message::Text(text)))) => phone.on_text(text),
             Wake::Message(Some(Ok(Message::Close) | Err(_)) | None) => {
                 let ix = phone.ix;
                 env.errors.add(|| format!("phone {ix}: the server closed the connection"));
@@ -391,10 +389,8 @@ impl Phone {
         self.report.reconnects += 1;
         self.awaiting_inclusion = None;
         let mut wait = Duration::from_millis(500);
-        for _ in 0..RECONNECT_ATTEMPTS {
-            if Instant::now() + wait >= self.env.deadline {
-                break;
-            }
+        // As long as a person would keep the page open: until the run's time limit.
+        while Instant::now() + wait < self.env.deadline {
             tokio::time::sleep(self.jitter(wait)).await;
             wait = (wait * 2).min(Duration::from_secs(5));
             match self.hello().await {
@@ -490,23 +486,30 @@ impl Phone {
         ws.send(&text).await.is_ok()
     }
 
-    fn on_text(&mut self, text: Utf8Bytes) {
+    /// Handles one message; true if the phone must reconnect and resend what it has in flight.
+    fn on_text(&mut self, text: Utf8Bytes) -> bool {
         if let Some(version) = state_version(&text) {
             self.on_state(version, text);
-            return;
+            return false;
         }
         let value: Value = match serde_json::from_str(&text) {
             Ok(value) => value,
             Err(error) => {
                 let ix = self.ix;
                 self.env.errors.add(|| format!("phone {ix}: unreadable message: {error}"));
-                return;
+                return false;
             }
         };
         let id = value["id"].as_u64();
         let matches = self.inflight.as_ref().is_some_and(|i| Some(i.id) == id);
         match value["type"].as_str() {
             Some("ack") if matches => self.on_ack(&value),
+            // The command may yet be stored: keep it, reconnect and resend it with its id, which the
+            // session answers with the outcome it had, if it had one.
+            Some("error") if matches && value["code"] == "unavailable" => {
+                self.report.unavailable += 1;
+                return true;
+            }
             Some("error") => {
                 let ix = self.ix;
                 self.env.errors.add(|| format!("phone {ix}: error {} {}", value["code"], value["message"]));
@@ -519,6 +522,7 @@ impl Phone {
                 self.env.errors.add(|| format!("phone {ix}: unexpected message {text}"));
             }
         }
+        false
     }
 
     fn on_ack(&mut self, ack: &Value) {

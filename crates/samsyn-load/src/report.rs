@@ -195,6 +195,7 @@ pub fn summarise(reports: &[PhoneReport], screen: &ViewerReport, facilitator: &V
             "facilitator": {"count": facilitator.vote_frames, "bytes": facilitator.vote_bytes},
         },
         "reconnects": sum(|r| r.reconnects),
+        "unavailable": sum(|r| r.unavailable),
         "stalls": sum(|r| r.stalls),
         "errors": env.errors.to_json(),
     })
@@ -232,7 +233,10 @@ pub fn print_table(report: &Value) {
     line("vote→phone ms", ms(&report["phone_ms"]));
     line("join ms", ms(&report["join_ms"]));
     line("updates received", format!("{} ({} on the screen)", report["updates_received"], report["screen_updates"]));
-    line("reconnects / stalls", format!("{} / {}", report["reconnects"], report["stalls"]));
+    line(
+        "reconnects / stalls",
+        format!("{} / {} ({} after `unavailable`)", report["reconnects"], report["stalls"], report["unavailable"]),
+    );
     line("cpu during join", report["cpu"]["join"].to_string());
     line("cpu during vote", report["cpu"]["vote"].to_string());
     line("memory", report["memory"].to_string());

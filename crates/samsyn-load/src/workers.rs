@@ -34,6 +34,7 @@ struct ReportWire {
     vote_frames: u64,
     vote_bytes: u64,
     reconnects: u64,
+    unavailable: u64,
     stalls: u64,
     final_view: Option<String>,
 }
@@ -57,6 +58,7 @@ impl From<&PhoneReport> for ReportWire {
             vote_frames: r.vote_frames,
             vote_bytes: r.vote_bytes,
             reconnects: r.reconnects,
+            unavailable: r.unavailable,
             stalls: r.stalls,
             final_view: r.final_view.as_ref().map(|v| v.as_str().to_string()),
         }
@@ -83,6 +85,7 @@ impl From<ReportWire> for PhoneReport {
             vote_frames: r.vote_frames,
             vote_bytes: r.vote_bytes,
             reconnects: r.reconnects,
+            unavailable: r.unavailable,
             stalls: r.stalls,
             final_view: r.final_view.map(Utf8Bytes::from),
         }

@@ -32,8 +32,15 @@ use wire::{Forwarded, Outcome, Reply};
 const LEASE_TTL: Duration = Duration::from_secs(3);
 /// How often an owner renews its leases and a relaying node checks who owns its sessions.
 const LEASE_CHECK: Duration = Duration::from_secs(1);
-/// A forwarded request not answered within this time fails with `unavailable`; the client may resend it.
+/// A forwarded request not answered within this time fails with `unavailable` (the client resends it) if
+/// the owner has answered none of this node's requests for the session meanwhile either. An owner that
+/// still answers is busy, not stuck: its answer will come, and a resend would only add a reconnect and a
+/// second entry to its work (at 100,000 phones on two cores, every vote was answered `unavailable` once
+/// on average, docs/performance.md).
 const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
+/// However busy the owner, a forwarded request fails after this long: its stream entry would be trimmed
+/// soon (`STREAM_KEEP_MS`), and a reply lost between nodes would keep its client waiting.
+const REPLY_LIMIT: Duration = Duration::from_secs(40);
 /// Longest an owner's stream read waits for new entries before looking around (1 s).
 const READ_BLOCK_MS: usize = 1000;
 /// Most stream entries read at once; they go to the actor in order and are committed in its batches.
@@ -182,6 +189,9 @@ impl Shared {
                     match serde_json::from_slice::<Reply>(&payload) {
                         Ok(reply) => {
                             if let Some((_, waiting)) = self.waiting.remove(&reply.corr) {
+                                if let Some(relay) = self.relays.get(&*waiting.code) {
+                                    relay.answered();
+                                }
                                 waiting.reply.answer(reply.outcome);
                             }
                         }
@@ -197,12 +207,12 @@ impl Shared {
         }
     }
 
-    /// Fails every forwarded request of `code` (or every one older than the reply timeout) with `unavailable`.
+    /// Fails every forwarded request of `code` (or every overdue one) with `unavailable`.
     fn give_up(&self, code: Option<&str>) {
         let expired: Vec<u64> = self
             .waiting
             .iter()
-            .filter(|w| code.map_or(w.since.elapsed() > REPLY_TIMEOUT, |code| &*w.code == code))
+            .filter(|w| code.map_or_else(|| self.overdue(w), |code| &*w.code == code))
             .map(|w| *w.key())
             .collect();
         for corr in expired {
@@ -211,6 +221,20 @@ impl Shared {
             }
         }
     }
+}
+
+impl Shared {
+    /// A forwarded request waited too long for its answer (see [`overdue`]).
+    fn overdue(&self, waiting: &Waiting) -> bool {
+        let silent = self.relays.get(&*waiting.code).map_or(Duration::MAX, |relay| relay.silent_for());
+        overdue(waiting.since.elapsed(), silent)
+    }
+}
+
+/// A request that `waited` for the owner, who has answered none of this node's requests for the session
+/// for `silent`, fails: past [`REPLY_TIMEOUT`] with the owner silent as long, or past [`REPLY_LIMIT`].
+fn overdue(waited: Duration, silent: Duration) -> bool {
+    waited > REPLY_LIMIT || (waited > REPLY_TIMEOUT && silent > REPLY_TIMEOUT)
 }
 
 fn unavailable(error: redis::RedisError) -> LiveError {
@@ -732,5 +756,19 @@ async fn expire_replies(shared: std::sync::Weak<Shared>) {
         tick.tick().await;
         let Some(shared) = shared.upgrade() else { return };
         shared.give_up(None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_owner_that_still_answers_is_waited_for_a_silent_one_is_not() {
+        let s = Duration::from_secs;
+        assert!(!overdue(s(9), s(9)), "within the reply timeout");
+        assert!(overdue(s(11), s(11)), "past it, and the owner answered nothing meanwhile");
+        assert!(!overdue(s(25), s(1)), "past it, but the owner answered another request a second ago");
+        assert!(overdue(s(41), s(1)), "however busy the owner, not past the limit");
     }
 }

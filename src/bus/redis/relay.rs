@@ -3,12 +3,17 @@
 
 use crate::protocol::{Frame, Version};
 use bytes::Bytes;
+use std::sync::Mutex;
+use std::time::Duration;
 use tokio::sync::watch;
+use tokio::time::Instant;
 
 /// The frames of a session this node relays: the newest of each audience, with its version.
 pub(super) struct Relay {
     /// Facilitator, screen, phone: the order of [`FEED_TAGS`].
     pub senders: [watch::Sender<Frame>; 3],
+    /// When the owner last answered one of this node's requests for the session (or relaying began).
+    answered: Mutex<Instant>,
 }
 
 /// The first byte of a frame on the frames channel: which audience it is for.
@@ -28,7 +33,17 @@ pub(super) fn payload(tag: u8, frame: &Frame) -> Vec<u8> {
 
 impl Relay {
     pub fn new(frames: [Frame; 3]) -> Self {
-        Relay { senders: frames.map(watch::Sender::new) }
+        Relay { senders: frames.map(watch::Sender::new), answered: Mutex::new(Instant::now()) }
+    }
+
+    /// The owner answered a request of this node.
+    pub fn answered(&self) {
+        *self.answered.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Instant::now();
+    }
+
+    /// How long the owner has not answered any request of this node.
+    pub fn silent_for(&self) -> Duration {
+        self.answered.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).elapsed()
     }
 
     /// Takes a frame from the owner. A frame no newer than the current one (a repeat after a refresh) is

@@ -20,8 +20,8 @@ impl Demand {
         *self.lock() = Some(at.checked_sub(AHEAD).unwrap_or(at));
     }
 
-    /// A sweep is starting now (or no fan-out paces the phones any more): every change is wanted.
-    pub fn now(&self) {
+    /// No fan-out paces the phones any more: every change is wanted as soon as it can be rendered.
+    pub fn every_change(&self) {
         *self.lock() = None;
     }
 
@@ -36,8 +36,8 @@ impl Demand {
 }
 
 /// How long before a sweep frames are wanted: a little more than the actor's shortest time between two
-/// phones' frames, so at least one is rendered in that time even when the actor is in the middle of a
-/// commit when it begins.
+/// phones' frames, so one or two are rendered in that time (the last at most 5 ms before the sweep) unless
+/// a commit holds the actor that long.
 const AHEAD: std::time::Duration = std::time::Duration::from_millis(7);
 
 #[cfg(test)]
@@ -55,7 +55,7 @@ mod tests {
         assert_eq!(demand.wanted_from(now + Duration::from_millis(95)), None, "just before the sweep");
         assert_eq!(demand.wanted_from(now + Duration::from_millis(300)), None, "a late sweep still wants it");
         demand.sweep_at(now + Duration::from_millis(200));
-        demand.now();
+        demand.every_change();
         assert_eq!(demand.wanted_from(now), None, "a fan-out that ends wants every change again");
     }
 }

@@ -417,7 +417,7 @@ async fn follow(
         }
     }
     if let Some(demand) = &fanout.demand {
-        demand.now();
+        demand.every_change();
     }
     if let Some(fanouts) = fanouts.upgrade() {
         fanouts.audiences.remove_if(&key, |_, current| Arc::ptr_eq(current, &fanout));

@@ -4,14 +4,17 @@
 //! a socket whose kernel buffer is full keeps the unwritten rest of one frame, its own task finishes
 //! writing it when the socket drains, and it then gets the newest frame (skipping those it missed).
 //!
-//! A large audience is written to in sweeps: the writer threads go round its sockets, and each group of
-//! sockets gets the newest frame at the moment its turn comes, so a change made while a sweep is under way
-//! already reaches the sockets still ahead. The next sweep starts once half as long again as the last one
-//! took has passed (for phones in a crowd at least [`PHONE_INTERVAL_MIN`] after the last): each socket
-//! then waits at most one sweep's period for a change, and writing takes at most two thirds of the writer
-//! threads' time, the rest being left for reading votes, storing them and other sessions. The phones'
-//! fan-out tells the session when its next sweep starts (`live::Demand`): the session renders the phones'
-//! frame from shortly before then until the sweep is over, and not in vain between two sweeps.
+//! A large audience is written to in sweeps: the writer threads go through a slice of its sockets, and
+//! each group of sockets gets the newest frame at the moment its turn comes, so a change made while a
+//! sweep is under way already reaches the sockets still ahead. Each sweep takes the next slice, in the
+//! order the sockets joined, so the writers go round the whole audience at a steady pace rather than in
+//! bursts: a socket waits at most one round for a change, where a burst to every socket made the last
+//! ones wait for the rest as well as for the pause. The next sweep starts once half as long again as
+//! the last one took has passed (for phones in a crowd so that a round takes at least
+//! [`PHONE_INTERVAL_MIN`]): writing takes at most two thirds of the writer threads' time, the rest being
+//! left for reading votes, storing them and other sessions. The phones' fan-out tells the session when its
+//! next sweep starts (`live::Demand`): the session renders the phones' frame from shortly before then
+//! until the sweep is over, and not in vain between two sweeps.
 
 use super::conn::{Conn, WireFrame};
 use super::frame;
@@ -19,7 +22,7 @@ use crate::live::{Demand, Feed};
 use crate::metrics::METRICS;
 use crate::protocol::Frame;
 use dashmap::DashMap;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
@@ -31,6 +34,9 @@ use tokio::time::Instant;
 const INLINE_SOCKETS: usize = 64;
 /// Larger audiences go to the writer threads in jobs of this many sockets (about 2 ms of writing each).
 const SOCKETS_PER_JOB: usize = 256;
+/// An audience larger than this is swept in slices of at most this many sockets (about 10 ms of writing
+/// for both writer threads), one slice per sweep.
+const SOCKETS_PER_SLICE: usize = 2048;
 /// A writer thread gives its core away after this many sockets (about 0.3 ms of writing), and takes the
 /// audience's newest frame for the next ones: while a frame goes to thousands of phones, the threads that
 /// read votes, decide them and store them wait at most that long for a core, instead of the scheduler's
@@ -51,17 +57,24 @@ const PHONE_INTERVAL_MIN: Duration = Duration::from_millis(100);
 /// 20 ms: a workshop's vote shows on every phone within 20 ms of the screen, and a node with a few phones
 /// of a crowd's session does not send them the session's frames every 5 ms.
 const FEW_PHONES_INTERVAL_MIN: Duration = Duration::from_millis(20);
-/// However slow writing gets, a sweep starts at least this often (1 s) unless the last one took longer.
-const SWEEP_PERIOD_MAX: Duration = Duration::from_millis(1000);
+/// However slow writing gets, a round starts at least this often (1 s) unless its sweeps took longer.
+const ROUND_MAX: Duration = Duration::from_millis(1000);
 
-/// How long after the start of a sweep that took `took` over `sockets` sockets of `feed` the next may start.
-fn sweep_period(feed: Feed, sockets: usize, took: Duration) -> Duration {
-    let floor = match feed {
+/// How many slices a sweep divides `sockets` into: each is at most [`SOCKETS_PER_SLICE`] long.
+fn slices(sockets: usize) -> usize {
+    sockets.div_ceil(SOCKETS_PER_SLICE).max(1)
+}
+
+/// How long after the start of a sweep that took `took` over `swept` of the `sockets` sockets of `feed`
+/// the next may start: half as long again as it took, and at least its share of a round's least length.
+fn sweep_period(feed: Feed, sockets: usize, swept: usize, took: Duration) -> Duration {
+    let round_min = match feed {
         Feed::Phone if sockets > PHONE_CROWD => PHONE_INTERVAL_MIN,
         Feed::Phone => FEW_PHONES_INTERVAL_MIN,
         Feed::Facilitator | Feed::Screen => Duration::ZERO,
     };
-    (took.saturating_mul(SWEEP_PERIOD_HALVES) / 2).clamp(floor, SWEEP_PERIOD_MAX).max(took)
+    let share = |round: Duration| round.mul_f64(swept.min(sockets) as f64 / sockets.max(1) as f64);
+    (took.saturating_mul(SWEEP_PERIOD_HALVES) / 2).clamp(share(round_min), share(ROUND_MAX)).max(took)
 }
 
 /// The sockets following one audience of one session, and the newest frame.
@@ -82,27 +95,65 @@ struct Audience {
     /// The newest frame with new bytes as first numbered: what sweeps write. (The renumbered copy would go
     /// again to sockets that have its bytes, and tell them a hidden change happened.)
     published: Option<WireFrame>,
-    /// Frames with new bytes so far: a sweep that started before the newest of them must be followed by
-    /// another.
-    frames: u64,
-    sockets: HashMap<u64, Arc<Conn>>,
-    /// `sockets` as one shared list, made at the first frame after someone joined or left: a frame to
+    /// Sockets still to be visited by a sweep that started after the newest frame was published: while
+    /// any are, a sweep is due.
+    owed: usize,
+    /// By the order they joined in, which is the order sweeps go round them.
+    sockets: BTreeMap<u64, Arc<Conn>>,
+    /// `sockets` as one shared list, made at the first sweep after someone joined or left: a frame to
     /// thousands of phones then costs one reference count, not one per socket.
-    listed: Option<Sockets>,
+    listed: Option<Listed>,
+    /// The socket the next sweep starts with (the first whose id is at least this).
+    cursor: u64,
     next_id: u64,
     ended: bool,
 }
 
 type Sockets = Arc<[Arc<Conn>]>;
 
+#[derive(Clone)]
+struct Listed {
+    conns: Sockets,
+    ids: Arc<[u64]>,
+}
+
 impl Audience {
-    fn listed(&mut self) -> Sockets {
-        self.listed.get_or_insert_with(|| self.sockets.values().cloned().collect()).clone()
+    fn listed(&mut self) -> Listed {
+        let sockets = &self.sockets;
+        self.listed
+            .get_or_insert_with(|| Listed {
+                conns: sockets.values().cloned().collect(),
+                ids: sockets.keys().copied().collect(),
+            })
+            .clone()
     }
 
     fn changed(&mut self) {
         self.listed = None;
     }
+
+    /// The next slice to sweep, from the cursor on (or the first socket, past the last); moves the cursor
+    /// past it and counts its sockets as visited.
+    fn next_slice(&mut self) -> (Sockets, std::ops::Range<usize>) {
+        let Listed { conns, ids } = self.listed();
+        let (slice, cursor) = slice_at(&ids, self.cursor);
+        self.cursor = cursor;
+        self.owed = self.owed.saturating_sub(slice.len());
+        (conns, slice)
+    }
+}
+
+/// The slice of sockets (listed by their ids, ascending) a sweep starting at `cursor` takes, and the
+/// cursor after it: the sockets from the first whose id is at least `cursor` (from the first of all past
+/// the last), at most a [`slices`] share of them, never past the last.
+fn slice_at(ids: &[u64], cursor: u64) -> (std::ops::Range<usize>, u64) {
+    let size = ids.len().div_ceil(slices(ids.len()));
+    let start = match ids.partition_point(|id| *id < cursor) {
+        past_the_last if past_the_last >= ids.len() => 0,
+        start => start,
+    };
+    let end = ids.len().min(start + size);
+    (start..end, ids.get(end).copied().unwrap_or(0))
 }
 
 /// What starting a sweep led to.
@@ -131,17 +182,17 @@ impl Fanout {
         }
     }
 
-    /// A frame with new bytes: the next sweep takes it to every socket.
+    /// A frame with new bytes: the next round of sweeps takes it to every socket.
     fn replace(&self, state: WireFrame) {
         let mut audience = self.lock();
         audience.latest = Some(state.clone());
         audience.published = Some(state);
-        audience.frames += 1;
+        audience.owed = audience.sockets.len();
     }
 
-    /// Frames with new bytes so far.
-    fn frames(&self) -> u64 {
-        self.lock().frames
+    /// Some sockets have not been visited since the newest frame was published.
+    fn owed(&self) -> bool {
+        self.lock().owed > 0
     }
 
     /// The frame sweeps write.
@@ -170,29 +221,32 @@ impl Fanout {
         audience.ended
     }
 
-    /// Takes the newest frame to every socket that lacks it: a small audience at once, a large one through
-    /// the writer threads. Returns the number of sockets and what became of the sweep.
-    async fn sweep(self: &Arc<Self>, writers: &Writers) -> (usize, Sweep) {
-        let (sockets, published) = {
+    /// Takes the newest frame to the next slice of sockets, those of them that lack it: a small audience
+    /// at once, a large one through the writer threads. Returns how many sockets the audience has and the
+    /// slice has, and what became of the sweep.
+    async fn sweep(self: &Arc<Self>, writers: &Writers) -> (usize, usize, Sweep) {
+        let (sockets, slice, published) = {
             let mut audience = self.lock();
-            (audience.listed(), audience.published.clone())
+            let (sockets, slice) = audience.next_slice();
+            (sockets, slice, audience.published.clone())
         };
-        if sockets.len() <= INLINE_SOCKETS {
+        let counts = (sockets.len(), slice.len());
+        if slice.len() <= INLINE_SOCKETS {
             if let Some(state) = published {
-                deliver(&sockets, &state);
+                deliver(&sockets[slice], &state);
             }
-            return (sockets.len(), Sweep::Done);
+            return (counts.0, counts.1, Sweep::Done);
         }
         let (over, underway) = oneshot::channel();
         let over = Arc::new(over);
-        for start in (0..sockets.len()).step_by(SOCKETS_PER_JOB) {
-            let range = start..sockets.len().min(start + SOCKETS_PER_JOB);
+        for start in slice.clone().step_by(SOCKETS_PER_JOB) {
+            let range = start..slice.end.min(start + SOCKETS_PER_JOB);
             let job = Job { fanout: self.clone(), sockets: sockets.clone(), range, _over: over.clone() };
             if writers.jobs.send(job).await.is_err() {
                 break;
             }
         }
-        (sockets.len(), Sweep::Underway(underway))
+        (counts.0, counts.1, Sweep::Underway(underway))
     }
 
     /// Tells the session when the next sweep may start, so its frame is fresh then and not rendered in vain
@@ -207,7 +261,7 @@ impl Fanout {
         let sockets = {
             let mut audience = self.lock();
             audience.ended = true;
-            audience.listed()
+            audience.listed().conns
         };
         for conn in sockets.iter() {
             conn.end_session();
@@ -363,10 +417,9 @@ async fn follow(
 ) {
     let mut changed = true;
     let mut last_bytes = bytes::Bytes::new();
-    // The audience's frame count when the last sweep started: fewer than now, and a sweep is due.
-    let mut swept = 0;
-    // The sweep under way (when it started, over how many sockets), and when the next may start.
-    let mut underway: Option<(Instant, usize, oneshot::Receiver<()>)> = None;
+    // The sweep under way (when it started, the audience's size and the slice's), and when the next may
+    // start.
+    let mut underway: Option<(Instant, (usize, usize), oneshot::Receiver<()>)> = None;
     let mut next_sweep = Instant::now();
     loop {
         if changed {
@@ -378,18 +431,17 @@ async fn follow(
                 last_bytes = next.bytes;
             }
         }
-        if fanout.frames() > swept && underway.is_none() && Instant::now() >= next_sweep {
+        if fanout.owed() && underway.is_none() && Instant::now() >= next_sweep {
             let started = Instant::now();
-            swept = fanout.frames();
             match fanout.sweep(&writers).await {
-                (sockets, Sweep::Done) => {
-                    next_sweep = started + sweep_period(key.1, sockets, started.elapsed());
+                (sockets, slice, Sweep::Done) => {
+                    next_sweep = started + sweep_period(key.1, sockets, slice, started.elapsed());
                     fanout.announce(next_sweep);
                 }
-                (sockets, Sweep::Underway(over)) => underway = Some((started, sockets, over)),
+                (sockets, slice, Sweep::Underway(over)) => underway = Some((started, (sockets, slice), over)),
             }
         }
-        let behind = fanout.frames() > swept;
+        let behind = fanout.owed();
         tokio::select! {
             next = source.changed() => {
                 if next.is_err() {
@@ -406,10 +458,10 @@ async fn follow(
                 changed = false;
             }
             _ = async { (&mut underway.as_mut().expect("checked by the guard").2).await }, if underway.is_some() => {
-                let (started, sockets, _) = underway.take().expect("checked by the guard");
+                let (started, (sockets, slice), _) = underway.take().expect("checked by the guard");
                 let took = started.elapsed();
                 METRICS.fanout_latency.observe(took);
-                next_sweep = started + sweep_period(key.1, sockets, took);
+                next_sweep = started + sweep_period(key.1, sockets, slice, took);
                 fanout.announce(next_sweep);
                 changed = false;
             }
@@ -432,11 +484,56 @@ mod tests {
     fn a_crowd_of_phones_gets_a_frame_at_most_ten_times_a_second_a_workshop_fifty_and_sweeps_rest_half_as_long_as_they_took(
     ) {
         let ms = Duration::from_millis;
-        assert_eq!(sweep_period(Feed::Phone, 19_000, ms(120)), ms(180), "half as long again as it took");
-        assert_eq!(sweep_period(Feed::Phone, 19_000, ms(20)), ms(100), "at most ten frames a second");
-        assert_eq!(sweep_period(Feed::Phone, 80, ms(2)), ms(20), "a workshop's phones as often as 50 a second");
-        assert_eq!(sweep_period(Feed::Screen, 500, ms(20)), ms(30), "screens are paced by the session");
-        assert_eq!(sweep_period(Feed::Phone, 19_000, ms(900)), ms(1000), "slower writing: one a second");
-        assert_eq!(sweep_period(Feed::Phone, 19_000, ms(1500)), ms(1500), "never a sweep over another");
+        assert_eq!(sweep_period(Feed::Phone, 1_900, 1_900, ms(120)), ms(180), "half as long again as it took");
+        assert_eq!(sweep_period(Feed::Phone, 1_900, 1_900, ms(20)), ms(100), "at most ten frames a second");
+        assert_eq!(sweep_period(Feed::Phone, 80, 80, ms(2)), ms(20), "a workshop's phones as often as 50 a second");
+        assert_eq!(sweep_period(Feed::Screen, 500, 500, ms(20)), ms(30), "screens are paced by the session");
+        assert_eq!(sweep_period(Feed::Phone, 1_900, 1_900, ms(900)), ms(1000), "slower writing: one a second");
+        assert_eq!(sweep_period(Feed::Phone, 1_900, 1_900, ms(1500)), ms(1500), "never a sweep over another");
+        // A slice of a tenth of the crowd: the round's least length shared out, each slice's pause its own.
+        assert_eq!(sweep_period(Feed::Phone, 19_000, 1_900, ms(4)), ms(10), "ten slices in at least 100 ms");
+        assert_eq!(sweep_period(Feed::Phone, 19_000, 1_900, ms(12)), ms(18), "half as long again as it took");
+        assert_eq!(sweep_period(Feed::Phone, 19_000, 1_900, ms(150)), ms(150), "never a sweep over another");
+    }
+
+    /// Every socket once per round, in the order they joined, whoever joins or leaves meanwhile.
+    #[test]
+    fn sweeps_go_round_the_audience_in_slices_and_miss_no_one() {
+        let round = |ids: &[u64], cursor: &mut u64, sweeps: usize| -> Vec<u64> {
+            let mut visited = Vec::new();
+            for _ in 0..sweeps {
+                let (slice, next) = slice_at(ids, *cursor);
+                visited.extend_from_slice(&ids[slice]);
+                *cursor = next;
+            }
+            visited
+        };
+        let small: Vec<u64> = (0..100).collect();
+        assert_eq!(slice_at(&small, 0), (0..100, 0), "a small audience is one slice");
+
+        let crowd: Vec<u64> = (0..19_000).collect();
+        let mut cursor = 0;
+        let first = round(&crowd, &mut cursor, slices(19_000));
+        assert_eq!(first, crowd, "ten slices make one round, each socket once");
+        assert_eq!(slice_at(&crowd, cursor).0, 0..1_900, "and the next round starts from the first again");
+
+        // Halfway round, the first socket and two in the slices ahead leave, and three join: the five
+        // sweeps left of the round still visit everyone who was there.
+        let mut cursor = 0;
+        let half = round(&crowd, &mut cursor, 5);
+        assert_eq!(half.len(), 9_500);
+        let changed: Vec<u64> =
+            crowd.iter().copied().filter(|id| ![0, 12_000, 18_999].contains(id)).chain(19_000..19_003).collect();
+        let rest = round(&changed, &mut cursor, 5);
+        let mut visited: Vec<u64> = half.into_iter().chain(rest.iter().copied()).collect();
+        visited.sort_unstable();
+        visited.dedup();
+        let present_throughout: Vec<u64> = (1..19_000).filter(|id| ![12_000, 18_999].contains(id)).collect();
+        assert!(present_throughout.iter().all(|id| visited.binary_search(id).is_ok()), "no one missed");
+        // Newcomers get the newest frame as they start, and sweeps from then on in the order they joined.
+        let next = round(&changed, &mut cursor, 1);
+        let newcomers = rest.iter().chain(&next).filter(|id| **id >= 19_000).count();
+        assert_eq!(newcomers, 3, "the newcomers at the round's end, the last of them in a short slice");
+        assert_eq!(round(&changed, &mut cursor, 1), (1..1_901).collect::<Vec<_>>(), "then round again");
     }
 }

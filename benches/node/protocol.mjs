@@ -2,22 +2,23 @@
 // the side-by-side benchmark: sessions with choice, words and (never opened) scale items; hello as
 // participant, screen or facilitator; vote, word, open, close; acks that a resent command gets again.
 // State lives in memory only. State frames are coalesced as Samsyn does it above 100 phones online
-// (src/live/actor.rs, src/web/fanout.rs): screens and the facilitator at most every 50 ms, each phone a
-// frame one and a half times as long apart as handing the last phone frame to every phone took (at least
+// (src/live/actor.rs, src/web/fanout.rs): screens and the facilitator at most every 25 ms, each phone a
+// frame a quarter as long again apart as handing the last phone frame to every phone took (at least
 // 100 ms, at most 1 s), each frame serialized once per audience and shared by every socket. (Samsyn's
-// writer threads sweep the newest frame round the phones at that pace; a single-threaded server hands
-// each frame to all at once, which sends every phone as many frames.)
+// writer threads sweep the newest frame round the phones at that pace, in slices of 4,096 past that
+// many; a single-threaded server hands each frame to all at once, which sends every phone as many
+// frames.)
 // The transports (ws-server.mjs, socketio-server.mjs, ../bun/bun-server.mjs) only move bytes.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 
 /** Shortest time between two frames for screens and the facilitator (Samsyn's STATE_INTERVAL). */
-export const STATE_INTERVAL_MS = 50;
+export const STATE_INTERVAL_MS = 25;
 
 /** The phone cadence when handing the last phone frame to every phone took `lastDeliveryMs` (Samsyn's
- * `fanout::sweep_period` for a crowd): one and a half times that, at least 100 ms, at most 1 s apart. */
+ * `fanout::sweep_period` for a crowd): a quarter as long again, at least 100 ms, at most 1 s apart. */
 export function phoneInterval(lastDeliveryMs) {
-  return Math.min(Math.max(100, lastDeliveryMs * 1.5), 1000);
+  return Math.min(Math.max(100, lastDeliveryMs * 1.25), 1000);
 }
 
 /** Every text is `{sv, en}`; a plain string stands for both languages. */

@@ -33,9 +33,10 @@ const WRONG_ROOM_WORDS: u32 = 3;
 const GUESS_WINDOW: Duration = Duration::from_secs(60);
 /// The console counts new participants over this window.
 const JOINS_WINDOW: Duration = Duration::from_secs(60);
-/// Shortest time between two state frames for the screen and the facilitator in a crowd (50 ms, about 20 a
-/// second): a burst of votes costs one frame, and the projector still moves smoothly.
-pub const STATE_INTERVAL: Duration = Duration::from_millis(50);
+/// Shortest time between two state frames for the screen and the facilitator in a crowd (25 ms, about 40 a
+/// second): a burst of votes costs one frame, and a vote shows on the projector within 50 ms. (Every
+/// 50 ms, the wait for the next frame alone took most of that: docs/performance.md.)
+pub const STATE_INTERVAL: Duration = Duration::from_millis(25);
 /// Up to this many phones online (a workshop, a small seminar), the screen and the facilitator get frames
 /// as often as every [`SMALL_INTERVAL`] (5 ms): a vote shows on the projector at once, and only votes that
 /// come within a few milliseconds of each other share a frame. A workshop's votes come seconds apart.
@@ -768,9 +769,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn screens_get_frames_at_once_in_a_workshop_and_twenty_a_second_in_a_crowd() {
+    fn screens_get_frames_at_once_in_a_workshop_and_forty_a_second_in_a_crowd() {
         assert_eq!(state_interval(10), Duration::from_millis(5));
-        assert_eq!(state_interval(101), Duration::from_millis(50));
-        assert_eq!(state_interval(19_000), Duration::from_millis(50));
+        assert_eq!(state_interval(101), Duration::from_millis(25));
+        assert_eq!(state_interval(19_000), Duration::from_millis(25));
     }
 }

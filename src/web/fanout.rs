@@ -9,9 +9,9 @@
 //! sweep is under way already reaches the sockets still ahead. Each sweep takes the next slice, in the
 //! order the sockets joined, so the writers go round the whole audience at a steady pace rather than in
 //! bursts: a socket waits at most one round for a change, where a burst to every socket made the last
-//! ones wait for the rest as well as for the pause. The next sweep starts once half as long again as
-//! the last one took has passed (for phones in a crowd so that a round takes at least
-//! [`PHONE_INTERVAL_MIN`]): writing takes at most two thirds of the writer threads' time, the rest being
+//! ones wait for the rest as well as for the pause. The next sweep starts once a quarter as long again
+//! as the last one took has passed (for phones in a crowd so that a round takes at least
+//! [`PHONE_INTERVAL_MIN`]): writing takes at most four fifths of the writer threads' time, the rest being
 //! left for reading votes, storing them and other sessions. The phones' fan-out tells the session when its
 //! next sweep starts (`live::Demand`): the session renders the phones' frame from shortly before then
 //! until the sweep is over, and not in vain between two sweeps.
@@ -34,9 +34,10 @@ use tokio::time::Instant;
 const INLINE_SOCKETS: usize = 64;
 /// Larger audiences go to the writer threads in jobs of this many sockets (about 2 ms of writing each).
 const SOCKETS_PER_JOB: usize = 256;
-/// An audience larger than this is swept in slices of at most this many sockets (about 10 ms of writing
-/// for both writer threads), one slice per sweep.
-const SOCKETS_PER_SLICE: usize = 2048;
+/// An audience larger than this is swept in slices of at most this many sockets (about 25 ms of writing
+/// for both writer threads on a busy two-core machine), one slice per sweep. (Slices of 1,024 and 2,048
+/// were measured too: 19,000 phones then waited longer; docs/performance.md.)
+const SOCKETS_PER_SLICE: usize = 4096;
 /// A writer thread gives its core away after this many sockets (about 0.3 ms of writing), and takes the
 /// audience's newest frame for the next ones: while a frame goes to thousands of phones, the threads that
 /// read votes, decide them and store them wait at most that long for a core, instead of the scheduler's
@@ -44,11 +45,13 @@ const SOCKETS_PER_SLICE: usize = 2048;
 const SOCKETS_BETWEEN_YIELDS: usize = 64;
 /// Jobs waiting for a writer thread; when they are all taken, the session's follower waits.
 const JOBS_QUEUED: usize = 1024;
-/// The next sweep starts this many times as long after the last one started as that one took, in halves:
-/// sweeps take at most two thirds of the writer threads' time. (Twice and four times as long were measured
-/// too, and with sweeps one and a quarter: the writers then starved reading and storing, and even the
-/// phones waited longer; docs/performance.md.)
-const SWEEP_PERIOD_HALVES: u32 = 3;
+/// The next sweep starts this many times as long after the last one started as that one took, in
+/// quarters: sweeps take at most four fifths of the writer threads' time. (One and a half times was the
+/// rule while a sweep went to every socket at once: a sweep to 19,000 phones then held both cores for
+/// 100 ms or more, and pauses any shorter starved reading and storing. Slices leave a pause every 25 ms
+/// or so, and one and a quarter gave 19,000 phones their frames sooner with acks still quick; straight
+/// on, without a pause, the acks and the screen waited again: docs/performance.md.)
+const SWEEP_PERIOD_QUARTERS: u32 = 5;
 /// On a node with more phones of one session than this, each phone gets a frame at most every
 /// [`PHONE_INTERVAL_MIN`]; fewer (a workshop) at most every [`FEW_PHONES_INTERVAL_MIN`].
 const PHONE_CROWD: usize = 100;
@@ -66,7 +69,8 @@ fn slices(sockets: usize) -> usize {
 }
 
 /// How long after the start of a sweep that took `took` over `swept` of the `sockets` sockets of `feed`
-/// the next may start: half as long again as it took, and at least its share of a round's least length.
+/// the next may start: a quarter as long again as it took, and at least its share of a round's least
+/// length.
 fn sweep_period(feed: Feed, sockets: usize, swept: usize, took: Duration) -> Duration {
     let round_min = match feed {
         Feed::Phone if sockets > PHONE_CROWD => PHONE_INTERVAL_MIN,
@@ -74,7 +78,7 @@ fn sweep_period(feed: Feed, sockets: usize, swept: usize, took: Duration) -> Dur
         Feed::Facilitator | Feed::Screen => Duration::ZERO,
     };
     let share = |round: Duration| round.mul_f64(swept.min(sockets) as f64 / sockets.max(1) as f64);
-    (took.saturating_mul(SWEEP_PERIOD_HALVES) / 2).clamp(share(round_min), share(ROUND_MAX)).max(took)
+    (took.saturating_mul(SWEEP_PERIOD_QUARTERS) / 4).clamp(share(round_min), share(ROUND_MAX)).max(took)
 }
 
 /// The sockets following one audience of one session, and the newest frame.
@@ -481,19 +485,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_crowd_of_phones_gets_a_frame_at_most_ten_times_a_second_a_workshop_fifty_and_sweeps_rest_half_as_long_as_they_took(
+    fn a_crowd_of_phones_gets_a_frame_at_most_ten_times_a_second_a_workshop_fifty_and_sweeps_rest_a_quarter_as_long_as_they_took(
     ) {
         let ms = Duration::from_millis;
-        assert_eq!(sweep_period(Feed::Phone, 1_900, 1_900, ms(120)), ms(180), "half as long again as it took");
+        assert_eq!(sweep_period(Feed::Phone, 1_900, 1_900, ms(120)), ms(150), "a quarter as long again as it took");
         assert_eq!(sweep_period(Feed::Phone, 1_900, 1_900, ms(20)), ms(100), "at most ten frames a second");
         assert_eq!(sweep_period(Feed::Phone, 80, 80, ms(2)), ms(20), "a workshop's phones as often as 50 a second");
-        assert_eq!(sweep_period(Feed::Screen, 500, 500, ms(20)), ms(30), "screens are paced by the session");
+        assert_eq!(sweep_period(Feed::Screen, 500, 500, ms(20)), ms(25), "screens are paced by the session");
         assert_eq!(sweep_period(Feed::Phone, 1_900, 1_900, ms(900)), ms(1000), "slower writing: one a second");
         assert_eq!(sweep_period(Feed::Phone, 1_900, 1_900, ms(1500)), ms(1500), "never a sweep over another");
-        // A slice of a tenth of the crowd: the round's least length shared out, each slice's pause its own.
-        assert_eq!(sweep_period(Feed::Phone, 19_000, 1_900, ms(4)), ms(10), "ten slices in at least 100 ms");
-        assert_eq!(sweep_period(Feed::Phone, 19_000, 1_900, ms(12)), ms(18), "half as long again as it took");
-        assert_eq!(sweep_period(Feed::Phone, 19_000, 1_900, ms(150)), ms(150), "never a sweep over another");
+        // A slice of a fifth of the crowd: the round's least length shared out, each slice's pause its own.
+        assert_eq!(sweep_period(Feed::Phone, 19_000, 3_800, ms(4)), ms(20), "five slices in at least 100 ms");
+        assert_eq!(sweep_period(Feed::Phone, 19_000, 3_800, ms(24)), ms(30), "a quarter as long again");
+        assert_eq!(sweep_period(Feed::Phone, 19_000, 3_800, ms(300)), ms(300), "never a sweep over another");
     }
 
     /// Every socket once per round, in the order they joined, whoever joins or leaves meanwhile.
@@ -514,17 +518,17 @@ mod tests {
         let crowd: Vec<u64> = (0..19_000).collect();
         let mut cursor = 0;
         let first = round(&crowd, &mut cursor, slices(19_000));
-        assert_eq!(first, crowd, "ten slices make one round, each socket once");
-        assert_eq!(slice_at(&crowd, cursor).0, 0..1_900, "and the next round starts from the first again");
+        assert_eq!(first, crowd, "five slices make one round, each socket once");
+        assert_eq!(slice_at(&crowd, cursor).0, 0..3_800, "and the next round starts from the first again");
 
-        // Halfway round, the first socket and two in the slices ahead leave, and three join: the five
-        // sweeps left of the round still visit everyone who was there.
+        // Two slices into the round, the first socket and two in the slices ahead leave, and three join:
+        // the three sweeps left of the round still visit everyone who was there.
         let mut cursor = 0;
-        let half = round(&crowd, &mut cursor, 5);
-        assert_eq!(half.len(), 9_500);
+        let half = round(&crowd, &mut cursor, 2);
+        assert_eq!(half.len(), 7_600);
         let changed: Vec<u64> =
             crowd.iter().copied().filter(|id| ![0, 12_000, 18_999].contains(id)).chain(19_000..19_003).collect();
-        let rest = round(&changed, &mut cursor, 5);
+        let rest = round(&changed, &mut cursor, 3);
         let mut visited: Vec<u64> = half.into_iter().chain(rest.iter().copied()).collect();
         visited.sort_unstable();
         visited.dedup();
@@ -534,6 +538,6 @@ mod tests {
         let next = round(&changed, &mut cursor, 1);
         let newcomers = rest.iter().chain(&next).filter(|id| **id >= 19_000).count();
         assert_eq!(newcomers, 3, "the newcomers at the round's end, the last of them in a short slice");
-        assert_eq!(round(&changed, &mut cursor, 1), (1..1_901).collect::<Vec<_>>(), "then round again");
+        assert_eq!(round(&changed, &mut cursor, 1), (1..3_801).collect::<Vec<_>>(), "then round again");
     }
 }

@@ -12,11 +12,11 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// State frames a second to each phone while anything changes: Samsyn's phone cadence (the peers copy it)
-/// is 100 ms while handing a frame to all of a session's phones takes under 67 ms, and slows beyond.
+/// is 100 ms while handing a frame to all of a session's phones takes under 80 ms, and slows beyond.
 const PHONE_FRAMES: f64 = 10.0;
-/// ... and to the screen and to the facilitator, with more than `SMALL_SESSION` phones online (50 ms).
-const VIEWER_FRAMES: f64 = 20.0;
-/// Up to this many phones the screen and the facilitator get frames every 5 ms instead of 50 ms.
+/// ... and to the screen and to the facilitator, with more than `SMALL_SESSION` phones online (25 ms).
+const VIEWER_FRAMES: f64 = 40.0;
+/// Up to this many phones the screen and the facilitator get frames every 5 ms instead of 25 ms.
 const SMALL_SESSION: u32 = 100;
 /// A step whose deliveries grew by less than this over the step before has reached the plateau.
 const MIN_GAIN: f64 = 0.05;
@@ -304,13 +304,13 @@ mod tests {
     }
 
     #[test]
-    fn a_step_offers_ten_frames_a_phone_and_twenty_a_viewer() {
-        assert_eq!(Step { sessions: 12, phones: 1500 }.offered(), 180_480.0);
+    fn a_step_offers_ten_frames_a_phone_and_forty_a_viewer() {
+        assert_eq!(Step { sessions: 12, phones: 1500 }.offered(), 180_960.0);
         let step = Step::at_rate(30_000.0, 1500);
-        assert_eq!(step, Step { sessions: 2, phones: 1496 });
+        assert_eq!(step, Step { sessions: 2, phones: 1492 });
         assert!((step.offered() - 30_000.0).abs() < 20.0);
-        assert_eq!(Step::at_rate(30_150.0, 1500), Step { sessions: 2, phones: 1504 });
-        assert_eq!(Step::at_rate(40_000.0, 1500), Step { sessions: 3, phones: 1329 });
+        assert_eq!(Step::at_rate(30_150.0, 1500), Step { sessions: 2, phones: 1500 });
+        assert_eq!(Step::at_rate(40_000.0, 1500), Step { sessions: 3, phones: 1325 });
         assert_eq!(Step::at_rate(500.0, 1500), Step { sessions: 1, phones: 101 });
     }
 
@@ -335,7 +335,7 @@ mod tests {
         let fast = [run(2, 30_000.0), run(3, 45_000.0), run(5, 75_000.0), run(8, 90_000.0)];
         let slow = [run(2, 30_000.0), run(3, 44_000.0), run(5, 50_000.0)];
         let step = common_step(&[&fast, &slow], 1500).expect("a step");
-        assert_eq!(step, Step { sessions: 2, phones: 1871 });
+        assert_eq!(step, Step { sessions: 2, phones: 1867 });
         assert!((step.offered() - 37_500.0).abs() < 20.0, "{step:?}");
         assert_eq!(common_step(&[&fast, &[]], 1500), None);
     }

@@ -63,9 +63,9 @@ const FEW_PHONES_INTERVAL_MIN: Duration = Duration::from_millis(20);
 /// However slow writing gets, a round starts at least this often (1 s) unless its sweeps took longer.
 const ROUND_MAX: Duration = Duration::from_millis(1000);
 
-/// How many slices a sweep divides `sockets` into: each is at most [`SOCKETS_PER_SLICE`] long.
-fn slices(sockets: usize) -> usize {
-    sockets.div_ceil(SOCKETS_PER_SLICE).max(1)
+/// How many slices sweeps divide `sockets` into: each is at most `per_slice` long.
+fn slices(sockets: usize, per_slice: usize) -> usize {
+    sockets.div_ceil(per_slice).max(1)
 }
 
 /// How long after the start of a sweep that took `took` over `swept` of the `sockets` sockets of `feed`
@@ -90,6 +90,8 @@ pub struct Fanout {
     demand: Option<Arc<Demand>>,
     /// Tells the follower task that the last socket left.
     deserted: Notify,
+    /// The most sockets one sweep writes to ([`SOCKETS_PER_SLICE`]).
+    per_slice: usize,
 }
 
 #[derive(Default)]
@@ -138,9 +140,9 @@ impl Audience {
 
     /// The next slice to sweep, from the cursor on (or the first socket, past the last); moves the cursor
     /// past it and counts its sockets as visited.
-    fn next_slice(&mut self) -> (Sockets, std::ops::Range<usize>) {
+    fn next_slice(&mut self, per_slice: usize) -> (Sockets, std::ops::Range<usize>) {
         let Listed { conns, ids } = self.listed();
-        let (slice, cursor) = slice_at(&ids, self.cursor);
+        let (slice, cursor) = slice_at(&ids, self.cursor, per_slice);
         self.cursor = cursor;
         self.owed = self.owed.saturating_sub(slice.len());
         (conns, slice)
@@ -149,9 +151,9 @@ impl Audience {
 
 /// The slice of sockets (listed by their ids, ascending) a sweep starting at `cursor` takes, and the
 /// cursor after it: the sockets from the first whose id is at least `cursor` (from the first of all past
-/// the last), at most a [`slices`] share of them, never past the last.
-fn slice_at(ids: &[u64], cursor: u64) -> (std::ops::Range<usize>, u64) {
-    let size = ids.len().div_ceil(slices(ids.len()));
+/// the last), an equal share of them in slices of at most `per_slice`, never past the last.
+fn slice_at(ids: &[u64], cursor: u64, per_slice: usize) -> (std::ops::Range<usize>, u64) {
+    let size = ids.len().div_ceil(slices(ids.len(), per_slice));
     let start = match ids.partition_point(|id| *id < cursor) {
         past_the_last if past_the_last >= ids.len() => 0,
         start => start,
@@ -231,7 +233,7 @@ impl Fanout {
     async fn sweep(self: &Arc<Self>, writers: &Writers) -> (usize, usize, Sweep) {
         let (sockets, slice, published) = {
             let mut audience = self.lock();
-            let (sockets, slice) = audience.next_slice();
+            let (sockets, slice) = audience.next_slice(self.per_slice);
             (sockets, slice, audience.published.clone())
         };
         let counts = (sockets.len(), slice.len());
@@ -307,6 +309,7 @@ impl Drop for Subscription {
 pub struct Fanouts {
     audiences: DashMap<(Arc<str>, Feed), Arc<Fanout>>,
     writers: Arc<Writers>,
+    per_slice: usize,
 }
 
 /// Threads that write large audiences' frames (hundreds to thousands of phones). Outside the async
@@ -358,7 +361,7 @@ impl Writers {
 
 impl Default for Fanouts {
     fn default() -> Self {
-        Fanouts { audiences: DashMap::new(), writers: Writers::start() }
+        Fanouts { audiences: DashMap::new(), writers: Writers::start(), per_slice: SOCKETS_PER_SLICE }
     }
 }
 
@@ -404,6 +407,7 @@ fn start(
         source: source.clone(),
         demand: demand.clone(),
         deserted: Notify::new(),
+        per_slice: fanouts.per_slice,
     });
     let writers = fanouts.writers.clone();
     tokio::spawn(follow(fanout.clone(), source.clone(), writers, Arc::downgrade(fanouts), key));
@@ -500,26 +504,85 @@ mod tests {
         assert_eq!(sweep_period(Feed::Phone, 19_000, 3_800, ms(300)), ms(300), "never a sweep over another");
     }
 
+    /// Real sockets swept in slices of 100 while frames come every few milliseconds: each gets frames in
+    /// order, and every one ends on the newest, which is what a phone shows.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_socket_of_an_audience_swept_in_slices_ends_on_the_newest_frame() {
+        use crate::protocol::Version;
+        use tokio::io::AsyncReadExt;
+        const PHONES: usize = 350;
+        const FRAMES: u64 = 40;
+        let fanouts = Arc::new(Fanouts { audiences: DashMap::new(), writers: Writers::start(), per_slice: 100 });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+        let address = listener.local_addr().expect("its address");
+        let empty = Frame { version: Version { changes: 0, published: 0 }, bytes: bytes::Bytes::new() };
+        let (session, source) = watch::channel(empty);
+        let mut phones = Vec::new();
+        let mut subscriptions = Vec::new();
+        for _ in 0..PHONES {
+            let phone = tokio::net::TcpStream::connect(address).await.expect("connected");
+            let (socket, _) = listener.accept().await.expect("accepted");
+            let conn = Conn::new(super::super::serve::Counted::new(socket));
+            subscriptions.push(fanouts.subscribe("123456", Feed::Phone, source.clone(), None, &conn));
+            conn.start_frames(|| None);
+            phones.push(phone);
+        }
+        for n in 1..=FRAMES {
+            let bytes = format!("frame {n:03}").into();
+            session.send_replace(Frame { version: Version { changes: n, published: n }, bytes });
+            tokio::time::sleep(Duration::from_millis(3)).await;
+        }
+        let newest = format!("frame {FRAMES:03}");
+        for (ix, phone) in phones.iter_mut().enumerate() {
+            let mut received = Vec::new();
+            let mut buffer = [0u8; 4096];
+            // Server frames are unmasked text frames: 0x81, the length (under 126 here), the text.
+            let texts = |bytes: &[u8]| -> Vec<String> {
+                let mut texts = Vec::new();
+                let mut rest = bytes;
+                while rest.len() >= 2 && rest.len() >= 2 + usize::from(rest[1]) {
+                    assert_eq!(rest[0], 0x81, "a text frame");
+                    let end = 2 + usize::from(rest[1]);
+                    texts.push(String::from_utf8(rest[2..end].to_vec()).expect("text"));
+                    rest = &rest[end..];
+                }
+                texts
+            };
+            while texts(&received).last() != Some(&newest) {
+                let read = tokio::time::timeout(Duration::from_secs(10), phone.read(&mut buffer)).await;
+                let read = read.unwrap_or_else(|_| panic!("phone {ix} waited 10 s: {:?}", texts(&received)));
+                received.extend_from_slice(&buffer[..read.expect("read")]);
+            }
+            let got = texts(&received);
+            assert!(got.windows(2).all(|pair| pair[0] < pair[1]), "phone {ix}: in order, none twice: {got:?}");
+        }
+        drop(subscriptions);
+    }
+
     /// Every socket once per round, in the order they joined, whoever joins or leaves meanwhile.
     #[test]
     fn sweeps_go_round_the_audience_in_slices_and_miss_no_one() {
         let round = |ids: &[u64], cursor: &mut u64, sweeps: usize| -> Vec<u64> {
             let mut visited = Vec::new();
             for _ in 0..sweeps {
-                let (slice, next) = slice_at(ids, *cursor);
+                let (slice, next) = slice_at(ids, *cursor, SOCKETS_PER_SLICE);
                 visited.extend_from_slice(&ids[slice]);
                 *cursor = next;
             }
             visited
         };
         let small: Vec<u64> = (0..100).collect();
-        assert_eq!(slice_at(&small, 0), (0..100, 0), "a small audience is one slice");
+        assert_eq!(slice_at(&small, 0, SOCKETS_PER_SLICE), (0..100, 0), "a small audience is one slice");
 
         let crowd: Vec<u64> = (0..19_000).collect();
         let mut cursor = 0;
-        let first = round(&crowd, &mut cursor, slices(19_000));
+        let first = round(&crowd, &mut cursor, slices(19_000, SOCKETS_PER_SLICE));
         assert_eq!(first, crowd, "five slices make one round, each socket once");
-        assert_eq!(slice_at(&crowd, cursor).0, 0..3_800, "and the next round starts from the first again");
+        assert_eq!(
+            slice_at(&crowd, cursor, SOCKETS_PER_SLICE).0,
+            0..3_800,
+            "and the next round starts from the first again"
+        );
 
         // Two slices into the round, the first socket and two in the slices ahead leave, and three join:
         // the three sweeps left of the round still visit everyone who was there.

@@ -148,7 +148,7 @@ pub(super) struct Counted {
 pub(super) type Upgraded = TokioIo<Counted>;
 
 impl Counted {
-    fn new(stream: TcpStream) -> Self {
+    pub(super) fn new(stream: TcpStream) -> Self {
         METRICS.tcp_connections.fetch_add(1, Relaxed);
         Counted { stream }
     }

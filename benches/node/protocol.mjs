@@ -2,7 +2,7 @@
 // the side-by-side benchmark: sessions with choice, words and (never opened) scale items; hello as
 // participant, screen or facilitator; vote, word, open, close; acks that a resent command gets again.
 // State lives in memory only. State frames are coalesced as Samsyn does it above 100 phones online
-// (src/live/actor.rs, src/web/fanout.rs): screens and the facilitator at most every 25 ms, each phone a
+// (src/live/actor.rs, src/web/fanout.rs): screens at most every 25 ms, the facilitator every 50 ms, each phone a
 // frame a quarter as long again apart as handing the last phone frame to every phone took (at least
 // 100 ms, at most 1 s), each frame serialized once per audience and shared by every socket. (Samsyn's
 // writer threads sweep the newest frame round the phones at that pace, in slices of 4,096 past that
@@ -12,8 +12,10 @@
 
 import { randomBytes, randomUUID } from 'node:crypto';
 
-/** Shortest time between two frames for screens and the facilitator (Samsyn's STATE_INTERVAL). */
+/** Shortest time between two frames for screens (Samsyn's STATE_INTERVAL) ... */
 export const STATE_INTERVAL_MS = 25;
+/** ... and for the facilitator (Samsyn's CONSOLE_INTERVAL). */
+export const CONSOLE_INTERVAL_MS = 50;
 
 /** The phone cadence when handing the last phone frame to every phone took `lastDeliveryMs` (Samsyn's
  * `fanout::sweep_period` for a crowd): a quarter as long again, at least 100 ms, at most 1 s apart. */
@@ -189,9 +191,11 @@ class Session {
     this.consoles = 0; // open facilitator connections, all by key link here
     this.joinTimes = []; // when each new participant of the last minute joined (ms, oldest first)
     this.recent = new Map(); // participant number → {id, key, reply}: the last applied command, for a resend
-    this.dirty = false;
+    this.screensBehind = false;
+    this.consoleBehind = false;
     this.phonesBehind = false;
-    this.lastPublish = -Infinity;
+    this.lastScreens = -Infinity;
+    this.lastConsole = -Infinity;
     this.lastPhones = -Infinity;
     this.phoneDelivery = 0; // ms the last phone frame took to hand to every phone
     this.timer = null;
@@ -335,7 +339,8 @@ class Session {
    * for the end of this turn of the event loop gathers every message read in it into one frame, as
    * Samsyn's actor gathers a batch. */
   changed() {
-    this.dirty = true;
+    this.screensBehind = true;
+    this.consoleBehind = true;
     if (this.immediate === null) {
       this.immediate = setImmediate(() => {
         this.immediate = null;
@@ -346,11 +351,16 @@ class Session {
 
   tick() {
     const now = performance.now();
-    if (this.dirty && now >= this.lastPublish + STATE_INTERVAL_MS) {
-      this.publish();
-      this.dirty = false;
+    if (this.screensBehind && now >= this.lastScreens + STATE_INTERVAL_MS) {
+      this.publishScreens();
+      this.screensBehind = false;
       this.phonesBehind = true;
-      this.lastPublish = now;
+      this.lastScreens = now;
+    }
+    if (this.consoleBehind && now >= this.lastConsole + CONSOLE_INTERVAL_MS) {
+      this.publishConsole();
+      this.consoleBehind = false;
+      this.lastConsole = now;
     }
     if (this.phonesBehind && now >= this.lastPhones + phoneInterval(this.phoneDelivery)) {
       this.publishToPhones();
@@ -358,7 +368,8 @@ class Session {
       this.lastPhones = now;
     }
     let due = Infinity;
-    if (this.dirty) due = this.lastPublish + STATE_INTERVAL_MS;
+    if (this.screensBehind) due = this.lastScreens + STATE_INTERVAL_MS;
+    if (this.consoleBehind) due = Math.min(due, this.lastConsole + CONSOLE_INTERVAL_MS);
     if (this.phonesBehind) due = Math.min(due, this.lastPhones + phoneInterval(this.phoneDelivery));
     if (due < this.timerAt) {
       clearTimeout(this.timer);
@@ -373,11 +384,18 @@ class Session {
 
   /** Serializes the state once per audience and hands it to every screen and the facilitator. */
   publish() {
-    const transport = this.hub.transport;
-    this.frames.screen = transport.encode(this.render(false));
-    this.frames.facilitator = transport.encode(this.render(true));
-    this.hub.delivered += transport.broadcast(this, 'screen', this.frames.screen);
-    this.hub.delivered += transport.broadcast(this, 'facilitator', this.frames.facilitator);
+    this.publishScreens();
+    this.publishConsole();
+  }
+
+  publishScreens() {
+    this.frames.screen = this.hub.transport.encode(this.render(false));
+    this.hub.delivered += this.hub.transport.broadcast(this, 'screen', this.frames.screen);
+  }
+
+  publishConsole() {
+    this.frames.facilitator = this.hub.transport.encode(this.render(true));
+    this.hub.delivered += this.hub.transport.broadcast(this, 'facilitator', this.frames.facilitator);
   }
 
   /** Serializes the phones' view once, at their cadence, and hands it to every phone. */

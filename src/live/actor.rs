@@ -33,10 +33,14 @@ const WRONG_ROOM_WORDS: u32 = 3;
 const GUESS_WINDOW: Duration = Duration::from_secs(60);
 /// The console counts new participants over this window.
 const JOINS_WINDOW: Duration = Duration::from_secs(60);
-/// Shortest time between two state frames for the screen and the facilitator in a crowd (25 ms, about 40 a
-/// second): a burst of votes costs one frame, and a vote shows on the projector within 50 ms. (Every
-/// 50 ms, the wait for the next frame alone took most of that: docs/performance.md.)
+/// Shortest time between two state frames for the screens in a crowd (25 ms, about 40 a second): a burst
+/// of votes costs one frame, and a vote shows on the projector within 50 ms. (Every 50 ms, the wait for
+/// the next frame alone took most of that: docs/performance.md.)
 pub const STATE_INTERVAL: Duration = Duration::from_millis(25);
+/// ... and for the facilitator's console in a crowd (50 ms, about 20 a second): its frame lists every word
+/// of a cloud for moderation, tens of kilobytes in a crowd, and a laptop on the venue's network need not
+/// redraw it as often as the projector.
+const CONSOLE_INTERVAL: Duration = Duration::from_millis(50);
 /// Up to this many phones online (a workshop, a small seminar), the screen and the facilitator get frames
 /// as often as every [`SMALL_INTERVAL`] (5 ms): a vote shows on the projector at once, and only votes that
 /// come within a few milliseconds of each other share a frame. A workshop's votes come seconds apart.
@@ -56,12 +60,21 @@ pub enum Feed {
     Phone,
 }
 
-/// The screen and facilitator cadence for an audience of `online` phones.
+/// The screens' cadence for an audience of `online` phones.
 pub fn state_interval(online: usize) -> Duration {
     if online <= SMALL_AUDIENCE {
         SMALL_INTERVAL
     } else {
         STATE_INTERVAL
+    }
+}
+
+/// The facilitator's cadence for an audience of `online` phones.
+fn console_interval(online: usize) -> Duration {
+    if online <= SMALL_AUDIENCE {
+        SMALL_INTERVAL
+    } else {
+        CONSOLE_INTERVAL
     }
 }
 
@@ -426,15 +439,16 @@ impl SessionActor {
     }
 
     async fn run(mut self, mut requests: mpsc::Receiver<Request>) {
-        // Changes not yet published to the screens and the facilitator, and not yet to the phones.
-        let (mut dirty, mut phones_behind) = (false, false);
-        // When the oldest unpublished change happened, for the update-latency histogram.
+        // Changes not yet published to the screens, the facilitator, the phones.
+        let (mut screens_behind, mut console_behind, mut phones_behind) = (false, false, false);
+        // When the oldest change not yet on the screens happened, for the update-latency histogram.
         let mut changed_at = Instant::now();
-        let (mut last_publish, mut last_phones) = (Instant::now(), Instant::now());
+        let (mut last_screens, mut last_console, mut last_phones) = (Instant::now(), Instant::now(), Instant::now());
         METRICS.live_sessions.fetch_add(1, Relaxed);
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
-            let publish_at = last_publish + state_interval(self.online.len());
+            let screens_at = last_screens + state_interval(self.online.len());
+            let console_at = last_console + console_interval(self.online.len());
             let phones_at = self.phones_wanted(last_phones + PHONES_INTERVAL);
             // The console's joins in the last minute fall as they age, with no change to say so.
             let join_ages_out = self.joins.front().map(|at| *at + JOINS_WINDOW);
@@ -445,30 +459,35 @@ impl SessionActor {
                     }
                     let started = Instant::now();
                     if self.handle_batch(&mut batch).await {
-                        if !dirty {
-                            (dirty, changed_at) = (true, started);
+                        if !screens_behind {
+                            (screens_behind, changed_at) = (true, started);
                         }
-                        phones_behind = true;
+                        (console_behind, phones_behind) = (true, true);
                     }
                     if self.stopping {
                         break;
                     }
                 }
-                _ = tokio::time::sleep_until(publish_at), if dirty => {}
+                _ = tokio::time::sleep_until(screens_at), if screens_behind => {}
+                _ = tokio::time::sleep_until(console_at), if console_behind => {}
                 _ = tokio::time::sleep_until(phones_at), if phones_behind => {}
-                _ = tokio::time::sleep_until(join_ages_out.unwrap_or(publish_at)), if join_ages_out.is_some() => {
+                _ = tokio::time::sleep_until(join_ages_out.unwrap_or(console_at)), if join_ages_out.is_some() => {
+                    // Only the console shows the joins.
                     self.prune_joins(Instant::now());
-                    if !dirty {
-                        (dirty, changed_at) = (true, Instant::now());
-                    }
+                    console_behind = true;
                 }
             }
             let now = Instant::now();
-            if dirty && now >= publish_at {
-                self.publish();
+            if screens_behind && now >= screens_at {
+                self.send_frame(Audience::Public);
                 METRICS.update_latency.observe(changed_at.elapsed());
-                dirty = false;
-                last_publish = now;
+                screens_behind = false;
+                last_screens = now;
+            }
+            if console_behind && now >= console_at {
+                self.send_frame(Audience::Facilitator);
+                console_behind = false;
+                last_console = now;
             }
             if phones_behind && now >= phones_at {
                 self.send_frame(Audience::Phone);
@@ -769,9 +788,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn screens_get_frames_at_once_in_a_workshop_and_forty_a_second_in_a_crowd() {
+    fn screens_get_frames_at_once_in_a_workshop_and_forty_a_second_in_a_crowd_the_console_twenty() {
         assert_eq!(state_interval(10), Duration::from_millis(5));
         assert_eq!(state_interval(101), Duration::from_millis(25));
         assert_eq!(state_interval(19_000), Duration::from_millis(25));
+        assert_eq!(console_interval(10), Duration::from_millis(5));
+        assert_eq!(console_interval(19_000), Duration::from_millis(50));
     }
 }

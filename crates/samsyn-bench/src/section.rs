@@ -56,8 +56,8 @@ The three peers share `benches/node/protocol.mjs`: `POST /api/sessions`, `hello`
 screen or facilitator with resume tokens and `welcome.ballots`, `vote`, `word` (normalised, limited per \
 participant), `open`, `close`, a resent command answered with its first `ack`, and the `/metrics` \
 counters read here. They keep everything in memory, so their acks wait for no disk, and they coalesce as \
-Samsyn does above 100 phones (the case of every run here): screens and the facilitator at most every \
-25 ms, phones a quarter as long again apart as handing the last phone frame to every phone \
+Samsyn does above 100 phones (the case of every run here): screens at most every 25 ms, the \
+facilitator every 50 ms, phones a quarter as long again apart as handing the last phone frame to every phone \
 took (at least 100 ms, at most 1 s), each state serialized once per audience. Their `state` has Samsyn's fields in Samsyn's order, and phones get only \
 the current item and the items open for answers, as from Samsyn, so every frame is the same size (the \
 rows *state message while voting* check it; the one difference is the facilitator's `joins.flagged`, \

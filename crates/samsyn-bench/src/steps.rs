@@ -14,9 +14,10 @@ use std::time::Duration;
 /// State frames a second to each phone while anything changes: Samsyn's phone cadence (the peers copy it)
 /// is 100 ms while handing a frame to all of a session's phones takes under 80 ms, and slows beyond.
 const PHONE_FRAMES: f64 = 10.0;
-/// ... and to the screen and to the facilitator, with more than `SMALL_SESSION` phones online (25 ms).
-const VIEWER_FRAMES: f64 = 40.0;
-/// Up to this many phones the screen and the facilitator get frames every 5 ms instead of 25 ms.
+/// ... to the screen and to the facilitator together, with more than `SMALL_SESSION` phones online: the
+/// screen every 25 ms, the facilitator every 50 ms.
+const VIEWER_FRAMES: f64 = 60.0;
+/// Up to this many phones the screen and the facilitator get frames every 5 ms.
 const SMALL_SESSION: u32 = 100;
 /// A step whose deliveries grew by less than this over the step before has reached the plateau.
 const MIN_GAIN: f64 = 0.05;
@@ -41,7 +42,7 @@ pub struct Step {
 impl Step {
     /// State frames a second the step asks for while votes come in.
     pub fn offered(self) -> f64 {
-        f64::from(self.sessions) * (f64::from(self.phones) * PHONE_FRAMES + 2.0 * VIEWER_FRAMES)
+        f64::from(self.sessions) * (f64::from(self.phones) * PHONE_FRAMES + VIEWER_FRAMES)
     }
 
     pub fn phones_total(self) -> u32 {
@@ -50,10 +51,10 @@ impl Step {
 
     /// Sessions of about `phones` phones (a quarter more at most) that together offer about `rate`.
     pub fn at_rate(rate: f64, phones: u32) -> Step {
-        let per_session = f64::from(phones) * PHONE_FRAMES + 2.0 * VIEWER_FRAMES;
+        let per_session = f64::from(phones) * PHONE_FRAMES + VIEWER_FRAMES;
         let most = phones + phones / 4;
         let mut sessions = (rate / per_session).round().max(1.0) as u32;
-        let each = |sessions: u32| ((rate / f64::from(sessions) - 2.0 * VIEWER_FRAMES) / PHONE_FRAMES).round();
+        let each = |sessions: u32| ((rate / f64::from(sessions) - VIEWER_FRAMES) / PHONE_FRAMES).round();
         while each(sessions) > f64::from(most) {
             sessions += 1;
         }
@@ -304,13 +305,13 @@ mod tests {
     }
 
     #[test]
-    fn a_step_offers_ten_frames_a_phone_and_forty_a_viewer() {
-        assert_eq!(Step { sessions: 12, phones: 1500 }.offered(), 180_960.0);
+    fn a_step_offers_ten_frames_a_phone_forty_to_the_screen_and_twenty_to_the_console() {
+        assert_eq!(Step { sessions: 12, phones: 1500 }.offered(), 180_720.0);
         let step = Step::at_rate(30_000.0, 1500);
-        assert_eq!(step, Step { sessions: 2, phones: 1492 });
+        assert_eq!(step, Step { sessions: 2, phones: 1494 });
         assert!((step.offered() - 30_000.0).abs() < 20.0);
-        assert_eq!(Step::at_rate(30_150.0, 1500), Step { sessions: 2, phones: 1500 });
-        assert_eq!(Step::at_rate(40_000.0, 1500), Step { sessions: 3, phones: 1325 });
+        assert_eq!(Step::at_rate(30_150.0, 1500), Step { sessions: 2, phones: 1502 });
+        assert_eq!(Step::at_rate(40_000.0, 1500), Step { sessions: 3, phones: 1327 });
         assert_eq!(Step::at_rate(500.0, 1500), Step { sessions: 1, phones: 101 });
     }
 
@@ -335,7 +336,7 @@ mod tests {
         let fast = [run(2, 30_000.0), run(3, 45_000.0), run(5, 75_000.0), run(8, 90_000.0)];
         let slow = [run(2, 30_000.0), run(3, 44_000.0), run(5, 50_000.0)];
         let step = common_step(&[&fast, &slow], 1500).expect("a step");
-        assert_eq!(step, Step { sessions: 2, phones: 1867 });
+        assert_eq!(step, Step { sessions: 2, phones: 1869 });
         assert!((step.offered() - 37_500.0).abs() < 20.0, "{step:?}");
         assert_eq!(common_step(&[&fast, &[]], 1500), None);
     }

@@ -183,7 +183,7 @@ impl Metrics {
             ),
             (
                 "samsyn_fanout_seconds",
-                "One sweep of the newest frame over a slice of an audience (more than 64 sockets; a slice is at most 2,048, and the sweeps go round the audience slice by slice), the writer threads' wall time; the next sweep starts one and a half times this after it started.",
+                "One sweep of the newest frame over a slice of an audience of more than 64 sockets (a slice is at most 4,096 sockets; the sweeps go round the audience slice by slice), the writer threads' wall time; the next sweep starts a quarter as long again as this after it started.",
                 &self.fanout_latency,
             ),
         ];

@@ -2,12 +2,12 @@
 // the side-by-side benchmark: sessions with choice, words and (never opened) scale items; hello as
 // participant, screen or facilitator; vote, word, open, close; acks that a resent command gets again.
 // State lives in memory only. State frames are coalesced as Samsyn does it above 100 phones online
-// (src/live/actor.rs, src/web/fanout.rs): screens at most every 25 ms, the facilitator every 50 ms, each phone a
-// frame a quarter as long again apart as handing the last phone frame to every phone took (at least
-// 100 ms, at most 1 s), each frame serialized once per audience and shared by every socket. (Samsyn's
-// writer threads sweep the newest frame round the phones at that pace, in slices of 4,096 past that
-// many; a single-threaded server hands each frame to all at once, which sends every phone as many
-// frames.)
+// (src/live/actor.rs, src/web/fanout.rs): screens at most every 25 ms, the facilitator every 50 ms,
+// each phone a frame a quarter as long again apart as handing the last phone frame to every phone took
+// (at least 100 ms, at most 1 s), each frame serialized once per audience and shared by every socket.
+// (Samsyn's writer threads sweep the newest frame round the phones at that pace, in slices of 4,096
+// past that many; a single-threaded server hands each frame to all at once, which sends every phone
+// as many frames.)
 // The transports (ws-server.mjs, socketio-server.mjs, ../bun/bun-server.mjs) only move bytes.
 
 import { randomBytes, randomUUID } from 'node:crypto';

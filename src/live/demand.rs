@@ -1,6 +1,6 @@
-//! When a session's phones need a fresh frame. The phones' fan-out writes to a crowd in sweeps, 100 ms
-//! or more apart, and each sweep takes the newest frame as it goes; a frame rendered between two sweeps
-//! is never written anywhere. So the fan-out says when its next sweep starts, and the actor renders the
+//! When a session's phones need a fresh frame. The phones' fan-out writes to a crowd in sweeps (each phone
+//! at most every 100 ms; a crowd of thousands a slice at a time), and each sweep takes the newest frame as
+//! it goes; a frame rendered between two sweeps is never written anywhere. So the fan-out says when its next sweep starts, and the actor renders the
 //! phones' frame often only from a little before then until the sweep is over.
 
 use std::sync::Mutex;

@@ -23,6 +23,9 @@ use tokio::sync::Notify;
 pub struct WireFrame {
     pub version: Version,
     pub wire: Bytes,
+    /// The same message compressed, for sockets that agreed to `permessage-deflate`: made once per frame
+    /// when any socket of the audience did and compressing makes it smaller.
+    pub deflated: Option<Bytes>,
 }
 
 /// Bytes read from a socket at once; on the stack of the read, never kept per connection.
@@ -34,6 +37,8 @@ pub struct Conn {
     link: Mutex<Link>,
     /// Wakes the connection's task: a write could not finish, or the session ended.
     wake: Notify,
+    /// The client agreed to `permessage-deflate`: state frames go to it compressed.
+    deflate: bool,
 }
 
 struct Link {
@@ -71,7 +76,7 @@ enum Wrote {
 }
 
 impl Conn {
-    pub(super) fn new(io: Counted) -> Arc<Self> {
+    pub(super) fn new(io: Counted, deflate: bool) -> Arc<Self> {
         Arc::new(Conn {
             link: Mutex::new(Link {
                 io,
@@ -87,7 +92,13 @@ impl Conn {
                 closing: false,
             }),
             wake: Notify::new(),
+            deflate,
         })
+    }
+
+    /// Whether the client agreed to `permessage-deflate`.
+    pub fn deflates(&self) -> bool {
+        self.deflate
     }
 
     fn lock(&self) -> MutexGuard<'_, Link> {
@@ -154,7 +165,11 @@ impl Conn {
             return false;
         }
         link.sent_version = Some(state.version);
-        let wrote = link.write(&state.wire);
+        let wire = match &state.deflated {
+            Some(deflated) if self.deflate => deflated,
+            _ => &state.wire,
+        };
+        let wrote = link.write(wire);
         drop(link);
         if !matches!(wrote, Wrote::All) {
             self.wake.notify_one();

@@ -111,6 +111,8 @@ struct Audience {
     listed: Option<Listed>,
     /// The socket the next sweep starts with (the first whose id is at least this).
     cursor: u64,
+    /// Sockets that agreed to `permessage-deflate`: while any follow, each frame is compressed too.
+    deflating: usize,
     next_id: u64,
     ended: bool,
 }
@@ -196,6 +198,11 @@ impl Fanout {
         audience.owed = audience.sockets.len();
     }
 
+    /// Some socket agreed to `permessage-deflate`.
+    fn deflating(&self) -> bool {
+        self.lock().deflating > 0
+    }
+
     /// Some sockets have not been visited since the newest frame was published.
     fn owed(&self) -> bool {
         self.lock().owed > 0
@@ -215,6 +222,7 @@ impl Fanout {
         }
         let id = audience.next_id;
         audience.next_id += 1;
+        audience.deflating += usize::from(conn.deflates());
         audience.sockets.insert(id, conn);
         audience.changed();
         Some(Subscription { fanout: self.clone(), id })
@@ -296,7 +304,9 @@ impl Subscription {
 impl Drop for Subscription {
     fn drop(&mut self) {
         let mut audience = self.fanout.lock();
-        audience.sockets.remove(&self.id);
+        if let Some(conn) = audience.sockets.remove(&self.id) {
+            audience.deflating -= usize::from(conn.deflates());
+        }
         audience.changed();
         if audience.sockets.is_empty() {
             // The last socket left: its follower task need not run for nobody.
@@ -435,7 +445,8 @@ async fn follow(
             if !next.is_empty() && next.bytes == last_bytes {
                 fanout.renumber(next.version);
             } else if !next.is_empty() {
-                fanout.replace(WireFrame { version: next.version, wire: frame::text(&next.bytes) });
+                let deflated = fanout.deflating().then(|| frame::text_deflated(&next.bytes)).flatten();
+                fanout.replace(WireFrame { version: next.version, wire: frame::text(&next.bytes), deflated });
                 last_bytes = next.bytes;
             }
         }
@@ -522,7 +533,7 @@ mod tests {
         for _ in 0..PHONES {
             let phone = tokio::net::TcpStream::connect(address).await.expect("connected");
             let (socket, _) = listener.accept().await.expect("accepted");
-            let conn = Conn::new(super::super::serve::Counted::new(socket));
+            let conn = Conn::new(super::super::serve::Counted::new(socket), false);
             subscriptions.push(fanouts.subscribe("123456", Feed::Phone, source.clone(), None, &conn));
             conn.start_frames(|| None);
             phones.push(phone);

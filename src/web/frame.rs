@@ -2,10 +2,15 @@
 //! the same bytes go to every socket of an audience (server frames are never masked, so one encoding fits
 //! all), and a [`Decoder`] turns what a client sent into whole messages.
 //!
-//! Samsyn speaks no extensions (no compression) and no subprotocol, so a client frame with a reserved bit
-//! set is an error, as is an unmasked one.
+//! One extension is spoken when the client offers it: per-message compression (RFC 7692,
+//! `permessage-deflate`) without context takeover either way, so every message is compressed on its own
+//! and one compressed state frame fits every socket that agreed to it, as one plain frame fits all. A
+//! client frame with a reserved bit set is an error unless it is the first frame of a compressed message
+//! on such a connection, as is an unmasked one. No subprotocol.
 
 use bytes::Bytes;
+use miniz_oxide::deflate::core::{compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush};
+use std::cell::RefCell;
 
 /// Reads a message of at most this many bytes (64 KiB); a larger one closes the connection with 1009.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
@@ -25,10 +30,17 @@ pub const POLICY: u16 = 1008;
 pub const TOO_BIG: u16 = 1009;
 pub const RESTARTING: u16 = 1012;
 
+/// RSV1 on a message's first frame: its payload is compressed (RFC 7692).
+const COMPRESSED: u8 = 0x40;
+
 /// One unfragmented server frame: FIN, the opcode, the length, the payload.
 fn encode(opcode: u8, payload: &[u8]) -> Bytes {
+    encode_with(0x80 | opcode, payload)
+}
+
+fn encode_with(first: u8, payload: &[u8]) -> Bytes {
     let mut out = Vec::with_capacity(payload.len() + 10);
-    out.push(0x80 | opcode);
+    out.push(first);
     match payload.len() {
         len @ 0..=125 => out.push(len as u8),
         len @ 126..=0xFFFF => {
@@ -46,6 +58,51 @@ fn encode(opcode: u8, payload: &[u8]) -> Bytes {
 
 pub fn text(payload: &[u8]) -> Bytes {
     encode(TEXT, payload)
+}
+
+/// The text message compressed for a connection that agreed to `permessage-deflate`, on its own (no
+/// context carried from one message to the next). `None` if compressing would not make it smaller.
+pub fn text_deflated(payload: &[u8]) -> Option<Bytes> {
+    let deflated = deflate(payload)?;
+    (deflated.len() < payload.len()).then(|| encode_with(0x80 | COMPRESSED | TEXT, &deflated))
+}
+
+/// DEFLATE (level 6, a 32 KiB window) of `payload` ending in a sync flush, whose closing `00 00 ff ff` RFC
+/// 7692 leaves out (the receiver puts it back).
+fn deflate(payload: &[u8]) -> Option<Vec<u8>> {
+    thread_local! {
+        // A compressor's tables are about 300 KB: made once per thread, reset for each message.
+        static COMPRESSOR: RefCell<Box<CompressorOxide>> =
+            RefCell::new(Box::new(CompressorOxide::new(create_comp_flags_from_zip_params(6, -15, 0))));
+    }
+    COMPRESSOR.with_borrow_mut(|compressor| {
+        compressor.reset();
+        // Incompressible input grows by a few bytes per 64 KiB block at most: this room always suffices.
+        let mut out = vec![0; payload.len() + payload.len() / 16 + 64];
+        let (_, read, written) = compress(compressor, payload, &mut out, TDEFLFlush::Sync);
+        out.truncate(written);
+        (read == payload.len() && out.ends_with(&SYNC_FLUSH_TAIL)).then(|| {
+            out.truncate(written - SYNC_FLUSH_TAIL.len());
+            out
+        })
+    })
+}
+
+/// The end of a sync flush (an empty uncompressed block's length and its complement), left out on the wire.
+const SYNC_FLUSH_TAIL: [u8; 4] = [0x00, 0x00, 0xFF, 0xFF];
+/// Put back after a compressed message's bytes, followed by an empty final block, so the message inflates
+/// as a whole DEFLATE stream. (If the sender ended its message with a final block itself, as RFC 7692
+/// allows, the inflater stops there and ignores these.)
+const INFLATE_TAIL: [u8; 9] = [0x00, 0x00, 0xFF, 0xFF, 0x01, 0x00, 0x00, 0xFF, 0xFF];
+
+/// A compressed message's payload inflated, at most [`MAX_MESSAGE_BYTES`] long.
+fn inflate(mut deflated: Vec<u8>) -> Result<Vec<u8>, Violation> {
+    use miniz_oxide::inflate::{decompress_to_vec_with_limit, TINFLStatus};
+    deflated.extend_from_slice(&INFLATE_TAIL);
+    decompress_to_vec_with_limit(&deflated, MAX_MESSAGE_BYTES).map_err(|error| match error.status {
+        TINFLStatus::HasMoreOutput => violation(TOO_BIG, "message too large once inflated"),
+        _ => violation(PROTOCOL_ERROR, "a compressed message that does not inflate"),
+    })
 }
 
 pub fn ping() -> Bytes {
@@ -95,11 +152,18 @@ fn violation(code: u16, reason: &'static str) -> Violation {
 pub struct Decoder {
     /// Received bytes not yet decoded: at most a partial frame once `next` returned `None`.
     buffer: Vec<u8>,
-    /// A fragmented text or binary message so far: its opcode and payload.
-    message: Option<(u8, Vec<u8>)>,
+    /// A fragmented text or binary message so far: its opcode, whether it is compressed, its payload.
+    message: Option<(u8, bool, Vec<u8>)>,
+    /// The client agreed to `permessage-deflate`, so its messages may come compressed.
+    deflate: bool,
 }
 
 impl Decoder {
+    /// A decoder for a connection that agreed to `permessage-deflate` (`deflate`) or to no extension.
+    pub fn new(deflate: bool) -> Decoder {
+        Decoder { deflate, ..Decoder::default() }
+    }
+
     pub fn push(&mut self, bytes: &[u8]) {
         self.buffer.extend_from_slice(bytes);
     }
@@ -117,7 +181,7 @@ impl Decoder {
             }
             self.buffer.drain(..frame_len);
             self.release();
-            if let Some(incoming) = self.take(header.fin, header.opcode, payload)? {
+            if let Some(incoming) = self.take(header.fin, header.opcode, header.compressed, payload)? {
                 return Ok(Some(incoming));
             }
         }
@@ -132,8 +196,9 @@ impl Decoder {
         let (first, second) = (bytes[0], bytes[1]);
         let fin = first & 0x80 != 0;
         let opcode = first & 0x0F;
-        if first & 0x70 != 0 {
-            return Err(violation(PROTOCOL_ERROR, "reserved bits set (no extension was agreed)"));
+        let compressed = first & COMPRESSED != 0;
+        if first & 0x30 != 0 || (compressed && !self.deflate) {
+            return Err(violation(PROTOCOL_ERROR, "reserved bits set (no extension was agreed that uses them)"));
         }
         if second & 0x80 == 0 {
             return Err(violation(PROTOCOL_ERROR, "client frames must be masked"));
@@ -152,7 +217,7 @@ impl Decoder {
         if len >> 63 != 0 {
             return Err(violation(PROTOCOL_ERROR, "the most significant bit of a 64-bit length must be 0"));
         }
-        let buffered = self.message.as_ref().map_or(0, |(_, data)| data.len()) as u64;
+        let buffered = self.message.as_ref().map_or(0, |(_, _, data)| data.len()) as u64;
         if len.saturating_add(if control { 0 } else { buffered }) > MAX_MESSAGE_BYTES as u64 {
             return Err(violation(TOO_BIG, "message too large"));
         }
@@ -165,22 +230,31 @@ impl Decoder {
         if bytes.len() < end {
             return Ok(None);
         }
-        Ok(Some((Header { fin, opcode, mask, payload_start: at }, end)))
+        Ok(Some((Header { fin, opcode, compressed, mask, payload_start: at }, end)))
     }
 
     /// Takes one frame's payload: a message once it is whole.
-    fn take(&mut self, fin: bool, opcode: u8, payload: Vec<u8>) -> Result<Option<Incoming>, Violation> {
+    fn take(
+        &mut self,
+        fin: bool,
+        opcode: u8,
+        compressed: bool,
+        payload: Vec<u8>,
+    ) -> Result<Option<Incoming>, Violation> {
+        if compressed && !matches!(opcode, TEXT | BINARY) {
+            return Err(violation(PROTOCOL_ERROR, "only a message's first frame may say it is compressed"));
+        }
         let whole = match opcode {
             TEXT | BINARY if self.message.is_some() => {
                 return Err(violation(PROTOCOL_ERROR, "a new message began inside a fragmented one"));
             }
             TEXT | BINARY if !fin => {
-                self.message = Some((opcode, payload));
+                self.message = Some((opcode, compressed, payload));
                 return Ok(None);
             }
-            TEXT | BINARY => (opcode, payload),
+            TEXT | BINARY => (opcode, compressed, payload),
             CONTINUATION => {
-                let Some((_, data)) = self.message.as_mut() else {
+                let Some((_, _, data)) = self.message.as_mut() else {
                     return Err(violation(PROTOCOL_ERROR, "a continuation frame without a message"));
                 };
                 data.extend_from_slice(&payload);
@@ -206,7 +280,11 @@ impl Decoder {
             }
             _ => return Err(violation(PROTOCOL_ERROR, "unknown opcode")),
         };
-        match whole {
+        let (opcode, data) = match whole {
+            (opcode, true, deflated) => (opcode, inflate(deflated)?),
+            (opcode, false, data) => (opcode, data),
+        };
+        match (opcode, data) {
             (TEXT, data) => match String::from_utf8(data) {
                 Ok(text) => Ok(Some(Incoming::Text(text))),
                 Err(_) => Err(violation(NOT_UTF8, "text messages must be UTF-8")),
@@ -235,6 +313,7 @@ fn may_be_sent(code: u16) -> bool {
 struct Header {
     fin: bool,
     opcode: u8,
+    compressed: bool,
     mask: [u8; 4],
     payload_start: usize,
 }
@@ -270,6 +349,82 @@ mod tests {
             out.push(message);
         }
         Ok(out)
+    }
+
+    /// A state message as a phone gets it: JSON with the repetition compression feeds on.
+    fn state_like() -> Vec<u8> {
+        let words: Vec<String> = (0..40).map(|i| format!(r#"{{"text":"ord{i}","count":{}}}"#, 40 - i)).collect();
+        format!(r#"{{"type":"state","version":812,"session":{{"words":[{}]}}}}"#, words.join(",")).into_bytes()
+    }
+
+    /// What a browser does with a compressed server message (RFC 7692, section 7.2.2): put the four bytes
+    /// back and inflate.
+    fn inflate_as_a_client(frame: &[u8]) -> Vec<u8> {
+        let at = match frame[1] {
+            126 => 4,
+            127 => 10,
+            _ => 2,
+        };
+        let mut deflated = frame[at..].to_vec();
+        deflated.extend_from_slice(&SYNC_FLUSH_TAIL);
+        let mut inflater = miniz_oxide::inflate::core::DecompressorOxide::new();
+        let mut out = vec![0; 1 << 16];
+        let flags = miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_HAS_MORE_INPUT;
+        let (_, _, written) = miniz_oxide::inflate::core::decompress(&mut inflater, &deflated, &mut out, 0, flags);
+        out.truncate(written);
+        out
+    }
+
+    #[test]
+    fn a_compressed_text_frame_says_so_and_inflates_as_a_browser_inflates_it() {
+        let state = state_like();
+        let frame = text_deflated(&state).expect("a state message compresses");
+        assert_eq!(frame[0], 0xC1, "FIN, RSV1 and the text opcode");
+        assert!(frame.len() * 2 < state.len(), "{} bytes for {}", frame.len(), state.len());
+        assert_eq!(inflate_as_a_client(&frame), state);
+        assert_eq!(inflate_as_a_client(&text_deflated(&state).unwrap()), state, "the same again: no context kept");
+        assert_eq!(text_deflated(b"{}"), None, "nothing to gain from a tiny message");
+    }
+
+    /// A client's compressed frame: `deflated` as a browser sends it, without the sync flush's last four bytes.
+    fn compressed_client_frame(first: u8, message: &[u8]) -> Vec<u8> {
+        let deflated = deflate(message).expect("compressible");
+        client_frame(first, &deflated, [3, 1, 4, 1])
+    }
+
+    #[test]
+    fn a_client_that_agreed_may_compress_a_message_and_nothing_else() {
+        let message = br#"{"type":"word","id":4,"item":"ord","text":"digitalisering digitalisering"}"#;
+        let mut agreed = Decoder::new(true);
+        agreed.push(&compressed_client_frame(0xC1, message));
+        let expected = String::from_utf8(message.to_vec()).unwrap();
+        assert_eq!(agreed.next_message(), Ok(Some(Incoming::Text(expected.clone()))));
+        // Fragmented: RSV1 on the first frame only, the compressed bytes split over two.
+        let deflated = deflate(message).unwrap();
+        let (head, tail) = deflated.split_at(deflated.len() / 2);
+        agreed.push(&client_frame(0x41, head, [9, 9, 9, 9]));
+        agreed.push(&client_frame(0x80, tail, [8, 8, 8, 8]));
+        assert_eq!(agreed.next_message(), Ok(Some(Incoming::Text(expected))));
+        agreed.push(&client_frame(0x81, b"plain", [1, 2, 3, 4]));
+        assert_eq!(agreed.next_message(), Ok(Some(Incoming::Text("plain".into()))), "uncompressed still");
+
+        let refused = |decoder: &mut Decoder, bytes: &[u8]| {
+            decoder.push(bytes);
+            decoder.next_message().expect_err("a violation")
+        };
+        let not_agreed = refused(&mut Decoder::default(), &compressed_client_frame(0xC1, message));
+        assert_eq!(not_agreed.code, PROTOCOL_ERROR, "RSV1 without the extension");
+        let on_a_ping = refused(&mut Decoder::new(true), &client_frame(0xC9, b"", [1, 1, 1, 1]));
+        assert_eq!(on_a_ping.code, PROTOCOL_ERROR, "control frames are never compressed");
+        let mut fragmented = Decoder::new(true);
+        fragmented.push(&client_frame(0x01, b"a", [1, 1, 1, 1]));
+        let on_a_continuation = refused(&mut fragmented, &client_frame(0xC0, b"b", [1, 1, 1, 1]));
+        assert_eq!(on_a_continuation.code, PROTOCOL_ERROR, "RSV1 on a continuation frame");
+        let garbage = refused(&mut Decoder::new(true), &client_frame(0xC1, &[0xFF; 20], [1, 1, 1, 1]));
+        assert_eq!(garbage.code, PROTOCOL_ERROR, "bytes that do not inflate");
+        // 1 KB on the wire that would inflate to over 64 KiB: refused once the limit is passed.
+        let bomb = refused(&mut Decoder::new(true), &compressed_client_frame(0xC1, &vec![b'a'; MAX_MESSAGE_BYTES + 1]));
+        assert_eq!(bomb.code, TOO_BIG);
     }
 
     #[test]

@@ -58,15 +58,45 @@ pub async fn upgrade(
     let Some(on_upgrade) = request.extensions_mut().remove::<hyper::upgrade::OnUpgrade>() else {
         return (StatusCode::UPGRADE_REQUIRED, "this connection cannot switch to WebSocket").into_response();
     };
+    let deflate = deflate_offered(request.headers());
     let open = app.sockets.clone();
-    tokio::spawn(serve(on_upgrade, app, peer, guard, open));
-    Response::builder()
+    tokio::spawn(serve(on_upgrade, app, peer, guard, open, deflate));
+    let mut response = Response::builder()
         .status(StatusCode::SWITCHING_PROTOCOLS)
         .header(header::CONNECTION, "upgrade")
         .header(header::UPGRADE, "websocket")
-        .header(header::SEC_WEBSOCKET_ACCEPT, derive_accept_key(key.as_bytes()))
-        .body(Body::empty())
-        .expect("a valid response")
+        .header(header::SEC_WEBSOCKET_ACCEPT, derive_accept_key(key.as_bytes()));
+    if deflate {
+        response = response.header(header::SEC_WEBSOCKET_EXTENSIONS, DEFLATE_AGREED);
+    }
+    response.body(Body::empty()).expect("a valid response")
+}
+
+/// What the server answers to a `permessage-deflate` offer it takes: no context carried over from one
+/// message to the next either way (RFC 7692, section 7.1.1), so each message is compressed on its own and
+/// a connection keeps no compressor's or inflater's state between messages.
+const DEFLATE_AGREED: &str = "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+
+/// Whether the client offers `permessage-deflate` in a form the server takes: any offer whose parameters
+/// it can meet (the client may not ask for a window smaller than the server's 32 KiB, as the server
+/// compresses with that one; it may say how large its own is, which does not matter once there is no
+/// context takeover). Offers come in the client's order of preference, in one header or several.
+fn deflate_offered(headers: &HeaderMap) -> bool {
+    let offers = headers.get_all(header::SEC_WEBSOCKET_EXTENSIONS).into_iter().filter_map(|v| v.to_str().ok());
+    offers.flat_map(|value| value.split(',')).any(|offer| {
+        let mut parts = offer.split(';').map(str::trim);
+        parts.next().is_some_and(|name| name.eq_ignore_ascii_case("permessage-deflate"))
+            && parts.all(|parameter| {
+                let (name, value) = parameter.split_once('=').map_or((parameter, None), |(n, v)| (n, Some(v)));
+                let value = value.map(|v| v.trim().trim_matches('"'));
+                match name.trim().to_ascii_lowercase().as_str() {
+                    "server_no_context_takeover" | "client_no_context_takeover" => value.is_none(),
+                    "client_max_window_bits" => value.is_none_or(|bits| matches!(bits.parse(), Ok(8..=15u8))),
+                    "server_max_window_bits" => value == Some("15"),
+                    _ => false,
+                }
+            })
+    })
 }
 
 /// The client's `Sec-WebSocket-Key` if the request is a WebSocket handshake Samsyn can answer, else why not.
@@ -152,6 +182,7 @@ async fn serve(
     peer: Peer,
     _counted: ConnectionGuard,
     _open: tokio::sync::mpsc::Sender<()>,
+    deflate: bool,
 ) {
     let upgraded = match on_upgrade.await {
         Ok(upgraded) => upgraded,
@@ -161,14 +192,14 @@ async fn serve(
     let Ok(parts) = upgraded.downcast::<super::serve::Upgraded>() else {
         return tracing::error!("an upgraded connection was not a TCP stream");
     };
-    let conn = Conn::new(parts.io.into_inner());
+    let conn = Conn::new(parts.io.into_inner(), deflate);
     talk(&conn, parts.read_buf, &app, &peer).await;
 }
 
 /// The connection's loop. `read_ahead`: bytes the client sent right after its handshake, already read
 /// with it.
 async fn talk(conn: &Arc<Conn>, read_ahead: bytes::Bytes, app: &AppState, peer: &Peer) {
-    let mut decoder = Decoder::default();
+    let mut decoder = Decoder::new(conn.deflates());
     decoder.push(&read_ahead);
     // Messages that came with the handshake are handled before waiting for more.
     let mut unhandled = !read_ahead.is_empty();
@@ -541,6 +572,35 @@ async fn hello(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compression_is_agreed_to_offers_the_server_can_meet() {
+        let offered = |values: &[&str]| {
+            let mut headers = HeaderMap::new();
+            for value in values {
+                headers.append(header::SEC_WEBSOCKET_EXTENSIONS, HeaderValue::from_str(value).unwrap());
+            }
+            deflate_offered(&headers)
+        };
+        assert!(offered(&["permessage-deflate; client_max_window_bits"]), "what Chromium and Firefox offer");
+        assert!(offered(&["permessage-deflate"]));
+        assert!(offered(&["permessage-deflate; server_no_context_takeover; client_no_context_takeover"]));
+        assert!(offered(&["permessage-deflate; client_max_window_bits=10; server_max_window_bits=15"]));
+        assert!(
+            offered(&["PerMessage-Deflate; client_max_window_bits=\"12\""]),
+            "names and quoted values as RFC 7692 allows"
+        );
+        assert!(
+            offered(&["permessage-deflate; server_max_window_bits=10, permessage-deflate"]),
+            "the second offer, when the first asks for a smaller window than the server compresses with"
+        );
+        assert!(offered(&["x-webkit-deflate-frame", "permessage-deflate"]), "offers in two headers");
+        assert!(!offered(&[]));
+        assert!(!offered(&["permessage-deflate; server_max_window_bits=10"]));
+        assert!(!offered(&["permessage-deflate; client_max_window_bits=16"]));
+        assert!(!offered(&["permessage-deflate; mystery"]), "a parameter the server does not know");
+        assert!(!offered(&["x-webkit-deflate-frame"]));
+    }
 
     #[test]
     fn the_handshake_key_must_be_sixteen_bytes_in_base64() {

@@ -295,3 +295,82 @@ async fn a_hello_sent_with_the_handshake_in_one_write_is_answered() {
     assert_eq!(read_json(&mut tcp).await["type"], "state");
     server.stop().await;
 }
+
+/// Reads one server frame with its first byte (FIN, RSV1, opcode) as it came, and the payload inflated when
+/// RSV1 says it is compressed, as a browser does (RFC 7692, section 7.2.2: the four bytes put back).
+async fn read_frame_inflated(tcp: &mut TcpStream) -> (u8, Vec<u8>) {
+    let mut head = [0u8; 2];
+    tokio::time::timeout(WAIT, tcp.read_exact(&mut head)).await.expect("a frame in time").unwrap();
+    let len = match head[1] & 0x7F {
+        126 => u64::from(tcp.read_u16().await.unwrap()),
+        127 => tcp.read_u64().await.unwrap(),
+        short => u64::from(short),
+    };
+    let mut payload = vec![0u8; len as usize];
+    tcp.read_exact(&mut payload).await.unwrap();
+    if head[0] & 0x40 == 0 {
+        return (head[0], payload);
+    }
+    payload.extend_from_slice(&[0x00, 0x00, 0xFF, 0xFF]);
+    let mut inflater = miniz_oxide::inflate::core::DecompressorOxide::new();
+    let mut out = vec![0; 1 << 20];
+    let flags = miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_HAS_MORE_INPUT;
+    let (_, read, written) = miniz_oxide::inflate::core::decompress(&mut inflater, &payload, &mut out, 0, flags);
+    assert_eq!(read, payload.len(), "the whole message inflates");
+    out.truncate(written);
+    (head[0], out)
+}
+
+#[tokio::test]
+async fn a_client_offering_compression_gets_its_state_compressed_and_may_compress_what_it_sends() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let addr = server.addr.to_string();
+    let session = create_workshop(&server.url("")).await;
+    let mut facilitator = Client::facilitator(&addr, &session.code, &session.key).await;
+    facilitator.ok(act("open", "L1")).await;
+
+    // What Chromium offers; the answer takes it without context takeover either way.
+    let offer = format!("{UPGRADE}Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+    let (mut tcp, head) = handshake(&addr, &offer).await;
+    assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+    let agreed = "sec-websocket-extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+    assert!(head.to_ascii_lowercase().contains(agreed), "{head}");
+
+    // The hello compressed (ending in a final block, which RFC 7692 allows a sender).
+    let hello = json!({"type": "hello", "id": 1, "role": "participant", "code": session.code}).to_string();
+    let deflated = miniz_oxide::deflate::compress_to_vec(hello.as_bytes(), 6);
+    tcp.write_all(&frame(0xC1, &deflated, Some([5, 6, 7, 8]))).await.unwrap();
+    let (first, welcome) = read_frame_inflated(&mut tcp).await;
+    assert_eq!(first & 0x0F, 1, "a text frame");
+    assert_eq!(serde_json::from_slice::<Value>(&welcome).unwrap()["type"], "welcome");
+    let (first, state) = read_frame_inflated(&mut tcp).await;
+    assert_eq!(first, 0xC1, "the state comes compressed: FIN, RSV1, text");
+    let state: Value = serde_json::from_slice(&state).unwrap();
+    assert_eq!(state["type"], "state", "{state}");
+    assert_eq!(state["session"]["current"], "L1", "{state}");
+
+    // A vote sent compressed is counted and acknowledged.
+    let vote = json!({"type": "vote", "id": 2, "item": "L1", "round": 1, "answer": 3}).to_string();
+    let deflated = miniz_oxide::deflate::compress_to_vec(vote.as_bytes(), 6);
+    tcp.write_all(&frame(0xC1, &deflated, Some([1, 2, 3, 4]))).await.unwrap();
+    loop {
+        let (_, payload) = read_frame_inflated(&mut tcp).await;
+        let message: Value = serde_json::from_slice(&payload).unwrap();
+        if message["type"] == "ack" {
+            assert_eq!(message["id"], 2, "{message}");
+            break;
+        }
+        assert_eq!(message["type"], "state", "{message}");
+    }
+
+    // A client that offers nothing is answered with no extension and gets plain frames.
+    let (mut plain, head) = handshake(&addr, UPGRADE).await;
+    assert!(!head.to_ascii_lowercase().contains("sec-websocket-extensions"), "{head}");
+    let hello = json!({"type": "hello", "id": 1, "role": "screen", "code": session.code}).to_string();
+    plain.write_all(&text(&hello)).await.unwrap();
+    assert_eq!(read_json(&mut plain).await["type"], "welcome");
+    let (first, _) = read_frame_inflated(&mut plain).await;
+    assert_eq!(first, 0x81, "a plain text frame");
+    server.stop().await;
+}

@@ -62,19 +62,20 @@ pub enum Feed {
 
 /// The screens' cadence for an audience of `online` phones.
 pub fn state_interval(online: usize) -> Duration {
-    if online <= SMALL_AUDIENCE {
-        SMALL_INTERVAL
-    } else {
-        STATE_INTERVAL
-    }
+    cadence(online, STATE_INTERVAL)
 }
 
 /// The facilitator's cadence for an audience of `online` phones.
 fn console_interval(online: usize) -> Duration {
+    cadence(online, CONSOLE_INTERVAL)
+}
+
+/// Every [`SMALL_INTERVAL`] up to [`SMALL_AUDIENCE`] phones online, `in_a_crowd` beyond.
+fn cadence(online: usize, in_a_crowd: Duration) -> Duration {
     if online <= SMALL_AUDIENCE {
         SMALL_INTERVAL
     } else {
-        CONSOLE_INTERVAL
+        in_a_crowd
     }
 }
 

@@ -62,6 +62,12 @@ fn text(payload: &str) -> Vec<u8> {
 
 /// Reads one server frame: (opcode, payload). Server frames are never masked.
 async fn read_frame(tcp: &mut TcpStream) -> (u8, Vec<u8>) {
+    let (first, payload) = read_whole_frame(tcp).await;
+    (first & 0x0F, payload)
+}
+
+/// Reads one server frame: (its first byte with FIN, RSV1 and the opcode, payload as sent).
+async fn read_whole_frame(tcp: &mut TcpStream) -> (u8, Vec<u8>) {
     let mut head = [0u8; 2];
     tokio::time::timeout(WAIT, tcp.read_exact(&mut head)).await.expect("a frame in time").unwrap();
     assert_eq!(head[0] & 0x80, 0x80, "server frames are whole (FIN set)");
@@ -73,7 +79,7 @@ async fn read_frame(tcp: &mut TcpStream) -> (u8, Vec<u8>) {
     };
     let mut payload = vec![0u8; len as usize];
     tcp.read_exact(&mut payload).await.unwrap();
-    (head[0] & 0x0F, payload)
+    (head[0], payload)
 }
 
 async fn read_json(tcp: &mut TcpStream) -> Value {
@@ -299,17 +305,9 @@ async fn a_hello_sent_with_the_handshake_in_one_write_is_answered() {
 /// Reads one server frame with its first byte (FIN, RSV1, opcode) as it came, and the payload inflated when
 /// RSV1 says it is compressed, as a browser does (RFC 7692, section 7.2.2: the four bytes put back).
 async fn read_frame_inflated(tcp: &mut TcpStream) -> (u8, Vec<u8>) {
-    let mut head = [0u8; 2];
-    tokio::time::timeout(WAIT, tcp.read_exact(&mut head)).await.expect("a frame in time").unwrap();
-    let len = match head[1] & 0x7F {
-        126 => u64::from(tcp.read_u16().await.unwrap()),
-        127 => tcp.read_u64().await.unwrap(),
-        short => u64::from(short),
-    };
-    let mut payload = vec![0u8; len as usize];
-    tcp.read_exact(&mut payload).await.unwrap();
-    if head[0] & 0x40 == 0 {
-        return (head[0], payload);
+    let (first, mut payload) = read_whole_frame(tcp).await;
+    if first & 0x40 == 0 {
+        return (first, payload);
     }
     payload.extend_from_slice(&[0x00, 0x00, 0xFF, 0xFF]);
     let mut inflater = miniz_oxide::inflate::core::DecompressorOxide::new();
@@ -318,7 +316,7 @@ async fn read_frame_inflated(tcp: &mut TcpStream) -> (u8, Vec<u8>) {
     let (_, read, written) = miniz_oxide::inflate::core::decompress(&mut inflater, &payload, &mut out, 0, flags);
     assert_eq!(read, payload.len(), "the whole message inflates");
     out.truncate(written);
-    (head[0], out)
+    (first, out)
 }
 
 #[tokio::test]

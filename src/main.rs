@@ -4,8 +4,27 @@ use clap::Parser;
 use samsyn::config::{Config, Task};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    runtime().build()?.block_on(serve())
+}
+
+/// The runtime that reads every socket and answers HTTP: half as many threads as cores (at least one),
+/// unless `TOKIO_WORKER_THREADS` says otherwise. The fan-out's writer threads (one per core) do most of
+/// the work; a socket task here is short (read a command, hand it to its session), and with a thread per
+/// core the runtime woke an idle thread to share almost every handful of them, a thread switch on each
+/// side. On two cores one thread cut the runtime's CPU by a sixth at the benchmark's common rate
+/// (docs/performance.md, "One runtime thread on two cores").
+fn runtime() -> tokio::runtime::Builder {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.enable_all();
+    if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        builder.worker_threads((cores / 2).max(1));
+    }
+    builder
+}
+
+async fn serve() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();

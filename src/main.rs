@@ -5,7 +5,7 @@ use samsyn::config::{Config, Task};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> anyhow::Result<()> {
-    runtime().build()?.block_on(serve())
+    runtime().build()?.block_on(run())
 }
 
 /// The runtime that reads every socket and answers HTTP: half as many threads as cores (at least one),
@@ -24,7 +24,8 @@ fn runtime() -> tokio::runtime::Builder {
     builder
 }
 
-async fn serve() -> anyhow::Result<()> {
+/// Runs the task the command line names, or serves Samsyn.
+async fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();

@@ -3,8 +3,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { LOCAL_COMMANDS, errorText, fieldError, formError } from '../src/facilitate/command';
+import { moderationGroups } from '../src/facilitate/moderation';
 import { prioritisations } from '../src/facilitate/summary';
-import { item, pointsItem, session } from './fixtures';
+import { item, pointsItem, round, session, wordsItem } from './fixtures';
 
 const err = (code: string, message: string) => ({ type: 'error' as const, id: 3, code, message });
 const fields = ['text', 'owner', 'due'] as const;
@@ -74,5 +75,19 @@ describe('page title', () => {
     expect(consoleTitle('en', 'Governing documents', true)).toBe('Samsyn – Governing documents – presenter view');
     expect(consoleTitle('sv', null, false)).toBe('Samsyn – samtalsledare');
     expect(consoleTitle('en', '  ', false)).toBe('Samsyn – facilitator');
+  });
+});
+
+describe('moderation', () => {
+  it('lists the newest round with words and says how many rarer groups the server left out', () => {
+    const tally = (words: { text: string; count: number }[], more?: number) => ({ words, total: 9, ...(more ? { more } : {}) });
+    const cloud = wordsItem('ord', {
+      rounds: [round({ number: 1, tally: tally([{ text: 'ai', count: 2 }, { text: 'bra', count: 7 }], 40) }), round({ number: 2, tally: tally([]) })],
+    });
+    const { round: shown, groups, more } = moderationGroups(cloud);
+    expect(shown).toBe(1);
+    expect(groups.map((g) => g.text)).toEqual(['bra', 'ai']);
+    expect(more).toBe(40);
+    expect(moderationGroups(wordsItem('tom')).more).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
 
 use super::catalogue::{Scale, Suggestion, Text};
 use super::item::Results;
-use super::kinds::words::CloudContext;
+use super::kinds::words::{CloudContext, CONSOLE_WORDS};
 use super::kinds::{ItemKind, TallyView};
 use super::session::{Action, CatalogueRef, Consensus, Occasion, ParticipantNo, PastConsensus, Phase, Session};
 use super::spread::Spread;
@@ -131,8 +131,25 @@ pub struct RoundView<'a> {
     pub spread: Option<Spread>,
 }
 
-/// Renders the session for an audience. `code` is the join code; `online` the participants connected now.
+/// Renders the session for an audience, as its live frames show it. `code` is the join code; `online` the
+/// participants connected now. The facilitator's clouds list at most [`CONSOLE_WORDS`] groups besides the
+/// hidden and filtered ones.
 pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: Audience) -> SessionView<'a> {
+    render_listing(session, code, online, audience, CONSOLE_WORDS)
+}
+
+/// The facilitator's view with every group of every cloud: what an export keeps.
+pub fn render_whole<'a>(session: &'a Session, code: &'a str) -> SessionView<'a> {
+    render_listing(session, code, 0, Audience::Facilitator, usize::MAX)
+}
+
+fn render_listing<'a>(
+    session: &'a Session,
+    code: &'a str,
+    online: usize,
+    audience: Audience,
+    words_listed: usize,
+) -> SessionView<'a> {
     let spec = &session.spec;
     let facilitator = audience == Audience::Facilitator;
     let summary = (facilitator || session.summary_shared).then(|| summarise(session));
@@ -190,6 +207,7 @@ pub fn render<'a>(session: &'a Session, code: &'a str, online: usize, audience: 
                             filter_on: session.profanity_filter,
                             facilitator,
                             spellings: &round.spellings,
+                            listed: words_listed,
                         };
                         let tally = visible.then(|| round.tally.view(cloud));
                         let spread = visible.then(|| round.tally.spread()).flatten();

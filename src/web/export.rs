@@ -9,7 +9,7 @@ use crate::domain::access::Action;
 use crate::domain::item::item_set;
 use crate::domain::session::{ActionStatus, Session};
 use crate::domain::summary::{compare, ordered_plan, summarise, Summary};
-use crate::domain::view::{render, Audience};
+use crate::domain::view::render_whole;
 use crate::domain::Text;
 use crate::protocol::Code;
 use axum::extract::{Path, Query, State};
@@ -83,7 +83,7 @@ async fn export_json(
         "format": "samsyn-occasion",
         "version": 1,
         "exported_at": app.now(),
-        "session": render(&session, &code, 0, Audience::Facilitator),
+        "session": render_whole(&session, &code),
         "item_set": item_set(&session.spec.title, &agenda),
     });
     let text = serde_json::to_string_pretty(&body).map_err(|e| ApiError::internal(e.to_string()))?;
@@ -124,7 +124,7 @@ fn csv(session: &Session, summary: &Summary, en: bool) -> String {
     .collect::<Vec<_>>();
     header.extend((1..=top).map(|level| format!("{} {level}", t("Nivå", "Level"))));
     let _ = writeln!(out, "{}\r", header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(";"));
-    let view = render(session, "", 0, Audience::Facilitator);
+    let view = render_whole(session, "");
     for (item, state) in session.spec.items.iter().zip(&session.items) {
         let area = item
             .area

@@ -10,13 +10,18 @@ import { moderating, type ClientState } from '../lib/reducer';
 import type { Command, Session, WordGroup, WordsItem, WordsTally } from '../lib/types';
 import { fac } from './strings';
 
-/** The groups to moderate: the newest round that has any words (moderation covers every round). */
-export function moderationGroups(item: WordsItem): { round: number | null; groups: WordGroup[] } {
+/**
+ * The groups to moderate: the newest round that has any words (moderation covers every round), and how
+ * many rarer groups the server left out of the list.
+ */
+export function moderationGroups(item: WordsItem): { round: number | null; groups: WordGroup[]; more: number } {
   for (let i = item.rounds.length - 1; i >= 0; i--) {
     const tally = item.rounds[i].tally as WordsTally | null;
-    if (tally && tally.words.length > 0) return { round: item.rounds[i].number, groups: byCount(tally.words) };
+    if (tally && tally.words.length > 0) {
+      return { round: item.rounds[i].number, groups: byCount(tally.words), more: tally.more ?? 0 };
+    }
   }
-  return { round: null, groups: [] };
+  return { round: null, groups: [], more: 0 };
 }
 
 export function Moderation({
@@ -32,7 +37,7 @@ export function Moderation({
   lang: Lang;
   send: (c: Command) => number;
 }) {
-  const { round, groups } = moderationGroups(item);
+  const { round, groups, more } = moderationGroups(item);
   const [source, setSource] = useState('');
   const [target, setTarget] = useState('');
   const targetRef = useRef<HTMLSelectElement>(null);
@@ -184,6 +189,7 @@ export function Moderation({
               })}
             </tbody>
           </table>
+          {more > 0 && <p class="muted small">{tr(lang, fac.modMore, { n: more })}</p>}
         </>
       )}
     </section>

@@ -157,6 +157,10 @@ export const fac = {
     en: 'Words of round {n}. Hiding and merging apply to every round of the item.',
   },
   modCaption: { sv: 'Ordgrupper i omgång {n}', en: 'Word groups in round {n}' },
+  modMore: {
+    sv: '{n} ovanligare ordgrupper visas inte här. De räknas i totalen, och exporten har dem alla.',
+    en: '{n} rarer word groups are not listed here. They count in the total, and the export has them all.',
+  },
   mergeTitle: { sv: 'Slå ihop ord', en: 'Merge words' },
   mergeWord: { sv: 'Ord', en: 'Word' },
   mergeInto: { sv: 'räknas som', en: 'counts as' },

@@ -240,7 +240,12 @@ priorities: Array<Priority>, };
 
 export type Tally = { counts: Array<number>, not_relevant: number, };
 
-export type TallyView = Tally | { counts: Array<number>, } | { totals: Array<number>, supporters: Array<number>, } | { words: Array<WordView>, total: number, };
+export type TallyView = Tally | { counts: Array<number>, } | { totals: Array<number>, supporters: Array<number>, } | { words: Array<WordView>, total: number, 
+/**
+ * For the facilitator's live console: groups left out of `words` (rarer than the
+ * [`CONSOLE_WORDS`] most frequent, neither hidden nor filtered); their uses still count in `total`.
+ */
+more?: number, };
 
 export type Text = { sv: string, en: string, };
 

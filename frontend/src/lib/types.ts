@@ -73,10 +73,15 @@ export interface WordGroup {
   variants?: string[];
 }
 
-/** Words tally: groups most frequent first (at most 100); `total` counts the words in them. */
+/**
+ * Words tally: groups most frequent first; `total` counts the words in them. Screens and phones get at
+ * most 100 shown groups. The facilitator's console gets the most frequent groups and every hidden or
+ * filtered one, `total` counting all, and `more` says how many rarer groups were left out.
+ */
 export interface WordsTally {
   words: WordGroup[];
   total: number;
+  more?: number;
 }
 
 export type Tally = ScaleTally | ChoiceTally | PointsTally | WordsTally;

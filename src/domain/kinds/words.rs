@@ -16,6 +16,11 @@ pub const MAX_CHARS: std::ops::RangeInclusive<u16> = 1..=60;
 pub const DEFAULT_MAX_CHARS: u16 = 40;
 /// Most word groups in the public view: a cloud of more is unreadable, and it bounds the message size.
 pub const PUBLIC_WORDS: usize = 100;
+/// Most word groups the facilitator's live console lists beyond the hidden and filtered ones: three times
+/// what a screen shows, enough to merge the spellings that matter. A seminar of thousands typing freely
+/// makes a group of nearly every rare word: with 2,000 groups the console's frame, 20 a second, weighed
+/// 154 KB listing them all and 25 KB listing these. An export lists every group.
+pub const CONSOLE_WORDS: usize = 300;
 
 /// Up to `max_words` words or phrases a participant and round, each up to `max_chars` characters.
 // `ts(tag, rename)`: TypeScript inlines this with its tag, as one object (see `ItemKind`).
@@ -72,16 +77,23 @@ impl WordsTally {
         }
     }
 
-    /// The cloud as `cloud.facilitator` may see it: groups by the moderation, most frequent first; for everyone
-    /// else without the hidden groups, at most [`PUBLIC_WORDS`] of them and without moderation details.
+    /// The cloud as `cloud.facilitator` may see it: groups by the moderation, most frequent first (for the
+    /// facilitator the `cloud.listed` most frequent and every hidden or filtered one, `total` counting all);
+    /// for everyone else without the hidden groups, at most [`PUBLIC_WORDS`] of them and without moderation
+    /// details.
     pub fn view<'a>(&'a self, cloud: CloudContext<'a>) -> WordsView<'a> {
         let groups = word_groups(&self.counts, cloud.moderation, cloud.filter_on);
         // A merged group shows its own word's spelling; a group nobody typed as such shows `text`.
         let display = |text: &str| display_spelling(cloud.spellings, text).filter(|d| *d != text);
-        let words: Vec<WordView> = if cloud.facilitator {
-            groups
+        if cloud.facilitator {
+            let all = groups.len();
+            let total = groups.iter().map(|g| g.count).sum();
+            let words: Vec<WordView> = groups
                 .into_iter()
-                .map(|g| WordView {
+                .enumerate()
+                // Beyond the most frequent, only the groups moderation acts on.
+                .filter(|(rank, g)| *rank < cloud.listed || g.hidden || g.filtered)
+                .map(|(_, g)| WordView {
                     text: g.text,
                     display: display(g.text),
                     count: g.count,
@@ -89,24 +101,25 @@ impl WordsTally {
                     filtered: Some(g.filtered),
                     variants: Some(g.variants),
                 })
-                .collect()
-        } else {
-            groups
-                .into_iter()
-                .filter(|g| !g.hidden)
-                .take(PUBLIC_WORDS)
-                .map(|g| WordView {
-                    text: g.text,
-                    display: display(g.text),
-                    count: g.count,
-                    hidden: None,
-                    filtered: None,
-                    variants: None,
-                })
-                .collect()
-        };
+                .collect();
+            let more = (words.len() < all).then(|| (all - words.len()) as u32);
+            return WordsView { words, total, more };
+        }
+        let words: Vec<WordView> = groups
+            .into_iter()
+            .filter(|g| !g.hidden)
+            .take(PUBLIC_WORDS)
+            .map(|g| WordView {
+                text: g.text,
+                display: display(g.text),
+                count: g.count,
+                hidden: None,
+                filtered: None,
+                variants: None,
+            })
+            .collect();
         let total = words.iter().map(|w| w.count).sum();
-        WordsView { words, total }
+        WordsView { words, total, more: None }
     }
 }
 
@@ -118,6 +131,9 @@ pub struct CloudContext<'a> {
     pub filter_on: bool,
     pub facilitator: bool,
     pub spellings: &'a Spellings,
+    /// For the facilitator: the most frequent groups listed, besides every hidden or filtered one
+    /// ([`CONSOLE_WORDS`] live, all of them in an export).
+    pub listed: usize,
 }
 
 /// How people wrote each normalised word of a round: spelling → count, in the order first seen.
@@ -209,6 +225,11 @@ pub fn word_groups<'a>(
 pub struct WordsView<'a> {
     pub words: Vec<WordView<'a>>,
     pub total: u32,
+    /// For the facilitator's live console: groups left out of `words` (rarer than the
+    /// [`CONSOLE_WORDS`] most frequent, neither hidden nor filtered); their uses still count in `total`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub more: Option<u32>,
 }
 
 impl WordsView<'_> {
@@ -326,13 +347,39 @@ mod tests {
         let tally = WordsTally { counts: counts(&[("jävla skit", 2), ("bra", 5), ("ai", 1)]) };
         let moderation = Moderation::default();
         let spellings = Spellings::from([("ai".to_string(), vec![("AI".to_string(), 1)])]);
-        let cloud =
-            |facilitator| CloudContext { moderation: &moderation, filter_on: true, facilitator, spellings: &spellings };
+        let cloud = |facilitator| CloudContext {
+            moderation: &moderation,
+            filter_on: true,
+            facilitator,
+            spellings: &spellings,
+            listed: CONSOLE_WORDS,
+        };
         let public = serde_json::to_value(tally.view(cloud(false))).unwrap();
         let expected = serde_json::json!({"words": [{"text": "bra", "count": 5}, {"text": "ai", "display": "AI", "count": 1}], "total": 6});
         assert_eq!(public, expected);
         let facilitator = tally.view(cloud(true));
         assert_eq!((facilitator.words.len(), facilitator.total), (3, 8));
         assert_eq!(facilitator.result_line(), "bra (5); AI (1)", "hidden groups stay out of the spreadsheet");
+    }
+
+    #[test]
+    fn the_facilitator_gets_the_most_frequent_groups_and_every_moderated_one() {
+        let tally =
+            WordsTally { counts: counts(&[("bra", 5), ("ai", 4), ("nej", 3), ("jävla skit", 1), ("öde", 1)]) };
+        let moderation = Moderation { hidden: BTreeSet::from(["nej".to_string()]), ..Moderation::default() };
+        let spellings = Spellings::new();
+        let cloud = CloudContext {
+            moderation: &moderation,
+            filter_on: true,
+            facilitator: true,
+            spellings: &spellings,
+            listed: 1,
+        };
+        let view = tally.view(cloud);
+        let listed: Vec<&str> = view.words.iter().map(|w| w.text).collect();
+        assert_eq!(listed, ["bra", "nej", "jävla skit"], "the most frequent, the hidden and the filtered");
+        assert_eq!((view.more, view.total), (Some(2), 14));
+        let all = tally.view(CloudContext { listed: usize::MAX, ..cloud });
+        assert_eq!((all.words.len(), all.more), (5, None));
     }
 }

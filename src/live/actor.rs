@@ -37,9 +37,9 @@ const JOINS_WINDOW: Duration = Duration::from_secs(60);
 /// of votes costs one frame, and a vote shows on the projector within 50 ms. (Every 50 ms, the wait for
 /// the next frame alone took most of that: docs/performance.md.)
 pub const STATE_INTERVAL: Duration = Duration::from_millis(25);
-/// ... and for the facilitator's console in a crowd (50 ms, about 20 a second): its frame lists every word
-/// of a cloud for moderation, tens of kilobytes in a crowd, and a laptop on the venue's network need not
-/// redraw it as often as the projector.
+/// ... and for the facilitator's console in a crowd (50 ms, about 20 a second): its frame carries what
+/// moderation needs (a cloud's word groups, the participants flagged as a burst), tens of kilobytes in a
+/// crowd, and a laptop on the venue's network need not redraw it as often as the projector.
 const CONSOLE_INTERVAL: Duration = Duration::from_millis(50);
 /// Up to this many phones online (a workshop, a small seminar), the screen and the facilitator get frames
 /// as often as every [`SMALL_INTERVAL`] (5 ms): a vote shows on the projector at once, and only votes that

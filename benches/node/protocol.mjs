@@ -440,15 +440,15 @@ class Session {
         }
       : null;
     // Only the facilitator's view names who runs the consoles open now ("" for a key link's holder) and
-    // counts the new participants of the last minute. (Samsyn also flags participants who joined in a burst
-    // from one address; these peers see no addresses, so `flagged` stays empty.)
+    // counts the new participants of the last minute. (Samsyn also counts participants who joined in a burst
+    // from one address; these peers see no addresses, so `flagged` stays 0.)
     let console = {};
     if (facilitator) {
       const minuteAgo = performance.now() - 60_000;
       while (this.joinTimes.length > 0 && this.joinTimes[0] < minuteAgo) this.joinTimes.shift();
       console = {
         consoles: this.consoles > 0 ? [''] : [],
-        joins: { last_minute: this.joinTimes.length, flagged: [], left_out: [] },
+        joins: { last_minute: this.joinTimes.length, flagged: 0, left_out: 0 },
       };
     }
     return {

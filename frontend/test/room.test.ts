@@ -1,9 +1,9 @@
-//! Keeping a room's answers the room's, the pure parts: the console's room words and picker, who of a
-//! burst is still counted and the lists cut to what one command may carry; the phone's memory of the
+//! Keeping a room's answers the room's, the pure parts: the console's room words and picker, the burst
+//! warning in both languages; the phone's memory of the
 //! word per session and number; the projector's key from the console's link; the link itself.
 
 import { describe, expect, it } from 'vitest';
-import { MAX_LIST_CHARS, ROOM_WORDS, flaggedCounted, participantChunks, pickRoomWord, secureRandom } from '../src/facilitate/room';
+import { ROOM_WORDS, pickRoomWord, secureRandom } from '../src/facilitate/room';
 import { fac } from '../src/facilitate/strings';
 import { translate as tr } from '../src/lib/i18n';
 import {
@@ -100,34 +100,6 @@ describe('room words', () => {
 });
 
 describe('a burst of new phones', () => {
-  it('leaves out only those flagged and still counted, in the order flagged', () => {
-    expect(flaggedCounted(undefined)).toEqual([]);
-    expect(flaggedCounted(null)).toEqual([]);
-    expect(flaggedCounted({ last_minute: 0, flagged: [], left_out: [] })).toEqual([]);
-    expect(flaggedCounted({ last_minute: 40, flagged: [7, 3, 9, 12], left_out: [3, 5] })).toEqual([7, 9, 12]);
-    expect(flaggedCounted({ last_minute: 40, flagged: [7, 3], left_out: [3, 7] })).toEqual([]);
-  });
-
-  it('is sent in lists of at most 10,000 numbers that each fit one message', () => {
-    expect(participantChunks([])).toEqual([]);
-    expect(participantChunks([1, 2, 3])).toEqual([[1, 2, 3]]);
-    expect(participantChunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-    // "[1,22,333]" is 10 characters: one more number would make 12, over 11.
-    expect(participantChunks([1, 22, 333, 4], 100, 11)).toEqual([[1, 22, 333], [4]]);
-    const many = Array.from({ length: 25_000 }, (_, i) => i + 1);
-    const chunks = participantChunks(many);
-    expect(chunks.flat()).toEqual(many);
-    for (const chunk of chunks) {
-      expect(chunk.length).toBeLessThanOrEqual(10_000);
-      expect(JSON.stringify(chunk).length).toBeLessThanOrEqual(MAX_LIST_CHARS);
-      // With the rest of the command, under the server's 8 KiB.
-      expect(JSON.stringify({ type: 'leave_out', id: 4_000_000_000, participants: chunk }).length).toBeLessThan(8192);
-    }
-    // Small numbers are cut by count alone.
-    const small = Array.from({ length: 10_001 }, () => 1);
-    expect(participantChunks(small, 10_000, 1_000_000).map((c) => c.length)).toEqual([10_000, 1]);
-  });
-
   it('is told in both languages, one phone or many', () => {
     expect(tr('sv', fac.burstWarning, { count: 31 })).toBe('31 nya telefoner anslöt från samma nätverk inom en minut.');
     expect(tr('en', fac.burstWarning, { count: 1 })).toBe('1 more new phone joined from the same network within a minute.');

@@ -7,7 +7,7 @@ use super::catalogue::{Scale, Suggestion, Text};
 use super::item::Results;
 use super::kinds::words::{CloudContext, CONSOLE_WORDS};
 use super::kinds::{ItemKind, TallyView};
-use super::session::{Action, CatalogueRef, Consensus, Occasion, ParticipantNo, PastConsensus, Phase, Session};
+use super::session::{Action, CatalogueRef, Consensus, Occasion, PastConsensus, Phase, Session};
 use super::spread::Spread;
 use super::summary::{ordered_plan, summarise, Summary};
 use serde::Serialize;
@@ -38,11 +38,11 @@ pub struct SessionView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub consoles: Option<&'a [&'a str]>,
-    /// For the facilitator: new phones joining and who the server flagged (a live figure, set by the caller),
-    /// and who is left out of the counts.
+    /// For the facilitator: new phones joining and how many the server flagged (live figures, set by the
+    /// caller), and how many are left out of the counts.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
-    pub joins: Option<JoinsView<'a>>,
+    pub joins: Option<JoinsView>,
     /// While answers need the room word: its number for everyone (a phone asks again when it changes),
     /// and the word itself for the facilitator only (the screen fetches it with the facilitator's rights).
     pub room_word: Option<RoomWordView<'a>>,
@@ -68,17 +68,19 @@ pub struct RoomWordView<'a> {
     pub word: Option<&'a str>,
 }
 
-/// New participants as the facilitator's console shows them, to spot ballot stuffing.
+/// New participants as the facilitator's console shows them, to spot ballot stuffing. Counts only: the
+/// console acts on them with `leave_out_flagged` and `count_all_again`, so no frame lists thousands of
+/// participant numbers.
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
-pub struct JoinsView<'a> {
+pub struct JoinsView {
     /// New participants in the last minute, as of this frame.
     pub last_minute: u32,
     /// Participants who joined in a burst of new phones from one network (counted in memory, the
-    /// address never kept), oldest first.
-    pub flagged: &'a [ParticipantNo],
+    /// address never kept) and still count: those `leave_out_flagged` would leave out.
+    pub flagged: u32,
     /// Participants left out of every count.
-    pub left_out: Vec<ParticipantNo>,
+    pub left_out: u32,
 }
 
 #[cfg_attr(test, derive(ts_rs::TS))]

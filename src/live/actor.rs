@@ -12,7 +12,7 @@ use crate::domain::{Actor, Agenda, Command, DomainError, Event, ParticipantNo, S
 use crate::metrics::METRICS;
 use crate::protocol::{state_frame, Frame, Live};
 use crate::store::Store;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +25,8 @@ const MAILBOX: usize = 1024;
 /// large form only behind a backlog (100,000 phones voting through one session's node): 1,024 instead of
 /// 256 there took ack p50 from about 10 to 8 s on two cores (docs/performance.md).
 const MAX_BATCH: usize = 1024;
-/// Most participants the console lists as flagged; beyond this the burst speaks for itself.
+/// Most participants flagged at once (the console shows how many; `leave_out_flagged` leaves them out);
+/// beyond this the burst speaks for itself.
 const MAX_FLAGGED: usize = 10_000;
 /// Wrong room words a participant may send in [`GUESS_WINDOW`] before their answers wait for the rest of
 /// it: a typo or two is forgiven, trying the words of a list one after another is not.
@@ -38,8 +39,8 @@ const JOINS_WINDOW: Duration = Duration::from_secs(60);
 /// the next frame alone took most of that: docs/performance.md.)
 pub const STATE_INTERVAL: Duration = Duration::from_millis(25);
 /// ... and for the facilitator's console in a crowd (50 ms, about 20 a second): its frame carries what
-/// moderation needs (a cloud's word groups, the participants flagged as a burst), tens of kilobytes in a
-/// crowd, and a laptop on the venue's network need not redraw it as often as the projector.
+/// moderation needs (up to 300 of a cloud's word groups), tens of kilobytes in a crowd, and a laptop on
+/// the venue's network need not redraw it as often as the projector.
 const CONSOLE_INTERVAL: Duration = Duration::from_millis(50);
 /// Up to this many phones online (a workshop, a small seminar), the screen and the facilitator get frames
 /// as often as every [`SMALL_INTERVAL`] (5 ms): a vote shows on the projector at once, and only votes that
@@ -376,8 +377,9 @@ pub(super) struct SessionActor {
     recent: Recent,
     /// When each new participant of the last minute joined, oldest first, for the console's joins per minute.
     joins: VecDeque<Instant>,
-    /// Participants who joined in a burst from one network, in the order flagged; memory only.
-    flagged: Vec<ParticipantNo>,
+    /// Participants who joined in a burst from one network; memory only. The console shows how many of
+    /// them still count, so one counted again by mistake can be left out again.
+    flagged: HashSet<ParticipantNo>,
     /// Wrong room words per participant in the current minute, so nobody tries words one after another.
     guesses: HashMap<ParticipantNo, (Instant, u32)>,
 }
@@ -421,7 +423,7 @@ impl SessionActor {
             stopping: false,
             recent: Recent::default(),
             joins: VecDeque::new(),
-            flagged: Vec::new(),
+            flagged: HashSet::new(),
             guesses: HashMap::new(),
         };
         actor.publish();
@@ -557,8 +559,8 @@ impl SessionActor {
                 Request::Flag { participants } => {
                     let before = self.flagged.len();
                     for participant in participants {
-                        if self.flagged.len() < MAX_FLAGGED && !self.flagged.contains(&participant) {
-                            self.flagged.push(participant);
+                        if self.flagged.len() < MAX_FLAGGED {
+                            self.flagged.insert(participant);
                         }
                     }
                     presence_changed |= self.flagged.len() != before;
@@ -621,6 +623,12 @@ impl SessionActor {
                         continue;
                     }
                     let remembered = request.map(|id| (id, command.clone()));
+                    let command = match command {
+                        Command::LeaveOutFlagged { .. } => {
+                            Command::LeaveOutFlagged { flagged: self.flagged.iter().copied().collect() }
+                        }
+                        command => command,
+                    };
                     let outcome = self.session.decide(actor, command, now).inspect(|new| {
                         for event in new {
                             self.session.apply(event);
@@ -740,7 +748,7 @@ impl SessionActor {
             online: self.online.len(),
             consoles: &consoles,
             joins_last_minute: self.joins.len() as u32,
-            flagged: &self.flagged,
+            flagged: self.flagged_counted(audience),
         };
         let frame = state_frame(&self.session, &self.code, live, audience, self.published);
         if frame.is_empty() {
@@ -753,6 +761,17 @@ impl SessionActor {
             Audience::Facilitator => &self.facilitator,
         };
         sender.send_replace(frame);
+    }
+
+    /// How many flagged participants still count, for the facilitator's frame.
+    fn flagged_counted(&self, audience: Audience) -> u32 {
+        let left_out = &self.session.left_out;
+        let counted = match audience {
+            Audience::Facilitator if left_out.is_empty() => self.flagged.len(),
+            Audience::Facilitator => self.flagged.iter().filter(|p| !left_out.contains(p)).count(),
+            Audience::Public | Audience::Phone => 0,
+        };
+        counted as u32
     }
 
     /// When the phones' next frame is due, `earliest` at the earliest: later while this node's fan-out sweeps

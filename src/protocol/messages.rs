@@ -218,6 +218,17 @@ mod tests {
     }
 
     #[test]
+    fn leaving_out_the_flagged_names_nobody_on_the_wire() {
+        // The session fills the names in from its own memory; names a client sends are not read, and none
+        // are written when the command crosses to another node.
+        let sent = command(r#"{"type":"leave_out_flagged","id":7,"flagged":[1,2,3]}"#);
+        assert_eq!(sent, Command::LeaveOutFlagged { flagged: vec![] });
+        let forwarded = serde_json::to_string(&Command::LeaveOutFlagged { flagged: vec![4, 5] }).unwrap();
+        assert_eq!(forwarded, r#"{"type":"leave_out_flagged"}"#);
+        assert_eq!(command(r#"{"type":"count_all_again","id":8}"#), Command::CountAllAgain);
+    }
+
+    #[test]
     fn the_agenda_is_not_a_socket_message() {
         let (id, why) = parse(r#"{"type":"set_agenda","id":6,"items":[],"scales":{}}"#).unwrap_err();
         assert_eq!(id, Some(6));

@@ -3,7 +3,6 @@
 //! Knows the domain's views and serde; never a socket, a channel or a database.
 
 use crate::domain::view::{render, Audience, JoinsView, SessionView};
-use crate::domain::ParticipantNo;
 use crate::domain::Session;
 use bytes::Bytes;
 use serde::Serialize;
@@ -51,10 +50,10 @@ pub struct Live<'a> {
     /// The names of who runs the open consoles, sorted (empty: a key link's holder); the facilitator's
     /// view only.
     pub consoles: &'a [&'a str],
-    /// New participants in the last minute, and those flagged as a burst from one network; the
-    /// facilitator's view only.
+    /// New participants in the last minute, and how many flagged as a burst from one network still
+    /// count; the facilitator's view only.
     pub joins_last_minute: u32,
-    pub flagged: &'a [ParticipantNo],
+    pub flagged: u32,
 }
 
 /// The `state` frame of one audience with its `live` figures, the `published`-th frame of its actor.
@@ -62,7 +61,7 @@ pub fn state_frame(session: &Session, code: &str, live: Live<'_>, audience: Audi
     let mut view = render(session, code, live.online, audience);
     if audience == Audience::Facilitator {
         view.consoles = Some(live.consoles);
-        let left_out = session.left_out.iter().copied().collect();
+        let left_out = session.left_out.len() as u32;
         view.joins = Some(JoinsView { last_minute: live.joins_last_minute, flagged: live.flagged, left_out });
     }
     // Every audience sees the version that does not rise with changes hidden from phones and screens, so

@@ -98,17 +98,23 @@ async fn a_laptop_adding_fifty_voters_a_second_is_held_to_the_limit_flagged_left
     assert_eq!(welcomed + held, 500);
     let phones = room.await.unwrap();
 
-    // The console sees the burst: every one of the laptop's participants flagged, none of the room's.
-    let all_in = |s: &Value| {
-        s["joins"]["flagged"].as_array().is_some_and(|f| f.len() == welcomed) && counts(s) == json!([votes, 12])
+    // The console sees the burst: every one of the laptop's participants flagged, none of the room's;
+    // one command leaves them all out, however many they are.
+    let joins = |s: &Value, flagged: usize, left_out: usize| {
+        s["joins"]["flagged"] == json!(flagged) && s["joins"]["left_out"] == json!(left_out)
     };
-    let state = facilitator.wait_state(all_in).await;
-    let flagged: Vec<u64> = state["joins"]["flagged"].as_array().unwrap().iter().map(|p| p.as_u64().unwrap()).collect();
+    let state = facilitator.wait_state(|s| joins(s, welcomed, 0) && counts(s) == json!([votes, 12])).await;
     assert!(state["joins"]["last_minute"].as_u64().unwrap() >= welcomed as u64);
-    facilitator.ok(json!({"type": "leave_out", "participants": flagged})).await;
+    facilitator.ok(json!({"type": "leave_out_flagged"})).await;
     let state = facilitator.wait_state(|s| counts(s) == json!([0, 12])).await;
-    assert_eq!(state["joins"]["left_out"].as_array().unwrap().len(), welcomed);
+    assert!(joins(&state, 0, welcomed), "left out, and no longer a warning: {}", state["joins"]);
     assert_eq!(last_round(&state, "hot")["voted"], 12, "only the room");
+    // Counted again (by mistake, say): their votes are back, and so is the warning, to leave them out again.
+    facilitator.ok(json!({"type": "count_all_again"})).await;
+    let state = facilitator.wait_state(|s| counts(s) == json!([votes, 12])).await;
+    assert!(joins(&state, welcomed, 0), "{}", state["joins"]);
+    facilitator.ok(json!({"type": "leave_out_flagged"})).await;
+    facilitator.wait_state(|s| counts(s) == json!([0, 12]) && joins(s, 0, welcomed)).await;
 
     // A room word: answers from outside the room (which cannot see the screen) no longer count.
     facilitator.ok(json!({"type": "set_room_word", "word": "Kanel"})).await;

@@ -61,8 +61,8 @@ facilitator every 50 ms, phones a quarter as long again apart as handing the las
 took (at least 100 ms, at most 1 s), each state serialized once per audience. Their `state` has Samsyn's fields in Samsyn's order, and phones get only \
 the current item and the items open for answers, as from Samsyn, so every frame is the same size (the \
 rows *state message while voting* check it; the one difference is the facilitator's `joins.flagged`, \
-which Samsyn fills with the phones that joined in a burst from one address and the peers, which see no \
-addresses, leave empty). They leave out what this workload does not touch: rate limits, limits per \
+where Samsyn counts the phones that joined in a burst from one address and the peers, which see no \
+addresses, say 0). They leave out what this workload does not touch: rate limits, limits per \
 address, moderation and every other command.\n\n",
     );
     let ladder: Vec<String> = crate::steps::ladder(plan).iter().map(|s| s.sessions.to_string()).collect();

@@ -1,5 +1,4 @@
-//! The room, as the console keeps it the room's: the built-in room words and the picker, who of a burst
-//! of new phones is still counted, and the participant lists cut to what one command may carry. Pure.
+//! The room, as the console keeps it the room's: the built-in room words and the picker. Pure.
 
 /**
  * Room words: short, common, easy to read off a projector and to type on any phone's keyboard (a–z
@@ -38,54 +37,4 @@ export function pickRoomWord(random: () => number = secureRandom, current: strin
   const number = 10 + pick(90);
   const candidate = `${word}${number}`;
   return candidate === now ? `${word}${number === 99 ? 10 : number + 1}` : candidate;
-}
-
-/** The facilitator's `joins`, as far as the console uses it. */
-export interface Joins {
-  last_minute: number;
-  flagged: readonly number[];
-  left_out: readonly number[];
-}
-
-/** Participants flagged in a burst and still counted: the ones "leave them out" would leave out. */
-export function flaggedCounted(joins: Joins | null | undefined): number[] {
-  if (!joins) return [];
-  const out = new Set(joins.left_out);
-  return joins.flagged.filter((p) => !out.has(p));
-}
-
-/** Most participants one `leave_out` or `count_again` names (the server's limit). */
-export const MAX_PARTICIPANTS_AT_ONCE = 10_000;
-
-/**
- * Most characters the list of numbers in one command may take: a message over 8 KiB is refused
- * (`too_large`), and the rest of the command needs room too.
- */
-export const MAX_LIST_CHARS = 7_500;
-
-/**
- * `participants` in lists that one command each may carry: at most `maxCount` numbers, and at most
- * `maxChars` characters as JSON. In order, none left out, none twice.
- */
-export function participantChunks(
-  participants: readonly number[],
-  maxCount: number = MAX_PARTICIPANTS_AT_ONCE,
-  maxChars: number = MAX_LIST_CHARS,
-): number[][] {
-  const chunks: number[][] = [];
-  let chunk: number[] = [];
-  // "[]" and a comma between numbers.
-  let chars = 2;
-  for (const p of participants) {
-    const more = String(p).length + (chunk.length > 0 ? 1 : 0);
-    if (chunk.length > 0 && (chunk.length >= maxCount || chars + more > maxChars)) {
-      chunks.push(chunk);
-      chunk = [];
-      chars = 2;
-    }
-    chars += String(p).length + (chunk.length > 0 ? 1 : 0);
-    chunk.push(p);
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
 }

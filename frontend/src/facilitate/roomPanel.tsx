@@ -7,7 +7,7 @@ import { formatNumber } from '../lib/format';
 import { translate as tr, type Lang } from '../lib/i18n';
 import type { ClientState } from '../lib/reducer';
 import type { Command, Session } from '../lib/types';
-import { flaggedCounted, participantChunks, pickRoomWord } from './room';
+import { pickRoomWord } from './room';
 import { fac } from './strings';
 
 function waitingFor(state: ClientState, types: readonly string[]): boolean {
@@ -26,19 +26,15 @@ export function RoomPanel({
   send: (c: Command) => number;
 }) {
   const joins = session.joins ?? null;
-  const counted = flaggedCounted(joins);
-  const leftOut = joins?.left_out ?? [];
-  const countBusy = waitingFor(state, ['leave_out', 'count_again']);
+  const flagged = joins?.flagged ?? 0;
+  const leftOut = joins?.left_out ?? 0;
+  const countBusy = waitingFor(state, ['leave_out', 'count_again', 'leave_out_flagged', 'count_all_again']);
   const word = session.room_word?.word ?? null;
   const on = session.room_word != null;
   const wordBusy = waitingFor(state, ['set_room_word']);
 
-  const sendAll = (type: 'leave_out' | 'count_again', participants: readonly number[]) => {
-    for (const chunk of participantChunks(participants)) send({ type, participants: chunk });
-  };
-
   return (
-    <section class={counted.length > 0 ? 'room-panel is-warning' : 'room-panel'} aria-labelledby="room-title">
+    <section class={flagged > 0 ? 'room-panel is-warning' : 'room-panel'} aria-labelledby="room-title">
       <h2 id="room-title">{tr(lang, fac.roomTitle)}</h2>
       <p class="room-joins">
         {tr(lang, fac.joinsLastMinute)}: <strong>{formatNumber(lang, joins?.last_minute ?? 0, 0)}</strong>
@@ -46,26 +42,26 @@ export function RoomPanel({
 
       {/* Always in the DOM, so that a burst is announced when it comes; never a modal. */}
       <div class="room-burst" aria-live="polite">
-        {counted.length > 0 && (
+        {flagged > 0 && (
           <p class="room-burst-text">
-            <strong>{tr(lang, fac.burstWarning, { count: counted.length })}</strong> {tr(lang, fac.burstExplain)}
+            <strong>{tr(lang, fac.burstWarning, { count: flagged })}</strong> {tr(lang, fac.burstExplain)}
           </p>
         )}
       </div>
-      {counted.length > 0 && (
+      {flagged > 0 && (
         <p>
-          <button type="button" class="btn btn-warning" disabled={countBusy} onClick={() => sendAll('leave_out', counted)}>
+          <button type="button" class="btn btn-warning" disabled={countBusy} onClick={() => send({ type: 'leave_out_flagged' })}>
             {tr(lang, fac.leaveOut)}
           </button>
         </p>
       )}
-      {leftOut.length > 0 && (
+      {leftOut > 0 && (
         <div class="room-left-out">
           <p>
-            <strong>{tr(lang, fac.leftOutCount, { count: leftOut.length })}</strong> {tr(lang, fac.leftOutHelp)}
+            <strong>{tr(lang, fac.leftOutCount, { count: leftOut })}</strong> {tr(lang, fac.leftOutHelp)}
           </p>
           <p>
-            <button type="button" class="btn" disabled={countBusy} onClick={() => sendAll('count_again', leftOut)}>
+            <button type="button" class="btn" disabled={countBusy} onClick={() => send({ type: 'count_all_again' })}>
               {tr(lang, fac.countAgain)}
             </button>
           </p>

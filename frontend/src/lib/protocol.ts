@@ -39,7 +39,7 @@ room_word?: string, } | { "type": "word", item: string, round: number, text: str
 /**
  * The action to change; a new one when absent.
  */
-action?: string | null, item: string, text: string, owner?: string, due?: string | null, status?: ActionStatus, } | { "type": "remove_action", action: string, } | { "type": "start_prioritisation", max_level: number, budget?: number, } | { "type": "set_room_word", word?: string | null, } | { "type": "leave_out", participants: Array<number>, } | { "type": "count_again", participants: Array<number>, };
+action?: string | null, item: string, text: string, owner?: string, due?: string | null, status?: ActionStatus, } | { "type": "remove_action", action: string, } | { "type": "start_prioritisation", max_level: number, budget?: number, } | { "type": "set_room_word", word?: string | null, } | { "type": "leave_out", participants: Array<number>, } | { "type": "count_again", participants: Array<number>, } | { "type": "leave_out_flagged", } | { "type": "count_all_again" };
 
 export type Consensus = { level: number, note: string, dissent: string | null, 
 /**
@@ -91,13 +91,13 @@ export type JoinsView = {
 last_minute: number, 
 /**
  * Participants who joined in a burst of new phones from one network (counted in memory, the
- * address never kept), oldest first.
+ * address never kept) and still count: those `leave_out_flagged` would leave out.
  */
-flagged: Array<number>, 
+flagged: number, 
 /**
  * Participants left out of every count.
  */
-left_out: Array<number>, };
+left_out: number, };
 
 export type Level = { level: number, label: Text, definition: Text, };
 
@@ -182,8 +182,8 @@ participants: number,
  */
 consoles?: Array<string>, 
 /**
- * For the facilitator: new phones joining and who the server flagged (a live figure, set by the caller),
- * and who is left out of the counts.
+ * For the facilitator: new phones joining and how many the server flagged (live figures, set by the
+ * caller), and how many are left out of the counts.
  */
 joins?: JoinsView, 
 /**

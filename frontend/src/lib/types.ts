@@ -258,8 +258,11 @@ export interface Session {
   participants: number;
   /** Facilitator only: who runs the consoles open now, by name ('' for a key link's holder). */
   consoles?: string[];
-  /** Facilitator only: new phones in the last minute, those flagged as a burst from one network, those left out. */
-  joins?: { last_minute: number; flagged: number[]; left_out: number[] };
+  /**
+   * Facilitator only: new phones in the last minute, how many flagged as a burst from one network still
+   * count, and how many are left out.
+   */
+  joins?: { last_minute: number; flagged: number; left_out: number };
   /** While answers need the room word: its number; the word itself for the facilitator only. */
   room_word?: { number: number; word?: string } | null;
   current: string | null;
@@ -354,7 +357,8 @@ export type Command =
   | { type: 'remove_action'; action: string }
   | { type: 'finish'; organisation: string; field: string | null; date: string }
   | { type: 'set_room_word'; word: string | null }
-  | { type: 'leave_out' | 'count_again'; participants: number[] };
+  | { type: 'leave_out' | 'count_again'; participants: number[] }
+  | { type: 'leave_out_flagged' | 'count_all_again' };
 
 export type CommandType = Command['type'];
 

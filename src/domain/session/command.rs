@@ -134,6 +134,16 @@ pub enum Command {
     CountAgain {
         participants: Vec<ParticipantNo>,
     },
+    /// Leaves out every participant flagged as joining in a burst from one network. The flags live in
+    /// memory beside the session, never in its log, so the wire carries no names: whoever runs the
+    /// session fills `flagged` in before deciding.
+    LeaveOutFlagged {
+        #[serde(skip)]
+        #[cfg_attr(test, ts(skip))]
+        flagged: Vec<ParticipantNo>,
+    },
+    /// Counts every participant left out again.
+    CountAllAgain,
 }
 
 fn default_budget() -> u32 {
@@ -175,7 +185,9 @@ impl Command {
             | Command::StartPrioritisation { .. }
             | Command::SetRoomWord { .. }
             | Command::LeaveOut { .. }
-            | Command::CountAgain { .. } => match actor {
+            | Command::CountAgain { .. }
+            | Command::LeaveOutFlagged { .. }
+            | Command::CountAllAgain => match actor {
                 Actor::Facilitator => true,
                 Actor::Participant(_) | Actor::Screen => false,
             },

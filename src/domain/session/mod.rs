@@ -177,6 +177,8 @@ impl Session {
             Command::SetRoomWord { word } => self.decide_room_word(word),
             Command::LeaveOut { participants } => self.decide_left_out(participants, true),
             Command::CountAgain { participants } => self.decide_left_out(participants, false),
+            Command::LeaveOutFlagged { flagged } => Ok(self.decide_leave_out_flagged(flagged)),
+            Command::CountAllAgain => Ok(self.decide_count_all_again()),
         }
     }
 

@@ -83,6 +83,28 @@ impl Session {
         }])
     }
 
+    /// Leaves out the flagged participants who still count; none is no change. Unlike a named list,
+    /// `flagged` comes from the server, so it is neither limited nor refused for a name it does not know.
+    pub(super) fn decide_leave_out_flagged(&self, flagged: Vec<ParticipantNo>) -> Vec<Event> {
+        let known = self.participant_count() as ParticipantNo;
+        let mut participants: Vec<ParticipantNo> =
+            flagged.into_iter().filter(|p| (1..=known).contains(p) && !self.left_out.contains(p)).collect();
+        participants.sort_unstable();
+        participants.dedup();
+        if participants.is_empty() {
+            return vec![];
+        }
+        vec![Event::ParticipantsLeftOut { participants }]
+    }
+
+    /// Counts everyone left out again; nobody left out is no change.
+    pub(super) fn decide_count_all_again(&self) -> Vec<Event> {
+        if self.left_out.is_empty() {
+            return vec![];
+        }
+        vec![Event::ParticipantsCountedAgain { participants: self.left_out.iter().copied().collect() }]
+    }
+
     pub(super) fn room_word_set(&mut self, word: Option<&str>) {
         // Numbered across turning it off and on, so no new word takes an old one's number.
         if word.is_some() {

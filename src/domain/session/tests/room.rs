@@ -89,6 +89,32 @@ fn leaving_participants_out_sets_their_answers_aside_and_counting_them_again_res
 }
 
 #[test]
+fn the_flagged_are_left_out_in_one_command_and_everyone_is_counted_again_in_one() {
+    let mut s = seminar(5);
+    run(&mut s, F, open("hot")).unwrap();
+    for p in 1..=5 {
+        let answer = RawAnswer::List(vec![i64::from(p > 3)]);
+        run(&mut s, Actor::Participant(p), Command::Vote { item: "hot".into(), round: 1, answer, room_word: None })
+            .unwrap();
+    }
+    run(&mut s, F, Command::LeaveOut { participants: vec![1] }).unwrap();
+    // 1 is out already and 9 never joined: the server's flags are taken as they are, neither refused.
+    let flagged = Command::LeaveOutFlagged { flagged: vec![3, 1, 2, 9, 2] };
+    assert_eq!(run(&mut s, F, flagged.clone()), Ok(vec![Event::ParticipantsLeftOut { participants: vec![2, 3] }]));
+    assert_eq!(s.items[0].rounds[0].tally, choice_tally(&[0, 2]));
+    assert_eq!(run(&mut s, F, flagged), Ok(vec![]), "nobody flagged still counts");
+    assert_eq!(run(&mut s, F, Command::LeaveOutFlagged { flagged: vec![] }), Ok(vec![]), "nobody flagged");
+    assert_eq!(run(&mut s, Actor::Participant(4), Command::CountAllAgain), Err(DomainError::Forbidden));
+
+    assert_eq!(
+        run(&mut s, F, Command::CountAllAgain),
+        Ok(vec![Event::ParticipantsCountedAgain { participants: vec![1, 2, 3] }])
+    );
+    assert_eq!(s.items[0].rounds[0].tally, choice_tally(&[3, 2]), "every answer back");
+    assert_eq!(run(&mut s, F, Command::CountAllAgain), Ok(vec![]), "nobody left out");
+}
+
+#[test]
 fn phones_and_screens_see_no_version_change_when_someone_changes_an_answer_before_the_reveal() {
     let mut s = session(2);
     run(&mut s, F, open("L1")).unwrap();

@@ -399,7 +399,7 @@ async fn climb(figures: &mut [(System, Figures)], plan: &Plan, paths: &Paths, pr
                 f.stop = Some(stop);
                 if let Some(top) = f.plateau() {
                     let at = f.climb.iter().position(|r| r.step == top.step).map_or(0, |i| i + 1);
-                    let per_sec = top.peak.map_or(0.0, |p| p.per_sec);
+                    let per_sec = top.peak.as_ref().map_or(0.0, |p| p.per_sec);
                     progress(format!(
                         "{name}: plateau {}/s, reached at step {at} ({}); stopped: {}",
                         group(per_sec),

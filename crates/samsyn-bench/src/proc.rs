@@ -14,6 +14,32 @@ pub fn process_ticks(pid: u32) -> Option<u64> {
     Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
+/// User plus system CPU ticks of a process's threads, summed by name with a trailing number left off
+/// (`samsyn-fanout-0` and `samsyn-fanout-1` are `samsyn-fanout`), sorted by name. A thread that ended is
+/// no longer listed, so a short-lived one may be missing from a stretch it ended in.
+pub fn thread_ticks(pid: u32) -> Vec<(String, u64)> {
+    let mut by_name = std::collections::BTreeMap::<String, u64>::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Vec::new() };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else { continue };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+        *by_name.entry(thread_group(&stat[open + 1..close]).to_string()).or_default() += ticks(11) + ticks(12);
+    }
+    by_name.into_iter().collect()
+}
+
+/// A thread's name without the number that tells threads of one pool apart.
+fn thread_group(name: &str) -> &str {
+    let trimmed = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    match trimmed.strip_suffix(['-', '_', ' ', '#']) {
+        Some(group) if !group.is_empty() => group,
+        _ if trimmed.is_empty() => name,
+        _ => trimmed,
+    }
+}
+
 /// Resident memory of a process in KB (`VmRSS`).
 pub fn rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -102,5 +128,25 @@ mod tests {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(19_723), (2024, 1, 1));
         assert_eq!(civil_from_days(20_415), (2025, 11, 23));
+    }
+
+    #[test]
+    fn threads_of_one_pool_are_counted_together() {
+        assert_eq!(thread_group("samsyn-fanout-1"), "samsyn-fanout");
+        assert_eq!(thread_group("tokio-rt-worker"), "tokio-rt-worker");
+        assert_eq!(thread_group("Bun Pool 3"), "Bun Pool");
+        assert_eq!(thread_group("node"), "node");
+        assert_eq!(thread_group("42"), "42");
+    }
+
+    #[test]
+    fn this_process_lists_its_threads_by_name() {
+        let worker = std::thread::Builder::new()
+            .name("bench-probe-7".into())
+            .spawn(|| std::thread::sleep(std::time::Duration::from_millis(500)))
+            .unwrap();
+        let threads = thread_ticks(std::process::id());
+        assert!(threads.iter().any(|(name, _)| name == "bench-probe"), "{threads:?}");
+        worker.join().unwrap();
     }
 }

@@ -102,6 +102,11 @@ names the step and what it offered. *connections*: WebSocket connections that jo
 - *server CPU*: the server process (`/proc/PID/stat`), in % of one core and per delivery. Node runs \
 JavaScript on one thread, so its servers cannot go much above 100 %; Bun's pub/sub copies frames in \
 native code on that same thread; Samsyn uses every core.\n\
+- *server CPU by thread*: the same per delivery, for each of the server's threads \
+(`/proc/PID/task/*/stat`), summed by name with a pool's numbers left off. Samsyn's: `samsyn-fanout` \
+writes the phones' frames (a thread per core), `tokio-rt-worker` reads the sockets and answers HTTP, \
+`samsyn-actors` decides, acknowledges and renders each session's frames, `samsyn-sqlite` stores each \
+commit before its acknowledgements go out.\n\
 - *machine CPU per delivery*: all cores (`/proc/stat`) divided by the deliveries: the server, the load \
 generators (which share the machine), the kernel's network work, and anything else running.\n\
 - *state message while voting, mean bytes*: the bytes of the state messages the clients received at \
@@ -243,11 +248,11 @@ fn table(figures: &[(System, Figures)], floor: Option<Floor>) -> String {
         }
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     };
-    fn top(f: &Figures) -> Option<Peak> {
-        f.plateau()?.peak
+    fn top(f: &Figures) -> Option<&Peak> {
+        f.plateau()?.peak.as_ref()
     }
-    fn common(f: &Figures) -> Option<Peak> {
-        f.common.as_ref()?.peak
+    fn common(f: &Figures) -> Option<&Peak> {
+        f.common.as_ref()?.peak.as_ref()
     }
     row(
         "connections at the plateau",
@@ -332,6 +337,15 @@ fn table(figures: &[(System, Figures)], floor: Option<Floor>) -> String {
         "state message while voting: phone / screen / facilitator",
         figures.iter().map(|(_, f)| sizes(f)).collect(),
     );
+    let by_thread = |f: &Figures| {
+        let Some(common) = common(f) else { return "–".to_string() };
+        let shares: Vec<String> = common.threads.iter().map(|(name, us)| format!("{name} {}", small(*us))).collect();
+        shares.join("; ")
+    };
+    text_row(
+        "server CPU by thread at the common rate, µs per delivery",
+        figures.iter().map(|(_, f)| by_thread(f)).collect(),
+    );
     text_row(
         "common rate offered",
         figures.iter().map(|(_, f)| f.common.as_ref().map_or("–".into(), |c| group(c.step.offered()) + "/s")).collect(),
@@ -379,7 +393,7 @@ fn steps_table(figures: &[(System, Figures)]) -> String {
         let mut cells = vec![step.describe(), group(step.offered())];
         for (_, f) in figures {
             let top = f.plateau().map(|r| r.step);
-            cells.push(match f.climb.iter().find(|r| r.step == step).and_then(|r| r.peak) {
+            cells.push(match f.climb.iter().find(|r| r.step == step).and_then(|r| r.peak.as_ref()) {
                 Some(p) if top == Some(step) => format!("**{}** ({})", group(p.per_sec), pct(p.server_pct)),
                 Some(p) => format!("{} ({})", group(p.per_sec), pct(p.server_pct)),
                 None if f.climb.iter().any(|r| r.step == step) => "failed".into(),

@@ -142,15 +142,15 @@ impl StepRun {
     }
 
     pub fn keeps_up(&self) -> bool {
-        self.peak.is_some_and(|p| p.per_sec >= KEEPS_UP * self.step.offered())
+        self.peak.as_ref().is_some_and(|p| p.per_sec >= KEEPS_UP * self.step.offered())
     }
 
     /// One line of progress.
     pub fn describe(&self, before: Option<&StepRun>) -> String {
-        let Some(p) = self.peak else {
+        let Some(p) = &self.peak else {
             return format!("{}: no figures ({})", self.step.describe(), self.problems.join("; "));
         };
-        let gain = before.and_then(|b| b.peak).map_or(String::new(), |b| {
+        let gain = before.and_then(|b| b.peak.as_ref()).map_or(String::new(), |b| {
             format!(", {:+.0} % over the step before", (p.per_sec / b.per_sec - 1.0) * 100.0)
         });
         format!(
@@ -166,18 +166,27 @@ impl StepRun {
             p.machine_us,
             self.sessions_correct,
             self.step.sessions,
-        )
+        ) + &by_thread(&p.threads)
     }
+}
+
+/// "; by thread: samsyn-fanout 6.10, … µs per delivery", or nothing when the threads were not read.
+fn by_thread(threads: &[(String, f64)]) -> String {
+    if threads.is_empty() {
+        return String::new();
+    }
+    let shares: Vec<String> = threads.iter().map(|(name, us)| format!("{name} {us:.2}")).collect();
+    format!("; by thread: {} µs per delivery", shares.join(", "))
 }
 
 /// Whether a climb ends after its latest step (`next` is the step after it, if any).
 pub fn stop(runs: &[StepRun], next: Option<Step>) -> Option<Stop> {
     let last = runs.last()?;
-    let Some(peak) = last.peak else { return Some(Stop::Failed) };
+    let Some(peak) = &last.peak else { return Some(Stop::Failed) };
     if !last.keeps_up() {
         return Some(Stop::Behind);
     }
-    let before = runs.len().checked_sub(2).and_then(|i| runs[i].peak);
+    let before = runs.len().checked_sub(2).and_then(|i| runs[i].peak.as_ref());
     if before.is_some_and(|before| peak.per_sec < (1.0 + MIN_GAIN) * before.per_sec) {
         return Some(Stop::Flat);
     }
@@ -187,14 +196,14 @@ pub fn stop(runs: &[StepRun], next: Option<Step>) -> Option<Stop> {
 /// The step of a climb with the most deliveries.
 pub fn plateau(runs: &[StepRun]) -> Option<&StepRun> {
     runs.iter().filter(|r| r.peak.is_some()).max_by(|a, b| {
-        let rate = |r: &StepRun| r.peak.map_or(0.0, |p| p.per_sec);
+        let rate = |r: &StepRun| r.peak.as_ref().map_or(0.0, |p| p.per_sec);
         rate(a).total_cmp(&rate(b))
     })
 }
 
 /// The common rate's step: `COMMON_SHARE` of the lowest plateau, in sessions of at most `session_phones`.
 pub fn common_step(climbs: &[&[StepRun]], session_phones: u32) -> Option<Step> {
-    let plateaus = climbs.iter().map(|runs| plateau(runs).and_then(|r| r.peak).map(|p| p.per_sec));
+    let plateaus = climbs.iter().map(|runs| plateau(runs).and_then(|r| r.peak.as_ref()).map(|p| p.per_sec));
     let lowest = plateaus.collect::<Option<Vec<f64>>>()?.into_iter().reduce(f64::min)?;
     Some(Step::at_rate(COMMON_SHARE * lowest, session_phones))
 }
@@ -300,6 +309,7 @@ mod tests {
             machine_pct: 50.0,
             machine_us: 10.0,
             stolen_pct: 0.0,
+            threads: vec![],
         };
         StepRun { peak: Some(peak), ..StepRun::failed(Step { sessions, phones: 1500 }, String::new()) }
     }

@@ -361,11 +361,13 @@ pub fn verdict(report: &Value) -> Result<(), String> {
 }
 
 /// One look at the server and the machine.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Sample {
     at: Instant,
     metrics: Metrics,
     server_ticks: u64,
+    /// The server's threads by name (see [`proc::thread_ticks`]).
+    thread_ticks: Vec<(String, u64)>,
     machine: proc::MachineTicks,
 }
 
@@ -376,6 +378,7 @@ impl Watch {
             at: Instant::now(),
             metrics,
             server_ticks: proc::process_ticks(self.pid)?,
+            thread_ticks: proc::thread_ticks(self.pid),
             machine: proc::machine_ticks()?,
         })
     }
@@ -412,7 +415,7 @@ impl Sampler {
 }
 
 /// The busiest stretch of a saturation run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Peak {
     pub per_sec: f64,
     /// The server process, % of one core.
@@ -423,6 +426,8 @@ pub struct Peak {
     pub machine_us: f64,
     /// Of the machine, what the host took (steal), % of all cores.
     pub stolen_pct: f64,
+    /// The server's CPU by thread name, µs per delivery, most first: where `server_us` goes.
+    pub threads: Vec<(String, f64)>,
 }
 
 /// The `window`-long stretch with the most deliveries, and the CPU spent in it.
@@ -449,7 +454,22 @@ pub fn peak(samples: &[Sample], window: Duration) -> Option<Peak> {
             / b.machine.all.saturating_sub(a.machine.all).max(1) as f64,
         machine_us: per_delivery(machine_secs),
         stolen_pct: a.machine.stolen_pct(&b.machine),
+        threads: thread_shares(a, b, per_delivery),
     })
+}
+
+/// Each thread name's CPU from `a` to `b` through `per_delivery`, most first; names without any left out.
+fn thread_shares(a: &Sample, b: &Sample, per_delivery: impl Fn(f64) -> f64) -> Vec<(String, f64)> {
+    let before = |name: &str| a.thread_ticks.iter().find(|(n, _)| n == name).map_or(0, |(_, ticks)| *ticks);
+    let mut shares: Vec<(String, f64)> = b
+        .thread_ticks
+        .iter()
+        .map(|(name, ticks)| (name.clone(), ticks.saturating_sub(before(name))))
+        .filter(|(_, ticks)| *ticks > 0)
+        .map(|(name, ticks)| (name, per_delivery(ticks as f64 / CLOCK_TICKS)))
+        .collect();
+    shares.sort_by(|x, y| y.1.total_cmp(&x.1));
+    shares
 }
 
 /// The version in `package.json` of an installed Node package.

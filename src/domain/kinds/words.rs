@@ -56,15 +56,51 @@ impl WordsInput {
 }
 
 /// Normalised word → how many sent it. Stored as the bare map, `{"framtid": 3}`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default)]
 pub struct WordsTally {
-    pub counts: BTreeMap<String, u32>,
+    counts: BTreeMap<String, u32>,
+    /// The words of `counts` the profanity lists match, checked once when a word first comes rather
+    /// than at every render. Derived from `counts`, never stored.
+    profane: BTreeSet<String>,
+}
+
+impl PartialEq for WordsTally {
+    fn eq(&self, other: &Self) -> bool {
+        self.counts == other.counts
+    }
+}
+
+impl Eq for WordsTally {}
+
+impl Serialize for WordsTally {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.counts.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for WordsTally {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        BTreeMap::deserialize(deserializer).map(WordsTally::from_counts)
+    }
 }
 
 impl WordsTally {
+    pub fn from_counts(counts: BTreeMap<String, u32>) -> Self {
+        let profane = counts.keys().filter(|word| is_profane(word)).cloned().collect();
+        WordsTally { counts, profane }
+    }
+
+    /// Normalised word → how many sent it.
+    pub fn counts(&self) -> &BTreeMap<String, u32> {
+        &self.counts
+    }
+
     pub fn add(&mut self, word: &str) {
-        *self.counts.entry(word.to_string()).or_default() += 1;
+        let count = self.counts.entry(word.to_string()).or_default();
+        if *count == 0 && is_profane(word) {
+            self.profane.insert(word.to_string());
+        }
+        *count += 1;
     }
 
     /// One use fewer; a word nobody uses any more leaves the cloud.
@@ -73,6 +109,7 @@ impl WordsTally {
             *count = count.saturating_sub(1);
             if *count == 0 {
                 self.counts.remove(word);
+                self.profane.remove(word);
             }
         }
     }
@@ -82,7 +119,7 @@ impl WordsTally {
     /// for everyone else without the hidden groups, at most [`PUBLIC_WORDS`] of them and without moderation
     /// details.
     pub fn view<'a>(&'a self, cloud: CloudContext<'a>) -> WordsView<'a> {
-        let groups = word_groups(&self.counts, cloud.moderation, cloud.filter_on);
+        let groups = word_groups(self, cloud.moderation, cloud.filter_on);
         // A merged group shows its own word's spelling; a group nobody typed as such shows `text`.
         let display = |text: &str| display_spelling(cloud.spellings, text).filter(|d| *d != text);
         if cloud.facilitator {
@@ -192,30 +229,42 @@ pub struct WordGroup<'a> {
 }
 
 /// Groups a round's words by the facilitator's merges, most frequent first (ties alphabetical).
-pub fn word_groups<'a>(
-    counts: &'a BTreeMap<String, u32>,
-    moderation: &'a Moderation,
-    filter_on: bool,
-) -> Vec<WordGroup<'a>> {
-    let mut groups: BTreeMap<&str, (u32, Vec<&str>)> = BTreeMap::new();
-    for (word, count) in counts {
-        let group = moderation.group(word);
-        let entry = groups.entry(group).or_default();
-        entry.0 += count;
-        if group != word {
-            entry.1.push(word);
-        }
+///
+/// Runs at every render of every audience, so its cost is kept to a pass over the words: each word is
+/// its own group but a merged variant (merges are few), and `counts` is sorted, so the groups come out
+/// sorted by text without a map, and a stable sort by count keeps ties alphabetical. (Grouping through a
+/// map of strings made a cloud of 2,000 words cost about 0.8 ms a render: docs/performance.md.)
+pub fn word_groups<'a>(tally: &'a WordsTally, moderation: &'a Moderation, filter_on: bool) -> Vec<WordGroup<'a>> {
+    let counts = &tally.counts;
+    let merged = |word: &str| !moderation.merges.is_empty() && moderation.merges.contains_key(word);
+    // (word, count, variants, whether someone typed the word itself)
+    let mut groups: Vec<(&str, u32, Vec<&str>, bool)> = counts
+        .iter()
+        .filter(|(word, _)| !merged(word))
+        .map(|(word, count)| (word.as_str(), *count, Vec::new(), true))
+        .collect();
+    for (variant, group) in &moderation.merges {
+        let Some(count) = counts.get(variant) else { continue };
+        // A group nobody typed as such exists through its variants alone.
+        let at = groups.binary_search_by(|g| g.0.cmp(group)).unwrap_or_else(|at| {
+            groups.insert(at, (group.as_str(), 0, Vec::new(), false));
+            at
+        });
+        groups[at].1 += count;
+        groups[at].2.push(variant.as_str());
     }
     let mut list: Vec<WordGroup> = groups
         .into_iter()
-        .map(|(text, (count, variants))| {
-            let filtered = is_profane(text) || variants.iter().any(|v| is_profane(v));
+        .map(|(text, count, variants, typed)| {
+            // A word typed is in `profane` if it is profane; a group's own word nobody typed is checked here.
+            let profane = if typed { tally.profane.contains(text) } else { is_profane(text) };
+            let filtered = profane || variants.iter().any(|v| tally.profane.contains(*v));
             let shown = moderation.shown.contains(text);
             let hidden = moderation.hidden.contains(text) || (filter_on && filtered && !shown);
             WordGroup { text, count, variants, filtered, hidden }
         })
         .collect();
-    list.sort_by(|a, b| b.count.cmp(&a.count).then(a.text.cmp(b.text)));
+    list.sort_by_key(|group| std::cmp::Reverse(group.count));
     list
 }
 
@@ -277,7 +326,7 @@ pub struct ExportedWords {
 impl ExportedWords {
     /// Each group's count under its own word: variants' own counts are not in an export.
     pub fn to_tally(&self) -> WordsTally {
-        WordsTally { counts: self.words.iter().map(|w| (w.text.clone(), w.count)).collect() }
+        WordsTally::from_counts(self.words.iter().map(|w| (w.text.clone(), w.count)).collect())
     }
 }
 
@@ -319,10 +368,15 @@ mod tests {
 
     #[test]
     fn groups_add_merged_variants_and_sort_by_count() {
-        let counts = counts(&[("digitalisering", 3), ("digitaliseringen", 2), ("framtid", 4), ("ångest", 1)]);
+        let tally = WordsTally::from_counts(counts(&[
+            ("digitalisering", 3),
+            ("digitaliseringen", 2),
+            ("framtid", 4),
+            ("ångest", 1),
+        ]));
         let mut moderation = Moderation::default();
         moderation.merges.insert("digitaliseringen".into(), "digitalisering".into());
-        let groups = word_groups(&counts, &moderation, true);
+        let groups = word_groups(&tally, &moderation, true);
         let summary: Vec<(&str, u32)> = groups.iter().map(|g| (g.text, g.count)).collect();
         assert_eq!(summary, [("digitalisering", 5), ("framtid", 4), ("ångest", 1)]);
         assert_eq!(groups[0].variants, ["digitaliseringen"]);
@@ -330,21 +384,50 @@ mod tests {
 
     #[test]
     fn the_filter_hides_profanity_until_the_facilitator_shows_it() {
-        let counts = counts(&[("jävla skit", 2), ("bra", 5)]);
+        let tally = WordsTally::from_counts(counts(&[("jävla skit", 2), ("bra", 5)]));
         let mut moderation = Moderation::default();
-        let groups = word_groups(&counts, &moderation, true);
+        let groups = word_groups(&tally, &moderation, true);
         assert!(groups.iter().find(|g| g.text == "jävla skit").unwrap().hidden);
         assert!(!groups.iter().find(|g| g.text == "bra").unwrap().hidden);
-        assert!(!word_groups(&counts, &moderation, false)[1].hidden, "filter off");
+        assert!(!word_groups(&tally, &moderation, false)[1].hidden, "filter off");
         moderation.shown.insert("jävla skit".into());
-        assert!(!word_groups(&counts, &moderation, true).iter().any(|g| g.hidden));
+        assert!(!word_groups(&tally, &moderation, true).iter().any(|g| g.hidden));
         moderation.hidden.insert("bra".into());
-        assert!(word_groups(&counts, &moderation, true)[0].hidden);
+        assert!(word_groups(&tally, &moderation, true)[0].hidden);
+    }
+
+    #[test]
+    fn the_filter_knows_each_word_as_words_come_and_go_and_after_a_reload() {
+        let mut tally = WordsTally::default();
+        for word in ["bra", "jävla skit", "bra"] {
+            tally.add(word);
+        }
+        let moderation = Moderation::default();
+        let filtered = |tally: &WordsTally| -> Vec<String> {
+            word_groups(tally, &moderation, true).iter().filter(|g| g.filtered).map(|g| g.text.to_string()).collect()
+        };
+        assert_eq!(filtered(&tally), ["jävla skit"]);
+        tally.remove("jävla skit");
+        assert_eq!(filtered(&tally), Vec::<String>::new(), "gone with its last use");
+        tally.add("jävla skit");
+        assert_eq!(filtered(&tally), ["jävla skit"], "and back with a new one");
+        let stored = serde_json::to_string(&tally).unwrap();
+        assert_eq!(stored, r#"{"bra":2,"jävla skit":1}"#, "stored as the bare counts");
+        let reloaded: WordsTally = serde_json::from_str(&stored).unwrap();
+        assert_eq!((&reloaded, filtered(&reloaded)), (&tally, vec!["jävla skit".to_string()]));
+        // A group nobody typed as such, only through a variant, is checked by its own word.
+        let merged = Moderation {
+            merges: BTreeMap::from([("bra".to_string(), "jävla skit".to_string())]),
+            ..Moderation::default()
+        };
+        let tally = WordsTally::from_counts(counts(&[("bra", 2)]));
+        let groups = word_groups(&tally, &merged, true);
+        assert_eq!((groups[0].text, groups[0].count, groups[0].filtered), ("jävla skit", 2, true));
     }
 
     #[test]
     fn the_public_sees_no_hidden_group_and_no_moderation_details() {
-        let tally = WordsTally { counts: counts(&[("jävla skit", 2), ("bra", 5), ("ai", 1)]) };
+        let tally = WordsTally::from_counts(counts(&[("jävla skit", 2), ("bra", 5), ("ai", 1)]));
         let moderation = Moderation::default();
         let spellings = Spellings::from([("ai".to_string(), vec![("AI".to_string(), 1)])]);
         let cloud = |facilitator| CloudContext {
@@ -365,7 +448,7 @@ mod tests {
     #[test]
     fn the_facilitator_gets_the_most_frequent_groups_and_every_moderated_one() {
         let tally =
-            WordsTally { counts: counts(&[("bra", 5), ("ai", 4), ("nej", 3), ("jävla skit", 1), ("öde", 1)]) };
+            WordsTally::from_counts(counts(&[("bra", 5), ("ai", 4), ("nej", 3), ("jävla skit", 1), ("öde", 1)]));
         let moderation = Moderation { hidden: BTreeSet::from(["nej".to_string()]), ..Moderation::default() };
         let spellings = Spellings::new();
         let cloud = CloudContext {

@@ -85,7 +85,8 @@ fn words_are_normalised_and_limited_per_participant() {
         Err(DomainError::InvalidWord(WordError::TooLong(20)))
     );
     run(&mut s, Actor::Participant(2), word("ord", "framtid")).unwrap();
-    let RoundTally::Words(WordsTally { counts }) = &s.items[2].rounds[0].tally else { panic!() };
+    let RoundTally::Words(tally) = &s.items[2].rounds[0].tally else { panic!() };
+    let counts = tally.counts();
     assert_eq!(counts.get("framtid"), Some(&2));
     assert_eq!(counts.get("får"), Some(&1));
     assert_eq!(s.items[2].rounds[0].voters(), 2);

@@ -97,9 +97,9 @@ proptest! {
             for round in &state.rounds {
                 match &round.tally {
                     RoundTally::Scale(t) => prop_assert_eq!(t.voters() as usize, round.ballots.len()),
-                    RoundTally::Words(WordsTally { counts }) => {
+                    RoundTally::Words(tally) => {
                         let sent: usize = round.words.values().map(Vec::len).sum();
-                        prop_assert_eq!(counts.values().sum::<u32>() as usize, sent);
+                        prop_assert_eq!(tally.counts().values().sum::<u32>() as usize, sent);
                         prop_assert!(round.words.values().all(|w| w.len() <= 2));
                     }
                     RoundTally::Points(PointsTally { totals, .. }) => {

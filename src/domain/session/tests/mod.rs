@@ -16,7 +16,7 @@ use crate::domain::item::{agenda_from_input, Agenda, ItemSetInput};
 use crate::domain::kinds::choice::{ChoiceAnswer, ChoiceTally};
 use crate::domain::kinds::points::{PointsAnswer, PointsTally};
 use crate::domain::kinds::scale::ScaleAnswer;
-use crate::domain::kinds::words::{WordsKind, WordsTally};
+use crate::domain::kinds::words::WordsKind;
 use crate::domain::kinds::{Answer, ItemKind, RawAnswer, RoundTally};
 use crate::domain::words::WordError;
 use crate::domain::Tally;

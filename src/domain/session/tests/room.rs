@@ -70,7 +70,7 @@ fn leaving_participants_out_sets_their_answers_aside_and_counting_them_again_res
     assert_eq!(s.items[0].rounds[0].tally, choice_tally(&[1, 1]), "two stuffed ballots out");
     assert_eq!(s.items[0].rounds[0].voters(), 2);
     let RoundTally::Words(cloud) = &s.items[2].rounds[0].tally else { panic!("words") };
-    assert_eq!(cloud.counts.get("framtid"), Some(&2));
+    assert_eq!(cloud.counts().get("framtid"), Some(&2));
     let again = Command::Vote { item: "hot".into(), round: 1, answer: RawAnswer::List(vec![1]), room_word: None };
     assert_eq!(go(&mut s, Actor::Participant(2), again), Err(DomainError::LeftOut));
     assert_eq!(go(&mut s, F, Command::LeaveOut { participants: vec![2] }), Ok(vec![]), "already out");

@@ -166,11 +166,13 @@ async fn a_flood_of_creations_and_imports_from_one_address_is_refused_and_hurts_
     assert_eq!(made + refused, statuses.len(), "every answer is 201 or 429: {statuses:?}");
     assert!(made <= 22, "a burst of 20 and one a minute: {made} made");
     assert!(rss_after < rss_before + 50_000_000, "RSS {rss_before} → {rss_after}");
-    // Twice the baseline, or 250 ms more, whichever is larger: in the debug build CI runs, with the
+    // Twice the baseline, or 500 ms more, whichever is larger: in the debug build CI runs, with the
     // attacker on the same two cores, the flood adds 20–50 ms to the slowest acks on one of our machines
-    // and 75–110 ms on a slower one, where the whole flood takes three times as long (every figure is
-    // printed above and in docs/reliability.md); a server the flood held up would show seconds.
-    assert!(calm_during <= (2.0 * calm_before).max(calm_before + 250.0), "{calm_before} → {calm_during} ms");
+    // and 80–170 ms on a slower one, where the whole flood takes three times as long and, the socket
+    // runtime having one thread on two cores, the phones' reads wait behind the flood's requests (past
+    // 250 ms once in a dozen runs; in the release build 7–12 ms with one thread or two). Every figure is
+    // printed above and in docs/reliability.md; a server the flood held up would show seconds.
+    assert!(calm_during <= (2.0 * calm_before).max(calm_before + 500.0), "{calm_before} → {calm_during} ms");
 
     // The phone's votes are all there, and the server comes back quickly on the same folder.
     drop(phones);

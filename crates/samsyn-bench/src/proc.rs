@@ -141,10 +141,16 @@ mod tests {
 
     #[test]
     fn this_process_lists_its_threads_by_name() {
+        // A new thread takes its name once it runs, so it says when it does.
+        let (running, started) = std::sync::mpsc::channel();
         let worker = std::thread::Builder::new()
             .name("bench-probe-7".into())
-            .spawn(|| std::thread::sleep(std::time::Duration::from_millis(500)))
+            .spawn(move || {
+                running.send(()).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            })
             .unwrap();
+        started.recv().unwrap();
         let threads = thread_ticks(std::process::id());
         assert!(threads.iter().any(|(name, _)| name == "bench-probe"), "{threads:?}");
         worker.join().unwrap();

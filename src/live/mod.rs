@@ -6,13 +6,15 @@ mod actor;
 mod answer;
 mod bus;
 mod demand;
+mod handle;
 mod recent;
 mod registry;
 
-pub use actor::{state_interval, Feed, Joined, Owner, Request, SessionHandle, REVOKED};
+pub use actor::state_interval;
 pub use answer::{Answer, Outcome};
 pub use bus::{Bus, Location};
 pub use demand::Demand;
+pub use handle::{Feed, Joined, Owner, Request, SessionHandle, REVOKED};
 pub use registry::{Created, Registry};
 
 use crate::domain::DomainError;

@@ -1,7 +1,8 @@
 //! The registry of live sessions by join code. Loads a stored session on first use, so a restart needs no warm-up.
 //! Holds only handles: never keep a reference into the map across an `.await`.
 
-use super::actor::{Owner, SessionActor, SessionHandle};
+use super::actor::SessionActor;
+use super::handle::{Owner, SessionHandle};
 use super::{Bus, LiveError, Location};
 use crate::domain::{Session, SessionSpec};
 use crate::store::{Store, StoreError, StoredSession};

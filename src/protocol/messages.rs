@@ -56,28 +56,24 @@ struct Head<'a> {
     id: Option<u64>,
 }
 
-#[derive(Deserialize)]
-struct WithId<T> {
-    id: u64,
-    #[serde(flatten)]
-    body: T,
-}
-
 /// Reads a client message; on failure, the request id if one could be found, and what was wrong.
 pub fn parse(text: &str) -> Result<Envelope, (Option<u64>, String)> {
     // serde would also read `["vote", 5, …]` (fields in declaration order); the protocol is objects only.
     if !text.trim_start().starts_with('{') {
         return Err((None, "a message is a JSON object, e.g. {\"type\": \"vote\", …}".into()));
     }
-    let unreadable = |id, error: serde_json::Error| (id, format!("could not read the message: {error}"));
-    let head: Head = serde_json::from_str(text).map_err(|error| unreadable(None, error))?;
+    let unreadable = |id, error: &dyn std::fmt::Display| (id, format!("could not read the message: {error}"));
+    let head: Head = serde_json::from_str(text).map_err(|error| unreadable(None, &error))?;
+    let Some(id) = head.id else { return Err(unreadable(None, &"missing field `id`")) };
+    // The body is read from the whole text: a hello and every command ignore the `id` beside their fields
+    // (no command has a field of that name on the wire), so nothing is buffered to take it out first.
     let message = match head.kind.as_deref() {
-        Some("hello") => serde_json::from_str::<WithId<Hello>>(text).map(|m| (m.id, ClientMsg::Hello(m.body))),
+        Some("hello") => serde_json::from_str(text).map(ClientMsg::Hello),
         // The agenda changes over HTTP (PUT /api/sessions/{code}/items), never over the socket.
-        Some("set_agenda") => return Err((head.id, "could not read the message: unknown type `set_agenda`".into())),
-        _ => serde_json::from_str::<WithId<Command>>(text).map(|m| (m.id, ClientMsg::Command(m.body))),
+        Some("set_agenda") => return Err(unreadable(Some(id), &"unknown type `set_agenda`")),
+        _ => serde_json::from_str(text).map(ClientMsg::Command),
     };
-    let (id, message) = message.map_err(|error| unreadable(head.id, error))?;
+    let message = message.map_err(|error| unreadable(Some(id), &error))?;
     Ok(Envelope { id, message })
 }
 
@@ -185,6 +181,38 @@ mod tests {
         assert_eq!(msg.message, ClientMsg::Command(expected));
         let vote = command(r#"{"type":"vote","id":8,"item":"prio","round":1,"answer":[50,-20]}"#);
         assert!(matches!(vote, Command::Vote { answer: RawAnswer::List(list), .. } if list == [50, -20]));
+    }
+
+    #[test]
+    fn an_answer_is_read_by_its_shape_and_any_other_shape_says_what_an_answer_is() {
+        let answer = |json: &str| command(&format!(r#"{{"type":"vote","id":1,"item":"a","round":1,"answer":{json}}}"#));
+        let read = |json: &str| match answer(json) {
+            Command::Vote { answer, .. } => answer,
+            other => panic!("not a vote: {other:?}"),
+        };
+        assert_eq!(read("-3"), RawAnswer::Number(-3));
+        assert_eq!(read("4"), RawAnswer::Number(4));
+        assert_eq!(read(r#""not_relevant""#), RawAnswer::Word("not_relevant".into()));
+        assert_eq!(read(r#""tr\u00e4d""#), RawAnswer::Word("träd".into()), "escaped text is read whole");
+        assert_eq!(read("[2, -1, 0]"), RawAnswer::List(vec![2, -1, 0]));
+        assert_eq!(read("[]"), RawAnswer::List(vec![]));
+        for wrong in ["2.5", "18446744073709551615", "[1, [2]]", r#"["a"]"#, "{}", "null", "true"] {
+            let text = format!(r#"{{"type":"vote","id":5,"item":"a","round":1,"answer":{wrong}}}"#);
+            let (id, why) = parse(&text).unwrap_err();
+            assert_eq!(id, Some(5), "{wrong}");
+            assert!(why.contains("whole number"), "{wrong}: {why}");
+        }
+    }
+
+    #[test]
+    fn a_message_without_an_id_is_refused_whatever_it_asks() {
+        for text in
+            [r#"{"type":"vote","item":"a","round":1,"answer":1}"#, r#"{"type":"hello","role":"screen","code":"1"}"#]
+        {
+            let (id, why) = parse(text).unwrap_err();
+            assert_eq!(id, None);
+            assert!(why.contains("missing field `id`"), "{why}");
+        }
     }
 
     #[test]

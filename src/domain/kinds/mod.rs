@@ -214,7 +214,7 @@ pub enum RawAnswer {
 }
 
 /// Read by the JSON value's own type, in one step: an untagged derive would buffer the value and try each
-/// shape in turn, building an error for each it is not (a tenth of reading a vote, in every vote).
+/// shape in turn, building an error for each it is not (for a list, two: nearly half of reading the vote).
 impl<'de> Deserialize<'de> for RawAnswer {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Shape;
